@@ -1,0 +1,126 @@
+package io.heady.common.config;
+
+import static io.heady.common.config.ConfigKey.key;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every configuration key heady reads, in the order {@code --help} lists them. */
+public final class Keys {
+  static final String M = "manager";
+  static final String A = "agent";
+
+  // Both roles.
+  public static final ConfigKey ROLE = key("role").oneOf(null, "manager", "agent").roles(M, A)
+      .help("which part of heady this process runs");
+  public static final ConfigKey CONF_DIR = key("conf-dir").string("conf").roles(M, A)
+      .help("folder holding <role>.json, policy.json; missing is fine");
+  public static final ConfigKey DATA_DIR = key("data-dir").string("~/.heady").roles(M, A)
+      .help("where tokens, the node id and task logs are kept");
+  public static final ConfigKey LOG_LEVEL = key("log-level").oneOf("info", "error", "warn", "info", "debug", "trace")
+      .roles(M, A).help("log verbosity");
+  public static final ConfigKey CLUSTER_HOST = key("cluster-host").string("auto").roles(M, A)
+      .help("address other members reach this one on (event bus, Hazelcast); auto: the route to the manager");
+  public static final ConfigKey CLUSTER_PORT = key("cluster-port").integer(0, 0, 65535).roles(M, A)
+      .help("Hazelcast port; 0: 5701 for a manager, any free port for an agent");
+  public static final ConfigKey BUS_PORT = key("bus-port").integer(0, 0, 65535).roles(M, A)
+      .help("event-bus TCP port; 0: any free port");
+  public static final ConfigKey HZ_HEARTBEAT_SEC = key("hz-heartbeat-sec").seconds(1, 1, 60).roles(M, A)
+      .help("Hazelcast member heartbeat interval");
+  public static final ConfigKey HZ_MAX_NO_HEARTBEAT_SEC = key("hz-max-no-heartbeat-sec").seconds(5, 2, 600)
+      .roles(M, A).help("a silent (hung) member is removed from the cluster after this");
+
+  // Manager.
+  public static final ConfigKey HOST = key("host").string("0.0.0.0").roles(M)
+      .help("address the manager's HTTP API binds to");
+  public static final ConfigKey PORT_MANAGER = key("port").integer(7070, 0, 65535).roles(M)
+      .help("manager HTTP port (agent: node API port, default 7700)");
+  public static final ConfigKey STORE = key("store").url("memory").roles(M)
+      .help("memory, or redis://[:password@]host:port/db (rediss:// for TLS)");
+  public static final ConfigKey CLUSTER_NAME = key("cluster-name").string("heady").roles(M)
+      .help("Hazelcast cluster name; agents learn it from the manager");
+  public static final ConfigKey CLUSTER_MEMBERS = key("cluster-members").list().roles(M)
+      .help("other managers' host:port for Hazelcast TCP join (repeatable)");
+  public static final ConfigKey ADVERTISE_URL = key("advertise-url").string("").roles(M)
+      .help("URL agents and installers reach this manager on; empty: derived from the request");
+  public static final ConfigKey JOIN_TOKEN = key("join-token").string("").roles(M)
+      .help("agents' secret; empty: generated into <data-dir>/join.token");
+  public static final ConfigKey ADMIN_TOKEN = key("admin-token").string("").roles(M)
+      .help("clients' secret; empty: generated into <data-dir>/admin.token");
+  public static final ConfigKey HEARTBEAT_SEC = key("heartbeat-sec").seconds(45, 1, 3600).roles(M, A)
+      .help("how often agents heartbeat (the manager tells agents its value)");
+  public static final ConfigKey TTL_SEC = key("ttl-sec").seconds(120, 2, 86400).roles(M)
+      .help("a node with no heartbeat for this long is stale");
+  public static final ConfigKey OFFLINE_SEC = key("offline-sec").seconds(600, 3, 604800).roles(M)
+      .help("a node with no heartbeat for this long is offline");
+  public static final ConfigKey PROBE_SEC = key("probe-sec").seconds(30, 1, 3600).roles(M)
+      .help("active health probe interval");
+  public static final ConfigKey PROBE_FAILURES = key("probe-failures").integer(3, 1, 100).roles(M)
+      .help("consecutive failed probes that make a node unhealthy");
+  public static final ConfigKey LOCAL_EXECUTOR = key("local-executor").bool(true).roles(M)
+      .help("run the built-in cloud executor node inside the manager");
+  public static final ConfigKey LOCAL_SLOTS = key("local-slots").integer(0, 0, 256).roles(M)
+      .help("concurrent tasks on the local executor; 0: from this machine's size");
+  public static final ConfigKey FAILOVER_TO_CLOUD = key("failover-to-cloud").bool(true).roles(M)
+      .help("let non-GPU tasks fall back to the local executor when no physical node is eligible");
+  public static final ConfigKey MAX_BODY_KB = key("max-body-kb").integer(1024, 1, 1048576).roles(M, A)
+      .help("largest request body accepted (413 above)");
+  public static final ConfigKey OPEN_HEALTH = key("open-health").bool(true).roles(M)
+      .help("serve /health/* and /metrics without a token");
+
+  // Agent.
+  public static final ConfigKey MANAGER = key("manager").env("HEADY_MANAGER_URL").url(null).roles(A)
+      .help("the manager's URL, e.g. http://192.168.1.10:7070 (required)");
+  public static final ConfigKey TOKEN = key("token").env("HEADY_TOKEN").string(null).roles(A)
+      .help("the join token printed by the manager (required)");
+  public static final ConfigKey NODE_ID = key("node-id").string("").roles(A)
+      .help("stable id of this node; empty: this host's name");
+  public static final ConfigKey NAME = key("name").env("HEADY_NODE_NAME").string("").roles(A)
+      .help("human name of this node; empty: the node id");
+  public static final ConfigKey TRANSPORT = key("transport").oneOf("eventbus", "eventbus", "http").roles(A)
+      .help("eventbus (LAN, tailnet) or http (behind a tunnel)");
+  public static final ConfigKey TUNNEL_URL = key("tunnel-url").string("").roles(A)
+      .help("public URL of this node's API when behind a tunnel (http transport)");
+  public static final ConfigKey LABEL = key("label").env("HEADY_LABELS").list().roles(A)
+      .help("operator label k=v (repeatable; env: comma separated)");
+  public static final ConfigKey MAX_CONCURRENT = key("max-concurrent").integer(0, 0, 1024).roles(A)
+      .help("task slots on this node; 0: from the tier formula");
+  public static final ConfigKey EXECUTE_ENABLED = key("execute-enabled").bool(false).roles(A)
+      .help("enable POST /api/node/execute (admin token)");
+  public static final ConfigKey OUTPUT_TAIL_KB = key("output-tail-kb").integer(64, 1, 65536).roles(M, A)
+      .help("stdout/stderr tail kept in the task record");
+  public static final ConfigKey LOG_MAX_KB = key("log-max-kb").integer(10240, 1, 10485760).roles(A, M)
+      .help("full output kept per task for /tasks/:id/log");
+  public static final ConfigKey KILL_GRACE_SEC = key("kill-grace-sec").seconds(5, 0, 600).roles(A, M)
+      .help("time between TERM and KILL when a task is stopped");
+
+  /** Keys whose flag differs by role in meaning; the agent's port. */
+  public static final ConfigKey PORT_AGENT = key("port").integer(7700, 0, 65535).roles(A)
+      .help("agent node API port");
+
+  private static final List<ConfigKey> ALL = List.of(
+      ROLE, CONF_DIR, DATA_DIR, LOG_LEVEL, CLUSTER_HOST, CLUSTER_PORT, BUS_PORT, HZ_HEARTBEAT_SEC,
+      HZ_MAX_NO_HEARTBEAT_SEC, HOST, PORT_MANAGER, STORE, CLUSTER_NAME, CLUSTER_MEMBERS, ADVERTISE_URL,
+      JOIN_TOKEN, ADMIN_TOKEN, HEARTBEAT_SEC, TTL_SEC, OFFLINE_SEC, PROBE_SEC, PROBE_FAILURES,
+      LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, MAX_BODY_KB, OPEN_HEALTH, MANAGER, TOKEN, NODE_ID,
+      NAME, TRANSPORT, TUNNEL_URL, LABEL, MAX_CONCURRENT, EXECUTE_ENABLED, OUTPUT_TAIL_KB, LOG_MAX_KB,
+      KILL_GRACE_SEC, PORT_AGENT);
+
+  private Keys() {}
+
+  /** The keys a role reads, by name. */
+  public static Map<String, ConfigKey> forRole(String role) {
+    Map<String, ConfigKey> m = new LinkedHashMap<>();
+    for (ConfigKey k : ALL) {
+      if (k.appliesTo(role)) {
+        m.put(k.name(), k);
+      }
+    }
+    return m;
+  }
+
+  public static List<ConfigKey> all() {
+    return ALL;
+  }
+}

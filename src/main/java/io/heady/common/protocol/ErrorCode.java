@@ -1,0 +1,32 @@
+package io.heady.common.protocol;
+
+/** The error codes of the API, with their HTTP status. */
+public enum ErrorCode {
+  BAD_JSON(400),
+  INVALID_FIELD(400),
+  CYCLE(400),
+  UNAUTHORIZED(401),
+  FORBIDDEN(403),
+  NOT_FOUND(404),
+  UNKNOWN_NODE(404),
+  UNKNOWN_TASK(404),
+  STALE_LEASE(409),
+  CONFLICT(409),
+  DUPLICATE(409),
+  BODY_TOO_LARGE(413),
+  NODE_FULL(429),
+  RATE_LIMITED(429),
+  NOT_LEADER(503),
+  STORE_UNAVAILABLE(503),
+  INTERNAL(500);
+
+  private final int status;
+
+  ErrorCode(int status) {
+    this.status = status;
+  }
+
+  public int status() {
+    return status;
+  }
+}

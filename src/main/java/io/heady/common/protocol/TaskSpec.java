@@ -1,0 +1,108 @@
+package io.heady.common.protocol;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A task as a client submits it. Parsing validates every field and names the first bad one.
+ *
+ * @param id a client-chosen id (submission is idempotent on it), or {@code null}
+ * @param node pin to a node id or name (relayq's {@code run_on_mac})
+ * @param timeoutMs 0: the type's default
+ * @param maxAttempts 0: the default (1, no retries)
+ */
+public record TaskSpec(
+    String id,
+    String type,
+    Priority priority,
+    String command,
+    List<String> argv,
+    Map<String, String> env,
+    String cwd,
+    long timeoutMs,
+    int maxAttempts,
+    List<String> dependsOn,
+    String node,
+    Requirements requires,
+    JsonObject payload,
+    JsonObject metadata,
+    long estimatedDurationMs) {
+
+  public static final long MAX_TIMEOUT_MS = 30L * 24 * 3600 * 1000;
+  public static final int MAX_COMMAND = 256 * 1024;
+
+  public static TaskSpec fromJson(JsonObject j) {
+    String type = Fields.optString(j, "type", 64);
+    if (type == null || type.isEmpty()) {
+      type = j.containsKey("command") || j.containsKey("argv") ? "shell" : null;
+    }
+    if (type == null) {
+      throw new InvalidInputException("type", "type is required (or give a command, which makes it a shell task)");
+    }
+    if (!type.matches("[a-z0-9_.-]{1,64}")) {
+      throw new InvalidInputException("type", "type must match [a-z0-9_.-]{1,64}");
+    }
+    String cwd = Fields.optString(j, "cwd", 4096);
+    if (cwd != null && (cwd.isEmpty() || cwd.indexOf('\0') >= 0)) {
+      throw new InvalidInputException("cwd", "cwd must be a non-empty path");
+    }
+    String command = Fields.optString(j, "command", MAX_COMMAND);
+    if (command != null && command.indexOf('\0') >= 0) {
+      throw new InvalidInputException("command", "command must not contain NUL");
+    }
+    List<String> argv = Fields.optStrings(j, "argv", 4096, 65536);
+    if (command != null && !argv.isEmpty()) {
+      throw new InvalidInputException("argv", "give command or argv, not both");
+    }
+    if (!argv.isEmpty() && argv.get(0).isEmpty()) {
+      throw new InvalidInputException("argv", "argv[0] must name a program");
+    }
+    String node = Fields.optString(j, "node", 128);
+    if (node != null && node.isBlank()) {
+      throw new InvalidInputException("node", "node must name a node id or name");
+    }
+    JsonObject payload = Fields.optObject(j, "payload");
+    JsonObject metadata = Fields.optObject(j, "metadata");
+    return new TaskSpec(
+        Fields.optId(j, "id"),
+        type,
+        Priority.parse(Fields.optString(j, "priority", 8)),
+        command,
+        argv,
+        Fields.optStringMap(j, "env", 256, Dispatch.ENV_NAME, 65536),
+        cwd,
+        Fields.optLong(j, "timeout_ms", 0, 0, MAX_TIMEOUT_MS),
+        (int) Fields.optLong(j, "max_attempts", 0, 0, 100),
+        Fields.optStrings(j, "depends_on", 1000, 64),
+        node,
+        Requirements.fromJson(Fields.optObject(j, "requires")),
+        payload == null ? new JsonObject() : payload,
+        metadata == null ? new JsonObject() : metadata,
+        Fields.optLong(j, "estimated_duration_ms", 0, 0, MAX_TIMEOUT_MS));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("type", type)
+        .put("priority", priority.name())
+        .put("command", command)
+        .put("argv", Fields.toArray(argv))
+        .put("env", Fields.toObject(env))
+        .put("cwd", cwd)
+        .put("timeout_ms", timeoutMs)
+        .put("max_attempts", maxAttempts)
+        .put("depends_on", Fields.toArray(dependsOn))
+        .put("node", node)
+        .put("requires", requires.toJson())
+        .put("payload", payload)
+        .put("metadata", metadata)
+        .put("estimated_duration_ms", estimatedDurationMs);
+  }
+
+  /** Whether this task starts a process (or argv); false means the type must supply one or it is noop. */
+  public boolean hasCommand() {
+    return (command != null && !command.isBlank()) || !argv.isEmpty();
+  }
+}

@@ -1,0 +1,25 @@
+package io.heady.manager.node;
+
+/** What can happen to a node; the inputs of {@link NodeStatusMachine}. */
+public enum NodeEvent {
+  /** The agent registered (first time or again). */
+  REGISTERED,
+  /** A heartbeat arrived. */
+  HEARTBEAT,
+  /** No heartbeat for the TTL. */
+  TTL_EXPIRED,
+  /** No heartbeat for the offline timeout. */
+  OFFLINE_EXPIRED,
+  /** The node's cluster member left (process died or was partitioned). */
+  MEMBER_LOST,
+  /** Too many consecutive active probes failed. */
+  PROBES_FAILED,
+  /** Reliability fell below the quarantine bar. */
+  RELIABILITY_LOW,
+  /** An operator reinstated a quarantined node, or it passed its probation task. */
+  REINSTATED,
+  /** An operator drained the node. */
+  DRAIN_ON,
+  /** An operator lifted the drain. */
+  DRAIN_OFF
+}

@@ -1,0 +1,284 @@
+package io.heady.manager.node;
+
+import io.heady.common.protocol.Fields;
+import io.heady.common.protocol.Hardware;
+import io.heady.common.protocol.Registration;
+import io.heady.common.protocol.SystemStats;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A node as the manager keeps it. Owned by the scheduler alone (one thread); every status change goes
+ * through {@link #apply}, which consults {@link NodeStatusMachine}.
+ */
+public final class NodeRecord {
+  /** Nodes the manager runs itself (the local executor) have this location. */
+  public static final String CLOUD = "cloud";
+  public static final String PHYSICAL = "physical";
+
+  private final String nodeId;
+  private String name;
+  private String location;
+  private String transport;
+  private String tunnelUrl;
+  private String memberId;
+  private Hardware hardware;
+  private List<String> capabilities;
+  private Map<String, String> labels;
+  private Tier tier;
+  private int maxConcurrent;
+  private int requestedSlots;
+  private NodeStatus status = NodeStatus.PENDING;
+  private boolean drain;
+  private final Instant registeredAt;
+  private Instant lastHeartbeat;
+  private Instant statusSince;
+  private SystemStats stats = SystemStats.EMPTY;
+  private final Set<String> running = new LinkedHashSet<>();
+  private long completed;
+  private long failed;
+  private long ok;
+  private long faults;
+  private long consecutiveFaults;
+  private long totalDurationMs;
+  private int probeFailures;
+  private String version;
+
+  public NodeRecord(Registration r, String location, Instant now) {
+    this.nodeId = r.nodeId();
+    this.registeredAt = now;
+    this.statusSince = now;
+    this.lastHeartbeat = now;
+    this.location = location;
+    update(r);
+  }
+
+  /** Takes the (re-)registration's facts; tier and slots are recomputed, counters are kept. */
+  public void update(Registration r) {
+    this.name = r.name();
+    this.transport = r.transport();
+    this.tunnelUrl = r.tunnelUrl();
+    this.memberId = r.memberId();
+    this.hardware = r.hardware();
+    this.capabilities = List.copyOf(r.capabilities());
+    this.labels = new LinkedHashMap<>(r.labels());
+    this.requestedSlots = r.maxConcurrent();
+    this.version = r.version();
+    this.tier = Tier.classify(hardware.cpuCores(), hardware.ramGb());
+    this.maxConcurrent = requestedSlots > 0 ? requestedSlots
+        : Tier.maxConcurrent(hardware.cpuCores(), hardware.ramGb());
+  }
+
+  /**
+   * Moves the status by the table; returns the previous status when it changed, else {@code null}.
+   */
+  public NodeStatus apply(NodeEvent event, Instant now) {
+    NodeStatus from = status;
+    if (event == NodeEvent.DRAIN_ON) {
+      drain = true;
+    } else if (event == NodeEvent.DRAIN_OFF) {
+      drain = false;
+    } else if (event == NodeEvent.REINSTATED) {
+      consecutiveFaults = 0;
+      // why: a reinstated node starts from a clean slate of faults so the same score does not re-quarantine it
+      faults = 0;
+    }
+    status = NodeStatusMachine.next(from, event, drain);
+    if (status != from) {
+      statusSince = now;
+      return from;
+    }
+    return null;
+  }
+
+  public void heartbeat(Instant now, SystemStats s) {
+    lastHeartbeat = now;
+    stats = s;
+  }
+
+  /** The node ran an attempt to an outcome (any exit code): it did its job. */
+  public void recordRan(boolean taskSucceeded, long durationMs) {
+    ok++;
+    consecutiveFaults = 0;
+    totalDurationMs += durationMs;
+    if (taskSucceeded) {
+      completed++;
+    } else {
+      failed++;
+    }
+  }
+
+  /** The node failed an attempt itself: lost, refused, spawn error. */
+  public void recordFault() {
+    faults++;
+    consecutiveFaults++;
+  }
+
+  public int reliability() {
+    return Reliability.score(ok, faults, consecutiveFaults);
+  }
+
+  public int probeFailures() {
+    return probeFailures;
+  }
+
+  public int probeFailed() {
+    return ++probeFailures;
+  }
+
+  public void probeOk() {
+    probeFailures = 0;
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String location() {
+    return location;
+  }
+
+  public boolean cloud() {
+    return CLOUD.equals(location);
+  }
+
+  public String transport() {
+    return transport;
+  }
+
+  public String tunnelUrl() {
+    return tunnelUrl;
+  }
+
+  public String memberId() {
+    return memberId;
+  }
+
+  public Hardware hardware() {
+    return hardware;
+  }
+
+  public List<String> capabilities() {
+    return capabilities;
+  }
+
+  public Map<String, String> labels() {
+    return labels;
+  }
+
+  public Tier tier() {
+    return tier;
+  }
+
+  public int maxConcurrent() {
+    return maxConcurrent;
+  }
+
+  public NodeStatus status() {
+    return status;
+  }
+
+  public boolean drain() {
+    return drain;
+  }
+
+  public Instant lastHeartbeat() {
+    return lastHeartbeat;
+  }
+
+  public Instant statusSince() {
+    return statusSince;
+  }
+
+  public SystemStats stats() {
+    return stats;
+  }
+
+  public Set<String> running() {
+    return running;
+  }
+
+  public int free() {
+    return Math.max(0, maxConcurrent - running.size());
+  }
+
+  public long completed() {
+    return completed;
+  }
+
+  public long failed() {
+    return failed;
+  }
+
+  public long faults() {
+    return faults;
+  }
+
+  public long avgTaskDurationMs() {
+    return ok == 0 ? 0 : totalDurationMs / ok;
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("node_id", nodeId)
+        .put("name", name)
+        .put("tier", tier.name())
+        .put("status", status.wire())
+        .put("location", location)
+        .put("transport", transport)
+        .put("tunnel_url", tunnelUrl)
+        .put("member_id", memberId)
+        .put("hardware", hardware.toJson())
+        .put("capabilities", Fields.toArray(capabilities))
+        .put("labels", Fields.toObject(labels))
+        .put("reliability_score", reliability())
+        .put("max_concurrent", maxConcurrent)
+        .put("requested_max_concurrent", requestedSlots)
+        .put("running", running.size())
+        .put("running_task_ids", new JsonArray(List.copyOf(running)))
+        .put("tasks_completed", completed)
+        .put("tasks_failed", failed)
+        .put("node_faults", faults)
+        .put("consecutive_faults", consecutiveFaults)
+        .put("avg_task_duration_ms", avgTaskDurationMs())
+        .put("total_task_duration_ms", totalDurationMs)
+        .put("system_stats", stats.toJson())
+        .put("registered_at", registeredAt.toString())
+        .put("last_heartbeat", lastHeartbeat == null ? null : lastHeartbeat.toString())
+        .put("status_since", statusSince.toString())
+        .put("probe_failures", probeFailures)
+        .put("drain", drain)
+        .put("version", version);
+  }
+
+  /** Rebuilds a record from {@link #toJson()} (store recovery). Running tasks are re-attached separately. */
+  public static NodeRecord fromJson(JsonObject j) {
+    JsonObject reg = j.copy();
+    reg.put("max_concurrent", j.getInteger("requested_max_concurrent", 0));
+    reg.remove("running_task_ids");
+    NodeRecord n = new NodeRecord(Registration.fromJson(reg), j.getString("location"),
+        Instant.parse(j.getString("registered_at")));
+    n.status = NodeStatus.fromWire(j.getString("status"));
+    n.drain = j.getBoolean("drain", false);
+    n.lastHeartbeat = j.getString("last_heartbeat") == null ? null : Instant.parse(j.getString("last_heartbeat"));
+    n.statusSince = Instant.parse(j.getString("status_since"));
+    n.completed = j.getLong("tasks_completed", 0L);
+    n.failed = j.getLong("tasks_failed", 0L);
+    n.faults = j.getLong("node_faults", 0L);
+    n.ok = n.completed + n.failed;
+    n.consecutiveFaults = j.getLong("consecutive_faults", 0L);
+    n.totalDurationMs = j.getLong("total_task_duration_ms", 0L);
+    n.stats = SystemStats.fromJson(j.getJsonObject("system_stats"));
+    return n;
+  }
+}

@@ -1,0 +1,29 @@
+package io.heady.manager.placement;
+
+import io.heady.common.protocol.Priority;
+import io.heady.common.protocol.Requirements;
+import java.util.Set;
+
+/**
+ * What placement needs to know of one task.
+ *
+ * @param pin a node id or name the task must run on, or {@code null}
+ * @param allowCloud whether the local (cloud) executor may take a physical-type task (the failover pass)
+ * @param avoid nodes that just refused or lost this task, tried last
+ */
+public record PlacementRequest(String taskId, TaskType type, Priority priority, boolean critical,
+    Requirements requires, String pin, boolean allowCloud, Set<String> avoid) {
+
+  public SpeedMode speed() {
+    return SpeedMode.of(priority, critical);
+  }
+
+  public PlacementRequest withCloud() {
+    return new PlacementRequest(taskId, type, priority, critical, requires, pin, true, avoid);
+  }
+
+  /** Tasks with the same signature place the same way; a pass that fails one skips the rest. */
+  public Object signature() {
+    return java.util.List.of(type.name(), priority, critical, requires, pin == null ? "" : pin, avoid);
+  }
+}

@@ -1,0 +1,32 @@
+package io.heady.manager.placement;
+
+import io.heady.manager.node.NodeRecord;
+
+/** A free slot within the task's speed share; a hot node (CPU over the offload threshold) offers half. */
+public final class SlotCheck implements FeasibilityCheck {
+  @Override
+  public String name() {
+    return "slots";
+  }
+
+  @Override
+  public String check(PlacementRequest req, NodeRecord node, PlacementSettings settings) {
+    int usable = usableSlots(req, node, settings);
+    int used = node.running().size();
+    if (used < usable) {
+      return null;
+    }
+    return "no free slot (" + used + "/" + node.maxConcurrent() + " running, " + req.speed().name()
+        + " share allows " + usable + ")";
+  }
+
+  /** The slots a task of this speed may fill on this node now. */
+  public static int usableSlots(PlacementRequest req, NodeRecord node, PlacementSettings settings) {
+    int max = node.maxConcurrent();
+    int usable = (int) Math.ceil(settings.share(req.speed()) * max - 1e-9);
+    if (node.stats().cpuUsagePct() > settings.offloadCpuPct()) {
+      usable = Math.max(1, usable / 2);
+    }
+    return Math.max(1, Math.min(usable, max));
+  }
+}

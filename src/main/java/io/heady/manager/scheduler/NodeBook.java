@@ -1,0 +1,80 @@
+package io.heady.manager.scheduler;
+
+import io.heady.manager.node.NodeRecord;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The nodes, by id, with lookups by name and by cluster member id. */
+public final class NodeBook {
+  private final Map<String, NodeRecord> byId = new LinkedHashMap<>();
+  private final Map<String, String> byMember = new HashMap<>();
+
+  public NodeRecord get(String id) {
+    return byId.get(id);
+  }
+
+  /** By id, else by name (first registered wins when names repeat). */
+  public NodeRecord find(String idOrName) {
+    NodeRecord n = byId.get(idOrName);
+    if (n != null) {
+      return n;
+    }
+    for (NodeRecord r : byId.values()) {
+      if (r.name().equals(idOrName)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  public NodeRecord byMember(String memberId) {
+    String id = byMember.get(memberId);
+    return id == null ? null : byId.get(id);
+  }
+
+  public void put(NodeRecord n) {
+    NodeRecord old = byId.put(n.nodeId(), n);
+    if (old != null && old.memberId() != null) {
+      byMember.remove(old.memberId());
+    }
+    reindex(n);
+  }
+
+  /** After a re-registration the member id may have changed. */
+  public void reindex(NodeRecord n) {
+    byMember.values().remove(n.nodeId());
+    if (n.memberId() != null) {
+      byMember.put(n.memberId(), n.nodeId());
+    }
+  }
+
+  public NodeRecord remove(String id) {
+    NodeRecord n = byId.remove(id);
+    if (n != null) {
+      byMember.values().remove(id);
+    }
+    return n;
+  }
+
+  public Collection<NodeRecord> all() {
+    return Collections.unmodifiableCollection(byId.values());
+  }
+
+  public int size() {
+    return byId.size();
+  }
+
+  /** Free slots across schedulable nodes; zero means a dispatch pass can stop at once. */
+  public int freeSlots() {
+    int n = 0;
+    for (NodeRecord r : byId.values()) {
+      if (r.status().schedulable() && !r.drain()) {
+        n += r.free();
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,615 @@
+package io.heady.manager.scheduler;
+
+import io.heady.common.protocol.ApiException;
+import io.heady.common.protocol.Completion;
+import io.heady.common.protocol.Dispatch;
+import io.heady.common.protocol.ErrorCode;
+import io.heady.common.protocol.Heartbeat;
+import io.heady.common.protocol.Registration;
+import io.heady.manager.node.NodeEvent;
+import io.heady.manager.node.NodeRecord;
+import io.heady.manager.node.NodeStatus;
+import io.heady.manager.node.Reliability;
+import io.heady.manager.placement.Placement;
+import io.heady.manager.placement.PlacementRequest;
+import io.heady.manager.placement.Placer;
+import io.heady.manager.placement.Policy;
+import io.heady.manager.placement.TaskType;
+import io.heady.manager.task.Attempt;
+import io.heady.manager.task.TaskRecord;
+import io.heady.manager.task.TaskState;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * The single owner of node and task state. Every method takes {@code now}; nothing here reads a clock,
+ * starts a timer or does I/O. Decisions leave through the {@link SchedulerSink}.
+ */
+public final class Scheduler {
+  private final SchedulerSettings settings;
+  private final Policy policy;
+  private final Placer placer;
+  private final SchedulerSink sink;
+  private final IdSource ids;
+  private final TaskBook tasks;
+  private final NodeBook nodes = new NodeBook();
+  private final TaskQueue queue = new TaskQueue();
+  private final PriorityQueue<TaskRecord> delayed =
+      new PriorityQueue<>((a, b) -> a.notBefore().compareTo(b.notBefore()));
+  private final DagIndex dag = new DagIndex();
+  private final Map<String, Integer> unmet = new HashMap<>();
+  private final Map<String, Set<String>> avoid = new HashMap<>();
+  private final Counters counters = new Counters();
+  private Instant lastDispatch;
+
+  public Scheduler(SchedulerSettings settings, Policy policy, SchedulerSink sink, IdSource ids) {
+    this.settings = settings;
+    this.policy = policy;
+    this.placer = new Placer(settings.placement());
+    this.sink = sink;
+    this.ids = ids;
+    this.tasks = new TaskBook(settings.finishedInMemory());
+  }
+
+  // ---- nodes -------------------------------------------------------------------------------------------
+
+  /** Registers a node, or re-registers it keeping its counters. Returns whether it is new. */
+  public boolean register(Registration r, boolean local, Instant now) {
+    NodeRecord n = nodes.get(r.nodeId());
+    boolean created = n == null;
+    if (created) {
+      n = new NodeRecord(r, local ? NodeRecord.CLOUD : NodeRecord.PHYSICAL, now);
+      nodes.put(n);
+    } else {
+      n.update(r);
+      nodes.reindex(n);
+    }
+    n.heartbeat(now, n.stats());
+    changed(n, n.apply(NodeEvent.REGISTERED, now), now);
+    reconcile(n, r.runningTaskIds(), now);
+    sink.nodeChanged(n);
+    sink.event(created ? "node.registered" : "node.reregistered", nodeEvent(n));
+    return created;
+  }
+
+  public NodeRecord heartbeat(Heartbeat hb, Instant now) {
+    NodeRecord n = nodes.get(hb.nodeId());
+    if (n == null) {
+      throw new ApiException(ErrorCode.UNKNOWN_NODE, "node " + hb.nodeId() + " is not registered; register again",
+          new JsonObject().put("node_id", hb.nodeId()));
+    }
+    n.heartbeat(now, hb.systemStats());
+    n.probeOk();
+    NodeStatus prev = n.apply(NodeEvent.HEARTBEAT, now);
+    changed(n, prev, now);
+    reconcile(n, hb.runningTaskIds(), now);
+    if (prev != null) {
+      sink.nodeChanged(n);
+      schedule(now);
+    }
+    return n;
+  }
+
+  /** The node's cluster member left: the process died or was cut off. */
+  public void memberLost(String memberId, Instant now) {
+    NodeRecord n = nodes.byMember(memberId);
+    if (n != null) {
+      nodeLost(n, NodeEvent.MEMBER_LOST, "cluster member left", now);
+    }
+  }
+
+  /** An active probe failed; enough in a row make the node unhealthy. */
+  public void probeFailed(String nodeId, Instant now) {
+    NodeRecord n = nodes.get(nodeId);
+    if (n != null && n.probeFailed() >= settings.probeFailures()) {
+      changed(n, n.apply(NodeEvent.PROBES_FAILED, now), now);
+    }
+  }
+
+  public void probeOk(String nodeId) {
+    NodeRecord n = nodes.get(nodeId);
+    if (n != null) {
+      n.probeOk();
+    }
+  }
+
+  public NodeRecord drain(String nodeId, boolean on, Instant now) {
+    NodeRecord n = requireNode(nodeId);
+    changed(n, n.apply(on ? NodeEvent.DRAIN_ON : NodeEvent.DRAIN_OFF, now), now);
+    sink.nodeChanged(n);
+    if (!on) {
+      schedule(now);
+    }
+    return n;
+  }
+
+  /** An operator lifts a node's quarantine. */
+  public NodeRecord reinstate(String nodeId, Instant now) {
+    NodeRecord n = requireNode(nodeId);
+    if (n.status() != NodeStatus.DEGRADED) {
+      throw new ApiException(ErrorCode.CONFLICT, "node " + nodeId + " is " + n.status().wire()
+          + ", not quarantined (degraded)");
+    }
+    changed(n, n.apply(NodeEvent.REINSTATED, now), now);
+    sink.nodeChanged(n);
+    schedule(now);
+    return n;
+  }
+
+  /** Removes a node; its running tasks are requeued, not forgotten. */
+  public NodeRecord deleteNode(String nodeId, Instant now) {
+    NodeRecord n = requireNode(nodeId);
+    loseAttempts(n, "node deleted", now);
+    nodes.remove(nodeId);
+    sink.nodeRemoved(nodeId);
+    sink.event("node.deleted", nodeEvent(n));
+    schedule(now);
+    return n;
+  }
+
+  private NodeRecord requireNode(String nodeId) {
+    NodeRecord n = nodes.get(nodeId);
+    if (n == null) {
+      throw new ApiException(ErrorCode.UNKNOWN_NODE, "no node with id " + nodeId,
+          new JsonObject().put("node_id", nodeId));
+    }
+    return n;
+  }
+
+  private void nodeLost(NodeRecord n, NodeEvent event, String why, Instant now) {
+    changed(n, n.apply(event, now), now);
+    loseAttempts(n, why, now);
+    sink.nodeChanged(n);
+  }
+
+  /** Revokes every live lease on the node and requeues the tasks (not charged to their retry budget). */
+  private void loseAttempts(NodeRecord n, String why, Instant now) {
+    for (String taskId : new ArrayList<>(n.running())) {
+      TaskRecord t = tasks.get(taskId);
+      n.running().remove(taskId);
+      if (t == null || !t.state().onNode()) {
+        continue;
+      }
+      t.endAttempt("lost", why, null, now);
+      n.recordFault();
+      requeueAfterInfraFailure(t, n, why, now);
+    }
+    checkQuarantine(n, now);
+  }
+
+  private void requeueAfterInfraFailure(TaskRecord t, NodeRecord n, String why, Instant now) {
+    t.countInfraRequeue();
+    avoid.computeIfAbsent(t.id(), k -> new HashSet<>()).add(n.nodeId());
+    if (t.infraRequeues() > settings.maxInfraRequeues()) {
+      finish(t, TaskState.FAILED, "lost " + t.infraRequeues() + " times with its node (last: " + why + ")", now);
+      return;
+    }
+    t.moveTo(TaskState.QUEUED, now, why + " on " + n.name());
+    counters.requeued++;
+    queue.add(t);
+    sink.taskChanged(t);
+    sink.event("task.requeued", taskEvent(t).put("reason", why).put("from_node", n.nodeId()));
+  }
+
+  /** Tasks the manager has live on the node but the agent no longer knows are lost (after a grace). */
+  private void reconcile(NodeRecord n, List<String> agentRunning, Instant now) {
+    if (n.cloud()) {
+      return;
+    }
+    Set<String> listed = new HashSet<>(agentRunning);
+    for (String taskId : new ArrayList<>(n.running())) {
+      TaskRecord t = tasks.get(taskId);
+      Attempt a = t == null ? null : t.currentAttempt();
+      // why: a dispatch may still be in flight when the agent reports; only older ones are really missing
+      if (a != null && !listed.contains(taskId) && a.nodeId().equals(n.nodeId())
+          && Duration.between(a.dispatchedAt(), now).compareTo(settings.heartbeat()) > 0) {
+        n.running().remove(taskId);
+        t.endAttempt("lost", "agent no longer runs it", null, now);
+        n.recordFault();
+        requeueAfterInfraFailure(t, n, "agent no longer runs it", now);
+      }
+    }
+  }
+
+  private void checkQuarantine(NodeRecord n, Instant now) {
+    if (n.reliability() < Reliability.QUARANTINE_BELOW && n.status() != NodeStatus.DEGRADED) {
+      changed(n, n.apply(NodeEvent.RELIABILITY_LOW, now), now);
+    }
+  }
+
+  private void changed(NodeRecord n, NodeStatus prev, Instant now) {
+    if (prev != null) {
+      sink.event("node." + n.status().wire(), nodeEvent(n).put("previous", prev.wire()));
+    }
+  }
+
+  // ---- time --------------------------------------------------------------------------------------------
+
+  /** Expires silent nodes, releases tasks whose retry delay has passed, and runs a dispatch pass. */
+  public void tick(Instant now) {
+    for (NodeRecord n : new ArrayList<>(nodes.all())) {
+      Duration silent = Duration.between(n.lastHeartbeat(), now);
+      if (silent.compareTo(settings.ttl()) > 0) {
+        NodeStatus s = n.status();
+        boolean live = s == NodeStatus.PENDING || s == NodeStatus.ACTIVE || s == NodeStatus.DRAINING
+            || s == NodeStatus.UNHEALTHY;
+        if (live || !n.running().isEmpty()) {
+          nodeLost(n, NodeEvent.TTL_EXPIRED, "no heartbeat for " + silent.toSeconds() + " s", now);
+        }
+        if (silent.compareTo(settings.offline()) > 0 && n.status() == NodeStatus.STALE) {
+          changed(n, n.apply(NodeEvent.OFFLINE_EXPIRED, now), now);
+          sink.nodeChanged(n);
+        }
+      }
+    }
+    while (!delayed.isEmpty() && !delayed.peek().notBefore().isAfter(now)) {
+      TaskRecord t = delayed.poll();
+      if (t.state() == TaskState.QUEUED) {
+        t.notBefore(null);
+        queue.add(t);
+      }
+    }
+    schedule(now);
+  }
+
+  /** When the next delayed task becomes ready, for a one-shot timer; {@code null} when none waits. */
+  public Instant nextWakeup() {
+    return delayed.isEmpty() ? null : delayed.peek().notBefore();
+  }
+
+  // ---- tasks -------------------------------------------------------------------------------------------
+
+  /** The result of a submission: each task, and whether this call created it (false: idempotent repeat). */
+  public record Submitted(TaskRecord task, boolean created) {}
+
+  /** Validates and accepts one task or a DAG batch; see {@link Submission}. */
+  public List<Submitted> submit(List<io.heady.common.protocol.TaskSpec> specs, boolean batch, Instant now) {
+    Submission s = new Submission(specs, batch, policy, tasks, ids);
+    List<Submitted> out = new ArrayList<>();
+    String dagId = s.isDag() ? ids.dagId() : null;
+    Set<String> critical = s.criticalPath();
+    for (io.heady.common.protocol.TaskSpec spec : specs) {
+      TaskRecord existing = spec.id() == null ? null : tasks.get(spec.id());
+      if (existing != null) {
+        out.add(new Submitted(existing, false));
+        continue;
+      }
+      String id = s.idOf(spec);
+      TaskRecord t = new TaskRecord(id, spec, tasks.nextSeq(), dagId, now);
+      t.critical(critical.contains(id));
+      tasks.put(t);
+      counters.submitted++;
+      int waitingOn = 0;
+      String doomedBy = null;
+      for (String d : spec.dependsOn()) {
+        TaskRecord dep = tasks.get(d);
+        if (dep.state() != TaskState.SUCCEEDED) {
+          waitingOn++;
+        }
+        if (dep.state().dooms() && doomedBy == null) {
+          doomedBy = "dependency " + d + " " + dep.state().wire();
+        }
+      }
+      dag.link(id, spec.dependsOn());
+      if (waitingOn == 0) {
+        t.start(TaskState.QUEUED, now);
+        queue.add(t);
+      } else {
+        t.start(TaskState.WAITING, now);
+        unmet.put(id, waitingOn);
+        if (doomedBy != null) {
+          finish(t, TaskState.SKIPPED, doomedBy, now);
+        }
+      }
+      sink.taskChanged(t);
+      sink.event("task.submitted", taskEvent(t));
+      out.add(new Submitted(t, true));
+    }
+    schedule(now);
+    return out;
+  }
+
+  /** The agent's "running" report: the attempt started. */
+  public void started(String taskId, String leaseId, Instant now) {
+    TaskRecord t = tasks.get(taskId);
+    Attempt a = t == null ? null : t.currentAttempt();
+    if (a != null && a.leaseId().equals(leaseId)) {
+      t.markAttemptStarted(now);
+      if (t.state() == TaskState.DISPATCHED) {
+        t.moveTo(TaskState.RUNNING, now, null);
+        sink.taskChanged(t);
+        sink.event("task.running", taskEvent(t));
+      }
+    }
+  }
+
+  /** The result of a completion report. */
+  public record Completed(boolean accepted, boolean duplicate, TaskRecord task) {}
+
+  /**
+   * A node's result. Only the current lease completes the task; the same result again is a duplicate
+   * (accepted, counted once); a revoked lease's result is kept as a late result and refused with 409.
+   */
+  public Completed complete(Completion c, Instant now) {
+    TaskRecord t = tasks.get(c.taskId());
+    if (t == null) {
+      throw new ApiException(ErrorCode.UNKNOWN_TASK, "no task with id " + c.taskId(),
+          new JsonObject().put("task_id", c.taskId()));
+    }
+    Attempt a = t.attemptByLease(c.leaseId());
+    if (a == null) {
+      throw new ApiException(ErrorCode.STALE_LEASE, "lease " + c.leaseId() + " is not a lease of task "
+          + c.taskId(), new JsonObject().put("task_id", c.taskId()).put("lease_id", c.leaseId()));
+    }
+    if (!a.nodeId().equals(c.nodeId())) {
+      throw new ApiException(ErrorCode.STALE_LEASE, "lease " + c.leaseId() + " belongs to node " + a.nodeId()
+          + ", not " + c.nodeId(), new JsonObject().put("task_id", c.taskId()).put("lease_id", c.leaseId()));
+    }
+    if (!a.live()) {
+      if (a.outcome().equals(c.status())) {
+        return new Completed(true, true, t);
+      }
+      t.recordLateResult(a, c.toJson().put("received_at", now.toString()), now);
+      counters.lateResults++;
+      sink.taskChanged(t);
+      sink.event("task.late_result", taskEvent(t).put("lease_id", a.leaseId()));
+      throw new ApiException(ErrorCode.STALE_LEASE, "lease " + c.leaseId() + " was revoked (" + a.outcome()
+          + "); the result is recorded but not counted",
+          new JsonObject().put("task_id", c.taskId()).put("lease_id", c.leaseId()).put("outcome", a.outcome()));
+    }
+    NodeRecord n = nodes.get(a.nodeId());
+    if (n != null) {
+      n.running().remove(t.id());
+    }
+    if (c.status().equals("cancelled")) {
+      // The node stopped it without being asked (shutting down): not the task's fault.
+      t.endAttempt("cancelled", c.error() == null ? "stopped by the node" : c.error(), c.exitCode(), now);
+      if (n != null) {
+        n.recordFault();
+        requeueAfterInfraFailure(t, n, "stopped by the node", now);
+        sink.nodeChanged(n);
+      }
+      schedule(now);
+      return new Completed(true, false, t);
+    }
+    t.endAttempt(c.status(), c.error(), c.exitCode(), now);
+    t.setResult(c.exitCode(), c.durationMs(), c.stdout(), c.stderr(), c.outputTruncated());
+    boolean ok = c.status().equals("succeeded");
+    if (n != null) {
+      n.recordRan(ok, c.durationMs());
+      sink.nodeChanged(n);
+    }
+    counters.durationSumMs += c.durationMs();
+    counters.durationCount++;
+    if (ok) {
+      finish(t, TaskState.SUCCEEDED, null, now);
+    } else {
+      t.countTaskFailure();
+      int max = t.spec().maxAttempts() > 0 ? t.spec().maxAttempts() : 1;
+      String why = c.error() != null ? c.error()
+          : c.status().equals("timed_out") ? "timed out" : "exit code " + c.exitCode();
+      if (t.taskFailures() < max) {
+        retryLater(t, why, now);
+      } else {
+        finish(t, c.status().equals("timed_out") ? TaskState.TIMED_OUT : TaskState.FAILED, why, now);
+      }
+    }
+    schedule(now);
+    return new Completed(true, false, t);
+  }
+
+  private void retryLater(TaskRecord t, String why, Instant now) {
+    long base = settings.retryBase().toMillis();
+    long delay = Math.min(settings.retryMax().toMillis(), base << Math.min(20, t.taskFailures() - 1));
+    t.moveTo(TaskState.QUEUED, now, "retry after " + why);
+    t.notBefore(now.plusMillis(delay));
+    delayed.add(t);
+    sink.taskChanged(t);
+    sink.event("task.retrying", taskEvent(t).put("reason", why).put("delay_ms", delay));
+  }
+
+  /** The dispatch was refused or never arrived; the task goes to the next-ranked node. */
+  public void dispatchFailed(String taskId, String leaseId, String why, boolean nodeFault, Instant now) {
+    TaskRecord t = tasks.get(taskId);
+    Attempt a = t == null ? null : t.currentAttempt();
+    if (a == null || !a.leaseId().equals(leaseId)) {
+      return;
+    }
+    t.endAttempt("refused", why, null, now);
+    NodeRecord n = nodes.get(a.nodeId());
+    counters.failovers++;
+    if (n == null) {
+      t.moveTo(TaskState.QUEUED, now, why);
+      queue.add(t);
+      sink.taskChanged(t);
+    } else {
+      n.running().remove(taskId);
+      if (nodeFault) {
+        n.recordFault();
+        checkQuarantine(n, now);
+        sink.nodeChanged(n);
+      }
+      requeueAfterInfraFailure(t, n, why, now);
+    }
+    schedule(now);
+  }
+
+  public TaskRecord cancel(String taskId, Instant now) {
+    TaskRecord t = tasks.get(taskId);
+    if (t == null) {
+      throw new ApiException(ErrorCode.UNKNOWN_TASK, "no task with id " + taskId,
+          new JsonObject().put("task_id", taskId));
+    }
+    if (t.state().terminal()) {
+      throw new ApiException(ErrorCode.CONFLICT, "task " + taskId + " is already " + t.state().wire(),
+          new JsonObject().put("task_id", taskId).put("status", t.state().wire()));
+    }
+    if (t.state().onNode()) {
+      Attempt a = t.endAttempt("revoked", "cancelled", null, now);
+      NodeRecord n = nodes.get(a.nodeId());
+      if (n != null) {
+        n.running().remove(taskId);
+        sink.cancel(n, taskId, a.leaseId());
+      }
+    } else {
+      queue.remove(t);
+      delayed.remove(t);
+    }
+    finish(t, TaskState.CANCELLED, "cancelled by request", now);
+    schedule(now);
+    return t;
+  }
+
+  private void finish(TaskRecord t, TaskState end, String why, Instant now) {
+    t.moveTo(end, now, why);
+    switch (end) {
+      case SUCCEEDED -> counters.completed++;
+      case FAILED, TIMED_OUT -> counters.failed++;
+      case CANCELLED -> counters.cancelled++;
+      case SKIPPED -> counters.skipped++;
+      default -> throw new IllegalStateException("not an end state: " + end);
+    }
+    avoid.remove(t.id());
+    unmet.remove(t.id());
+    tasks.finished(t);
+    sink.taskChanged(t);
+    sink.event("task." + end.wire(), taskEvent(t));
+    for (String d : dag.dependents(t.id())) {
+      TaskRecord dep = tasks.get(d);
+      if (dep == null || dep.state() != TaskState.WAITING) {
+        continue;
+      }
+      if (end == TaskState.SUCCEEDED) {
+        int left = unmet.merge(d, -1, Integer::sum);
+        if (left <= 0) {
+          unmet.remove(d);
+          dep.moveTo(TaskState.QUEUED, now, "dependencies succeeded");
+          queue.add(dep);
+          sink.taskChanged(dep);
+        }
+      } else {
+        finish(dep, TaskState.SKIPPED, "dependency " + t.id() + " " + end.wire(), now);
+      }
+    }
+    if (end != TaskState.SUCCEEDED || dag.dependents(t.id()).isEmpty()) {
+      dag.forget(t.id());
+    }
+  }
+
+  // ---- placement ---------------------------------------------------------------------------------------
+
+  /** One dispatch pass: queued tasks in fair order onto the best free nodes, until slots or tasks run out. */
+  public void schedule(Instant now) {
+    if (queue.size() == 0 || nodes.freeSlots() == 0) {
+      return;
+    }
+    Set<Object> failed = new HashSet<>();
+    TaskQueue.Cursor cur = queue.cursor();
+    for (TaskRecord t = cur.next(); t != null; t = cur.next()) {
+      PlacementRequest req = request(t);
+      Object sig = req.signature();
+      if (failed.contains(sig)) {
+        continue;
+      }
+      Placement p = placer.place(req, nodes.all());
+      if (!p.placed()) {
+        failed.add(sig);
+        continue;
+      }
+      cur.take();
+      dispatch(t, p, req, now);
+      if (nodes.freeSlots() == 0) {
+        break;
+      }
+    }
+  }
+
+  PlacementRequest request(TaskRecord t) {
+    TaskType type = policy.type(t.spec().type());
+    return new PlacementRequest(t.id(), type, t.priority(), t.critical(), t.spec().requires(), t.spec().node(),
+        false, avoid.getOrDefault(t.id(), Set.of()));
+  }
+
+  private void dispatch(TaskRecord t, Placement p, PlacementRequest req, Instant now) {
+    NodeRecord n = p.node();
+    String lease = ids.leaseId();
+    t.newAttempt(lease, n.nodeId(), now);
+    n.running().add(t.id());
+    t.placedOn(n.name(), n.tier().name());
+    t.explain(Explanations.compact(p, nodes.size()));
+    t.moveTo(TaskState.DISPATCHED, now, p.summary());
+    counters.routed++;
+    if (p.fallback()) {
+      counters.failovers++;
+    }
+    lastDispatch = now;
+    TaskType type = req.type();
+    long timeout = t.spec().timeoutMs() > 0 ? t.spec().timeoutMs() : type.timeoutMs();
+    Dispatch d = new Dispatch(t.id(), lease, t.attempts().size(), t.spec().type(), t.priority().name(),
+        t.spec().command(), t.spec().argv(), t.spec().env(), t.spec().cwd(), timeout, type.noop(),
+        req.speed().name());
+    sink.taskChanged(t);
+    sink.event("task.dispatched", taskEvent(t));
+    sink.dispatch(n, d);
+  }
+
+  /** Places a hypothetical task of a type (P2) without dispatching: {@code can-handle} and {@code explain}. */
+  public Placement explain(String type, io.heady.common.protocol.Priority priority) {
+    PlacementRequest req = new PlacementRequest("(probe)", policy.type(type), priority, false,
+        io.heady.common.protocol.Requirements.NONE, null, false, Set.of());
+    return placer.place(req, nodes.all());
+  }
+
+  /** Places an existing queued task without dispatching (why is it waiting?). */
+  public Placement explain(TaskRecord t) {
+    return placer.place(request(t), nodes.all());
+  }
+
+  // ---- reads -------------------------------------------------------------------------------------------
+
+  public NodeBook nodes() {
+    return nodes;
+  }
+
+  public TaskBook tasks() {
+    return tasks;
+  }
+
+  public TaskQueue queue() {
+    return queue;
+  }
+
+  public int delayedCount() {
+    return delayed.size();
+  }
+
+  public Counters counters() {
+    return counters;
+  }
+
+  public Policy policy() {
+    return policy;
+  }
+
+  public Instant lastDispatch() {
+    return lastDispatch;
+  }
+
+  static JsonObject nodeEvent(NodeRecord n) {
+    return new JsonObject().put("node_id", n.nodeId()).put("name", n.name()).put("status", n.status().wire())
+        .put("tier", n.tier().name());
+  }
+
+  static JsonObject taskEvent(TaskRecord t) {
+    return new JsonObject().put("task_id", t.id()).put("status", t.state().wire()).put("type", t.spec().type())
+        .put("priority", t.priority().name()).put("node_id", t.nodeId());
+  }
+}

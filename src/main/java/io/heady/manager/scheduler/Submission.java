@@ -1,0 +1,101 @@
+package io.heady.manager.scheduler;
+
+import io.heady.common.protocol.ApiException;
+import io.heady.common.protocol.ErrorCode;
+import io.heady.common.protocol.TaskSpec;
+import io.heady.manager.placement.Policy;
+import io.heady.manager.placement.TaskType;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks one submission (a task or a DAG batch) before anything is created: commands present where the
+ * type needs one, client ids unique, every dependency known, no cycle. Refusals name what is wrong.
+ */
+final class Submission {
+  static final int MAX_BATCH = 1000;
+  private final List<TaskSpec> specs;
+  private final boolean batch;
+  private final Map<TaskSpec, String> ids = new IdentityHashMap<>();
+  private final Map<String, List<String>> edges = new LinkedHashMap<>();
+  private final Map<String, Long> durations = new HashMap<>();
+
+  Submission(List<TaskSpec> specs, boolean batch, Policy policy, TaskBook tasks, IdSource idSource) {
+    this.specs = specs;
+    this.batch = batch;
+    if (specs.isEmpty()) {
+      throw invalid("tasks", "tasks must not be empty");
+    }
+    if (specs.size() > MAX_BATCH) {
+      throw invalid("tasks", "a submission holds at most " + MAX_BATCH + " tasks");
+    }
+    Set<String> batchIds = new HashSet<>();
+    for (int i = 0; i < specs.size(); i++) {
+      TaskSpec s = specs.get(i);
+      String where = batch ? "tasks[" + i + "]." : "";
+      TaskType type = policy.type(s.type());
+      if (type.needsCommand() && !s.hasCommand()) {
+        throw invalid(where + "command", "a " + s.type() + " task needs a command (or argv)");
+      }
+      if (s.id() != null && !batchIds.add(s.id())) {
+        throw invalid(where + "id", "id " + s.id() + " appears twice in this submission");
+      }
+      String id = s.id() != null ? s.id() : idSource.taskId();
+      ids.put(s, id);
+      durations.put(id, s.estimatedDurationMs());
+    }
+    for (int i = 0; i < specs.size(); i++) {
+      TaskSpec s = specs.get(i);
+      if (s.id() != null && tasks.get(s.id()) != null) {
+        continue; // an idempotent repeat: nothing to check, nothing to create
+      }
+      for (String d : s.dependsOn()) {
+        if (!batchIds.contains(d) && tasks.get(d) == null) {
+          throw invalid((batch ? "tasks[" + i + "]." : "") + "depends_on",
+              "depends_on names " + d + ", which is neither in this submission nor an existing task");
+        }
+        if (d.equals(ids.get(s))) {
+          throw new ApiException(ErrorCode.CYCLE, "task " + d + " depends on itself",
+              new JsonObject().put("cycle", new JsonArray().add(d).add(d)));
+        }
+      }
+      edges.put(ids.get(s), s.dependsOn());
+    }
+    List<String> cycle = DagIndex.findCycle(edges);
+    if (!cycle.isEmpty()) {
+      throw new ApiException(ErrorCode.CYCLE, "the tasks form a cycle: " + String.join(" -> ", cycle),
+          new JsonObject().put("cycle", new JsonArray(List.copyOf(cycle))));
+    }
+  }
+
+  private static ApiException invalid(String field, String message) {
+    return new ApiException(ErrorCode.INVALID_FIELD, message, new JsonObject().put("field", field));
+  }
+
+  String idOf(TaskSpec s) {
+    return ids.get(s);
+  }
+
+  boolean isDag() {
+    return batch;
+  }
+
+  /** The batch's critical path by estimated duration; empty for a single task. */
+  Set<String> criticalPath() {
+    if (!batch || edges.size() < 2) {
+      return Set.of();
+    }
+    return new HashSet<>(DagIndex.criticalPath(edges, id -> durations.getOrDefault(id, 0L)));
+  }
+
+  List<TaskSpec> specs() {
+    return specs;
+  }
+}

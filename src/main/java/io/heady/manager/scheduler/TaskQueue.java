@@ -1,0 +1,103 @@
+package io.heady.manager.scheduler;
+
+import io.heady.common.protocol.Priority;
+import io.heady.manager.task.TaskRecord;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.TreeSet;
+
+/**
+ * Ready tasks, by priority and then age, served with a fair share: each priority class has a weight (P0 8,
+ * P1 4, P2 2, P3 1) and the class with the least service per weight goes next (stride scheduling). So
+ * urgent work goes first, and a stream of P0/P1 tasks still leaves P3 one dispatch in fifteen.
+ */
+public final class TaskQueue {
+  private static final double[] STRIDE = {1.0 / 8, 1.0 / 4, 1.0 / 2, 1.0};
+  private static final Comparator<TaskRecord> AGE = Comparator.comparingLong(TaskRecord::seq);
+
+  @SuppressWarnings("unchecked")
+  private final TreeSet<TaskRecord>[] classes = new TreeSet[4];
+  private final double[] pass = new double[4];
+
+  public TaskQueue() {
+    for (int i = 0; i < 4; i++) {
+      classes[i] = new TreeSet<>(AGE);
+    }
+  }
+
+  public void add(TaskRecord t) {
+    int c = t.priority().ordinal();
+    if (classes[c].isEmpty()) {
+      // why: a class that was idle must not bank credit and then starve the others
+      pass[c] = Math.max(pass[c], minPass());
+    }
+    classes[c].add(t);
+  }
+
+  public boolean remove(TaskRecord t) {
+    return classes[t.priority().ordinal()].remove(t);
+  }
+
+  public int size() {
+    int n = 0;
+    for (TreeSet<TaskRecord> s : classes) {
+      n += s.size();
+    }
+    return n;
+  }
+
+  public int size(Priority p) {
+    return classes[p.ordinal()].size();
+  }
+
+  private double minPass() {
+    double m = Double.MAX_VALUE;
+    for (int i = 0; i < 4; i++) {
+      if (!classes[i].isEmpty()) {
+        m = Math.min(m, pass[i]);
+      }
+    }
+    return m == Double.MAX_VALUE ? 0 : m;
+  }
+
+  /** Walks the queue in fair order; {@link Cursor#take()} removes the last task and charges its class. */
+  public Cursor cursor() {
+    return new Cursor();
+  }
+
+  /** One pass over the queue. */
+  public final class Cursor {
+    @SuppressWarnings("unchecked")
+    private final Iterator<TaskRecord>[] its = new Iterator[4];
+    private final double[] local = pass.clone();
+    private int last = -1;
+
+    Cursor() {
+      for (int i = 0; i < 4; i++) {
+        its[i] = classes[i].iterator();
+      }
+    }
+
+    /** The next candidate, or {@code null} when every class is exhausted. */
+    public TaskRecord next() {
+      int pick = -1;
+      for (int i = 0; i < 4; i++) {
+        if (its[i].hasNext() && (pick < 0 || local[i] < local[pick])) {
+          pick = i;
+        }
+      }
+      if (pick < 0) {
+        return null;
+      }
+      last = pick;
+      return its[pick].next();
+    }
+
+    /** The last candidate was placed: remove it and charge its class. */
+    public void take() {
+      its[last].remove();
+      pass[last] += STRIDE[last];
+      local[last] = Math.max(local[last], pass[last]);
+    }
+  }
+}
