@@ -1,0 +1,71 @@
+package io.heady.agent.link;
+
+import io.heady.common.protocol.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+
+/** The manager over the clustered event bus, at the documented {@code heady.cluster.*} addresses. */
+public final class EventBusLink implements ManagerLink {
+  private final Vertx vertx;
+  private final DeliveryOptions options;
+
+  public EventBusLink(Vertx vertx, long timeoutMs) {
+    this.vertx = vertx;
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+
+  private Future<JsonObject> request(String address, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(address, body, options).map(m -> m.body())
+        .recover(EventBusLink::translate);
+  }
+
+  static Future<JsonObject> translate(Throwable t) {
+    if (t instanceof ReplyException re) {
+      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        String code = null;
+        String message = re.getMessage();
+        try {
+          JsonObject err = new JsonObject(re.getMessage()).getJsonObject("error");
+          code = err.getString("code");
+          message = err.getString("message");
+        } catch (RuntimeException notJson) {
+          // a plain-text failure
+        }
+        return Future.failedFuture(new LinkException(re.failureCode(), code, message));
+      }
+      return Future.failedFuture(new LinkException(0, re.failureType().name(),
+          re.failureType() == ReplyFailure.NO_HANDLERS ? "the manager is not on the event bus (yet)"
+              : "the manager did not answer in time"));
+    }
+    return Future.failedFuture(new LinkException(0, null, t.getMessage()));
+  }
+
+  @Override
+  public Future<JsonObject> register(JsonObject registration) {
+    return request(Addresses.REGISTER, registration);
+  }
+
+  @Override
+  public Future<JsonObject> heartbeat(JsonObject heartbeat) {
+    return request(Addresses.HEARTBEAT, heartbeat);
+  }
+
+  @Override
+  public Future<JsonObject> complete(JsonObject completion) {
+    return request(Addresses.COMPLETE, completion);
+  }
+
+  @Override
+  public void progress(JsonObject progress) {
+    vertx.eventBus().send(Addresses.PROGRESS, progress);
+  }
+
+  @Override
+  public String transport() {
+    return "eventbus";
+  }
+}

@@ -1,0 +1,22 @@
+package io.heady.agent.link;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The agent's operations on the manager. Failures are {@link LinkException}s carrying the manager's status
+ * and error code, whatever the transport.
+ */
+public interface ManagerLink {
+  Future<JsonObject> register(JsonObject registration);
+
+  Future<JsonObject> heartbeat(JsonObject heartbeat);
+
+  Future<JsonObject> complete(JsonObject completion);
+
+  /** Fire and forget: the attempt started, or produced output. */
+  void progress(JsonObject progress);
+
+  /** Which transport this is ({@code eventbus} or {@code http}). */
+  String transport();
+}

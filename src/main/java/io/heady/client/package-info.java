@@ -1,0 +1,2 @@
+/** The client side: the Java SDK and the {@code heady} CLI. Imports nothing of manager or agent. */
+package io.heady.client;

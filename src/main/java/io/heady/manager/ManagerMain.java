@@ -1,0 +1,180 @@
+package io.heady.manager;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import io.heady.common.cluster.ClusterSettings;
+import io.heady.common.cluster.ClusterSetup;
+import io.heady.common.cluster.HostPicker;
+import io.heady.common.config.Config;
+import io.heady.common.config.ConfigException;
+import io.heady.common.config.Keys;
+import io.heady.common.exec.ProcessRunner;
+import io.heady.common.exec.TaskSlots;
+import io.heady.common.protocol.Hardware;
+import io.heady.manager.allocator.AllocatorVerticle;
+import io.heady.manager.api.ApiSettings;
+import io.heady.manager.api.ApiVerticle;
+import io.heady.manager.api.Tokens;
+import io.heady.manager.local.LocalExecutorVerticle;
+import io.heady.manager.node.Tier;
+import io.heady.manager.placement.PlacementSettings;
+import io.heady.manager.placement.Policy;
+import io.heady.manager.scheduler.EventJournal;
+import io.heady.manager.scheduler.IdSource;
+import io.heady.manager.scheduler.Scheduler;
+import io.heady.manager.scheduler.SchedulerSettings;
+import io.heady.manager.scheduler.SchedulerVerticle;
+import io.heady.manager.store.ClusterStore;
+import io.heady.manager.store.MemoryClusterStore;
+import io.heady.manager.watchdog.Watchdog;
+import io.heady.manager.watchdog.WatchdogVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the manager role: the cluster member, the store, the four verticles and the local executor. */
+public final class ManagerMain {
+  private static final Logger LOG = LoggerFactory.getLogger(ManagerMain.class);
+
+  private ManagerMain() {}
+
+  /** A running manager, for tests and for shutdown. */
+  public record Running(ClusterSetup.Clustered cluster, int port, Tokens tokens) {
+    public Future<Void> stop() {
+      return cluster.vertx().close().onComplete(v -> cluster.hazelcast().shutdown());
+    }
+  }
+
+  public static Running start(Config cfg) throws Exception {
+    Path dataDir = cfg.path(Keys.DATA_DIR);
+    Files.createDirectories(dataDir);
+    Tokens tokens = Tokens.load(dataDir, cfg.string(Keys.JOIN_TOKEN), cfg.string(Keys.ADMIN_TOKEN));
+    Policy policy;
+    try {
+      policy = Policy.load(Path.of(cfg.string(Keys.CONF_DIR)).resolve("policy.json"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    SchedulerSettings settings = schedulerSettings(cfg);
+    ClusterStore store = openStore(cfg);
+
+    String host = cfg.string(Keys.CLUSTER_HOST);
+    if (host.equals("auto")) {
+      host = HostPicker.firstLan();
+    }
+    ClusterSettings cs = new ClusterSettings(cfg.string(Keys.CLUSTER_NAME), host, cfg.integer(Keys.CLUSTER_PORT),
+        cfg.list(Keys.CLUSTER_MEMBERS), false, cfg.integer(Keys.HZ_HEARTBEAT_SEC),
+        cfg.integer(Keys.HZ_MAX_NO_HEARTBEAT_SEC), cfg.integer(Keys.BUS_PORT));
+    ClusterSetup.Clustered cluster = ClusterSetup.start(cs, new VertxOptions()).await();
+    var vertx = cluster.vertx();
+
+    Clock clock = Clock.systemUTC();
+    EventJournal journal = new EventJournal(10_000);
+    long tickMs = Math.max(100, Math.min(1000, settings.ttl().toMillis() / 4));
+    SchedulerVerticle scheduler = new SchedulerVerticle(clock, store, settings,
+        sink -> new Scheduler(settings, policy, sink, new IdSource()), tickMs, journal);
+    AllocatorVerticle allocator = new AllocatorVerticle(scheduler, tokens::join,
+        cfg.longValue(Keys.PROBE_SEC) * 1000, 5000);
+    scheduler.delivery(allocator);
+    vertx.deployVerticle(scheduler).await();
+    vertx.deployVerticle(allocator).await();
+    vertx.deployVerticle(new WatchdogVerticle(scheduler, new Watchdog(Duration.ofSeconds(30)), 5000)).await();
+
+    cluster.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent e) {}
+
+      @Override
+      public void memberRemoved(MembershipEvent e) {
+        String member = e.getMember().getUuid().toString();
+        scheduler.call((s, now) -> {
+          s.memberLost(member, now);
+          return null;
+        });
+      }
+    });
+
+    if (cfg.bool(Keys.LOCAL_EXECUTOR)) {
+      Hardware hw = LocalHardware.detect(dataDir);
+      int slots = cfg.integer(Keys.LOCAL_SLOTS) > 0 ? cfg.integer(Keys.LOCAL_SLOTS)
+          : Tier.maxConcurrent(hw.cpuCores(), hw.ramGb());
+      Path logs = dataDir.resolve("logs");
+      Files.createDirectories(logs);
+      ProcessRunner runner = new ProcessRunner(Executors.newCachedThreadPool(daemon("heady-local-exec")),
+          Executors.newSingleThreadScheduledExecutor(daemon("heady-local-timer")));
+      TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
+          cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)), logs);
+      vertx.deployVerticle(new LocalExecutorVerticle(scheduler, runner, ss, hw, slots,
+          settings.heartbeat().toMillis(), clock)).await();
+    }
+
+    String clusterHost = host;
+    ApiVerticle api = new ApiVerticle(new ApiSettings(cfg.string(Keys.HOST), cfg.integer(Keys.PORT_MANAGER),
+        cfg.longValue(Keys.MAX_BODY_KB) * 1024, cfg.bool(Keys.OPEN_HEALTH)), tokens, scheduler, store, journal,
+        () -> joinInfo(cluster, cs, settings, clusterHost));
+    vertx.deployVerticle(api).await();
+    int port = api.actualPort();
+    LOG.info("heady manager ready on http://{}:{} (store {}, cluster '{}' at {})", cfg.string(Keys.HOST), port,
+        store.describe(), cs.clusterName(), clusterHost);
+    return new Running(cluster, port, tokens);
+  }
+
+  private static JsonObject joinInfo(ClusterSetup.Clustered cluster, ClusterSettings cs, SchedulerSettings s,
+      String host) {
+    JsonArray members = new JsonArray();
+    for (Member m : cluster.hazelcast().getCluster().getMembers()) {
+      if (!m.isLiteMember()) {
+        members.add(m.getAddress().getHost() + ":" + m.getAddress().getPort());
+      }
+    }
+    return new JsonObject()
+        .put("cluster_name", cs.clusterName())
+        .put("members", members)
+        .put("manager_host", host)
+        .put("heartbeat_interval_sec", s.heartbeat().toSeconds())
+        .put("ttl_sec", s.ttl().toSeconds())
+        .put("hz_heartbeat_sec", cs.heartbeatSec())
+        .put("hz_max_no_heartbeat_sec", cs.maxNoHeartbeatSec())
+        .put("version", io.heady.common.Version.VERSION);
+  }
+
+  static SchedulerSettings schedulerSettings(Config cfg) {
+    long hb = cfg.longValue(Keys.HEARTBEAT_SEC);
+    long ttl = cfg.longValue(Keys.TTL_SEC);
+    long off = cfg.longValue(Keys.OFFLINE_SEC);
+    if (ttl <= hb) {
+      throw new ConfigException("--ttl-sec (" + ttl + ") must be longer than --heartbeat-sec (" + hb + ")");
+    }
+    if (off <= ttl) {
+      throw new ConfigException("--offline-sec (" + off + ") must be longer than --ttl-sec (" + ttl + ")");
+    }
+    PlacementSettings ps = new PlacementSettings(0.9, 0.8, 0.7, 70.0, cfg.bool(Keys.FAILOVER_TO_CLOUD));
+    return new SchedulerSettings(Duration.ofSeconds(hb), Duration.ofSeconds(ttl), Duration.ofSeconds(off),
+        cfg.integer(Keys.PROBE_FAILURES), 5, Duration.ofSeconds(1), Duration.ofSeconds(60), 100_000, ps);
+  }
+
+  static ClusterStore openStore(Config cfg) {
+    String s = cfg.string(Keys.STORE);
+    if (s.equals("memory")) {
+      return new MemoryClusterStore();
+    }
+    throw new ConfigException("--store: '" + s + "' is not supported yet; use memory");
+  }
+
+  static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,141 @@
+package io.heady.manager.allocator;
+
+import io.heady.common.protocol.Addresses;
+import io.heady.common.protocol.Dispatch;
+import io.heady.manager.node.NodeRecord;
+import io.heady.manager.node.NodeStatus;
+import io.heady.manager.scheduler.SchedulerVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends dispatches and cancels to nodes and probes their health. Event-bus nodes (and the local executor)
+ * are reached at {@code heady.node.<id>.*}; HTTP nodes at {@code <tunnel_url>/api/node/*} with the join
+ * token. A refusal (429, full) sends the task to the next-ranked node; an unreachable node also counts
+ * against its reliability.
+ */
+public final class AllocatorVerticle extends VerticleBase implements SchedulerVerticle.Delivery {
+  private static final Logger LOG = LoggerFactory.getLogger(AllocatorVerticle.class);
+  private final SchedulerVerticle scheduler;
+  private final Supplier<String> joinToken;
+  private final long probeMs;
+  private final long requestTimeoutMs;
+  private WebClient http;
+
+  public AllocatorVerticle(SchedulerVerticle scheduler, Supplier<String> joinToken, long probeMs,
+      long requestTimeoutMs) {
+    this.scheduler = scheduler;
+    this.joinToken = joinToken;
+    this.probeMs = probeMs;
+    this.requestTimeoutMs = requestTimeoutMs;
+  }
+
+  @Override
+  public Future<?> start() {
+    http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) requestTimeoutMs)
+        .setIdleTimeout(60).setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+    vertx.setPeriodic(probeMs, id -> probeAll());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public void dispatch(NodeRecord node, Dispatch d) {
+    JsonObject body = d.toJson();
+    Future<Integer> sent;
+    if (isHttp(node)) {
+      sent = http.postAbs(node.tunnelUrl() + "/api/node/task").bearerTokenAuthentication(joinToken.get())
+          .timeout(requestTimeoutMs).sendJsonObject(body).map(HttpResponse::statusCode);
+    } else {
+      sent = vertx.eventBus().<JsonObject>request(Addresses.nodeDispatch(node.nodeId()), body,
+          new DeliveryOptions().setSendTimeout(requestTimeoutMs)).map(202).recover(AllocatorVerticle::code);
+    }
+    String nodeId = node.nodeId();
+    sent.onComplete(ar -> {
+      int status = ar.succeeded() ? ar.result() : -1;
+      if (status == 202 || status == 200 || status == 409) {
+        return; // accepted (409: the node already holds this lease, a repeated dispatch)
+      }
+      boolean full = status == 429;
+      String why = full ? "node " + nodeId + " refused: full"
+          : ar.failed() ? "dispatch to " + nodeId + " failed: " + ar.cause().getMessage()
+          : "node " + nodeId + " answered " + status;
+      LOG.info("dispatch of {} failed: {}", d.taskId(), why);
+      scheduler.call((s, now) -> {
+        s.dispatchFailed(d.taskId(), d.leaseId(), why, !full, now);
+        return null;
+      });
+    });
+  }
+
+  /** An event-bus failure as an HTTP-like status: the node's own refusal code, or a transport failure. */
+  private static Future<Integer> code(Throwable t) {
+    if (t instanceof ReplyException re) {
+      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        return Future.succeededFuture(re.failureCode());
+      }
+      return Future.failedFuture(new IllegalStateException(re.failureType() == ReplyFailure.NO_HANDLERS
+          ? "not reachable on the event bus" : "no answer in time"));
+    }
+    return Future.failedFuture(t);
+  }
+
+  @Override
+  public void cancel(NodeRecord node, String taskId, String leaseId) {
+    JsonObject body = new JsonObject().put("task_id", taskId).put("lease_id", leaseId);
+    Future<?> f = isHttp(node)
+        ? http.postAbs(node.tunnelUrl() + "/api/node/tasks/" + taskId + "/cancel")
+            .bearerTokenAuthentication(joinToken.get()).timeout(requestTimeoutMs).sendJsonObject(body)
+        : vertx.eventBus().request(Addresses.nodeCancel(node.nodeId()), body,
+            new DeliveryOptions().setSendTimeout(requestTimeoutMs));
+    f.onFailure(e -> LOG.info("cancel of {} on {} not delivered: {}", taskId, node.nodeId(), e.getMessage()));
+  }
+
+  private static boolean isHttp(NodeRecord node) {
+    return "http".equals(node.transport()) && node.tunnelUrl() != null;
+  }
+
+  /** Active health probes of every node that should be alive (not the local executor). */
+  private void probeAll() {
+    scheduler.read(s -> {
+      List<NodeRecord> out = new ArrayList<>();
+      for (NodeRecord n : s.nodes().all()) {
+        NodeStatus st = n.status();
+        if (!n.cloud() && (st == NodeStatus.ACTIVE || st == NodeStatus.DRAINING || st == NodeStatus.UNHEALTHY
+            || st == NodeStatus.PENDING)) {
+          out.add(n);
+        }
+      }
+      return out;
+    }).onSuccess(nodes -> nodes.forEach(this::probe));
+  }
+
+  private void probe(NodeRecord n) {
+    Future<?> f = isHttp(n)
+        ? http.getAbs(n.tunnelUrl() + "/api/node/health").bearerTokenAuthentication(joinToken.get())
+            .timeout(requestTimeoutMs).send().compose(r -> r.statusCode() == 200 ? Future.succeededFuture(r)
+                : Future.failedFuture("health answered " + r.statusCode()))
+        : vertx.eventBus().request(Addresses.nodeHealth(n.nodeId()), new JsonObject(),
+            new DeliveryOptions().setSendTimeout(requestTimeoutMs));
+    String id = n.nodeId();
+    f.onComplete(ar -> scheduler.call((s, now) -> {
+      if (ar.succeeded()) {
+        s.probeOk(id);
+      } else {
+        s.probeFailed(id, now);
+      }
+      return null;
+    }));
+  }
+}

@@ -1,0 +1,143 @@
+package io.heady.manager.api;
+
+import io.heady.common.protocol.ApiException;
+import io.heady.common.protocol.Completion;
+import io.heady.common.protocol.ErrorCode;
+import io.heady.common.protocol.Fields;
+import io.heady.common.protocol.Heartbeat;
+import io.heady.common.protocol.Registration;
+import io.heady.manager.scheduler.EventJournal;
+import io.heady.manager.scheduler.SchedulerVerticle;
+import io.heady.manager.store.ClusterStore;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.Supplier;
+
+/**
+ * The manager's HTTP API (DESIGN.md §2). A thin adapter: authenticate, decode, call the scheduler, answer.
+ * Every route is declared with the token kind it needs, so no route exists without a check.
+ */
+public final class ApiVerticle extends VerticleBase {
+  private final ApiSettings settings;
+  private final Tokens tokens;
+  private final SchedulerVerticle scheduler;
+  private final ClusterStore store;
+  private final EventJournal journal;
+  private final Supplier<JsonObject> joinInfo;
+  private HttpServer server;
+
+  public ApiVerticle(ApiSettings settings, Tokens tokens, SchedulerVerticle scheduler, ClusterStore store,
+      EventJournal journal, Supplier<JsonObject> joinInfo) {
+    this.settings = settings;
+    this.tokens = tokens;
+    this.scheduler = scheduler;
+    this.store = store;
+    this.journal = journal;
+    this.joinInfo = joinInfo;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = router();
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+        .setCompressionSupported(true));
+    return server.requestHandler(router).listen();
+  }
+
+  /** The port actually bound (useful when configured as 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  Router router() {
+    Router r = Router.router(vertx);
+    r.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
+    Routes routes = new Routes(r, tokens);
+
+    // Agents (join token).
+    routes.join("GET", "/api/cluster/join", rc -> Replies.json(rc, 200, joinInfo.get()));
+    routes.join("POST", "/api/cluster/nodes/register", rc -> {
+      Registration reg = Registration.fromJson(Replies.body(rc));
+      scheduler.register(reg, false).onComplete(ar -> {
+        if (ar.succeeded()) {
+          boolean created = ar.result().getBoolean("created");
+          Replies.json(rc, created ? 201 : 200, ar.result());
+        } else {
+          Replies.error(rc, ar.cause());
+        }
+      });
+    });
+    routes.join("POST", "/api/cluster/nodes/heartbeat", rc ->
+        Replies.from(rc, 200, scheduler.heartbeat(Heartbeat.fromJson(Replies.body(rc)))));
+    routes.join("POST", "/api/cluster/tasks/complete", rc ->
+        Replies.from(rc, 200, scheduler.complete(Completion.fromJson(Replies.body(rc)))));
+    routes.join("POST", "/api/cluster/tasks/progress", rc -> {
+      JsonObject b = Replies.body(rc);
+      String t = Fields.reqId(b, "task_id");
+      String l = Fields.reqId(b, "lease_id");
+      Replies.from(rc, 200, scheduler.call((s, now) -> {
+        s.started(t, l, now);
+        return new JsonObject().put("accepted", true);
+      }));
+    });
+
+    // People and programs (admin token).
+    new NodeRoutes(scheduler).mount(routes);
+    new TaskRoutes(scheduler, store).mount(routes);
+    new EventRoutes(vertx, journal).mount(routes);
+
+    // Open by default: liveness, readiness.
+    HealthChecks checks = HealthChecks.create(vertx);
+    checks.register("store", 2000, p -> store.ping()
+        .onSuccess(v -> p.complete(Status.OK(new JsonObject().put("store", store.describe()))))
+        .onFailure(e -> p.complete(Status.KO(new JsonObject().put("store", store.describe())
+            .put("reason", "store unreachable: " + e.getMessage())))));
+    checks.register("scheduler", 2000, p -> scheduler.read(s -> s.queue().size())
+        .onSuccess(q -> p.complete(Status.OK(new JsonObject().put("queued", q))))
+        .onFailure(e -> p.complete(Status.KO(new JsonObject().put("reason", e.getMessage())))));
+    routes.health("/health/live", rc -> Replies.json(rc, 200, new JsonObject().put("status", "UP")));
+    routes.health("/health/ready", HealthCheckHandler.createWithHealthChecks(checks));
+
+    r.route().last().handler(rc -> Replies.error(rc, new ApiException(ErrorCode.NOT_FOUND,
+        "no route " + rc.request().method() + " " + Fields.abbreviate(rc.request().path()))));
+    r.route().failureHandler(this::failure);
+    return r;
+  }
+
+  private void failure(RoutingContext rc) {
+    Throwable t = rc.failure();
+    int code = rc.statusCode();
+    if (t == null && code == 413) {
+      t = new ApiException(ErrorCode.BODY_TOO_LARGE, "the body is larger than " + settings.maxBodyBytes()
+          + " bytes");
+    } else if (t == null && code == 400) {
+      t = new ApiException(ErrorCode.BAD_JSON, "bad request");
+    } else if (t == null && code == 404) {
+      t = new ApiException(ErrorCode.NOT_FOUND, "not found");
+    } else if (t == null) {
+      t = new ApiException(ErrorCode.INTERNAL, "request failed with " + code);
+    }
+    Replies.error(rc, t);
+  }
+
+  /** A handler that reports thrown input errors with the API's error shape. */
+  static Handler<RoutingContext> safe(Handler<RoutingContext> h) {
+    return rc -> {
+      try {
+        h.handle(rc);
+      } catch (RuntimeException e) {
+        Replies.error(rc, e);
+      }
+    };
+  }
+}

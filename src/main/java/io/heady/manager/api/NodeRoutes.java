@@ -1,0 +1,67 @@
+package io.heady.manager.api;
+
+import io.heady.common.protocol.ApiException;
+import io.heady.common.protocol.ErrorCode;
+import io.heady.common.protocol.Fields;
+import io.heady.manager.node.NodeRecord;
+import io.heady.manager.scheduler.ClusterViews;
+import io.heady.manager.scheduler.SchedulerVerticle;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Node routes for people and programs: list, read, drain, reinstate, delete; cluster state and workers. */
+final class NodeRoutes {
+  private final SchedulerVerticle scheduler;
+
+  NodeRoutes(SchedulerVerticle scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  void mount(Routes r) {
+    r.admin("GET", "/api/cluster/state", rc -> Replies.from(rc, 200, scheduler.read(ClusterViews::state)));
+    r.admin("GET", "/api/cluster/workers", rc -> Replies.from(rc, 200, scheduler.read(ClusterViews::workers)));
+    r.admin("GET", "/api/cluster/nodes", rc -> Replies.from(rc, 200, scheduler.read(s -> {
+      JsonArray out = new JsonArray();
+      s.nodes().all().forEach(n -> out.add(n.toJson()));
+      return new JsonObject().put("nodes", out).put("count", out.size());
+    })));
+    r.admin("GET", "/api/cluster/nodes/:id", rc -> {
+      String id = nodeId(rc);
+      Replies.from(rc, 200, scheduler.read(s -> {
+        NodeRecord n = s.nodes().get(id);
+        if (n == null) {
+          throw unknown(id);
+        }
+        return n.toJson();
+      }));
+    });
+    r.admin("DELETE", "/api/cluster/nodes/:id", rc -> {
+      String id = nodeId(rc);
+      Replies.from(rc, 200, scheduler.call((s, now) -> s.deleteNode(id, now).toJson().put("deleted", true)));
+    });
+    r.admin("POST", "/api/cluster/nodes/:id/drain", rc -> {
+      String id = nodeId(rc);
+      JsonObject b = rc.body() == null || rc.body().length() == 0 ? new JsonObject() : Replies.body(rc);
+      boolean on = Fields.optBool(b, "enabled", true);
+      Replies.from(rc, 200, scheduler.call((s, now) -> s.drain(id, on, now).toJson()));
+    });
+    r.admin("POST", "/api/cluster/nodes/:id/reinstate", rc -> {
+      String id = nodeId(rc);
+      Replies.from(rc, 200, scheduler.call((s, now) -> s.reinstate(id, now).toJson()));
+    });
+  }
+
+  static String nodeId(RoutingContext rc) {
+    String id = rc.pathParam("id");
+    if (id == null || !Fields.ID.matcher(id).matches()) {
+      throw new ApiException(ErrorCode.INVALID_FIELD, "node id must match [A-Za-z0-9._-]{1,64}",
+          new JsonObject().put("field", "id"));
+    }
+    return id;
+  }
+
+  private static ApiException unknown(String id) {
+    return new ApiException(ErrorCode.UNKNOWN_NODE, "no node with id " + id, new JsonObject().put("node_id", id));
+  }
+}

@@ -1,0 +1,68 @@
+package io.heady.manager.api;
+
+import io.heady.common.protocol.ApiException;
+import io.heady.common.protocol.ErrorCode;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Declares routes together with the token each needs, and remembers them, so a test can list every route
+ * and prove each one is guarded.
+ */
+public final class Routes {
+  /** One declared route and the token it requires ({@code null}: open). */
+  public record Declared(String method, String path, Tokens.Kind needs) {}
+
+  private final Router router;
+  private final Tokens tokens;
+  private final List<Declared> declared = new ArrayList<>();
+
+  Routes(Router router, Tokens tokens) {
+    this.router = router;
+    this.tokens = tokens;
+  }
+
+  void join(String method, String path, Handler<RoutingContext> h) {
+    add(method, path, Tokens.Kind.JOIN, h);
+  }
+
+  void admin(String method, String path, Handler<RoutingContext> h) {
+    add(method, path, Tokens.Kind.ADMIN, h);
+  }
+
+  void health(String path, Handler<RoutingContext> h) {
+    declared.add(new Declared("GET", path, null));
+    router.get(path).handler(ApiVerticle.safe(h));
+  }
+
+  private void add(String method, String path, Tokens.Kind needs, Handler<RoutingContext> h) {
+    declared.add(new Declared(method, path, needs));
+    router.route(HttpMethod.valueOf(method), path).handler(rc -> guard(rc, needs)).handler(ApiVerticle.safe(h));
+  }
+
+  private void guard(RoutingContext rc, Tokens.Kind needs) {
+    String auth = rc.request().getHeader("Authorization");
+    String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
+        : null;
+    Tokens.Kind kind = tokens.classify(presented);
+    if (kind == Tokens.Kind.NONE) {
+      Replies.error(rc, new ApiException(ErrorCode.UNAUTHORIZED, presented == null
+          ? "this route needs Authorization: Bearer <token>" : "the token is not valid for this cluster"));
+    } else if (kind != needs) {
+      Replies.error(rc, new ApiException(ErrorCode.FORBIDDEN, "this route needs the "
+          + needs.name().toLowerCase(java.util.Locale.ROOT) + " token, not the "
+          + kind.name().toLowerCase(java.util.Locale.ROOT) + " token"));
+    } else {
+      rc.next();
+    }
+  }
+
+  public List<Declared> declared() {
+    return Collections.unmodifiableList(declared);
+  }
+}

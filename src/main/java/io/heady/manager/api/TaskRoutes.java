@@ -1,0 +1,218 @@
+package io.heady.manager.api;
+
+import io.heady.common.protocol.ApiException;
+import io.heady.common.protocol.ErrorCode;
+import io.heady.common.protocol.Fields;
+import io.heady.common.protocol.InvalidInputException;
+import io.heady.common.protocol.Priority;
+import io.heady.common.protocol.TaskSpec;
+import io.heady.manager.scheduler.ClusterViews;
+import io.heady.manager.scheduler.Scheduler;
+import io.heady.manager.scheduler.SchedulerVerticle;
+import io.heady.manager.store.ClusterStore;
+import io.heady.manager.task.TaskRecord;
+import io.heady.manager.task.TaskState;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Task routes: submit (one or a DAG), read, list, history, cancel, can-handle. */
+final class TaskRoutes {
+  /** Above this many nodes a queued task's reply does not re-run placement to say why it waits. */
+  static final int EXPLAIN_WAITING_UP_TO = 64;
+  private final SchedulerVerticle scheduler;
+  private final ClusterStore store;
+
+  TaskRoutes(SchedulerVerticle scheduler, ClusterStore store) {
+    this.scheduler = scheduler;
+    this.store = store;
+  }
+
+  void mount(Routes r) {
+    r.admin("POST", "/api/cluster/tasks/route", this::submit);
+    r.admin("GET", "/api/cluster/tasks", this::list);
+    r.admin("GET", "/api/cluster/tasks/history", this::history);
+    r.admin("GET", "/api/cluster/tasks/:id", rc -> {
+      String id = taskId(rc);
+      Replies.from(rc, 200, scheduler.read(s -> {
+        TaskRecord t = s.tasks().get(id);
+        return t == null ? null : t.toJson();
+      }).compose(j -> j != null ? Future.succeededFuture(j) : store.task(id).map(stored -> {
+        if (stored == null) {
+          throw new ApiException(ErrorCode.UNKNOWN_TASK, "no task with id " + id,
+              new JsonObject().put("task_id", id));
+        }
+        return stored;
+      })));
+    });
+    r.admin("GET", "/api/cluster/tasks/:id/log", rc -> {
+      String id = taskId(rc);
+      Replies.from(rc, 200, scheduler.read(s -> {
+        TaskRecord t = s.tasks().get(id);
+        if (t == null) {
+          throw new ApiException(ErrorCode.UNKNOWN_TASK, "no task with id " + id);
+        }
+        JsonObject j = t.toJson();
+        return new JsonObject().put("task_id", id).put("status", j.getString("status"))
+            .put("stdout", j.getJsonObject("result").getString("stdout"))
+            .put("stderr", j.getJsonObject("result").getString("stderr"));
+      }));
+    });
+    r.admin("POST", "/api/cluster/tasks/:id/cancel", rc -> {
+      String id = taskId(rc);
+      Replies.from(rc, 200, scheduler.call((s, now) -> s.cancel(id, now).toJson()));
+    });
+    r.admin("GET", "/api/cluster/can-handle/:type", rc -> {
+      String type = rc.pathParam("type");
+      if (type == null || !type.matches("[a-z0-9_.-]{1,64}")) {
+        throw new ApiException(ErrorCode.INVALID_FIELD, "type must match [a-z0-9_.-]{1,64}",
+            new JsonObject().put("field", "type"));
+      }
+      Priority p = Priority.parse(rc.queryParams().get("priority"));
+      Replies.from(rc, 200, scheduler.read(s -> ClusterViews.canHandle(s, type, p)));
+    });
+  }
+
+  private void submit(RoutingContext rc) {
+    JsonObject body = Replies.body(rc);
+    boolean batch = body.containsKey("tasks");
+    List<TaskSpec> specs = new ArrayList<>();
+    if (batch) {
+      Object raw = body.getValue("tasks");
+      if (!(raw instanceof JsonArray arr)) {
+        throw new InvalidInputException("tasks", "tasks must be an array of task objects");
+      }
+      for (int i = 0; i < arr.size(); i++) {
+        if (!(arr.getValue(i) instanceof JsonObject o)) {
+          throw new InvalidInputException("tasks[" + i + "]", "tasks[" + i + "] must be an object");
+        }
+        try {
+          specs.add(TaskSpec.fromJson(o));
+        } catch (InvalidInputException e) {
+          throw new InvalidInputException("tasks[" + i + "]." + e.field(), "tasks[" + i + "]: " + e.getMessage());
+        }
+      }
+    } else {
+      specs.add(TaskSpec.fromJson(body));
+    }
+    scheduler.call((s, now) -> {
+      List<Scheduler.Submitted> out = s.submit(specs, batch, now);
+      if (!batch) {
+        Scheduler.Submitted one = out.get(0);
+        return reply(s, one.task()).put("created", one.created());
+      }
+      JsonArray tasks = new JsonArray();
+      boolean anyCreated = false;
+      String dag = null;
+      for (Scheduler.Submitted x : out) {
+        tasks.add(reply(s, x.task()).put("created", x.created()));
+        anyCreated |= x.created();
+        dag = dag == null ? x.task().dagId() : dag;
+      }
+      return new JsonObject().put("dag_id", dag).put("tasks", tasks).put("created", anyCreated);
+    }).onComplete(ar -> {
+      if (ar.succeeded()) {
+        Replies.json(rc, ar.result().getBoolean("created") ? 201 : 200, ar.result());
+      } else {
+        Replies.error(rc, ar.cause());
+      }
+    });
+  }
+
+  private static JsonObject reply(Scheduler s, TaskRecord t) {
+    JsonObject j = t.toJson();
+    boolean routed = t.state() != TaskState.QUEUED && t.state() != TaskState.WAITING;
+    JsonObject out = new JsonObject()
+        .put("task_id", t.id())
+        .put("status", t.state().wire())
+        .put("routed", routed)
+        .put("priority", t.priority().name())
+        .put("type", t.spec().type());
+    if (routed && j.getString("node_id") != null) {
+      out.put("node_id", j.getString("node_id")).put("node_name", j.getString("node_name"))
+          .put("node_tier", j.getString("node_tier")).put("explain", j.getJsonArray("explain"));
+    } else if (t.state() == TaskState.QUEUED && s.nodes().size() <= EXPLAIN_WAITING_UP_TO) {
+      var p = s.explain(t);
+      out.put("waiting_reason", p.summary()).put("explain", p.explain());
+    } else if (t.state() == TaskState.WAITING) {
+      out.put("waiting_reason", "waiting for dependencies");
+    }
+    return out;
+  }
+
+  private void list(RoutingContext rc) {
+    var q = rc.queryParams();
+    TaskState state = null;
+    if (q.get("status") != null) {
+      state = TaskState.fromWire(q.get("status"));
+      if (state == null) {
+        throw new ApiException(ErrorCode.INVALID_FIELD, "status must be one of waiting, queued, dispatched,"
+            + " running, succeeded, failed, timed_out, cancelled, skipped", new JsonObject().put("field", "status"));
+      }
+    }
+    String node = q.get("node");
+    int limit = intParam(q.get("limit"), "limit", 100, 1, 1000);
+    long cursor = intParam(q.get("cursor"), "cursor", 0, 0, Long.MAX_VALUE);
+    TaskState st = state;
+    Replies.from(rc, 200, scheduler.read(s -> {
+      List<TaskRecord> page = s.tasks().page(st, node, cursor, limit);
+      JsonArray out = new JsonArray();
+      page.forEach(t -> out.add(brief(t)));
+      Long next = page.size() == limit ? page.get(page.size() - 1).seq() : null;
+      return new JsonObject().put("tasks", out).put("count", out.size())
+          .put("next_cursor", next == null ? null : Long.toString(next));
+    }));
+  }
+
+  private void history(RoutingContext rc) {
+    var q = rc.queryParams();
+    int limit = intParam(q.get("limit"), "limit", 50, 1, 200);
+    int before = intParam(q.get("before"), "before", -1, 0, Integer.MAX_VALUE);
+    Replies.from(rc, 200, scheduler.read(s -> {
+      int total = s.tasks().finishedCount();
+      int end = before < 0 ? total : Math.min(before, total);
+      List<TaskRecord> page = s.tasks().history(limit, end);
+      JsonArray out = new JsonArray();
+      page.forEach(t -> out.add(brief(t)));
+      int start = end - page.size();
+      return new JsonObject().put("tasks", out).put("count", out.size())
+          .put("before", start > 0 ? start : null);
+    }));
+  }
+
+  static JsonObject brief(TaskRecord t) {
+    JsonObject j = t.toJson();
+    j.remove("history");
+    j.remove("spec");
+    j.remove("explain");
+    return j;
+  }
+
+  private static int intParam(String raw, String name, int def, long min, long max) {
+    if (raw == null) {
+      return def;
+    }
+    try {
+      long v = Long.parseLong(raw);
+      if (v < min || v > max) {
+        throw new NumberFormatException();
+      }
+      return (int) Math.min(v, Integer.MAX_VALUE);
+    } catch (NumberFormatException e) {
+      throw new ApiException(ErrorCode.INVALID_FIELD, name + " must be a whole number from " + min + " to " + max,
+          new JsonObject().put("field", name));
+    }
+  }
+
+  static String taskId(RoutingContext rc) {
+    String id = rc.pathParam("id");
+    if (id == null || !Fields.ID.matcher(id).matches()) {
+      throw new ApiException(ErrorCode.INVALID_FIELD, "task id must match [A-Za-z0-9._-]{1,64}",
+          new JsonObject().put("field", "id"));
+    }
+    return id;
+  }
+}

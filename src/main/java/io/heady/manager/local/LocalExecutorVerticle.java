@@ -1,0 +1,104 @@
+package io.heady.manager.local;
+
+import io.heady.common.exec.ProcessRunner;
+import io.heady.common.exec.TaskSlots;
+import io.heady.common.protocol.Addresses;
+import io.heady.common.protocol.Completion;
+import io.heady.common.protocol.Dispatch;
+import io.heady.common.protocol.Hardware;
+import io.heady.common.protocol.Heartbeat;
+import io.heady.common.protocol.Registration;
+import io.heady.common.protocol.SystemStats;
+import io.heady.manager.scheduler.SchedulerVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the cloud executor node inside the manager: registers it (location {@code cloud}), heartbeats it,
+ * and runs what is dispatched to it with the same slot logic as an agent.
+ */
+public final class LocalExecutorVerticle extends VerticleBase {
+  public static final String NODE_ID = "local";
+  private static final Logger LOG = LoggerFactory.getLogger(LocalExecutorVerticle.class);
+
+  private final SchedulerVerticle scheduler;
+  private final ProcessRunner runner;
+  private final TaskSlots.Settings slotSettings;
+  private final Hardware hardware;
+  private final int slots;
+  private final long heartbeatMs;
+  private final Clock clock;
+  private TaskSlots tasks;
+
+  public LocalExecutorVerticle(SchedulerVerticle scheduler, ProcessRunner runner, TaskSlots.Settings slotSettings,
+      Hardware hardware, int slots, long heartbeatMs, Clock clock) {
+    this.scheduler = scheduler;
+    this.runner = runner;
+    this.slotSettings = slotSettings;
+    this.hardware = hardware;
+    this.slots = slots;
+    this.heartbeatMs = heartbeatMs;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    tasks = new TaskSlots(NODE_ID, slots, runner, slotSettings, new TaskSlots.Reporter() {
+      @Override
+      public void started(Dispatch d) {
+        scheduler.call((s, now) -> {
+          s.started(d.taskId(), d.leaseId(), now);
+          return null;
+        });
+      }
+
+      @Override
+      public void finished(Completion c) {
+        scheduler.complete(c).onFailure(e -> LOG.warn("local result of {} refused: {}", c.taskId(), e.getMessage()));
+      }
+    }, clock);
+    var bus = vertx.eventBus();
+    bus.<JsonObject>localConsumer(Addresses.nodeDispatch(NODE_ID), m -> {
+      Dispatch d;
+      try {
+        d = Dispatch.fromJson(m.body());
+      } catch (RuntimeException e) {
+        m.fail(400, e.getMessage());
+        return;
+      }
+      switch (tasks.accept(d)) {
+        case ACCEPTED, DUPLICATE -> m.reply(new JsonObject().put("accepted", true));
+        case FULL -> m.fail(429, "node full");
+        case CLOSED -> m.fail(503, "node shutting down");
+        default -> throw new IllegalStateException();
+      }
+    });
+    bus.<JsonObject>localConsumer(Addresses.nodeCancel(NODE_ID), m -> m.reply(new JsonObject()
+        .put("cancelled", tasks.cancel(m.body().getString("task_id"), m.body().getString("lease_id")))));
+    vertx.setPeriodic(heartbeatMs, id -> heartbeat());
+    Registration reg = new Registration(NODE_ID, NODE_ID, "eventbus", null, hardware, List.of(), Map.of(), slots,
+        null, List.of(), io.heady.common.Version.VERSION);
+    return scheduler.register(reg, true).compose(j -> scheduler.heartbeat(beat())).mapEmpty();
+  }
+
+  private Heartbeat beat() {
+    return new Heartbeat(NODE_ID, tasks.running(), tasks.runningIds(), SystemStats.EMPTY);
+  }
+
+  private void heartbeat() {
+    scheduler.heartbeat(beat()).onFailure(e -> LOG.warn("local executor heartbeat failed: {}", e.getMessage()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    tasks.close();
+    tasks.cancelAll();
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * The manager's built-in local executor: a node with location {@code cloud} that runs inside the manager
+ * process. It is where {@code cloud_only} types run and where other types fail over when no physical node
+ * is eligible.
+ */
+package io.heady.manager.local;

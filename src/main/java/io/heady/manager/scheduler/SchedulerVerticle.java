@@ -1,0 +1,306 @@
+package io.heady.manager.scheduler;
+
+import io.heady.common.protocol.Addresses;
+import io.heady.common.protocol.ApiException;
+import io.heady.common.protocol.Completion;
+import io.heady.common.protocol.Dispatch;
+import io.heady.common.protocol.ErrorCode;
+import io.heady.common.protocol.Heartbeat;
+import io.heady.common.protocol.InvalidInputException;
+import io.heady.common.protocol.Registration;
+import io.heady.manager.node.NodeRecord;
+import io.heady.manager.store.ClusterStore;
+import io.heady.manager.task.TaskRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adapts the {@link Scheduler} to Vert.x: every call runs on this verticle's event loop (one owner, no
+ * locks), changes are written to the {@link ClusterStore} before the caller hears back, and dispatches
+ * leave only after the state that records them is written.
+ */
+public final class SchedulerVerticle extends VerticleBase implements SchedulerSink {
+  private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
+
+  /** Delivers dispatches and cancels to nodes; implemented by the allocator. */
+  public interface Delivery {
+    void dispatch(NodeRecord node, Dispatch d);
+
+    void cancel(NodeRecord node, String taskId, String leaseId);
+  }
+
+  private final Clock clock;
+  private final ClusterStore store;
+  private final Function<SchedulerSink, Scheduler> factory;
+  private final long tickMs;
+  private final SchedulerSettings settings;
+  private Scheduler scheduler;
+  private Delivery delivery;
+  private final Map<String, TaskRecord> dirtyTasks = new LinkedHashMap<>();
+  private final Map<String, NodeRecord> dirtyNodes = new LinkedHashMap<>();
+  private final List<String> removedNodes = new ArrayList<>();
+  private final List<Runnable> afterWrite = new ArrayList<>();
+  private final EventJournal journal;
+  private long wakeTimer = -1;
+  private Instant wakeAt;
+
+  public SchedulerVerticle(Clock clock, ClusterStore store, SchedulerSettings settings,
+      Function<SchedulerSink, Scheduler> factory, long tickMs, EventJournal journal) {
+    this.clock = clock;
+    this.settings = settings;
+    this.store = store;
+    this.factory = factory;
+    this.tickMs = tickMs;
+    this.journal = journal;
+  }
+
+  public void delivery(Delivery d) {
+    this.delivery = d;
+  }
+
+  @Override
+  public Future<?> start() {
+    scheduler = factory.apply(this);
+    var bus = vertx.eventBus();
+    bus.<JsonObject>consumer(Addresses.REGISTER, m -> answer(m, j -> {
+      Registration r = Registration.fromJson(j);
+      return register(r, false);
+    }));
+    bus.<JsonObject>consumer(Addresses.HEARTBEAT, m -> answer(m, j -> heartbeat(Heartbeat.fromJson(j))));
+    bus.<JsonObject>consumer(Addresses.COMPLETE, m -> answer(m, j -> complete(Completion.fromJson(j))));
+    bus.<JsonObject>consumer(Addresses.PROGRESS, m -> {
+      JsonObject j = m.body();
+      String t = j.getString("task_id");
+      String l = j.getString("lease_id");
+      if (t != null && l != null) {
+        call((s, now) -> {
+          scheduler.started(t, l, now);
+          return null;
+        });
+      }
+    });
+    vertx.setPeriodic(tickMs, id -> call((s, now) -> {
+      scheduler.tick(now);
+      return null;
+    }));
+    return Future.succeededFuture();
+  }
+
+  private void answer(Message<JsonObject> m, Function<JsonObject, Future<JsonObject>> op) {
+    Future<JsonObject> f;
+    try {
+      f = op.apply(m.body());
+    } catch (InvalidInputException e) {
+      f = Future.failedFuture(ApiException.invalid(e));
+    } catch (RuntimeException e) {
+      f = Future.failedFuture(e);
+    }
+    f.onComplete(ar -> {
+      if (ar.succeeded()) {
+        m.reply(ar.result());
+      } else if (ar.cause() instanceof ApiException e) {
+        m.fail(e.code().status(), e.toJson().encode());
+      } else {
+        LOG.error("event-bus request to {} failed", m.address(), ar.cause());
+        m.fail(500, new ApiException(ErrorCode.INTERNAL, "internal error").toJson().encode());
+      }
+    });
+  }
+
+  // ---- the service the API and the other verticles call ------------------------------------------------
+
+  /** An operation on the scheduler at a moment. */
+  @FunctionalInterface
+  public interface Op<T> {
+    T apply(Scheduler scheduler, Instant now);
+  }
+
+  /** Runs {@code op} on the scheduler's event loop, writes what changed, then completes. */
+  public <T> Future<T> call(Op<T> op) {
+    Promise<T> p = Promise.promise();
+    context.runOnContext(v -> {
+      T result;
+      try {
+        result = op.apply(scheduler, clock.instant());
+      } catch (RuntimeException e) {
+        flush();
+        p.fail(e);
+        return;
+      }
+      flush().onComplete(ar -> {
+        if (ar.succeeded()) {
+          p.complete(result);
+        } else {
+          p.fail(new ApiException(ErrorCode.STORE_UNAVAILABLE, "the store did not take the write: "
+              + ar.cause().getMessage() + "; retry shortly"));
+        }
+      });
+      armWakeup();
+    });
+    return p.future();
+  }
+
+  /** Runs a read on the scheduler's event loop. */
+  public <T> Future<T> read(Function<Scheduler, T> op) {
+    Promise<T> p = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        p.complete(op.apply(scheduler));
+      } catch (RuntimeException e) {
+        p.fail(e);
+      }
+    });
+    return p.future();
+  }
+
+  public Future<JsonObject> register(Registration r, boolean local) {
+    return call((s, now) -> {
+      boolean created = scheduler.register(r, local, now);
+      NodeRecord n = scheduler.nodes().get(r.nodeId());
+      return registrationReply(n, created);
+    });
+  }
+
+  private JsonObject registrationReply(NodeRecord n, boolean created) {
+    return new JsonObject()
+        .put("node_id", n.nodeId())
+        .put("tier", n.tier().name())
+        .put("status", n.status().wire())
+        .put("max_concurrent", n.maxConcurrent())
+        .put("heartbeat_interval_sec", heartbeatSec())
+        .put("ttl_sec", settings.ttl().toSeconds())
+        .put("created", created);
+  }
+
+  private long heartbeatSec() {
+    return settings.heartbeat().toSeconds();
+  }
+
+  public Future<JsonObject> heartbeat(Heartbeat hb) {
+    return call((s, now) -> {
+      scheduler.heartbeat(hb, now);
+      return new JsonObject().put("accepted", true).put("next_heartbeat_sec", heartbeatSec());
+    });
+  }
+
+  public Future<JsonObject> complete(Completion c) {
+    return call((s, now) -> {
+      Scheduler.Completed r = scheduler.complete(c, now);
+      JsonObject out = new JsonObject().put("accepted", r.accepted());
+      if (r.duplicate()) {
+        out.put("duplicate", true);
+      }
+      return out;
+    });
+  }
+
+  // ---- sink: effects leave here ------------------------------------------------------------------------
+
+  @Override
+  public void dispatch(NodeRecord node, Dispatch d) {
+    afterWrite.add(() -> delivery.dispatch(node, d));
+  }
+
+  @Override
+  public void cancel(NodeRecord node, String taskId, String leaseId) {
+    afterWrite.add(() -> delivery.cancel(node, taskId, leaseId));
+  }
+
+  @Override
+  public void event(String type, JsonObject data) {
+    JsonObject e = journal.append(type, data, clock.instant());
+    vertx.eventBus().publish(Addresses.EVENTS, e);
+  }
+
+  @Override
+  public void taskChanged(TaskRecord task) {
+    dirtyTasks.put(task.id(), task);
+  }
+
+  @Override
+  public void nodeChanged(NodeRecord node) {
+    dirtyNodes.put(node.nodeId(), node);
+  }
+
+  @Override
+  public void nodeRemoved(String nodeId) {
+    dirtyNodes.remove(nodeId);
+    removedNodes.add(nodeId);
+  }
+
+  /** Writes everything changed since the last flush; then sends what waited on it. */
+  private Future<Void> flush() {
+    if (dirtyTasks.isEmpty() && dirtyNodes.isEmpty() && removedNodes.isEmpty()) {
+      runAfterWrite();
+      return Future.succeededFuture();
+    }
+    List<JsonObject> tasks = new ArrayList<>(dirtyTasks.size());
+    dirtyTasks.values().forEach(t -> tasks.add(t.toJson()));
+    List<JsonObject> nodes = new ArrayList<>(dirtyNodes.size());
+    dirtyNodes.values().forEach(n -> nodes.add(n.toJson()));
+    List<String> removed = new ArrayList<>(removedNodes);
+    dirtyTasks.clear();
+    dirtyNodes.clear();
+    removedNodes.clear();
+    List<Future<?>> writes = new ArrayList<>();
+    if (!tasks.isEmpty()) {
+      writes.add(store.saveTasks(tasks));
+    }
+    if (!nodes.isEmpty()) {
+      writes.add(store.saveNodes(nodes));
+    }
+    removed.forEach(id -> writes.add(store.deleteNode(id)));
+    writes.add(store.saveCounters(scheduler.counters().toJson()));
+    List<Runnable> actions = new ArrayList<>(afterWrite);
+    afterWrite.clear();
+    return Future.all(writes).<Void>mapEmpty().onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("store write failed: {}", ar.cause().getMessage());
+      }
+      // why: the in-memory state is the scheduler's truth while it leads; dispatching after the write
+      // (rather than before) means a crash never leaves a running task the store has not heard of
+      actions.forEach(Runnable::run);
+    });
+  }
+
+  private void runAfterWrite() {
+    if (!afterWrite.isEmpty()) {
+      List<Runnable> actions = new ArrayList<>(afterWrite);
+      afterWrite.clear();
+      actions.forEach(Runnable::run);
+    }
+  }
+
+  /** A one-shot timer for the next retry delay to end, so retries do not wait for the periodic tick. */
+  private void armWakeup() {
+    Instant next = scheduler.nextWakeup();
+    if (next == null || (wakeAt != null && !next.isBefore(wakeAt))) {
+      return;
+    }
+    if (wakeTimer >= 0) {
+      vertx.cancelTimer(wakeTimer);
+    }
+    wakeAt = next;
+    long delay = Math.max(1, java.time.Duration.between(clock.instant(), next).toMillis());
+    wakeTimer = vertx.setTimer(delay, id -> {
+      wakeTimer = -1;
+      wakeAt = null;
+      call((s, now) -> {
+        scheduler.tick(now);
+        return null;
+      });
+    });
+  }
+}
