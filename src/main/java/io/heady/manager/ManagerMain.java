@@ -11,6 +11,7 @@ import io.heady.common.config.ConfigException;
 import io.heady.common.config.Keys;
 import io.heady.common.exec.ProcessRunner;
 import io.heady.common.exec.TaskSlots;
+import io.heady.common.hardware.HardwareProbe;
 import io.heady.common.protocol.Hardware;
 import io.heady.manager.allocator.AllocatorVerticle;
 import io.heady.manager.api.ApiSettings;
@@ -104,7 +105,8 @@ public final class ManagerMain {
     });
 
     if (cfg.bool(Keys.LOCAL_EXECUTOR)) {
-      Hardware hw = LocalHardware.detect(dataDir);
+      HardwareProbe probe = HardwareProbe.system(dataDir);
+      Hardware hw = probe.detect();
       int slots = cfg.integer(Keys.LOCAL_SLOTS) > 0 ? cfg.integer(Keys.LOCAL_SLOTS)
           : Tier.maxConcurrent(hw.cpuCores(), hw.ramGb());
       Path logs = dataDir.resolve("logs");
@@ -113,7 +115,7 @@ public final class ManagerMain {
           Executors.newSingleThreadScheduledExecutor(daemon("heady-local-timer")));
       TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
           cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)), logs);
-      vertx.deployVerticle(new LocalExecutorVerticle(scheduler, runner, ss, hw, slots,
+      vertx.deployVerticle(new LocalExecutorVerticle(scheduler, runner, ss, probe, hw, slots,
           settings.heartbeat().toMillis(), clock)).await();
     }
 
@@ -125,6 +127,12 @@ public final class ManagerMain {
     int port = api.actualPort();
     LOG.info("heady manager ready on http://{}:{} (store {}, cluster '{}' at {})", cfg.string(Keys.HOST), port,
         store.describe(), cs.clusterName(), clusterHost);
+    LOG.info("admin token (for the CLI, the dashboard and the API): {}", cfg.has(Keys.ADMIN_TOKEN)
+        ? "from " + cfg.source(Keys.ADMIN_TOKEN) : tokens.adminFile());
+    LOG.info("join token (for agents): {}", cfg.has(Keys.JOIN_TOKEN)
+        ? "from " + cfg.source(Keys.JOIN_TOKEN) : tokens.joinFile());
+    LOG.info("add a node: java -jar heady.jar --role=agent --manager=http://{}:{} --token=<join token>",
+        clusterHost, port);
     return new Running(cluster, port, tokens);
   }
 

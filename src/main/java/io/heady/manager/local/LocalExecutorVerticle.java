@@ -2,6 +2,7 @@ package io.heady.manager.local;
 
 import io.heady.common.exec.ProcessRunner;
 import io.heady.common.exec.TaskSlots;
+import io.heady.common.hardware.HardwareProbe;
 import io.heady.common.protocol.Addresses;
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Dispatch;
@@ -14,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,14 +30,17 @@ public final class LocalExecutorVerticle extends VerticleBase {
   private final SchedulerVerticle scheduler;
   private final ProcessRunner runner;
   private final TaskSlots.Settings slotSettings;
+  private final HardwareProbe probe;
   private final Hardware hardware;
+  private SystemStats stats = SystemStats.EMPTY;
   private final int slots;
   private final long heartbeatMs;
   private final Clock clock;
   private TaskSlots tasks;
 
   public LocalExecutorVerticle(SchedulerVerticle scheduler, ProcessRunner runner, TaskSlots.Settings slotSettings,
-      Hardware hardware, int slots, long heartbeatMs, Clock clock) {
+      HardwareProbe probe, Hardware hardware, int slots, long heartbeatMs, Clock clock) {
+    this.probe = probe;
     this.scheduler = scheduler;
     this.runner = runner;
     this.slotSettings = slotSettings;
@@ -82,17 +85,20 @@ public final class LocalExecutorVerticle extends VerticleBase {
     bus.<JsonObject>localConsumer(Addresses.nodeCancel(NODE_ID), m -> m.reply(new JsonObject()
         .put("cancelled", tasks.cancel(m.body().getString("task_id"), m.body().getString("lease_id")))));
     vertx.setPeriodic(heartbeatMs, id -> heartbeat());
-    Registration reg = new Registration(NODE_ID, NODE_ID, "eventbus", null, hardware, List.of(), Map.of(), slots,
+    Registration reg = new Registration(NODE_ID, NODE_ID, "eventbus", null, hardware,
+        probe.capabilities(hardware), Map.of(), slots,
         null, List.of(), io.heady.common.Version.VERSION);
     return scheduler.register(reg, true).compose(j -> scheduler.heartbeat(beat())).mapEmpty();
   }
 
   private Heartbeat beat() {
-    return new Heartbeat(NODE_ID, tasks.running(), tasks.runningIds(), SystemStats.EMPTY);
+    return new Heartbeat(NODE_ID, tasks.running(), tasks.runningIds(), stats);
   }
 
   private void heartbeat() {
-    scheduler.heartbeat(beat()).onFailure(e -> LOG.warn("local executor heartbeat failed: {}", e.getMessage()));
+    vertx.executeBlocking(probe::sample).onSuccess(s -> stats = s)
+        .onComplete(x -> scheduler.heartbeat(beat())
+            .onFailure(e -> LOG.warn("local executor heartbeat failed: {}", e.getMessage())));
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.heady.agent.hardware;
+package io.heady.common.hardware;
 
 import java.util.Locale;
 import java.util.Map;

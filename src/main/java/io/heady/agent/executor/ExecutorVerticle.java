@@ -1,0 +1,145 @@
+package io.heady.agent.executor;
+
+import io.heady.agent.AgentState;
+import io.heady.agent.link.ManagerLink;
+import io.heady.common.exec.ProcessRunner;
+import io.heady.common.exec.TaskSlots;
+import io.heady.common.protocol.Addresses;
+import io.heady.common.protocol.Completion;
+import io.heady.common.protocol.Dispatch;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs what the manager dispatches to this node. Admission is this node's own hard limit (429 beyond it);
+ * results are reported through {@link Reports} until acknowledged.
+ */
+public final class ExecutorVerticle extends VerticleBase {
+  private final AgentState state;
+  private final ManagerLink link;
+  private final ProcessRunner runner;
+  private final TaskSlots.Settings settings;
+  private final Clock clock;
+  private TaskSlots slots;
+  private Reports reports;
+  private Context ctx;
+
+  public ExecutorVerticle(AgentState state, ManagerLink link, ProcessRunner runner, TaskSlots.Settings settings,
+      Clock clock) {
+    this.state = state;
+    this.link = link;
+    this.runner = runner;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    ctx = context;
+    reports = new Reports(vertx, link);
+    slots = new TaskSlots(state.nodeId(), 0, runner, settings, new TaskSlots.Reporter() {
+      @Override
+      public void started(Dispatch d) {
+        ctx.runOnContext(v -> link.progress(new JsonObject().put("task_id", d.taskId()).put("lease_id", d.leaseId())
+            .put("node_id", state.nodeId()).put("state", "running")));
+      }
+
+      @Override
+      public void finished(Completion c) {
+        ctx.runOnContext(v -> reports.submit(c));
+      }
+    }, clock);
+    if (link.transport().equals("eventbus")) {
+      var bus = vertx.eventBus();
+      bus.<JsonObject>consumer(Addresses.nodeDispatch(state.nodeId()), m -> {
+        int status = admit(m.body());
+        if (status == 202) {
+          m.reply(new JsonObject().put("accepted", true));
+        } else {
+          m.fail(status, status == 429 ? "node full" : status == 409 ? "duplicate" : "refused");
+        }
+      });
+      bus.<JsonObject>consumer(Addresses.nodeCancel(state.nodeId()), m -> m.reply(new JsonObject()
+          .put("cancelled", slots.cancel(m.body().getString("task_id"), m.body().getString("lease_id")))));
+      bus.<JsonObject>consumer(Addresses.nodeHealth(state.nodeId()), m -> m.reply(health()));
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Admits one dispatch: 202 accepted, 409 duplicate, 429 full, 503 shutting down, 400 bad. */
+  public int admit(JsonObject body) {
+    Dispatch d;
+    try {
+      d = Dispatch.fromJson(body);
+    } catch (RuntimeException e) {
+      return 400;
+    }
+    return switch (slots.accept(d)) {
+      case ACCEPTED -> 202;
+      case DUPLICATE -> 409;
+      case FULL -> 429;
+      case CLOSED -> 503;
+    };
+  }
+
+  public boolean cancel(String taskId, String leaseId) {
+    return slots.cancel(taskId, leaseId);
+  }
+
+  /** Running tasks plus results not yet acknowledged: what the heartbeat tells the manager this node holds. */
+  public List<String> heldTaskIds() {
+    Set<String> ids = new LinkedHashSet<>(slots.runningIds());
+    ids.addAll(reports.pendingIds());
+    return List.copyOf(ids);
+  }
+
+  public int running() {
+    return slots.running();
+  }
+
+  /** The manager's slot count for this node (from registration). */
+  public void limit(int max) {
+    slots.limit(max);
+  }
+
+  public TaskSlots slots() {
+    return slots;
+  }
+
+  public Reports reports() {
+    return reports;
+  }
+
+  public JsonObject health() {
+    JsonObject hw = state.hardware() == null ? new JsonObject() : state.hardware().toJson();
+    return new JsonObject()
+        .put("node_id", state.nodeId())
+        .put("name", state.name())
+        .put("status", state.status())
+        .put("tier", state.tier())
+        .put("transport", state.transport())
+        .put("registered", state.isRegistered())
+        .put("hardware", hw)
+        .put("cpu_cores", hw.getInteger("cpu_cores"))
+        .put("ram_gb", hw.getDouble("ram_gb"))
+        .put("capabilities", new io.vertx.core.json.JsonArray(state.capabilities()))
+        .put("labels", new JsonObject(new java.util.LinkedHashMap<>(state.labels())))
+        .put("running", slots.running())
+        .put("max_concurrent", slots.limit())
+        .put("pending_reports", reports.size())
+        .put("system_stats", state.stats().toJson())
+        .put("version", io.heady.common.Version.VERSION);
+  }
+
+  @Override
+  public Future<?> stop() {
+    slots.close();
+    return Future.succeededFuture();
+  }
+}

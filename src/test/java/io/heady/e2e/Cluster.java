@@ -1,0 +1,132 @@
+package io.heady.e2e;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A manager and its agents as real processes on loopback, with unique ports and cluster name. */
+public final class Cluster implements AutoCloseable {
+  public final String name = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
+  public final int port = HeadyProcess.freePort();
+  public final Path dataDir;
+  public HeadyProcess manager;
+  public String joinToken;
+  public String adminToken;
+  public Api admin;
+  private final List<HeadyProcess> agents = new ArrayList<>();
+
+  public Cluster() throws IOException {
+    this.dataDir = HeadyProcess.tempDir("manager-");
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** Starts the manager and waits until it is ready; tokens are read from the files it generated. */
+  public Cluster startManager(String... extra) throws IOException {
+    List<String> args = new ArrayList<>(List.of("--role=manager", "--port=" + port, "--data-dir=" + dataDir,
+        "--cluster-host=127.0.0.1", "--cluster-port=" + HeadyProcess.freePort(), "--cluster-name=" + name,
+        "--host=127.0.0.1"));
+    args.addAll(List.of(extra));
+    manager = HeadyProcess.start("manager", Map.of(), args.toArray(String[]::new));
+    Poll.until("manager token files", Duration.ofSeconds(30), () -> {
+      if (!manager.alive()) {
+        throw new AssertionError("manager exited:\n" + manager.output());
+      }
+      return Files.exists(dataDir.resolve("admin.token")) && Files.exists(dataDir.resolve("join.token"));
+    });
+    joinToken = Files.readString(dataDir.resolve("join.token")).trim();
+    adminToken = Files.readString(dataDir.resolve("admin.token")).trim();
+    admin = new Api(url(), adminToken);
+    Poll.until("manager ready", Duration.ofSeconds(40), () -> {
+      if (!manager.alive()) {
+        throw new AssertionError("manager exited:\n" + manager.output());
+      }
+      return admin.get("/health/ready").status() == 200;
+    });
+    return this;
+  }
+
+  /** Starts an agent process; returns it (not yet registered: use {@link #awaitNode}). */
+  public HeadyProcess startAgent(String nodeId, String... extra) throws IOException {
+    List<String> args = new ArrayList<>(List.of("--role=agent", "--manager=" + url(), "--token=" + joinToken,
+        "--node-id=" + nodeId, "--port=" + HeadyProcess.freePort(), "--cluster-host=127.0.0.1",
+        "--data-dir=" + HeadyProcess.tempDir("agent-" + nodeId + "-")));
+    args.addAll(List.of(extra));
+    HeadyProcess a = HeadyProcess.start("agent-" + nodeId, new HashMap<>(), args.toArray(String[]::new));
+    agents.add(a);
+    return a;
+  }
+
+  /** Waits until the node is listed with the given status; returns its record. */
+  public JsonObject awaitNode(String nodeId, String status, Duration limit) {
+    return Poll.until("node " + nodeId + " " + status, limit, () -> {
+      JsonObject n = node(nodeId);
+      return n != null && status.equals(n.getString("status")) ? n : null;
+    });
+  }
+
+  public JsonObject node(String nodeId) {
+    Api.Res r = admin.get("/api/cluster/nodes");
+    if (r.status() != 200) {
+      return null;
+    }
+    JsonArray nodes = r.json().getJsonArray("nodes");
+    for (Object o : nodes) {
+      JsonObject n = (JsonObject) o;
+      if (nodeId.equals(n.getString("node_id"))) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  /** Submits a task; returns its id (fails on a non-2xx answer). */
+  public String submit(JsonObject task) {
+    Api.Res r = admin.post("/api/cluster/tasks/route", task);
+    if (r.status() != 201 && r.status() != 200) {
+      throw new AssertionError("submit answered " + r.status() + ": " + r.raw());
+    }
+    return r.json().getString("task_id");
+  }
+
+  /** Waits until the task is finished; returns its record. */
+  public JsonObject awaitFinished(String taskId, Duration limit) {
+    return Poll.until("task " + taskId + " to finish", limit, () -> {
+      Api.Res r = admin.get("/api/cluster/tasks/" + taskId);
+      String s = r.json() == null ? null : r.json().getString("status");
+      return s != null && List.of("succeeded", "failed", "timed_out", "cancelled", "skipped").contains(s)
+          ? r.json() : null;
+    });
+  }
+
+  public String logs() {
+    StringBuilder sb = new StringBuilder();
+    if (manager != null) {
+      sb.append("---- manager\n").append(manager.output());
+    }
+    for (HeadyProcess a : agents) {
+      sb.append("---- agent\n").append(a.output());
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (HeadyProcess a : agents) {
+      a.close();
+    }
+    if (manager != null) {
+      manager.close();
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.heady.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The real jar started as a separate process, stopped by its PID. */
+public final class HeadyProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+  private final String name;
+
+  private HeadyProcess(Process p, Path log, String name) {
+    this.process = p;
+    this.log = log;
+    this.name = name;
+  }
+
+  public static Path jar() {
+    String j = System.getProperty("heady.jar", "target/heady.jar");
+    Path p = Path.of(j);
+    if (!Files.isRegularFile(p)) {
+      throw new IllegalStateException("build the jar first (mvn package): " + p.toAbsolutePath());
+    }
+    return p;
+  }
+
+  public static HeadyProcess start(String name, Map<String, String> env, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-jar");
+    cmd.add(jar().toString());
+    cmd.addAll(List.of(args));
+    Path dir = Path.of("target", "e2e-logs");
+    Files.createDirectories(dir);
+    Path log = dir.resolve(name + "-" + System.nanoTime() + ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("HEADY_"));
+    pb.environment().putAll(env);
+    return new HeadyProcess(pb.start(), log, name);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  public String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no output: " + e.getMessage() + ")";
+    }
+  }
+
+  public Path logFile() {
+    return log;
+  }
+
+  /** SIGKILL, as a crash or an unplugged node. */
+  public void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** SIGSTOP / SIGCONT by PID: a hung process. */
+  public void signal(String sig) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start().waitFor();
+  }
+
+  public int waitFor(long seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      throw new AssertionError(name + " did not exit within " + seconds + " s");
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy(); // SIGTERM, by PID
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static Path tempDir(String prefix) throws IOException {
+    Path base = Path.of("target", "e2e-data");
+    Files.createDirectories(base);
+    return Files.createTempDirectory(base, prefix).toAbsolutePath();
+  }
+
+  static String nproc() throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("nproc").start();
+    String out = new String(p.getInputStream().readAllBytes()).trim();
+    p.waitFor();
+    return out;
+  }
+
+  static File devNull() {
+    return new File("/dev/null");
+  }
+}
