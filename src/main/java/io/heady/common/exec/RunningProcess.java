@@ -26,8 +26,8 @@ import java.util.function.Supplier;
  * outcome completes. The first of "exited", "timed out", "cancelled" decides the status.
  *
  * <p>Readers never hold the outcome back for long: a process that escaped the task's group and still holds
- * the output pipe delays it by {@link #DRAIN_MS} at most; its reader thread then stays blocked (output
- * discarded) until that process closes the pipe.
+ * the output pipe delays it by {@link #DRAIN_MS} at most; its reader thread may then stay blocked (output
+ * discarded) until that process closes the pipe or dies.
  */
 public final class RunningProcess {
   /** How long readers may still drain after the whole tree is dead. */
@@ -224,6 +224,9 @@ public final class RunningProcess {
       }
     }
     int code = p.exitValue();
+    // why: a task owns its process group, so what the leader left running dies with it. Note the JDK
+    // itself may close our end of the pipes once the leader is gone (keeping what was already written),
+    // so output that leftovers write after this point can be lost; they are being killed anyway
     killTree();
     try {
       readersDone.get(DRAIN_MS, TimeUnit.MILLISECONDS);

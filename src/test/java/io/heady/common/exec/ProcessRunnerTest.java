@@ -261,7 +261,7 @@ class ProcessRunnerTest {
   @Test
   void backgroundLeftoversDieWhenTheTaskExits() throws Exception {
     assumeLinux();
-    // the leftover keeps stdout open: without the group kill the readers would wait for it for 300 s
+    // the leftover keeps stdout open; a normal exit of the shell must not leave it running
     ProcessOutcome o = await(runner.start(spec("sleep 300 & echo $!").build()), 5);
     long leftover = Long.parseLong(o.stdout().trim());
     try {
