@@ -1,0 +1,140 @@
+package io.heady.common.exec;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A checked, ready {@link ProcessBuilder} for a spec, or the reason it cannot run. Everything that can be
+ * known before spawning is checked here, because once {@code setsid}/{@code nice} wrap the program a failed
+ * exec would only show as exit status 127 and a line on stderr.
+ *
+ * @param builder the builder, {@code null} when {@code error} is set
+ * @param program the program the task runs (argv[0], or {@code /bin/sh})
+ * @param error why it cannot run, or {@code null}
+ */
+record LaunchPlan(ProcessBuilder builder, String program, String error) {
+  static final String SHELL = "/bin/sh";
+  // why: what execvp(3) searches when PATH is unset
+  private static final String DEFAULT_PATH = "/bin:/usr/bin";
+
+  static LaunchPlan failed(String program, String error) {
+    return new LaunchPlan(null, program, error);
+  }
+
+  static LaunchPlan prepare(ProcessSpec spec, Tools tools, Map<String, String> inheritedEnv) {
+    boolean shell = spec.argv().isEmpty();
+    String program = shell ? SHELL : spec.argv().get(0);
+    if (shell && (spec.command() == null || spec.command().isEmpty())) {
+      return failed(program, "nothing to run: command and argv are both empty");
+    }
+    if (program.isEmpty()) {
+      return failed(program, "nothing to run: argv[0] is empty");
+    }
+    File dir = null;
+    if (spec.cwd() != null) {
+      dir = new File(spec.cwd());
+      if (!dir.exists()) {
+        return failed(program, "cwd does not exist: " + spec.cwd());
+      }
+      if (!dir.isDirectory()) {
+        return failed(program, "cwd is not a directory: " + spec.cwd());
+      }
+    }
+
+    ProcessBuilder pb = new ProcessBuilder();
+    Map<String, String> env = pb.environment();
+    env.clear();
+    inheritedEnv.forEach((k, v) -> {
+      if (!isHeady(k)) {
+        env.put(k, v);
+      }
+    });
+    env.putAll(spec.env());
+
+    String notRunnable = checkProgram(program, env.get("PATH"), dir);
+    if (notRunnable != null) {
+      return failed(program, "cannot run program \"" + program + "\": " + notRunnable);
+    }
+
+    List<String> cmd = new ArrayList<>();
+    if (tools.setsid() != null) {
+      cmd.add(tools.setsid().toString());
+      cmd.add("--");
+    }
+    int niceness = niceness(spec.speed());
+    if (niceness > 0 && tools.nice() != null) {
+      cmd.add(tools.nice().toString());
+      cmd.add("-n");
+      cmd.add(Integer.toString(niceness));
+      cmd.add("--");
+    }
+    if (shell) {
+      cmd.add(SHELL);
+      cmd.add("-c");
+      cmd.add(spec.command());
+    } else {
+      cmd.addAll(spec.argv());
+    }
+    pb.command(cmd);
+    pb.directory(dir);
+    // why: a task that reads stdin (cat, a prompt) must see end-of-file, not wait until its timeout
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    return new LaunchPlan(pb, program, null);
+  }
+
+  /**
+   * Inherited variables heady never passes on: the agent's own settings and secrets (the join token). The
+   * match ignores case, to be safe on the side of not leaking.
+   */
+  static boolean isHeady(String name) {
+    return name.regionMatches(true, 0, "HEADY_", 0, 6);
+  }
+
+  /** The {@code nice} increment for a speed: OFF 10, ON 5, MAX or none 0. */
+  static int niceness(String speed) {
+    if ("OFF".equals(speed)) {
+      return 10;
+    }
+    if ("ON".equals(speed)) {
+      return 5;
+    }
+    return 0;
+  }
+
+  /** {@code null} when {@code program} names an executable file the way execvp(3) would find it. */
+  static String checkProgram(String program, String path, File dir) {
+    if (program.indexOf('/') >= 0) {
+      Path p = Path.of(program);
+      if (!p.isAbsolute() && dir != null) {
+        p = dir.toPath().resolve(p);
+      }
+      if (!Files.exists(p)) {
+        return "no such file";
+      }
+      if (Files.isDirectory(p)) {
+        return "is a directory";
+      }
+      if (!Files.isExecutable(p)) {
+        return "not executable (permission denied)";
+      }
+      return null;
+    }
+    String search = path == null ? DEFAULT_PATH : path;
+    for (String d : search.split(":", -1)) {
+      // why: an empty PATH entry means the current directory, which for the child is its cwd
+      Path base = d.isEmpty() ? (dir != null ? dir.toPath() : Path.of("")) : Path.of(d);
+      if (!base.isAbsolute() && dir != null && !d.isEmpty()) {
+        base = dir.toPath().resolve(base);
+      }
+      Path p = base.resolve(program);
+      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+        return null;
+      }
+    }
+    return "not found in PATH (" + search + ")";
+  }
+}

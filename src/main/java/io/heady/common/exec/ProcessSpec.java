@@ -1,0 +1,99 @@
+package io.heady.common.exec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What to run: one attempt of one task on this machine.
+ *
+ * <p>The compact constructor normalises ({@code null} argv and env become empty, a {@code null} kill grace
+ * becomes {@link #DEFAULT_KILL_GRACE}) and rejects values that are programming errors (negative numbers, an
+ * unknown speed, {@code null} inside argv or env) with {@link IllegalArgumentException}. Whether the
+ * program can actually run (cwd, executable) is checked when it starts and reported in the outcome.
+ *
+ * @param taskId the task this process belongs to (for messages only)
+ * @param command run by {@code /bin/sh -c} when {@code argv} is empty
+ * @param argv run directly, without any shell, when not empty
+ * @param env added to the inherited environment, after every inherited {@code HEADY_*} variable was removed
+ * @param cwd working directory; {@code null}: the runner's (the JVM's) working directory
+ * @param timeoutMs after this the whole process tree is killed and the outcome is {@code timed_out}; 0: none
+ * @param killGrace time between SIGTERM and SIGKILL when the tree is killed
+ * @param tailBytes how many bytes of stdout and of stderr (each) the outcome keeps, the last ones
+ * @param logMaxBytes cap of the full combined log file; 0: no cap
+ * @param logFile where the full combined stdout+stderr goes (replaced if it exists); {@code null}: no log
+ * @param speed {@code "MAX"} or {@code null}: normal priority; {@code "ON"}: {@code nice -n 5};
+ *     {@code "OFF"}: {@code nice -n 10}
+ */
+public record ProcessSpec(
+    String taskId,
+    String command,
+    List<String> argv,
+    Map<String, String> env,
+    String cwd,
+    long timeoutMs,
+    Duration killGrace,
+    int tailBytes,
+    long logMaxBytes,
+    Path logFile,
+    String speed) {
+
+  /** The kill grace used when none is given (the same as the {@code kill-grace-sec} default). */
+  public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
+
+  public ProcessSpec {
+    Objects.requireNonNull(taskId, "taskId");
+    argv = copyArgv(argv);
+    env = copyEnv(env);
+    if (timeoutMs < 0) {
+      throw new IllegalArgumentException("timeoutMs must be >= 0 (0: no timeout), got " + timeoutMs);
+    }
+    killGrace = killGrace == null ? DEFAULT_KILL_GRACE : killGrace;
+    if (killGrace.isNegative()) {
+      throw new IllegalArgumentException("killGrace must not be negative, got " + killGrace);
+    }
+    if (tailBytes < 0) {
+      throw new IllegalArgumentException("tailBytes must be >= 0, got " + tailBytes);
+    }
+    if (logMaxBytes < 0) {
+      throw new IllegalArgumentException("logMaxBytes must be >= 0 (0: no cap), got " + logMaxBytes);
+    }
+    if (speed != null && !speed.equals("MAX") && !speed.equals("ON") && !speed.equals("OFF")) {
+      throw new IllegalArgumentException("speed must be MAX, ON, OFF or null, got " + speed);
+    }
+  }
+
+  private static List<String> copyArgv(List<String> argv) {
+    if (argv == null) {
+      return List.of();
+    }
+    List<String> copy = new ArrayList<>(argv.size());
+    for (String a : argv) {
+      if (a == null) {
+        throw new IllegalArgumentException("argv must not contain null");
+      }
+      copy.add(a);
+    }
+    return Collections.unmodifiableList(copy);
+  }
+
+  private static Map<String, String> copyEnv(Map<String, String> env) {
+    if (env == null) {
+      return Map.of();
+    }
+    // why: LinkedHashMap, not Map.copyOf, so the order the caller gave is the order the child sees
+    Map<String, String> copy = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      if (e.getKey() == null || e.getKey().isEmpty() || e.getValue() == null) {
+        throw new IllegalArgumentException("env must have non-empty names and non-null values: " + e.getKey());
+      }
+      copy.put(e.getKey(), e.getValue());
+    }
+    return Collections.unmodifiableMap(copy);
+  }
+}

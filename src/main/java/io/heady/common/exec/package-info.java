@@ -1,0 +1,25 @@
+/**
+ * Running one task's process, safely and completely: {@link io.heady.common.exec.ProcessRunner} starts a
+ * {@link io.heady.common.exec.ProcessSpec} and hands back a {@link io.heady.common.exec.RunningProcess} whose
+ * future completes with a {@link io.heady.common.exec.ProcessOutcome}; nothing here throws at the caller
+ * for a task that cannot run, it reports a failed outcome instead.
+ *
+ * <p><b>A task owns its process group.</b> On Linux every task is started through {@code setsid}, so its
+ * pid is also the id of a new session and process group. When the task ends for any reason (it exits, it
+ * times out, it is cancelled) every process still in that group is sent SIGTERM, then SIGKILL after the
+ * spec's kill grace. A task therefore cannot leave background work behind ({@code server &} dies with the
+ * task); a program that deliberately leaves the group (its own {@code setsid}, a double-forking daemon)
+ * escapes only if it is no longer a descendant of the task when the task is killed. Where {@code setsid}
+ * does not exist (macOS) the runner kills {@link java.lang.ProcessHandle#descendants()} then the process,
+ * which cannot reach children already orphaned by a shell that exited.
+ *
+ * <p>Processes are only ever stopped by pid or process-group id, never by name.
+ *
+ * <p><b>Threads.</b> Each running task holds two threads of the runner's {@code threads} executor for its
+ * whole life (one blocking reader per output stream), plus short jobs there for spawning and for killing
+ * (a kill job blocks up to the kill grace); the JDK adds its own "process reaper" thread per child. The
+ * {@code timers} executor only schedules (timeouts, nothing blocking runs on it). {@code threads} must
+ * therefore be unbounded or sized well above twice the node's concurrent tasks: a Vert.x worker pool is
+ * not suitable. The outcome future completes on a {@code threads} thread.
+ */
+package io.heady.common.exec;
