@@ -104,7 +104,7 @@ public final class AgentMain {
     HardwareProbe probe = HardwareProbe.system(dataDir);
     vertx.deployVerticle(new HardwareVerticle(probe, state, 5000)).await();
     ProcessRunner runner = new ProcessRunner(Executors.newCachedThreadPool(daemon("heady-exec")),
-        Executors.newSingleThreadScheduledExecutor(daemon("heady-exec-timer")));
+        timers("heady-exec-timer"));
     TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
         cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)), logs);
     ExecutorVerticle executor = new ExecutorVerticle(state, link, runner, ss, Clock.systemUTC());
@@ -156,5 +156,13 @@ public final class AgentMain {
       t.setDaemon(true);
       return t;
     };
+  }
+
+  /** A timer pool that forgets cancelled timeouts at once (the runner cancels one per finished task). */
+  static java.util.concurrent.ScheduledExecutorService timers(String name) {
+    java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+        daemon(name));
+    t.setRemoveOnCancelPolicy(true);
+    return t;
   }
 }

@@ -112,7 +112,7 @@ public final class ManagerMain {
       Path logs = dataDir.resolve("logs");
       Files.createDirectories(logs);
       ProcessRunner runner = new ProcessRunner(Executors.newCachedThreadPool(daemon("heady-local-exec")),
-          Executors.newSingleThreadScheduledExecutor(daemon("heady-local-timer")));
+          timers("heady-local-timer"));
       TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
           cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)), logs);
       vertx.deployVerticle(new LocalExecutorVerticle(scheduler, runner, ss, probe, hw, slots,
@@ -184,5 +184,13 @@ public final class ManagerMain {
       t.setDaemon(true);
       return t;
     };
+  }
+
+  /** A timer pool that forgets cancelled timeouts at once (the runner cancels one per finished task). */
+  static java.util.concurrent.ScheduledExecutorService timers(String name) {
+    java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+        daemon(name));
+    t.setRemoveOnCancelPolicy(true);
+    return t;
   }
 }

@@ -3,7 +3,6 @@ package io.heady.common.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -47,13 +46,11 @@ public final class ClusterSetup {
   /** A clustered Vert.x, with the Hazelcast instance kept so membership can be watched directly. */
   public record Clustered(Vertx vertx, HazelcastInstance hazelcast, HazelcastClusterManager manager) {}
 
-  /** Starts Hazelcast (blocking; call from a non-event-loop thread) and a clustered Vert.x on it. */
+  /** Starts Hazelcast and a clustered Vert.x on it; the Hazelcast instance is kept for membership events. */
   public static Future<Clustered> start(ClusterSettings s, VertxOptions options) {
-    HazelcastInstance hz = Hazelcast.newHazelcastInstance(hazelcastConfig(s));
-    HazelcastClusterManager mgr = new HazelcastClusterManager(hz);
+    HazelcastClusterManager mgr = new HazelcastClusterManager(hazelcastConfig(s));
     options.getEventBusOptions().setHost(s.host()).setPort(s.busPort()).setClusterPublicHost(s.host());
     return Vertx.builder().with(options).withClusterManager(mgr).buildClustered()
-        .map(v -> new Clustered(v, hz, mgr))
-        .onFailure(e -> hz.shutdown());
+        .map(v -> new Clustered(v, mgr.getHazelcastInstance(), mgr));
   }
 }
