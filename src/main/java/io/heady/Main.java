@@ -15,11 +15,14 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    if (args.length == 0 || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-      if (args.length == 0 || isServerInvocation(args)) {
-        System.out.print(ConfigLoader.help());
-        System.exit(args.length == 0 ? 2 : 0);
-      }
+    if (args.length == 0) {
+      System.err.print(ConfigLoader.help());
+      System.exit(2);
+    }
+    boolean help = Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+    if (help && (args[0].startsWith("-") || isServerInvocation(args))) {
+      System.out.print(ConfigLoader.help());
+      System.exit(0);
     }
     if (!isServerInvocation(args)) {
       System.exit(io.heady.client.cli.Cli.run(args));
