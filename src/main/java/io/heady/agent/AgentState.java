@@ -32,6 +32,15 @@ public final class AgentState {
     this.requestedSlots = requestedSlots;
   }
 
+  /** The same node, reachable at a tunnel URL (HTTP transport). */
+  public AgentState withTunnel(String url) {
+    AgentState a = new AgentState(nodeId, name, transport, url, labels, requestedSlots);
+    a.hardware = hardware;
+    a.capabilities = capabilities;
+    a.stats = stats;
+    return a;
+  }
+
   public Registration registration(List<String> running) {
     return new Registration(nodeId, name, transport, tunnelUrl, hardware, capabilities, labels, requestedSlots,
         memberId, running, io.heady.common.Version.VERSION);

@@ -133,7 +133,16 @@ public final class ManagerMain {
         ? "from " + cfg.source(Keys.JOIN_TOKEN) : tokens.joinFile());
     LOG.info("add a node: java -jar heady.jar --role=agent --manager=http://{}:{} --token=<join token>",
         clusterHost, port);
-    return new Running(cluster, port, tokens);
+    Running running = new Running(cluster, port, tokens);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("manager shutting down");
+      try {
+        running.stop().await(20, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("shutdown: {}", e.getMessage());
+      }
+    }, "heady-manager-shutdown"));
+    return running;
   }
 
   private static JsonObject joinInfo(ClusterSetup.Clustered cluster, ClusterSettings cs, SchedulerSettings s,

@@ -16,6 +16,8 @@ import java.util.UUID;
 public final class Cluster implements AutoCloseable {
   public final String name = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
   public final int port = HeadyProcess.freePort();
+  private final int clusterPort = HeadyProcess.freePort();
+  private String[] managerArgs = new String[0];
   public final Path dataDir;
   public HeadyProcess manager;
   public String joinToken;
@@ -33,8 +35,9 @@ public final class Cluster implements AutoCloseable {
 
   /** Starts the manager and waits until it is ready; tokens are read from the files it generated. */
   public Cluster startManager(String... extra) throws IOException {
+    managerArgs = extra;
     List<String> args = new ArrayList<>(List.of("--role=manager", "--port=" + port, "--data-dir=" + dataDir,
-        "--cluster-host=127.0.0.1", "--cluster-port=" + HeadyProcess.freePort(), "--cluster-name=" + name,
+        "--cluster-host=127.0.0.1", "--cluster-port=" + clusterPort, "--cluster-name=" + name,
         "--host=127.0.0.1"));
     args.addAll(List.of(extra));
     manager = HeadyProcess.start("manager", Map.of(), args.toArray(String[]::new));
@@ -54,6 +57,12 @@ public final class Cluster implements AutoCloseable {
       return admin.get("/health/ready").status() == 200;
     });
     return this;
+  }
+
+  /** Kills the manager (SIGKILL) and starts it again with the same data dir, ports and flags. */
+  public void restartManager() throws IOException, InterruptedException {
+    manager.kill9();
+    startManager(managerArgs);
   }
 
   /** Starts an agent process; returns it (not yet registered: use {@link #awaitNode}). */

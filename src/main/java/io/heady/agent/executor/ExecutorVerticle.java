@@ -1,61 +1,39 @@
 package io.heady.agent.executor;
 
 import io.heady.agent.AgentState;
-import io.heady.agent.link.ManagerLink;
-import io.heady.common.exec.ProcessRunner;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.protocol.Addresses;
-import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Dispatch;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Runs what the manager dispatches to this node. Admission is this node's own hard limit (429 beyond it);
- * results are reported through {@link Reports} until acknowledged.
+ * Takes what the manager dispatches to this node into its {@link TaskSlots} (the node's own hard limit:
+ * 429 beyond it) and answers health probes. The slots and the pending results belong to the agent, not to
+ * this verticle, so they survive a new transport session.
  */
 public final class ExecutorVerticle extends VerticleBase {
   private final AgentState state;
-  private final ManagerLink link;
-  private final ProcessRunner runner;
-  private final TaskSlots.Settings settings;
-  private final Clock clock;
-  private TaskSlots slots;
-  private Reports reports;
-  private Context ctx;
+  private final TaskSlots slots;
+  private final Reports reports;
+  private final boolean eventBus;
 
-  public ExecutorVerticle(AgentState state, ManagerLink link, ProcessRunner runner, TaskSlots.Settings settings,
-      Clock clock) {
+  public ExecutorVerticle(AgentState state, TaskSlots slots, Reports reports, boolean eventBus) {
     this.state = state;
-    this.link = link;
-    this.runner = runner;
-    this.settings = settings;
-    this.clock = clock;
+    this.slots = slots;
+    this.reports = reports;
+    this.eventBus = eventBus;
   }
 
   @Override
   public Future<?> start() {
-    ctx = context;
-    reports = new Reports(vertx, link);
-    slots = new TaskSlots(state.nodeId(), 0, runner, settings, new TaskSlots.Reporter() {
-      @Override
-      public void started(Dispatch d) {
-        ctx.runOnContext(v -> link.progress(new JsonObject().put("task_id", d.taskId()).put("lease_id", d.leaseId())
-            .put("node_id", state.nodeId()).put("state", "running")));
-      }
-
-      @Override
-      public void finished(Completion c) {
-        ctx.runOnContext(v -> reports.submit(c));
-      }
-    }, clock);
-    if (link.transport().equals("eventbus")) {
+    if (eventBus) {
       var bus = vertx.eventBus();
       bus.<JsonObject>consumer(Addresses.nodeDispatch(state.nodeId()), m -> {
         int status = admit(m.body());
@@ -128,18 +106,12 @@ public final class ExecutorVerticle extends VerticleBase {
         .put("hardware", hw)
         .put("cpu_cores", hw.getInteger("cpu_cores"))
         .put("ram_gb", hw.getDouble("ram_gb"))
-        .put("capabilities", new io.vertx.core.json.JsonArray(state.capabilities()))
-        .put("labels", new JsonObject(new java.util.LinkedHashMap<>(state.labels())))
+        .put("capabilities", new JsonArray(state.capabilities()))
+        .put("labels", new JsonObject(new LinkedHashMap<>(state.labels())))
         .put("running", slots.running())
         .put("max_concurrent", slots.limit())
         .put("pending_reports", reports.size())
         .put("system_stats", state.stats().toJson())
         .put("version", io.heady.common.Version.VERSION);
-  }
-
-  @Override
-  public Future<?> stop() {
-    slots.close();
-    return Future.succeededFuture();
   }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,27 +15,46 @@ import org.slf4j.LoggerFactory;
  * Results on their way to the manager. Each is sent until the manager gives a final answer (accepted,
  * duplicate, stale lease or unknown task); a network blip or a manager restart only delays it, with
  * exponential backoff from 250 ms to 30 s. Until then the task stays in the heartbeat's running list, so the
- * manager does not think it lost.
+ * manager does not think it lost. The pending set outlives a transport session: a new session resends it.
  */
 public final class Reports {
   private static final Logger LOG = LoggerFactory.getLogger(Reports.class);
-  private final Vertx vertx;
-  private final ManagerLink link;
-  private final Map<String, Completion> pending = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Completion> pending = new ConcurrentHashMap<>();
+  private volatile Vertx vertx;
+  private volatile ManagerLink link;
+  private volatile long session;
 
-  public Reports(Vertx vertx, ManagerLink link) {
-    this.vertx = vertx;
-    this.link = link;
+  /** Binds to a new transport session and resends everything still pending. */
+  public void attach(Vertx v, ManagerLink l) {
+    this.vertx = v;
+    this.link = l;
+    long s = ++session;
+    pending.values().forEach(c -> v.runOnContext(x -> send(c, 250, s)));
   }
 
-  /** Call on the executor's event loop. */
+  /** The transport is going away; retries stop until the next {@link #attach}. */
+  public void detach() {
+    session++;
+    this.vertx = null;
+    this.link = null;
+  }
+
   public void submit(Completion c) {
     pending.put(c.taskId(), c);
-    send(c, 250);
+    Vertx v = vertx;
+    long s = session;
+    if (v != null) {
+      v.runOnContext(x -> send(c, 250, s));
+    }
   }
 
-  private void send(Completion c, long nextDelay) {
-    link.complete(c.toJson()).onComplete(ar -> {
+  private void send(Completion c, long nextDelay, long s) {
+    ManagerLink l = link;
+    Vertx v = vertx;
+    if (s != session || l == null || v == null || pending.get(c.taskId()) != c) {
+      return;
+    }
+    l.complete(c.toJson()).onComplete(ar -> {
       if (ar.succeeded()) {
         pending.remove(c.taskId(), c);
         return;
@@ -46,11 +66,7 @@ public final class Reports {
       }
       LOG.debug("result of {} not delivered ({}); retrying in {} ms", c.taskId(), ar.cause().getMessage(),
           nextDelay);
-      vertx.setTimer(nextDelay, id -> {
-        if (pending.get(c.taskId()) == c) {
-          send(c, Math.min(30_000, nextDelay * 2));
-        }
-      });
+      v.setTimer(nextDelay, id -> send(c, Math.min(30_000, nextDelay * 2), s));
     });
   }
 

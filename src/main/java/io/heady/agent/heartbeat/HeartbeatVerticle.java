@@ -21,13 +21,23 @@ public final class HeartbeatVerticle extends VerticleBase {
   private final AgentState state;
   private final ManagerLink link;
   private final ExecutorVerticle executor;
+  private final Runnable managerLost;
+  private final long lostAfterMs;
+  private long lastOkNanos = System.nanoTime();
   private long intervalMs;
   private long timer = -1;
   private long registerBackoffMs = 250;
   private boolean registering;
   private boolean stopped;
 
-  public HeartbeatVerticle(AgentState state, ManagerLink link, ExecutorVerticle executor, long intervalMs) {
+  /**
+   * @param managerLost called when the manager has not answered for {@code lostAfterMs} (event-bus agents
+   *     then rebuild their cluster session); {@code null} for HTTP agents, which simply keep retrying
+   */
+  public HeartbeatVerticle(AgentState state, ManagerLink link, ExecutorVerticle executor, long intervalMs,
+      Runnable managerLost, long lostAfterMs) {
+    this.managerLost = managerLost;
+    this.lostAfterMs = lostAfterMs;
     this.state = state;
     this.link = link;
     this.executor = executor;
@@ -49,6 +59,7 @@ public final class HeartbeatVerticle extends VerticleBase {
       registering = false;
       if (ar.succeeded()) {
         JsonObject r = ar.result();
+        lastOkNanos = System.nanoTime();
         registerBackoffMs = 250;
         executor.limit(r.getInteger("max_concurrent", 1));
         intervalMs = Math.max(200, r.getLong("heartbeat_interval_sec", intervalMs / 1000) * 1000);
@@ -58,6 +69,9 @@ public final class HeartbeatVerticle extends VerticleBase {
         beat();
       } else {
         state.unregistered("registering");
+        if (lost()) {
+          return;
+        }
         LOG.warn("registration failed: {}; retrying in {} ms", ar.cause().getMessage(), registerBackoffMs);
         schedule(registerBackoffMs, this::register);
         registerBackoffMs = Math.min(10_000, registerBackoffMs * 2);
@@ -72,6 +86,7 @@ public final class HeartbeatVerticle extends VerticleBase {
     Heartbeat hb = new Heartbeat(state.nodeId(), executor.running(), executor.heldTaskIds(), state.stats());
     link.heartbeat(hb.toJson()).onComplete(ar -> {
       if (ar.succeeded()) {
+        lastOkNanos = System.nanoTime();
         schedule(intervalMs, this::beat);
       } else if (ar.cause() instanceof LinkException e && e.unknownNode()) {
         LOG.info("the manager does not know this node (it restarted?); registering again");
@@ -79,9 +94,22 @@ public final class HeartbeatVerticle extends VerticleBase {
         register();
       } else {
         LOG.warn("heartbeat failed: {}", ar.cause().getMessage());
-        schedule(Math.min(intervalMs, 5000), this::beat);
+        if (!lost()) {
+          schedule(Math.min(intervalMs, 5000), this::beat);
+        }
       }
     });
+  }
+
+  /** True (and the session is being replaced) when the manager has been silent too long. */
+  private boolean lost() {
+    if (managerLost != null && System.nanoTime() - lastOkNanos > lostAfterMs * 1_000_000L) {
+      stopped = true;
+      LOG.warn("no answer from the manager for {} s; rejoining the cluster", lostAfterMs / 1000);
+      managerLost.run();
+      return true;
+    }
+    return false;
   }
 
   private void schedule(long ms, Runnable r) {

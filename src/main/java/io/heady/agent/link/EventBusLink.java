@@ -60,6 +60,11 @@ public final class EventBusLink implements ManagerLink {
   }
 
   @Override
+  public Future<JsonObject> deregister(JsonObject node) {
+    return request(Addresses.DEREGISTER, node);
+  }
+
+  @Override
   public void progress(JsonObject progress) {
     vertx.eventBus().send(Addresses.PROGRESS, progress);
   }

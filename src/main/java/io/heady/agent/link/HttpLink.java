@@ -70,6 +70,11 @@ public final class HttpLink implements ManagerLink {
   }
 
   @Override
+  public Future<JsonObject> deregister(JsonObject node) {
+    return post("/api/cluster/nodes/deregister", node);
+  }
+
+  @Override
   public void progress(JsonObject progress) {
     post("/api/cluster/tasks/progress", progress);
   }

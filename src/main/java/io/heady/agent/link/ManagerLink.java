@@ -14,6 +14,9 @@ public interface ManagerLink {
 
   Future<JsonObject> complete(JsonObject completion);
 
+  /** The node leaves on purpose (graceful shutdown). */
+  Future<JsonObject> deregister(JsonObject node);
+
   /** Fire and forget: the attempt started, or produced output. */
   void progress(JsonObject progress);
 

@@ -92,6 +92,8 @@ public final class Keys {
       .help("stdout/stderr tail kept in the task record");
   public static final ConfigKey LOG_MAX_KB = key("log-max-kb").integer(10240, 1, 10485760).roles(A, M)
       .help("full output kept per task for /tasks/:id/log");
+  public static final ConfigKey SHUTDOWN_GRACE_SEC = key("shutdown-grace-sec").seconds(300, 0, 86400).roles(A)
+      .help("on SIGTERM, how long running tasks may take to finish before they are stopped");
   public static final ConfigKey KILL_GRACE_SEC = key("kill-grace-sec").seconds(5, 0, 600).roles(A, M)
       .help("time between TERM and KILL when a task is stopped");
 
@@ -105,7 +107,7 @@ public final class Keys {
       JOIN_TOKEN, ADMIN_TOKEN, HEARTBEAT_SEC, TTL_SEC, OFFLINE_SEC, PROBE_SEC, PROBE_FAILURES,
       LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, MAX_BODY_KB, OPEN_HEALTH, MANAGER, TOKEN, NODE_ID,
       NAME, TRANSPORT, TUNNEL_URL, LABEL, MAX_CONCURRENT, EXECUTE_ENABLED, OUTPUT_TAIL_KB, LOG_MAX_KB,
-      KILL_GRACE_SEC, PORT_AGENT);
+      KILL_GRACE_SEC, SHUTDOWN_GRACE_SEC, PORT_AGENT);
 
   private Keys() {}
 

@@ -79,6 +79,8 @@ public final class ApiVerticle extends VerticleBase {
     });
     routes.join("POST", "/api/cluster/nodes/heartbeat", rc ->
         Replies.from(rc, 200, scheduler.heartbeat(Heartbeat.fromJson(Replies.body(rc)))));
+    routes.join("POST", "/api/cluster/nodes/deregister", rc ->
+        Replies.from(rc, 200, scheduler.deregister(Fields.reqId(Replies.body(rc), "node_id"))));
     routes.join("POST", "/api/cluster/tasks/complete", rc ->
         Replies.from(rc, 200, scheduler.complete(Completion.fromJson(Replies.body(rc)))));
     routes.join("POST", "/api/cluster/tasks/progress", rc -> {

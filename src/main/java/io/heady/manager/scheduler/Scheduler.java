@@ -106,6 +106,14 @@ public final class Scheduler {
     }
   }
 
+  /** The agent is shutting down on purpose: it is offline now, and anything it still held is requeued. */
+  public NodeRecord deregister(String nodeId, Instant now) {
+    NodeRecord n = requireNode(nodeId);
+    nodeLost(n, NodeEvent.MEMBER_LOST, "node deregistered", now);
+    sink.event("node.deregistered", nodeEvent(n));
+    return n;
+  }
+
   /** An active probe failed; enough in a row make the node unhealthy. */
   public void probeFailed(String nodeId, Instant now) {
     NodeRecord n = nodes.get(nodeId);

@@ -79,6 +79,8 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
       return register(r, false);
     }));
     bus.<JsonObject>consumer(Addresses.HEARTBEAT, m -> answer(m, j -> heartbeat(Heartbeat.fromJson(j))));
+    bus.<JsonObject>consumer(Addresses.DEREGISTER, m -> answer(m, j -> deregister(
+        io.heady.common.protocol.Fields.reqId(j, "node_id"))));
     bus.<JsonObject>consumer(Addresses.COMPLETE, m -> answer(m, j -> complete(Completion.fromJson(j))));
     bus.<JsonObject>consumer(Addresses.PROGRESS, m -> {
       JsonObject j = m.body();
@@ -186,6 +188,10 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
   private long heartbeatSec() {
     return settings.heartbeat().toSeconds();
+  }
+
+  public Future<JsonObject> deregister(String nodeId) {
+    return call((s, now) -> s.deregister(nodeId, now).toJson().put("deregistered", true));
   }
 
   public Future<JsonObject> heartbeat(Heartbeat hb) {

@@ -1,0 +1,182 @@
+package io.heady.agent;
+
+import io.heady.agent.executor.Reports;
+import io.heady.common.config.Config;
+import io.heady.common.config.Keys;
+import io.heady.common.exec.ProcessRunner;
+import io.heady.common.exec.TaskSlots;
+import io.heady.common.hardware.HardwareProbe;
+import io.heady.common.protocol.Completion;
+import io.heady.common.protocol.Dispatch;
+import io.heady.common.protocol.Hardware;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's lasting part: its identity, its task slots and its pending results. Transport sessions
+ * ({@link Session}) come and go (a manager restart, a cluster eviction after a hang); running tasks and
+ * unreported results stay here and are handed to the next session.
+ */
+public final class AgentRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
+
+  /** What an agent is told at start. */
+  public record Settings(String managerUrl, String token, String nodeId, String name, String transport,
+      String tunnelUrl, Path dataDir, Map<String, String> labels, int maxConcurrent, int port,
+      long shutdownGraceMs) {}
+
+  private final Config cfg;
+  private final Settings settings;
+  private final AgentState state;
+  private final Reports reports = new Reports();
+  private final HardwareProbe probe;
+  private final TaskSlots slots;
+  private final Object lock = new Object();
+  private volatile Session session;
+  private volatile boolean stopping;
+  private Thread supervisor;
+
+  AgentRuntime(Config cfg, Settings s) {
+    this.cfg = cfg;
+    this.settings = s;
+    this.state = new AgentState(s.nodeId(), s.name(), s.transport(), null, s.labels(), s.maxConcurrent());
+    this.probe = HardwareProbe.system(s.dataDir());
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemon("heady-exec-timer"));
+    timers.setRemoveOnCancelPolicy(true);
+    ProcessRunner runner = new ProcessRunner(Executors.newCachedThreadPool(daemon("heady-exec")), timers);
+    TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
+        cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)),
+        s.dataDir().resolve("logs"));
+    this.slots = new TaskSlots(s.nodeId(), 0, runner, ss, new TaskSlots.Reporter() {
+      @Override
+      public void started(Dispatch d) {
+        Session cur = session;
+        if (cur != null) {
+          cur.link().progress(new JsonObject().put("task_id", d.taskId()).put("lease_id", d.leaseId())
+              .put("node_id", settings.nodeId()).put("state", "running"));
+        }
+      }
+
+      @Override
+      public void finished(Completion c) {
+        reports.submit(c);
+      }
+    }, Clock.systemUTC());
+  }
+
+  /** Detects the hardware and opens the first session (retrying until the manager answers). */
+  void start() throws Exception {
+    Hardware hw = probe.detect();
+    state.hardware(hw, probe.capabilities(hw));
+    state.stats(probe.sample());
+    openSession();
+  }
+
+  private void openSession() throws Exception {
+    long backoff = 250;
+    while (!stopping) {
+      try {
+        Session s = Session.open(cfg, settings, state, slots, reports, probe, this::sessionLost);
+        synchronized (lock) {
+          if (stopping) {
+            s.close();
+            return;
+          }
+          session = s;
+        }
+        return;
+      } catch (io.heady.common.config.ConfigException e) {
+        throw e;
+      } catch (Exception e) {
+        LOG.warn("cannot join the manager yet ({}); retrying in {} ms", e.getMessage(), backoff);
+        // why: the supervisor thread has nothing else to do until the manager answers
+        Thread.sleep(backoff);
+        backoff = Math.min(5000, backoff * 2);
+      }
+    }
+  }
+
+  /** The session lost the manager: replace it on the supervisor thread (once at a time). */
+  private void sessionLost() {
+    synchronized (lock) {
+      if (stopping || (supervisor != null && supervisor.isAlive())) {
+        return;
+      }
+      supervisor = new Thread(() -> {
+        Session old = session;
+        session = null;
+        if (old != null) {
+          old.close();
+        }
+        try {
+          openSession();
+          LOG.info("rejoined the manager");
+        } catch (Exception e) {
+          LOG.error("cannot rejoin the manager: {}", e.getMessage());
+        }
+      }, "heady-agent-rejoin");
+      supervisor.start();
+    }
+  }
+
+  /**
+   * Graceful stop: take no new work, let running tasks finish up to the grace (then stop them), deliver
+   * their results, deregister, close.
+   */
+  public void shutdown() {
+    synchronized (lock) {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+    }
+    LOG.info("shutting down: no new tasks; {} running may take up to {} s", slots.running(),
+        settings.shutdownGraceMs() / 1000);
+    slots.close();
+    long deadline = System.nanoTime() + settings.shutdownGraceMs() * 1_000_000L;
+    waitUntil(() -> slots.running() == 0, deadline);
+    if (slots.running() > 0) {
+      LOG.warn("grace over: stopping {} running tasks", slots.running());
+      slots.cancelAll();
+      waitUntil(() -> slots.running() == 0, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+    }
+    waitUntil(() -> reports.size() == 0, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+    Session s = session;
+    if (s != null) {
+      s.deregister();
+      s.close();
+    }
+    LOG.info("agent {} stopped", settings.nodeId());
+  }
+
+  private static void waitUntil(java.util.function.BooleanSupplier done, long deadlineNanos) {
+    while (!done.getAsBoolean() && System.nanoTime() < deadlineNanos) {
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+  }
+
+  public Session session() {
+    return session;
+  }
+
+  public AgentState state() {
+    return state;
+  }
+
+  static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

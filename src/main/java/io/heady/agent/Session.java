@@ -1,0 +1,158 @@
+package io.heady.agent;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import io.heady.agent.api.NodeApiVerticle;
+import io.heady.agent.executor.ExecutorVerticle;
+import io.heady.agent.executor.Reports;
+import io.heady.agent.hardware.HardwareVerticle;
+import io.heady.agent.heartbeat.HeartbeatVerticle;
+import io.heady.agent.link.EventBusLink;
+import io.heady.agent.link.HttpLink;
+import io.heady.agent.link.LinkException;
+import io.heady.agent.link.ManagerLink;
+import io.heady.common.cluster.ClusterSettings;
+import io.heady.common.cluster.ClusterSetup;
+import io.heady.common.cluster.HostPicker;
+import io.heady.common.config.Config;
+import io.heady.common.config.ConfigException;
+import io.heady.common.config.Keys;
+import io.heady.common.exec.TaskSlots;
+import io.heady.common.hardware.HardwareProbe;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection of the agent to the manager: a Vert.x instance (clustered for the event-bus transport),
+ * the link, and the agent's verticles. When the manager is lost the whole session is replaced.
+ */
+public final class Session {
+  private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+  private final Vertx vertx;
+  private final ManagerLink link;
+  private final AgentState state;
+  private final Reports reports;
+
+  private Session(Vertx vertx, ManagerLink link, AgentState state, Reports reports) {
+    this.vertx = vertx;
+    this.link = link;
+    this.state = state;
+    this.reports = reports;
+  }
+
+  static Session open(Config cfg, AgentRuntime.Settings s, AgentState state, TaskSlots slots, Reports reports,
+      HardwareProbe probe, Runnable managerLost) throws Exception {
+    JsonObject join = fetchJoin(s);
+    List<String> members = new ArrayList<>();
+    join.getJsonArray("members").forEach(m -> members.add(String.valueOf(m)));
+    String host = cfg.string(Keys.CLUSTER_HOST);
+    if (host.equals("auto")) {
+      String towards = members.isEmpty() ? s.managerUrl() : "http://" + members.get(0).split(":")[0];
+      host = HostPicker.towards(towards);
+    }
+    Vertx vertx;
+    ManagerLink link;
+    boolean eventBus = s.transport().equals("eventbus");
+    if (eventBus) {
+      ClusterSettings cs = new ClusterSettings(join.getString("cluster_name"), host, cfg.integer(Keys.CLUSTER_PORT),
+          members, true, join.getInteger("hz_heartbeat_sec", cfg.integer(Keys.HZ_HEARTBEAT_SEC)),
+          join.getInteger("hz_max_no_heartbeat_sec", cfg.integer(Keys.HZ_MAX_NO_HEARTBEAT_SEC)),
+          cfg.integer(Keys.BUS_PORT));
+      ClusterSetup.Clustered c = ClusterSetup.start(cs, new VertxOptions()).await();
+      vertx = c.vertx();
+      link = new EventBusLink(vertx, 5000);
+      state.memberId(c.manager().getNodeId());
+      c.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
+        @Override
+        public void memberAdded(MembershipEvent e) {}
+
+        @Override
+        public void memberRemoved(MembershipEvent e) {
+          boolean managerLeft = true;
+          for (Member m : e.getMembers()) {
+            if (!m.isLiteMember()) {
+              managerLeft = false;
+            }
+          }
+          if (managerLeft) {
+            LOG.warn("the manager left the cluster");
+            managerLost.run();
+          }
+        }
+      });
+    } else {
+      vertx = Vertx.vertx();
+      link = new HttpLink(vertx, s.managerUrl(), s.token(), 5000);
+    }
+    String tunnel = s.tunnelUrl().isBlank() ? "http://" + host + ":" + s.port() : s.tunnelUrl();
+    AgentState st = eventBus ? state : state.withTunnel(tunnel);
+    Session session = new Session(vertx, link, st, reports);
+    try {
+      vertx.deployVerticle(new HardwareVerticle(probe, st, 5000)).await();
+      ExecutorVerticle executor = new ExecutorVerticle(st, slots, reports, eventBus);
+      vertx.deployVerticle(executor).await();
+      NodeApiVerticle api = new NodeApiVerticle(st, executor, "0.0.0.0", s.port(), s.token(),
+          cfg.longValue(Keys.MAX_BODY_KB) * 1024);
+      vertx.deployVerticle(api).await();
+      reports.attach(vertx, link);
+      long hbMs = join.getLong("heartbeat_interval_sec", cfg.longValue(Keys.HEARTBEAT_SEC)) * 1000;
+      long lostAfter = join.getLong("ttl_sec", 120L) * 1000;
+      vertx.deployVerticle(new HeartbeatVerticle(st, link, executor, hbMs, eventBus ? managerLost : null,
+          lostAfter)).await();
+      LOG.info("heady agent {} up: transport {}, node API on :{}, manager {}", s.nodeId(), s.transport(),
+          api.actualPort(), s.managerUrl());
+    } catch (Exception e) {
+      session.close();
+      throw e;
+    }
+    return session;
+  }
+
+  private static JsonObject fetchJoin(AgentRuntime.Settings s) throws Exception {
+    Vertx boot = Vertx.vertx();
+    try {
+      return new HttpLink(boot, s.managerUrl(), s.token(), 5000).get("/api/cluster/join").await();
+    } catch (LinkException e) {
+      if (e.status() == 401 || e.status() == 403) {
+        throw new ConfigException("--token: the manager refused the join token (" + e.getMessage() + ")");
+      }
+      throw e;
+    } finally {
+      boot.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  ManagerLink link() {
+    return link;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Tells the manager this node is leaving (best effort, bounded). */
+  void deregister() {
+    try {
+      link.deregister(new JsonObject().put("node_id", state.nodeId())).await(5, TimeUnit.SECONDS);
+      LOG.info("deregistered from the manager");
+    } catch (Exception e) {
+      LOG.warn("could not deregister: {}", e.getMessage());
+    }
+  }
+
+  void close() {
+    reports.detach();
+    try {
+      vertx.close().await(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("closing the session: {}", e.getMessage());
+    }
+  }
+}
