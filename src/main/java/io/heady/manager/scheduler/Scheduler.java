@@ -74,9 +74,12 @@ public final class Scheduler {
     }
     n.heartbeat(now, n.stats());
     changed(n, n.apply(NodeEvent.REGISTERED, now), now);
-    reconcile(n, r.runningTaskIds(), now);
+    boolean lost = reconcile(n, r.runningTaskIds(), now);
     sink.nodeChanged(n);
     sink.event(created ? "node.registered" : "node.reregistered", nodeEvent(n));
+    if (lost) {
+      schedule(now);
+    }
     return created;
   }
 
@@ -90,8 +93,8 @@ public final class Scheduler {
     n.probeOk();
     NodeStatus prev = n.apply(NodeEvent.HEARTBEAT, now);
     changed(n, prev, now);
-    reconcile(n, hb.runningTaskIds(), now);
-    if (prev != null) {
+    boolean lost = reconcile(n, hb.runningTaskIds(), now);
+    if (prev != null || lost) {
       sink.nodeChanged(n);
       schedule(now);
     }
@@ -103,6 +106,7 @@ public final class Scheduler {
     NodeRecord n = nodes.byMember(memberId);
     if (n != null) {
       nodeLost(n, NodeEvent.MEMBER_LOST, "cluster member left", now);
+      schedule(now);
     }
   }
 
@@ -110,7 +114,11 @@ public final class Scheduler {
   public void probeFailed(String nodeId, Instant now) {
     NodeRecord n = nodes.get(nodeId);
     if (n != null && n.probeFailed() >= settings.probeFailures()) {
-      changed(n, n.apply(NodeEvent.PROBES_FAILED, now), now);
+      NodeStatus prev = n.apply(NodeEvent.PROBES_FAILED, now);
+      changed(n, prev, now);
+      if (prev != null) {
+        sink.nodeChanged(n);
+      }
     }
   }
 
@@ -199,11 +207,15 @@ public final class Scheduler {
     sink.event("task.requeued", taskEvent(t).put("reason", why).put("from_node", n.nodeId()));
   }
 
-  /** Tasks the manager has live on the node but the agent no longer knows are lost (after a grace). */
-  private void reconcile(NodeRecord n, List<String> agentRunning, Instant now) {
+  /**
+   * Tasks the manager has live on the node but the agent no longer knows are lost (after a grace). Returns
+   * whether any was.
+   */
+  private boolean reconcile(NodeRecord n, List<String> agentRunning, Instant now) {
     if (n.cloud()) {
-      return;
+      return false;
     }
+    boolean lost = false;
     Set<String> listed = new HashSet<>(agentRunning);
     for (String taskId : new ArrayList<>(n.running())) {
       TaskRecord t = tasks.get(taskId);
@@ -215,8 +227,13 @@ public final class Scheduler {
         t.endAttempt("lost", "agent no longer runs it", null, now);
         n.recordFault();
         requeueAfterInfraFailure(t, n, "agent no longer runs it", now);
+        lost = true;
       }
     }
+    if (lost) {
+      checkQuarantine(n, now);
+    }
+    return lost;
   }
 
   private void checkQuarantine(NodeRecord n, Instant now) {
