@@ -293,6 +293,9 @@ public final class Scheduler {
     List<Submitted> out = new ArrayList<>();
     String dagId = s.isDag() ? ids.dagId() : null;
     Set<String> critical = s.criticalPath();
+    // why: a batch may list a task before its dependency, so every record exists (and is linked) before
+    // any is started
+    List<TaskRecord> created = new ArrayList<>();
     for (io.heady.common.protocol.TaskSpec spec : specs) {
       TaskRecord existing = spec.id() == null ? null : tasks.get(spec.id());
       if (existing != null) {
@@ -303,19 +306,24 @@ public final class Scheduler {
       TaskRecord t = new TaskRecord(id, spec, tasks.nextSeq(), dagId, now);
       t.critical(critical.contains(id));
       tasks.put(t);
+      dag.link(id, spec.dependsOn());
       counters.submitted++;
+      created.add(t);
+      out.add(new Submitted(t, true));
+    }
+    for (TaskRecord t : created) {
+      String id = t.id();
       int waitingOn = 0;
       String doomedBy = null;
-      for (String d : spec.dependsOn()) {
-        TaskRecord dep = tasks.get(d);
-        if (dep.state() != TaskState.SUCCEEDED) {
+      for (String d : t.spec().dependsOn()) {
+        TaskState depState = tasks.get(d).state(); // null: new in this batch, not started yet
+        if (depState != TaskState.SUCCEEDED) {
           waitingOn++;
         }
-        if (dep.state().dooms() && doomedBy == null) {
-          doomedBy = "dependency " + d + " " + dep.state().wire();
+        if (depState != null && depState.dooms() && doomedBy == null) {
+          doomedBy = "dependency " + d + " " + depState.wire();
         }
       }
-      dag.link(id, spec.dependsOn());
       if (waitingOn == 0) {
         t.start(TaskState.QUEUED, now);
         queue.add(t);
@@ -328,7 +336,6 @@ public final class Scheduler {
       }
       sink.taskChanged(t);
       sink.event("task.submitted", taskEvent(t));
-      out.add(new Submitted(t, true));
     }
     schedule(now);
     return out;
