@@ -19,7 +19,7 @@ public final class TaskQueue {
   @SuppressWarnings("unchecked")
   private final TreeSet<TaskRecord>[] classes = new TreeSet[4];
   private final double[] pass = new double[4];
-  /** The start tag of the latest dispatch: the queue's virtual time, never moving back. */
+  /** The finish tag of the latest dispatch: the queue's virtual time (self-clocked), never moving back. */
   private double virtualTime;
 
   public TaskQueue() {
@@ -93,8 +93,8 @@ public final class TaskQueue {
     /** The last candidate was placed: remove it and charge its class. */
     public void take() {
       its[last].remove();
-      virtualTime = Math.max(virtualTime, pass[last]);
       pass[last] += STRIDE[last];
+      virtualTime = Math.max(virtualTime, pass[last]);
       local[last] = Math.max(local[last], pass[last]);
     }
   }
