@@ -80,16 +80,16 @@ public final class NodeRecord {
    */
   public NodeStatus apply(NodeEvent event, Instant now) {
     NodeStatus from = status;
-    if (event == NodeEvent.DRAIN_ON) {
-      drain = true;
-    } else if (event == NodeEvent.DRAIN_OFF) {
-      drain = false;
-    } else if (event == NodeEvent.REINSTATED) {
+    boolean drainAfter = event == NodeEvent.DRAIN_ON || (drain && event != NodeEvent.DRAIN_OFF);
+    // why: ask the table first, so an illegal move throws before it changes anything
+    NodeStatus to = NodeStatusMachine.next(from, event, drainAfter);
+    drain = drainAfter;
+    if (event == NodeEvent.REINSTATED) {
       consecutiveFaults = 0;
       // why: a reinstated node starts from a clean slate of faults so the same score does not re-quarantine it
       faults = 0;
     }
-    status = NodeStatusMachine.next(from, event, drain);
+    status = to;
     if (status != from) {
       statusSince = now;
       return from;

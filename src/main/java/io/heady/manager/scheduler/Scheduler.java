@@ -74,9 +74,12 @@ public final class Scheduler {
     }
     n.heartbeat(now, n.stats());
     changed(n, n.apply(NodeEvent.REGISTERED, now), now);
-    reconcile(n, r.runningTaskIds(), now);
+    boolean lost = reconcile(n, r.runningTaskIds(), now);
     sink.nodeChanged(n);
     sink.event(created ? "node.registered" : "node.reregistered", nodeEvent(n));
+    if (lost) {
+      schedule(now);
+    }
     return created;
   }
 
@@ -90,8 +93,8 @@ public final class Scheduler {
     n.probeOk();
     NodeStatus prev = n.apply(NodeEvent.HEARTBEAT, now);
     changed(n, prev, now);
-    reconcile(n, hb.runningTaskIds(), now);
-    if (prev != null) {
+    boolean lost = reconcile(n, hb.runningTaskIds(), now);
+    if (prev != null || lost) {
       sink.nodeChanged(n);
       schedule(now);
     }
@@ -103,6 +106,7 @@ public final class Scheduler {
     NodeRecord n = nodes.byMember(memberId);
     if (n != null) {
       nodeLost(n, NodeEvent.MEMBER_LOST, "cluster member left", now);
+      schedule(now);
     }
   }
 
@@ -118,7 +122,11 @@ public final class Scheduler {
   public void probeFailed(String nodeId, Instant now) {
     NodeRecord n = nodes.get(nodeId);
     if (n != null && n.probeFailed() >= settings.probeFailures()) {
-      changed(n, n.apply(NodeEvent.PROBES_FAILED, now), now);
+      NodeStatus prev = n.apply(NodeEvent.PROBES_FAILED, now);
+      changed(n, prev, now);
+      if (prev != null) {
+        sink.nodeChanged(n);
+      }
     }
   }
 
@@ -207,11 +215,15 @@ public final class Scheduler {
     sink.event("task.requeued", taskEvent(t).put("reason", why).put("from_node", n.nodeId()));
   }
 
-  /** Tasks the manager has live on the node but the agent no longer knows are lost (after a grace). */
-  private void reconcile(NodeRecord n, List<String> agentRunning, Instant now) {
+  /**
+   * Tasks the manager has live on the node but the agent no longer knows are lost (after a grace). Returns
+   * whether any was.
+   */
+  private boolean reconcile(NodeRecord n, List<String> agentRunning, Instant now) {
     if (n.cloud()) {
-      return;
+      return false;
     }
+    boolean lost = false;
     Set<String> listed = new HashSet<>(agentRunning);
     for (String taskId : new ArrayList<>(n.running())) {
       TaskRecord t = tasks.get(taskId);
@@ -223,8 +235,13 @@ public final class Scheduler {
         t.endAttempt("lost", "agent no longer runs it", null, now);
         n.recordFault();
         requeueAfterInfraFailure(t, n, "agent no longer runs it", now);
+        lost = true;
       }
     }
+    if (lost) {
+      checkQuarantine(n, now);
+    }
+    return lost;
   }
 
   private void checkQuarantine(NodeRecord n, Instant now) {
@@ -284,6 +301,9 @@ public final class Scheduler {
     List<Submitted> out = new ArrayList<>();
     String dagId = s.isDag() ? ids.dagId() : null;
     Set<String> critical = s.criticalPath();
+    // why: a batch may list a task before its dependency, so every record exists (and is linked) before
+    // any is started
+    List<TaskRecord> created = new ArrayList<>();
     for (io.heady.common.protocol.TaskSpec spec : specs) {
       TaskRecord existing = spec.id() == null ? null : tasks.get(spec.id());
       if (existing != null) {
@@ -294,19 +314,24 @@ public final class Scheduler {
       TaskRecord t = new TaskRecord(id, spec, tasks.nextSeq(), dagId, now);
       t.critical(critical.contains(id));
       tasks.put(t);
+      dag.link(id, spec.dependsOn());
       counters.submitted++;
+      created.add(t);
+      out.add(new Submitted(t, true));
+    }
+    for (TaskRecord t : created) {
+      String id = t.id();
       int waitingOn = 0;
       String doomedBy = null;
-      for (String d : spec.dependsOn()) {
-        TaskRecord dep = tasks.get(d);
-        if (dep.state() != TaskState.SUCCEEDED) {
+      for (String d : t.spec().dependsOn()) {
+        TaskState depState = tasks.get(d).state(); // null: new in this batch, not started yet
+        if (depState != TaskState.SUCCEEDED) {
           waitingOn++;
         }
-        if (dep.state().dooms() && doomedBy == null) {
-          doomedBy = "dependency " + d + " " + dep.state().wire();
+        if (depState != null && depState.dooms() && doomedBy == null) {
+          doomedBy = "dependency " + d + " " + depState.wire();
         }
       }
-      dag.link(id, spec.dependsOn());
       if (waitingOn == 0) {
         t.start(TaskState.QUEUED, now);
         queue.add(t);
@@ -319,7 +344,6 @@ public final class Scheduler {
       }
       sink.taskChanged(t);
       sink.event("task.submitted", taskEvent(t));
-      out.add(new Submitted(t, true));
     }
     schedule(now);
     return out;

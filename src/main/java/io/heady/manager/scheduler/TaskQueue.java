@@ -8,8 +8,9 @@ import java.util.TreeSet;
 
 /**
  * Ready tasks, by priority and then age, served with a fair share: each priority class has a weight (P0 8,
- * P1 4, P2 2, P3 1) and the class with the least service per weight goes next (stride scheduling). So
- * urgent work goes first, and a stream of P0/P1 tasks still leaves P3 one dispatch in fifteen.
+ * P1 4, P2 2, P3 1) and the class with the least service per weight after its next dispatch goes next
+ * (stride scheduling by finish tag). So urgent work goes first, and a stream of P0/P1 tasks still leaves P3
+ * one dispatch in fifteen.
  */
 public final class TaskQueue {
   private static final double[] STRIDE = {1.0 / 8, 1.0 / 4, 1.0 / 2, 1.0};
@@ -18,6 +19,8 @@ public final class TaskQueue {
   @SuppressWarnings("unchecked")
   private final TreeSet<TaskRecord>[] classes = new TreeSet[4];
   private final double[] pass = new double[4];
+  /** The finish tag of the latest dispatch: the queue's virtual time (self-clocked), never moving back. */
+  private double virtualTime;
 
   public TaskQueue() {
     for (int i = 0; i < 4; i++) {
@@ -28,8 +31,10 @@ public final class TaskQueue {
   public void add(TaskRecord t) {
     int c = t.priority().ordinal();
     if (classes[c].isEmpty()) {
-      // why: a class that was idle must not bank credit and then starve the others
-      pass[c] = Math.max(pass[c], minPass());
+      // why: a class that was idle must not bank credit and then starve the others. The floor is the virtual
+      // time of service, not the lowest pass still queued: that is 0 on an empty queue and stays low while a
+      // class sits unplaceable, and either would let a joining class claim hundreds of dispatches in a row.
+      pass[c] = Math.max(pass[c], virtualTime);
     }
     classes[c].add(t);
   }
@@ -48,16 +53,6 @@ public final class TaskQueue {
 
   public int size(Priority p) {
     return classes[p.ordinal()].size();
-  }
-
-  private double minPass() {
-    double m = Double.MAX_VALUE;
-    for (int i = 0; i < 4; i++) {
-      if (!classes[i].isEmpty()) {
-        m = Math.min(m, pass[i]);
-      }
-    }
-    return m == Double.MAX_VALUE ? 0 : m;
   }
 
   /** Walks the queue in fair order; {@link Cursor#take()} removes the last task and charges its class. */
@@ -81,8 +76,10 @@ public final class TaskQueue {
     /** The next candidate, or {@code null} when every class is exhausted. */
     public TaskRecord next() {
       int pick = -1;
+      // why: by finish tag (pass + stride), not start tag, so equal passes still go to the more urgent class:
+      // a burst of P0 leaves before an older P3, and the 8:4:2:1 share only shows under sustained load.
       for (int i = 0; i < 4; i++) {
-        if (its[i].hasNext() && (pick < 0 || local[i] < local[pick])) {
+        if (its[i].hasNext() && (pick < 0 || local[i] + STRIDE[i] < local[pick] + STRIDE[pick])) {
           pick = i;
         }
       }
@@ -97,6 +94,7 @@ public final class TaskQueue {
     public void take() {
       its[last].remove();
       pass[last] += STRIDE[last];
+      virtualTime = Math.max(virtualTime, pass[last]);
       local[last] = Math.max(local[last], pass[last]);
     }
   }
