@@ -96,7 +96,9 @@ public final class ManagerMain {
 
       @Override
       public void memberRemoved(MembershipEvent e) {
-        String member = e.getMember().getUuid().toString();
+        // why: Vert.x names a member by its own node id, kept as a member attribute, not Hazelcast's UUID
+        String attr = e.getMember().getAttribute("__vertx.nodeId");
+        String member = attr != null ? attr : e.getMember().getUuid().toString();
         scheduler.call((s, now) -> {
           s.memberLost(member, now);
           return null;
