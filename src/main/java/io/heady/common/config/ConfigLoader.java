@@ -209,7 +209,7 @@ public final class ConfigLoader {
       case INT -> "N";
       case SECONDS -> "SEC";
       case URL -> "URL";
-      case LIST -> "K=V";
+      case LIST -> k.name().equals("label") ? "K=V" : "VALUE";
       case ENUM -> String.join("|", k.choices());
       default -> "TEXT";
     };

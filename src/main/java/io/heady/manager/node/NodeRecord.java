@@ -120,6 +120,11 @@ public final class NodeRecord {
     consecutiveFaults++;
   }
 
+  /** Attempts behind the reliability score (ran plus faults). */
+  public long history() {
+    return ok + faults;
+  }
+
   public int reliability() {
     return Reliability.score(ok, faults, consecutiveFaults);
   }

@@ -188,6 +188,7 @@ public final class Scheduler {
 
   /** Revokes every live lease on the node and requeues the tasks (not charged to their retry budget). */
   private void loseAttempts(NodeRecord n, String why, Instant now) {
+    boolean any = false;
     for (String taskId : new ArrayList<>(n.running())) {
       TaskRecord t = tasks.get(taskId);
       n.running().remove(taskId);
@@ -195,10 +196,14 @@ public final class Scheduler {
         continue;
       }
       t.endAttempt("lost", why, null, now);
-      n.recordFault();
+      any = true;
       requeueAfterInfraFailure(t, n, why, now);
     }
-    checkQuarantine(n, now);
+    if (any) {
+      // why: one crash is one fault of the node, however many tasks it happened to hold
+      n.recordFault();
+      checkQuarantine(n, now);
+    }
   }
 
   private void requeueAfterInfraFailure(TaskRecord t, NodeRecord n, String why, Instant now) {
@@ -233,19 +238,20 @@ public final class Scheduler {
           && Duration.between(a.dispatchedAt(), now).compareTo(settings.heartbeat()) > 0) {
         n.running().remove(taskId);
         t.endAttempt("lost", "agent no longer runs it", null, now);
-        n.recordFault();
         requeueAfterInfraFailure(t, n, "agent no longer runs it", now);
         lost = true;
       }
     }
     if (lost) {
+      n.recordFault(); // one loss, one fault (see loseAttempts)
       checkQuarantine(n, now);
     }
     return lost;
   }
 
   private void checkQuarantine(NodeRecord n, Instant now) {
-    if (n.reliability() < Reliability.QUARANTINE_BELOW && n.status() != NodeStatus.DEGRADED) {
+    if (n.reliability() < Reliability.QUARANTINE_BELOW && n.history() >= Reliability.QUARANTINE_MIN_HISTORY
+        && n.status() != NodeStatus.DEGRADED) {
       changed(n, n.apply(NodeEvent.RELIABILITY_LOW, now), now);
     }
   }
@@ -386,7 +392,10 @@ public final class Scheduler {
           + ", not " + c.nodeId(), new JsonObject().put("task_id", c.taskId()).put("lease_id", c.leaseId()));
     }
     if (!a.live()) {
-      if (a.outcome().equals(c.status())) {
+      boolean cancelEcho = "revoked".equals(a.outcome()) && "cancelled".equals(c.status())
+          && t.state() == TaskState.CANCELLED;
+      if (a.outcome().equals(c.status()) || cancelEcho) {
+        // the same result again, or the node confirming the cancel it was asked for: counted once
         return new Completed(true, true, t);
       }
       t.recordLateResult(a, c.toJson().put("received_at", now.toString()), now);

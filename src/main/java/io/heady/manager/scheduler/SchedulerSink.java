@@ -5,7 +5,11 @@ import io.heady.manager.node.NodeRecord;
 import io.heady.manager.task.TaskRecord;
 import io.vertx.core.json.JsonObject;
 
-/** Where the scheduler's decisions leave it: dispatches, cancels, events and writes to the store. */
+/**
+ * Where the scheduler's decisions leave it: dispatches, cancels, events and writes to the store.
+ * Implementations must not call back into the scheduler synchronously (a refused dispatch is reported later,
+ * as a new call), because the scheduler may be in the middle of a pass over its queue.
+ */
 public interface SchedulerSink {
   /** Send one attempt to a node; report the outcome back with {@code dispatchFailed} if it is refused. */
   void dispatch(NodeRecord node, Dispatch dispatch);

@@ -445,9 +445,13 @@ class SchedulerFlowTest {
     assertEquals(TaskState.CANCELLED, h.task("run").state());
     assertEquals(List.of(new RecordingSink.Cancel("one", "run", s.leaseId())), h.sink.cancels);
     assertEquals("next", h.sink.last().taskId(), "the freed slot takes the next task");
-    // The agent's report of the killed process carries the revoked lease: refused, state unchanged.
+    // The agent's report of the killed process confirms the cancel it was asked for: a duplicate, not a
+    // late result; any other result under the revoked lease is refused.
+    Scheduler.Completed echo = h.scheduler.complete(Harness.completion(s, "cancelled", -1), h.now);
+    assertTrue(echo.duplicate());
+    assertEquals(0, h.scheduler.counters().toJson().getLong("late_results"));
     assertThrows(ApiException.class,
-        () -> h.scheduler.complete(Harness.completion(s, "cancelled", -1), h.now));
+        () -> h.scheduler.complete(Harness.completion(s, "succeeded", 0), h.now));
     assertEquals(TaskState.CANCELLED, h.task("run").state());
     assertEquals(1, h.node("one").running().size());
   }

@@ -136,12 +136,16 @@ class SchedulerLivenessTest {
       h.submit(task("true").id(id).spec());
       h.succeed(id);
     }
-    // Then three attempts are lost with the node (the agent stops answering).
+    // Then the node loses what it holds three times in a row (three crashes: one fault each, however
+    // many tasks each crash takes with it).
+    int second = 121;
     for (String id : List.of("x1", "x2", "x3")) {
+      h.scheduler.heartbeat(new Heartbeat("n", 0, List.of(), SystemStats.EMPTY), h.at(second - 121));
       h.submit(task("sleep 1000").id(id).spec());
+      assertTrue(n.running().contains(id));
+      h.scheduler.tick(h.at(second));
+      second += 200;
     }
-    assertEquals(3, n.running().size());
-    h.scheduler.tick(h.at(121));
     // 2 / 5 = 40 %, minus 3 × 10 for the streak: 10.
     assertEquals(10, n.reliability());
     assertTrue(n.reliability() < Reliability.QUARANTINE_BELOW);
@@ -207,8 +211,9 @@ class SchedulerLivenessTest {
     h.submit(task("sleep 9999").id("long").spec());
     RecordingSink.Sent first = h.sink.dispatchOf("long");
     h.scheduler.tick(h.at(121));
-    assertEquals(NodeStatus.DEGRADED, h.node("a").status(),
-        "a node with no history that loses its only task scores 0 and is quarantined");
+    assertEquals(NodeStatus.STALE, h.node("a").status(),
+        "one early loss scores 0 but is not yet the history that quarantines a node");
+    assertEquals(0, h.node("a").reliability());
     assertEquals(TaskState.QUEUED, h.task("long").state());
     assertEquals("lost", h.task("long").attemptByLease(first.leaseId()).outcome());
   }
@@ -237,10 +242,27 @@ class SchedulerLivenessTest {
   @Test
   void tasksLostThroughAHeartbeatCountAgainstTheNodeLikeAnyOtherLoss() {
     h.join(node("a").cores(16).ram(32));
+    for (int i = 0; i < 4; i++) {
+      h.submit(task("true").id("ok" + i).spec());
+      h.succeed("ok" + i);
+    }
     h.submit(task("sleep 100").id("x").spec());
     h.submit(task("sleep 100").id("y").spec());
     h.scheduler.heartbeat(new Heartbeat("a", 0, List.of(), SystemStats.EMPTY), h.at(60));
-    assertEquals(0, h.node("a").reliability());
+    // 4 ran, 1 fault (both tasks lost at once count as one): 80 − 10 = 70, not yet quarantined.
+    assertEquals(70, h.node("a").reliability());
+    assertEquals(NodeStatus.ACTIVE, h.node("a").status());
+    int second = 60;
+    int losses = 1;
+    while (h.node("a").status() != NodeStatus.DEGRADED && losses < 10) {
+      h.submit(task("sleep 100").id("z" + losses).spec());
+      second += 60;
+      long faultsBefore = h.node("a").faults();
+      h.scheduler.heartbeat(new Heartbeat("a", 0, List.of(), SystemStats.EMPTY), h.at(second));
+      assertEquals(faultsBefore + 1, h.node("a").faults(), "each heartbeat that loses tasks is one fault");
+      losses++;
+    }
+    assertTrue(h.node("a").reliability() < Reliability.QUARANTINE_BELOW);
     assertEquals(NodeStatus.DEGRADED, h.node("a").status(), "the same quarantine as a TTL or member loss");
     assertTrue(h.sink.nodeWrites.contains("a:degraded"), h.sink.nodeWrites.toString());
   }
