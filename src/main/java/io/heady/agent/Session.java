@@ -96,7 +96,8 @@ public final class Session {
     Session session = new Session(vertx, link, st, reports);
     try {
       vertx.deployVerticle(new HardwareVerticle(probe, st, 5000)).await();
-      ExecutorVerticle executor = new ExecutorVerticle(st, slots, reports, eventBus);
+      ExecutorVerticle executor = new ExecutorVerticle(st, slots, reports, eventBus,
+          s.dataDir().resolve("logs"));
       vertx.deployVerticle(executor).await();
       NodeApiVerticle api = new NodeApiVerticle(st, executor, "0.0.0.0", s.port(), s.token(),
           cfg.longValue(Keys.MAX_BODY_KB) * 1024);

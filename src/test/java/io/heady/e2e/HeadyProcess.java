@@ -120,6 +120,28 @@ public final class HeadyProcess implements AutoCloseable {
     return out;
   }
 
+  /** PIDs of live (not zombie) processes whose command line contains {@code marker}, from /proc. */
+  public static java.util.List<Long> processesWith(String marker) {
+    java.util.List<Long> out = new java.util.ArrayList<>();
+    java.io.File[] procs = new java.io.File("/proc").listFiles((d, n) -> n.matches("[0-9]+"));
+    if (procs == null) {
+      return out;
+    }
+    for (java.io.File p : procs) {
+      try {
+        String cmd = new String(Files.readAllBytes(p.toPath().resolve("cmdline"))).replace('\0', ' ');
+        String stat = Files.readString(p.toPath().resolve("stat"));
+        char state = stat.charAt(stat.lastIndexOf(')') + 2);
+        if (cmd.contains(marker) && state != 'Z') {
+          out.add(Long.parseLong(p.getName()));
+        }
+      } catch (IOException | RuntimeException gone) {
+        // the process ended while we looked
+      }
+    }
+    return out;
+  }
+
   static File devNull() {
     return new File("/dev/null");
   }

@@ -76,6 +76,19 @@ public final class NodeApiVerticle extends VerticleBase {
         default -> error(rc, 400, "INVALID_FIELD", "the dispatch is not valid");
       }
     });
+    r.get("/api/node/tasks/:id/log").handler(rc -> {
+      long offset = parse(rc.queryParams().get("offset"), 0);
+      int max = (int) parse(rc.queryParams().get("max"), 65536);
+      executor.readLog(rc.pathParam("id"), offset, max).onComplete(ar -> {
+        if (ar.failed()) {
+          error(rc, 500, "INTERNAL", "cannot read the log");
+        } else if (ar.result() == null) {
+          error(rc, 404, "NOT_FOUND", "no log for that task on this node");
+        } else {
+          json(rc, 200, ar.result());
+        }
+      });
+    });
     r.post("/api/node/tasks/:id/cancel").handler(rc -> {
       String lease = null;
       try {
@@ -96,6 +109,14 @@ public final class NodeApiVerticle extends VerticleBase {
 
   public int actualPort() {
     return server.actualPort();
+  }
+
+  private static long parse(String raw, long def) {
+    try {
+      return raw == null ? def : Math.max(0, Long.parseLong(raw));
+    } catch (NumberFormatException e) {
+      return def;
+    }
   }
 
   private void auth(RoutingContext rc) {

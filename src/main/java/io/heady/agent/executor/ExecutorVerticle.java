@@ -23,8 +23,11 @@ public final class ExecutorVerticle extends VerticleBase {
   private final TaskSlots slots;
   private final Reports reports;
   private final boolean eventBus;
+  private final java.nio.file.Path logDir;
 
-  public ExecutorVerticle(AgentState state, TaskSlots slots, Reports reports, boolean eventBus) {
+  public ExecutorVerticle(AgentState state, TaskSlots slots, Reports reports, boolean eventBus,
+      java.nio.file.Path logDir) {
+    this.logDir = logDir;
     this.state = state;
     this.slots = slots;
     this.reports = reports;
@@ -46,6 +49,17 @@ public final class ExecutorVerticle extends VerticleBase {
       bus.<JsonObject>consumer(Addresses.nodeCancel(state.nodeId()), m -> m.reply(new JsonObject()
           .put("cancelled", slots.cancel(m.body().getString("task_id"), m.body().getString("lease_id")))));
       bus.<JsonObject>consumer(Addresses.nodeHealth(state.nodeId()), m -> m.reply(health()));
+      bus.<JsonObject>consumer(Addresses.nodeLog(state.nodeId()), m -> {
+        JsonObject b = m.body();
+        readLog(b.getString("task_id", ""), b.getLong("offset", 0L), b.getInteger("max", 65536))
+            .onSuccess(j -> {
+              if (j == null) {
+                m.fail(404, "no log for that task on this node");
+              } else {
+                m.reply(j);
+              }
+            }).onFailure(e -> m.fail(500, e.getMessage()));
+      });
     }
     return Future.succeededFuture();
   }
@@ -64,6 +78,11 @@ public final class ExecutorVerticle extends VerticleBase {
       case FULL -> 429;
       case CLOSED -> 503;
     };
+  }
+
+  /** A slice of a task's full log, read on a worker thread; {@code null} when there is none. */
+  public Future<JsonObject> readLog(String taskId, long offset, int max) {
+    return vertx.executeBlocking(() -> io.heady.common.exec.LogReader.read(logDir, taskId, offset, max));
   }
 
   public boolean cancel(String taskId, String leaseId) {

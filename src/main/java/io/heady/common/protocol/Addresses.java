@@ -34,6 +34,11 @@ public final class Addresses {
     return NODE_PREFIX + nodeId + ".cancel";
   }
 
+  /** Manager → agent: a task's full log from an offset (request/reply {@code {data, next_offset, eof}}). */
+  public static String nodeLog(String nodeId) {
+    return NODE_PREFIX + nodeId + ".log";
+  }
+
   /** Manager → agent: health probe (request/reply with the node's health document). */
   public static String nodeHealth(String nodeId) {
     return NODE_PREFIX + nodeId + ".health";

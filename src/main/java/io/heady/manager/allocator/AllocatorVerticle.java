@@ -102,6 +102,19 @@ public final class AllocatorVerticle extends VerticleBase implements SchedulerVe
     f.onFailure(e -> LOG.info("cancel of {} on {} not delivered: {}", taskId, node.nodeId(), e.getMessage()));
   }
 
+  @Override
+  public Future<JsonObject> fetchLog(NodeRecord node, String taskId, long offset, int max) {
+    if (isHttp(node)) {
+      return http.getAbs(node.tunnelUrl() + "/api/node/tasks/" + taskId + "/log?offset=" + offset + "&max=" + max)
+          .bearerTokenAuthentication(joinToken.get()).timeout(requestTimeoutMs).send()
+          .compose(r -> r.statusCode() == 200 ? Future.succeededFuture(r.bodyAsJsonObject())
+              : Future.failedFuture("node answered " + r.statusCode()));
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.nodeLog(node.nodeId()),
+        new JsonObject().put("task_id", taskId).put("offset", offset).put("max", max),
+        new DeliveryOptions().setSendTimeout(requestTimeoutMs)).map(m -> m.body());
+  }
+
   private static boolean isHttp(NodeRecord node) {
     return "http".equals(node.transport()) && node.tunnelUrl() != null;
   }

@@ -50,16 +50,12 @@ final class TaskRoutes {
     });
     r.admin("GET", "/api/cluster/tasks/:id/log", rc -> {
       String id = taskId(rc);
-      Replies.from(rc, 200, scheduler.read(s -> {
-        TaskRecord t = s.tasks().get(id);
-        if (t == null) {
-          throw new ApiException(ErrorCode.UNKNOWN_TASK, "no task with id " + id);
-        }
-        JsonObject j = t.toJson();
-        return new JsonObject().put("task_id", id).put("status", j.getString("status"))
-            .put("stdout", j.getJsonObject("result").getString("stdout"))
-            .put("stderr", j.getJsonObject("result").getString("stderr"));
-      }));
+      long offset = intParam(rc.queryParams().get("offset"), "offset", 0, 0, Integer.MAX_VALUE);
+      if ("true".equals(rc.queryParams().get("follow"))) {
+        new LogFollower(rc, scheduler, id, offset).start();
+      } else {
+        Replies.from(rc, 200, LogFollower.fetch(scheduler, id, offset));
+      }
     });
     r.admin("POST", "/api/cluster/tasks/:id/cancel", rc -> {
       String id = taskId(rc);
@@ -153,7 +149,7 @@ final class TaskRoutes {
             + " running, succeeded, failed, timed_out, cancelled, skipped", new JsonObject().put("field", "status"));
       }
     }
-    String node = q.get("node");
+    String node = q.get("node") == null || q.get("node").isBlank() ? null : q.get("node");
     int limit = intParam(q.get("limit"), "limit", 100, 1, 1000);
     long cursor = intParam(q.get("cursor"), "cursor", 0, 0, Long.MAX_VALUE);
     TaskState st = state;

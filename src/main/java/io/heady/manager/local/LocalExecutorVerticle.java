@@ -85,6 +85,17 @@ public final class LocalExecutorVerticle extends VerticleBase {
     });
     bus.<JsonObject>localConsumer(Addresses.nodeCancel(NODE_ID), m -> m.reply(new JsonObject()
         .put("cancelled", tasks.cancel(m.body().getString("task_id"), m.body().getString("lease_id")))));
+    bus.<JsonObject>localConsumer(Addresses.nodeLog(NODE_ID), m -> {
+      JsonObject b = m.body();
+      vertx.executeBlocking(() -> io.heady.common.exec.LogReader.read(slotSettings.logDir(),
+          b.getString("task_id", ""), b.getLong("offset", 0L), b.getInteger("max", 65536))).onComplete(ar -> {
+            if (ar.succeeded() && ar.result() != null) {
+              m.reply(ar.result());
+            } else {
+              m.fail(404, "no log for that task on this node");
+            }
+          });
+    });
     vertx.setPeriodic(heartbeatMs, id -> heartbeat());
     Registration reg = new Registration(NODE_ID, NODE_ID, "eventbus", null, hardware,
         probe.capabilities(hardware), Map.of(), slots,

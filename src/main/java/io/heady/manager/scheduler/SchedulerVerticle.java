@@ -39,6 +39,9 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     void dispatch(NodeRecord node, Dispatch d);
 
     void cancel(NodeRecord node, String taskId, String leaseId);
+
+    /** A slice of a task's full log, from the node that ran it. */
+    Future<JsonObject> fetchLog(NodeRecord node, String taskId, long offset, int max);
   }
 
   private final Clock clock;
@@ -68,6 +71,10 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
   public void delivery(Delivery d) {
     this.delivery = d;
+  }
+
+  public Delivery delivery() {
+    return delivery;
   }
 
   @Override
