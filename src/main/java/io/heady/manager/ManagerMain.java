@@ -88,7 +88,7 @@ public final class ManagerMain {
     scheduler.delivery(allocator);
     vertx.deployVerticle(scheduler).await();
     vertx.deployVerticle(allocator).await();
-    vertx.deployVerticle(new WatchdogVerticle(scheduler, new Watchdog(Duration.ofSeconds(30)), 5000)).await();
+    vertx.deployVerticle(new WatchdogVerticle(scheduler, watchdog(cfg), 1000)).await();
 
     cluster.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
       @Override
@@ -179,6 +179,27 @@ public final class ManagerMain {
     PlacementSettings ps = new PlacementSettings(0.9, 0.8, 0.7, 70.0, cfg.bool(Keys.FAILOVER_TO_CLOUD));
     return new SchedulerSettings(Duration.ofSeconds(hb), Duration.ofSeconds(ttl), Duration.ofSeconds(off),
         cfg.integer(Keys.PROBE_FAILURES), 5, Duration.ofSeconds(1), Duration.ofSeconds(60), 100_000, ps);
+  }
+
+  static Watchdog watchdog(Config cfg) {
+    String raw = cfg.string(Keys.STAGNATION_SEC);
+    String[] parts = raw.split(",");
+    if (parts.length != 4) {
+      throw new ConfigException("--stagnation-sec: '" + raw + "' must be four numbers of seconds, P0,P1,P2,P3");
+    }
+    java.util.List<Duration> limits = new java.util.ArrayList<>();
+    for (String p : parts) {
+      try {
+        long v = Long.parseLong(p.trim());
+        if (v < 1) {
+          throw new NumberFormatException();
+        }
+        limits.add(Duration.ofSeconds(v));
+      } catch (NumberFormatException e) {
+        throw new ConfigException("--stagnation-sec: '" + p.trim() + "' is not a positive number of seconds");
+      }
+    }
+    return new Watchdog(Duration.ofSeconds(cfg.longValue(Keys.STALL_SEC)), limits);
   }
 
   static ClusterStore openStore(Config cfg) {

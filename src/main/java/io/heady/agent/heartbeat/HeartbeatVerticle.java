@@ -83,7 +83,8 @@ public final class HeartbeatVerticle extends VerticleBase {
     if (stopped) {
       return;
     }
-    Heartbeat hb = new Heartbeat(state.nodeId(), executor.running(), executor.heldTaskIds(), state.stats());
+    Heartbeat hb = new Heartbeat(state.nodeId(), executor.running(), executor.heldTaskIds(), state.stats(),
+        executor.slots().progress());
     link.heartbeat(hb.toJson()).onComplete(ar -> {
       if (ar.succeeded()) {
         lastOkNanos = System.nanoTime();

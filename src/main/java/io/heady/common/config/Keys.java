@@ -58,6 +58,10 @@ public final class Keys {
       .help("active health probe interval");
   public static final ConfigKey PROBE_FAILURES = key("probe-failures").integer(3, 1, 100).roles(M)
       .help("consecutive failed probes that make a node unhealthy");
+  public static final ConfigKey STAGNATION_SEC = key("stagnation-sec").string("300,300,600,900").roles(M)
+      .help("seconds without progress before the watchdog acts on a P0,P1,P2,P3 task");
+  public static final ConfigKey STALL_SEC = key("stall-sec").seconds(30, 1, 86400).roles(M)
+      .help("a queue with free slots and no dispatch for this long raises watchdog.queue_stalled");
   public static final ConfigKey LOCAL_EXECUTOR = key("local-executor").bool(true).roles(M)
       .help("run the built-in cloud executor node inside the manager");
   public static final ConfigKey LOCAL_SLOTS = key("local-slots").integer(0, 0, 256).roles(M)
@@ -105,7 +109,7 @@ public final class Keys {
       ROLE, CONF_DIR, DATA_DIR, LOG_LEVEL, CLUSTER_HOST, CLUSTER_PORT, BUS_PORT, HZ_HEARTBEAT_SEC,
       HZ_MAX_NO_HEARTBEAT_SEC, HOST, PORT_MANAGER, STORE, CLUSTER_NAME, CLUSTER_MEMBERS, ADVERTISE_URL,
       JOIN_TOKEN, ADMIN_TOKEN, HEARTBEAT_SEC, TTL_SEC, OFFLINE_SEC, PROBE_SEC, PROBE_FAILURES,
-      LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, MAX_BODY_KB, OPEN_HEALTH, MANAGER, TOKEN, NODE_ID,
+      STAGNATION_SEC, STALL_SEC, LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, MAX_BODY_KB, OPEN_HEALTH, MANAGER, TOKEN, NODE_ID,
       NAME, TRANSPORT, TUNNEL_URL, LABEL, MAX_CONCURRENT, EXECUTE_ENABLED, OUTPUT_TAIL_KB, LOG_MAX_KB,
       KILL_GRACE_SEC, SHUTDOWN_GRACE_SEC, PORT_AGENT);
 

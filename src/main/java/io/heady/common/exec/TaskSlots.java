@@ -162,6 +162,13 @@ public final class TaskSlots {
     return out;
   }
 
+  /** Output bytes so far of each running task: the progress the watchdog looks for. */
+  public synchronized Map<String, Long> progress() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    running.forEach((id, s) -> out.put(id, s.process() == null ? 0L : s.process().outputBytes()));
+    return out;
+  }
+
   /** Bytes of output and time of the last output of a running task, for progress reports. */
   public synchronized RunningProcess process(String taskId) {
     Slot s = running.get(taskId);

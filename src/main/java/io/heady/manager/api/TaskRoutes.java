@@ -7,6 +7,7 @@ import io.heady.common.protocol.InvalidInputException;
 import io.heady.common.protocol.Priority;
 import io.heady.common.protocol.TaskSpec;
 import io.heady.manager.scheduler.ClusterViews;
+import io.heady.manager.scheduler.DagView;
 import io.heady.manager.scheduler.Scheduler;
 import io.heady.manager.scheduler.SchedulerVerticle;
 import io.heady.manager.store.ClusterStore;
@@ -56,6 +57,10 @@ final class TaskRoutes {
       } else {
         Replies.from(rc, 200, LogFollower.fetch(scheduler, id, offset));
       }
+    });
+    r.admin("GET", "/api/cluster/dags/:id", rc -> {
+      String id = taskId(rc);
+      Replies.from(rc, 200, scheduler.read(s -> DagView.of(s, id)));
     });
     r.admin("POST", "/api/cluster/tasks/:id/cancel", rc -> {
       String id = taskId(rc);

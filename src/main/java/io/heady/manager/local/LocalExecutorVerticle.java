@@ -104,7 +104,7 @@ public final class LocalExecutorVerticle extends VerticleBase {
   }
 
   private Heartbeat beat() {
-    return new Heartbeat(NODE_ID, tasks.running(), tasks.runningIds(), stats);
+    return new Heartbeat(NODE_ID, tasks.running(), tasks.runningIds(), stats, tasks.progress());
   }
 
   private void heartbeat() {

@@ -91,6 +91,13 @@ public final class Scheduler {
     }
     n.heartbeat(now, hb.systemStats());
     n.probeOk();
+    hb.progress().forEach((taskId, bytes) -> {
+      TaskRecord t = tasks.get(taskId);
+      Attempt a = t == null ? null : t.currentAttempt();
+      if (a != null && a.nodeId().equals(n.nodeId())) {
+        t.output(bytes, now);
+      }
+    });
     NodeStatus prev = n.apply(NodeEvent.HEARTBEAT, now);
     changed(n, prev, now);
     boolean lost = reconcile(n, hb.runningTaskIds(), now);
@@ -306,7 +313,8 @@ public final class Scheduler {
     Submission s = new Submission(specs, batch, policy, tasks, ids);
     List<Submitted> out = new ArrayList<>();
     String dagId = s.isDag() ? ids.dagId() : null;
-    Set<String> critical = s.criticalPath();
+    List<String> criticalPath = s.criticalPath();
+    Set<String> critical = new HashSet<>(criticalPath);
     // why: a batch may list a task before its dependency, so every record exists (and is linked) before
     // any is started
     List<TaskRecord> created = new ArrayList<>();
@@ -324,6 +332,9 @@ public final class Scheduler {
       counters.submitted++;
       created.add(t);
       out.add(new Submitted(t, true));
+    }
+    if (dagId != null && !created.isEmpty()) {
+      tasks.dag(dagId, created.stream().map(TaskRecord::id).toList(), criticalPath);
     }
     for (TaskRecord t : created) {
       String id = t.id();
@@ -361,6 +372,7 @@ public final class Scheduler {
     Attempt a = t == null ? null : t.currentAttempt();
     if (a != null && a.leaseId().equals(leaseId)) {
       t.markAttemptStarted(now);
+      t.progressed(now);
       if (t.state() == TaskState.DISPATCHED) {
         t.moveTo(TaskState.RUNNING, now, null);
         sink.taskChanged(t);
@@ -455,6 +467,67 @@ public final class Scheduler {
     delayed.add(t);
     sink.taskChanged(t);
     sink.event("task.retrying", taskEvent(t).put("reason", why).put("delay_ms", delay));
+  }
+
+  /**
+   * The watchdog found the task without progress past its limit. The ladder: first reassign it to another
+   * node, then reassign it one priority higher, then fail it with reason {@code stagnation} (never faked as
+   * success). The stuck process is stopped each time; none of this charges the task's retry budget.
+   */
+  public void stagnant(String taskId, Duration silentFor, Instant now) {
+    TaskRecord t = tasks.get(taskId);
+    Attempt a = t == null ? null : t.currentAttempt();
+    if (a == null) {
+      return;
+    }
+    int step = t.countStagnation();
+    String why = "no progress for " + silentFor.toSeconds() + " s";
+    t.endAttempt("stagnant", why, null, now);
+    NodeRecord n = nodes.get(a.nodeId());
+    if (n != null) {
+      n.running().remove(taskId);
+      sink.cancel(n, taskId, a.leaseId());
+      sink.nodeChanged(n);
+    }
+    JsonObject ev = taskEvent(t).put("reason", why).put("step", step).put("from_node", a.nodeId());
+    if (step >= 3) {
+      t.note(now, "watchdog", "failed: " + why + " (third time)", null);
+      sink.event("watchdog.failed", ev);
+      finish(t, TaskState.FAILED, "stagnation: " + why, now);
+      schedule(now);
+      return;
+    }
+    if (step == 2) {
+      t.escalate();
+      t.note(now, "watchdog", "escalated to " + t.priority() + " and reassigned: " + why, null);
+      sink.event("watchdog.escalated", ev.put("priority", t.priority().name()));
+    } else {
+      t.note(now, "watchdog", "reassigned: " + why, null);
+      sink.event("watchdog.reassigned", ev);
+    }
+    avoid.computeIfAbsent(t.id(), k -> new HashSet<>()).add(a.nodeId());
+    t.moveTo(TaskState.QUEUED, now, "watchdog: " + why);
+    queue.add(t);
+    sink.taskChanged(t);
+    schedule(now);
+  }
+
+  /** Tasks on nodes whose last progress is older than their priority's limit, with how long they were silent. */
+  public Map<String, Duration> stagnantTasks(Instant now, java.util.function.Function<TaskRecord, Duration> limit) {
+    Map<String, Duration> out = new java.util.LinkedHashMap<>();
+    for (NodeRecord n : nodes.all()) {
+      for (String id : n.running()) {
+        TaskRecord t = tasks.get(id);
+        if (t == null || t.lastProgressAt() == null) {
+          continue;
+        }
+        Duration silent = Duration.between(t.lastProgressAt(), now);
+        if (silent.compareTo(limit.apply(t)) > 0) {
+          out.put(id, silent);
+        }
+      }
+    }
+    return out;
   }
 
   /** The dispatch was refused or never arrived; the task goes to the next-ranked node. */
@@ -583,6 +656,7 @@ public final class Scheduler {
     NodeRecord n = p.node();
     String lease = ids.leaseId();
     t.newAttempt(lease, n.nodeId(), now);
+    t.progressed(now);
     n.running().add(t.id());
     t.placedOn(n.name(), n.tier().name());
     t.explain(Explanations.compact(p, nodes.size()));

@@ -87,12 +87,12 @@ final class Submission {
     return batch;
   }
 
-  /** The batch's critical path by estimated duration; empty for a single task. */
-  Set<String> criticalPath() {
+  /** The batch's critical path by estimated duration, first task to last; empty for a single task. */
+  List<String> criticalPath() {
     if (!batch || edges.size() < 2) {
-      return Set.of();
+      return List.of();
     }
-    return new HashSet<>(DagIndex.criticalPath(edges, id -> durations.getOrDefault(id, 0L)));
+    return DagIndex.criticalPath(edges, id -> durations.getOrDefault(id, 0L));
   }
 
   List<TaskSpec> specs() {

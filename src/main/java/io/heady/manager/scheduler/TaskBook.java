@@ -20,6 +20,8 @@ public final class TaskBook {
   private final TreeMap<Long, TaskRecord> bySeq = new TreeMap<>();
   private final ArrayDeque<TaskRecord> finished = new ArrayDeque<>();
   private long seq;
+  private final Map<String, List<String>> dagTasks = new HashMap<>();
+  private final Map<String, List<String>> dagCritical = new HashMap<>();
 
   public TaskBook(int finishedCap) {
     this.finishedCap = finishedCap;
@@ -51,6 +53,20 @@ public final class TaskBook {
       byId.remove(old.id());
       bySeq.remove(old.seq());
     }
+  }
+
+  /** Records a DAG's members (in submission order) and its critical path. */
+  public void dag(String dagId, List<String> taskIds, List<String> criticalPath) {
+    dagTasks.put(dagId, List.copyOf(taskIds));
+    dagCritical.put(dagId, List.copyOf(criticalPath));
+  }
+
+  public List<String> dagTasks(String dagId) {
+    return dagTasks.get(dagId);
+  }
+
+  public List<String> dagCriticalPath(String dagId) {
+    return dagCritical.getOrDefault(dagId, List.of());
   }
 
   public int size() {

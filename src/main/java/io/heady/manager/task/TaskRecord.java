@@ -39,6 +39,9 @@ public final class TaskRecord {
   private JsonArray explain;
   private final JsonArray history = new JsonArray();
   private boolean critical;
+  private Instant lastProgressAt;
+  private long outputBytes;
+  private int stagnations;
 
   public TaskRecord(String id, TaskSpec spec, long seq, String dagId, Instant now) {
     this.id = id;
@@ -245,6 +248,33 @@ public final class TaskRecord {
     this.explain = e;
   }
 
+  /** Something showed the task is alive: dispatched, started, or more output than before. */
+  public void progressed(Instant now) {
+    lastProgressAt = now;
+  }
+
+  /** Output reported by the node; returns whether it grew (progress). */
+  public boolean output(long bytes, Instant now) {
+    if (bytes > outputBytes) {
+      outputBytes = bytes;
+      lastProgressAt = now;
+      return true;
+    }
+    return false;
+  }
+
+  public Instant lastProgressAt() {
+    return lastProgressAt;
+  }
+
+  public int stagnations() {
+    return stagnations;
+  }
+
+  public int countStagnation() {
+    return ++stagnations;
+  }
+
   public boolean critical() {
     return critical;
   }
@@ -290,6 +320,9 @@ public final class TaskRecord {
         .put("not_before", notBefore == null ? null : notBefore.toString())
         .put("task_failures", taskFailures)
         .put("infra_requeues", infraRequeues)
+        .put("stagnations", stagnations)
+        .put("output_bytes", outputBytes)
+        .put("last_progress_at", lastProgressAt == null ? null : lastProgressAt.toString())
         .put("attempts", at)
         .put("explain", explain)
         .put("history", history.copy())
@@ -311,6 +344,9 @@ public final class TaskRecord {
     t.notBefore = Attempt.parse(j.getString("not_before"));
     t.taskFailures = j.getInteger("task_failures", 0);
     t.infraRequeues = j.getInteger("infra_requeues", 0);
+    t.stagnations = j.getInteger("stagnations", 0);
+    t.outputBytes = j.getLong("output_bytes", 0L);
+    t.lastProgressAt = Attempt.parse(j.getString("last_progress_at"));
     t.exitCode = j.getInteger("exit_code");
     Long d = j.getLong("duration_ms");
     t.durationMs = d == null ? 0 : d;
