@@ -176,7 +176,8 @@ public final class ManagerMain {
     if (off <= ttl) {
       throw new ConfigException("--offline-sec (" + off + ") must be longer than --ttl-sec (" + ttl + ")");
     }
-    PlacementSettings ps = new PlacementSettings(0.9, 0.8, 0.7, 70.0, cfg.bool(Keys.FAILOVER_TO_CLOUD));
+    PlacementSettings ps = new PlacementSettings(0.9, 0.8, 0.7, cfg.integer(Keys.OFFLOAD_CPU_PCT),
+        cfg.bool(Keys.FAILOVER_TO_CLOUD));
     return new SchedulerSettings(Duration.ofSeconds(hb), Duration.ofSeconds(ttl), Duration.ofSeconds(off),
         cfg.integer(Keys.PROBE_FAILURES), 5, Duration.ofSeconds(1), Duration.ofSeconds(60), 100_000, ps);
   }

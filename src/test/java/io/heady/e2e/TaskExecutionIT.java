@@ -22,7 +22,8 @@ class TaskExecutionIT {
 
   @BeforeAll
   void start() throws Exception {
-    c = new Cluster().startManager("--heartbeat-sec=1", "--ttl-sec=5", "--offline-sec=30", "--kill-grace-sec=1");
+    c = new Cluster().startManager("--heartbeat-sec=1", "--ttl-sec=5", "--offline-sec=30", "--kill-grace-sec=1",
+        "--offload-cpu-pct=101");
     agentPort = HeadyProcess.freePort();
     c.startAgent("two", "--transport=http", "--max-concurrent=2", "--port=" + agentPort, "--kill-grace-sec=1");
     c.awaitNode("two", "active", Duration.ofSeconds(20));

@@ -38,18 +38,20 @@ public final class ExecutorVerticle extends VerticleBase {
   public Future<?> start() {
     if (eventBus) {
       var bus = vertx.eventBus();
-      bus.<JsonObject>consumer(Addresses.nodeDispatch(state.nodeId()), m -> {
+      java.util.List<Future<Void>> ready = new java.util.ArrayList<>();
+      ready.add(bus.<JsonObject>consumer(Addresses.nodeDispatch(state.nodeId()), m -> {
         int status = admit(m.body());
         if (status == 202) {
           m.reply(new JsonObject().put("accepted", true));
         } else {
           m.fail(status, status == 429 ? "node full" : status == 409 ? "duplicate" : "refused");
         }
-      });
-      bus.<JsonObject>consumer(Addresses.nodeCancel(state.nodeId()), m -> m.reply(new JsonObject()
-          .put("cancelled", slots.cancel(m.body().getString("task_id"), m.body().getString("lease_id")))));
-      bus.<JsonObject>consumer(Addresses.nodeHealth(state.nodeId()), m -> m.reply(health()));
-      bus.<JsonObject>consumer(Addresses.nodeLog(state.nodeId()), m -> {
+      }).completion());
+      ready.add(bus.<JsonObject>consumer(Addresses.nodeCancel(state.nodeId()), m -> m.reply(new JsonObject()
+          .put("cancelled", slots.cancel(m.body().getString("task_id"), m.body().getString("lease_id")))))
+          .completion());
+      ready.add(bus.<JsonObject>consumer(Addresses.nodeHealth(state.nodeId()), m -> m.reply(health())).completion());
+      ready.add(bus.<JsonObject>consumer(Addresses.nodeLog(state.nodeId()), m -> {
         JsonObject b = m.body();
         readLog(b.getString("task_id", ""), b.getLong("offset", 0L), b.getInteger("max", 65536))
             .onSuccess(j -> {
@@ -59,7 +61,10 @@ public final class ExecutorVerticle extends VerticleBase {
                 m.reply(j);
               }
             }).onFailure(e -> m.fail(500, e.getMessage()));
-      });
+      }).completion());
+      // why: the manager dispatches as soon as the node registers; registering before these subscriptions
+      // have reached the whole cluster would make the first dispatches fail with NO_HANDLERS
+      return Future.all(ready);
     }
     return Future.succeededFuture();
   }

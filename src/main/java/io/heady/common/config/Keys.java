@@ -68,6 +68,8 @@ public final class Keys {
       .help("concurrent tasks on the local executor; 0: from this machine's size");
   public static final ConfigKey FAILOVER_TO_CLOUD = key("failover-to-cloud").bool(true).roles(M)
       .help("let non-GPU tasks fall back to the local executor when no physical node is eligible");
+  public static final ConfigKey OFFLOAD_CPU_PCT = key("offload-cpu-pct").integer(70, 1, 101).roles(M)
+      .help("a node whose CPU is above this takes half as many new tasks until it cools (101: never)");
   public static final ConfigKey MAX_BODY_KB = key("max-body-kb").integer(1024, 1, 1048576).roles(M, A)
       .help("largest request body accepted (413 above)");
   public static final ConfigKey OPEN_HEALTH = key("open-health").bool(true).roles(M)
@@ -109,7 +111,7 @@ public final class Keys {
       ROLE, CONF_DIR, DATA_DIR, LOG_LEVEL, CLUSTER_HOST, CLUSTER_PORT, BUS_PORT, HZ_HEARTBEAT_SEC,
       HZ_MAX_NO_HEARTBEAT_SEC, HOST, PORT_MANAGER, STORE, CLUSTER_NAME, CLUSTER_MEMBERS, ADVERTISE_URL,
       JOIN_TOKEN, ADMIN_TOKEN, HEARTBEAT_SEC, TTL_SEC, OFFLINE_SEC, PROBE_SEC, PROBE_FAILURES,
-      STAGNATION_SEC, STALL_SEC, LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, MAX_BODY_KB, OPEN_HEALTH, MANAGER, TOKEN, NODE_ID,
+      STAGNATION_SEC, STALL_SEC, LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, OFFLOAD_CPU_PCT, MAX_BODY_KB, OPEN_HEALTH, MANAGER, TOKEN, NODE_ID,
       NAME, TRANSPORT, TUNNEL_URL, LABEL, MAX_CONCURRENT, EXECUTE_ENABLED, OUTPUT_TAIL_KB, LOG_MAX_KB,
       KILL_GRACE_SEC, SHUTDOWN_GRACE_SEC, PORT_AGENT);
 
