@@ -20,6 +20,8 @@ import io.heady.common.config.ConfigException;
 import io.heady.common.config.Keys;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.hardware.HardwareProbe;
+import io.heady.common.tls.ClientTls;
+import io.heady.common.tls.ServerTls;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -49,7 +51,7 @@ public final class Session {
 
   static Session open(Config cfg, AgentRuntime.Settings s, AgentState state, TaskSlots slots, Reports reports,
       HardwareProbe probe, Runnable managerLost) throws Exception {
-    JsonObject join = fetchJoin(s);
+    JsonObject join = fetchJoin(cfg, s);
     List<String> members = new ArrayList<>();
     join.getJsonArray("members").forEach(m -> members.add(String.valueOf(m)));
     String host = cfg.string(Keys.CLUSTER_HOST);
@@ -89,9 +91,10 @@ public final class Session {
       });
     } else {
       vertx = Vertx.vertx();
-      link = new HttpLink(vertx, s.managerUrl(), s.token(), 5000);
+      link = new HttpLink(vertx, s.managerUrl(), s.token(), 5000, ClientTls.fromConfig(cfg));
     }
-    String tunnel = s.tunnelUrl().isBlank() ? "http://" + host + ":" + s.port() : s.tunnelUrl();
+    ServerTls tls = ServerTls.fromConfig(cfg, s.dataDir(), List.of(host));
+    String tunnel = s.tunnelUrl().isBlank() ? tls.scheme() + "://" + host + ":" + s.port() : s.tunnelUrl();
     AgentState st = eventBus ? state : state.withTunnel(tunnel);
     Session session = new Session(vertx, link, st, reports);
     try {
@@ -99,16 +102,25 @@ public final class Session {
       ExecutorVerticle executor = new ExecutorVerticle(st, slots, reports, eventBus,
           s.dataDir().resolve("logs"));
       vertx.deployVerticle(executor).await();
-      NodeApiVerticle api = new NodeApiVerticle(st, executor, "0.0.0.0", s.port(), s.token(),
-          cfg.longValue(Keys.MAX_BODY_KB) * 1024);
+      String admin = cfg.string(Keys.AGENT_ADMIN_TOKEN);
+      NodeApiVerticle api = new NodeApiVerticle(st, executor, new NodeApiVerticle.Settings("0.0.0.0", s.port(),
+          s.token(), admin.isBlank() ? null : admin, cfg.bool(Keys.EXECUTE_ENABLED),
+          cfg.longValue(Keys.MAX_BODY_KB) * 1024, tls, 300_000));
       vertx.deployVerticle(api).await();
       reports.attach(vertx, link);
       long hbMs = join.getLong("heartbeat_interval_sec", cfg.longValue(Keys.HEARTBEAT_SEC)) * 1000;
       long lostAfter = join.getLong("ttl_sec", 120L) * 1000;
       vertx.deployVerticle(new HeartbeatVerticle(st, link, executor, hbMs, eventBus ? managerLost : null,
           lostAfter)).await();
-      LOG.info("heady agent {} up: transport {}, node API on :{}, manager {}", s.nodeId(), s.transport(),
-          api.actualPort(), s.managerUrl());
+      LOG.info("heady agent {} up: transport {}, node API on {}:{}, manager {}", s.nodeId(), s.transport(),
+          tls.scheme(), api.actualPort(), s.managerUrl());
+      if (tls.enabled()) {
+        LOG.info("node API TLS certificate {} SHA-256 fingerprint: {}", tls.cert(), tls.fingerprint());
+      }
+      if (cfg.bool(Keys.EXECUTE_ENABLED)) {
+        LOG.warn("POST /api/node/execute is {}", admin.isBlank() ? "enabled but refused: no --admin-token"
+            : "on: holders of the admin token can run commands here directly");
+      }
     } catch (Exception e) {
       session.close();
       throw e;
@@ -116,10 +128,11 @@ public final class Session {
     return session;
   }
 
-  private static JsonObject fetchJoin(AgentRuntime.Settings s) throws Exception {
+  private static JsonObject fetchJoin(Config cfg, AgentRuntime.Settings s) throws Exception {
     Vertx boot = Vertx.vertx();
     try {
-      return new HttpLink(boot, s.managerUrl(), s.token(), 5000).get("/api/cluster/join").await();
+      return new HttpLink(boot, s.managerUrl(), s.token(), 5000, ClientTls.fromConfig(cfg))
+          .get("/api/cluster/join").await();
     } catch (LinkException e) {
       if (e.status() == 401 || e.status() == 403) {
         throw new ConfigException("--token: the manager refused the join token (" + e.getMessage() + ")");

@@ -13,6 +13,7 @@ import io.heady.common.exec.ProcessRunner;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.hardware.HardwareProbe;
 import io.heady.common.protocol.Hardware;
+import io.heady.common.tls.ServerTls;
 import io.heady.manager.allocator.AllocatorVerticle;
 import io.heady.manager.api.ApiSettings;
 import io.heady.manager.api.ApiVerticle;
@@ -58,7 +59,8 @@ public final class ManagerMain {
   public static Running start(Config cfg) throws Exception {
     Path dataDir = cfg.path(Keys.DATA_DIR);
     Files.createDirectories(dataDir);
-    Tokens tokens = Tokens.load(dataDir, cfg.string(Keys.JOIN_TOKEN), cfg.string(Keys.ADMIN_TOKEN));
+    Tokens tokens = Tokens.load(dataDir, cfg.string(Keys.JOIN_TOKEN), cfg.string(Keys.ADMIN_TOKEN),
+        Duration.ofSeconds(cfg.longValue(Keys.TOKEN_GRACE_SEC)), Clock.systemUTC());
     Policy policy;
     try {
       policy = Policy.load(Path.of(cfg.string(Keys.CONF_DIR)).resolve("policy.json"));
@@ -83,7 +85,7 @@ public final class ManagerMain {
     long tickMs = Math.max(100, Math.min(1000, settings.ttl().toMillis() / 4));
     SchedulerVerticle scheduler = new SchedulerVerticle(clock, store, settings,
         sink -> new Scheduler(settings, policy, sink, new IdSource()), tickMs, journal);
-    AllocatorVerticle allocator = new AllocatorVerticle(scheduler, tokens::join,
+    AllocatorVerticle allocator = new AllocatorVerticle(scheduler, tokens::joinFor,
         cfg.longValue(Keys.PROBE_SEC) * 1000, 5000);
     scheduler.delivery(allocator);
     vertx.deployVerticle(scheduler).await();
@@ -122,19 +124,26 @@ public final class ManagerMain {
     }
 
     String clusterHost = host;
+    ServerTls tls = ServerTls.fromConfig(cfg, dataDir, java.util.List.of(cfg.string(Keys.HOST), clusterHost));
     ApiVerticle api = new ApiVerticle(new ApiSettings(cfg.string(Keys.HOST), cfg.integer(Keys.PORT_MANAGER),
-        cfg.longValue(Keys.MAX_BODY_KB) * 1024, cfg.bool(Keys.OPEN_HEALTH)), tokens, scheduler, store, journal,
+        cfg.longValue(Keys.MAX_BODY_KB) * 1024, cfg.bool(Keys.OPEN_HEALTH), tls, cfg.integer(Keys.SUBMIT_RATE),
+        cfg.integer(Keys.SUBMIT_BURST), cfg.integer(Keys.MAX_DAG_TASKS)), tokens, scheduler, store, journal,
         () -> joinInfo(cluster, cs, settings, clusterHost));
     vertx.deployVerticle(api).await();
     int port = api.actualPort();
-    LOG.info("heady manager ready on http://{}:{} (store {}, cluster '{}' at {})", cfg.string(Keys.HOST), port,
-        store.describe(), cs.clusterName(), clusterHost);
+    LOG.info("heady manager ready on {}://{}:{} (store {}, cluster '{}' at {})", tls.scheme(),
+        cfg.string(Keys.HOST), port, store.describe(), cs.clusterName(), clusterHost);
+    if (tls.enabled()) {
+      LOG.info("TLS certificate {}{} SHA-256 fingerprint: {}", tls.cert(), tls.selfSigned() ? " (self-signed)" : "",
+          tls.fingerprint());
+      LOG.info("agents trust it with --manager-fingerprint={}", tls.fingerprint());
+    }
     LOG.info("admin token (for the CLI, the dashboard and the API): {}", cfg.has(Keys.ADMIN_TOKEN)
         ? "from " + cfg.source(Keys.ADMIN_TOKEN) : tokens.adminFile());
     LOG.info("join token (for agents): {}", cfg.has(Keys.JOIN_TOKEN)
         ? "from " + cfg.source(Keys.JOIN_TOKEN) : tokens.joinFile());
-    LOG.info("add a node: java -jar heady.jar --role=agent --manager=http://{}:{} --token=<join token>",
-        clusterHost, port);
+    LOG.info("add a node: java -jar heady.jar --role=agent --manager={}://{}:{} --token=<join token>{}",
+        tls.scheme(), clusterHost, port, tls.selfSigned() ? " --manager-fingerprint=" + tls.fingerprint() : "");
     Running running = new Running(cluster, port, tokens);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("manager shutting down");

@@ -2,47 +2,108 @@ package io.heady.agent.api;
 
 import io.heady.agent.AgentState;
 import io.heady.agent.executor.ExecutorVerticle;
+import io.heady.common.exec.TaskSlots;
+import io.heady.common.protocol.Completion;
+import io.heady.common.protocol.Dispatch;
+import io.heady.common.protocol.InvalidInputException;
+import io.heady.common.protocol.TaskSpec;
+import io.heady.common.tls.ServerTls;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The node API. Every route needs the join token: only the manager (or an operator holding the join
- * token) may look at or dispatch to a node.
+ * The node API. Every route is declared with the token it needs: the join token (only the manager, or an
+ * operator holding the join token, may look at or dispatch to a node), or for {@code POST
+ * /api/node/execute} the admin token, and only when the operator enabled it. A blanket check in front of
+ * every {@code /api/node/*} path refuses requests without a known token, so a route added without a
+ * declaration is still closed.
  */
 public final class NodeApiVerticle extends VerticleBase {
+  /** Which token a route needs. */
+  public enum Needs { JOIN, ADMIN }
+
+  /** One declared route. */
+  public record Declared(String method, String path, Needs needs) {}
+
+  /**
+   * How the node API listens and whom it lets in.
+   *
+   * @param adminToken the cluster's admin token, or {@code null}: execute is refused
+   * @param executeEnabled whether {@code POST /api/node/execute} runs anything (it also needs the admin token)
+   * @param executeTimeoutMs an execute's timeout when its body names none
+   */
+  public record Settings(String host, int port, String joinToken, String adminToken, boolean executeEnabled,
+      long maxBody, ServerTls tls, long executeTimeoutMs) {
+
+    /** Whether execute can run at all. */
+    public boolean executeAvailable() {
+      return executeEnabled && adminToken != null && !adminToken.isBlank();
+    }
+  }
+
+  private static final String KIND = "heady.node.token";
+  private static final SecureRandom RANDOM = new SecureRandom();
   private final AgentState state;
   private final ExecutorVerticle executor;
-  private final String host;
-  private final int port;
-  private final String joinToken;
-  private final long maxBody;
+  private final Settings settings;
+  private final byte[] joinDigest;
+  private final byte[] adminDigest;
+  private final List<Declared> declared = new ArrayList<>();
   private HttpServer server;
+  private Router router;
 
-  public NodeApiVerticle(AgentState state, ExecutorVerticle executor, String host, int port, String joinToken,
-      long maxBody) {
+  public NodeApiVerticle(AgentState state, ExecutorVerticle executor, Settings settings) {
     this.state = state;
     this.executor = executor;
-    this.host = host;
-    this.port = port;
-    this.joinToken = joinToken;
-    this.maxBody = maxBody;
+    this.settings = settings;
+    this.joinDigest = digest(settings.joinToken());
+    this.adminDigest = settings.adminToken() == null || settings.adminToken().isBlank() ? null
+        : digest(settings.adminToken());
+  }
+
+  /** The node API with only the join token (execute off), plain HTTP. */
+  public NodeApiVerticle(AgentState state, ExecutorVerticle executor, String host, int port, String joinToken,
+      long maxBody) {
+    this(state, executor, new Settings(host, port, joinToken, null, false, maxBody, ServerTls.NONE, 300_000));
   }
 
   @Override
   public Future<?> start() {
+    router = router();
+    server = vertx.createHttpServer(settings.tls().apply(new HttpServerOptions().setHost(settings.host())
+        .setPort(settings.port())));
+    return server.requestHandler(router).listen();
+  }
+
+  Router router() {
     Router r = Router.router(vertx);
-    r.route().handler(BodyHandler.create(false).setBodyLimit(maxBody));
-    r.route("/api/node/*").handler(this::auth);
-    r.get("/api/node/health").handler(rc -> json(rc, 200, executor.health()));
-    r.get("/api/node/system").handler(rc -> json(rc, 200, new JsonObject()
+    this.router = r;
+    declared.clear();
+    r.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBody()));
+    // why: defence in depth; whatever is under /api/node/ needs a known token, declared or not
+    r.route("/api/node/*").handler(this::authenticate);
+    join("GET", "/api/node/health", rc -> json(rc, 200, executor.health()));
+    join("GET", "/api/node/system", rc -> json(rc, 200, new JsonObject()
         .put("node_id", state.nodeId())
         .put("hardware", state.hardware() == null ? null : state.hardware().toJson())
         .put("capabilities", new io.vertx.core.json.JsonArray(state.capabilities()))
@@ -50,21 +111,15 @@ public final class NodeApiVerticle extends VerticleBase {
         .put("jvm", new JsonObject().put("version", System.getProperty("java.version"))
             .put("heap_used_mb", (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20)
             .put("heap_max_mb", Runtime.getRuntime().maxMemory() >> 20))));
-    r.get("/api/node/tasks").handler(rc -> json(rc, 200, new JsonObject()
+    join("GET", "/api/node/tasks", rc -> json(rc, 200, new JsonObject()
         .put("node_id", state.nodeId())
         .put("running", executor.running())
         .put("max_concurrent", executor.slots().limit())
         .put("tasks", executor.slots().snapshot())
         .put("pending_reports", executor.reports().size())));
-    r.post("/api/node/task").handler(rc -> {
-      JsonObject body;
-      try {
-        body = rc.body().asJsonObject();
-      } catch (RuntimeException e) {
-        body = null;
-      }
+    join("POST", "/api/node/task", rc -> {
+      JsonObject body = object(rc);
       if (body == null) {
-        error(rc, 400, "BAD_JSON", "the body must be a JSON dispatch");
         return;
       }
       int status = executor.admit(body);
@@ -73,13 +128,16 @@ public final class NodeApiVerticle extends VerticleBase {
         case 409 -> error(rc, 409, "DUPLICATE", "this node already runs that task");
         case 429 -> error(rc, 429, "NODE_FULL", "every slot of this node is busy");
         case 503 -> error(rc, 503, "SHUTTING_DOWN", "this node is shutting down");
-        default -> error(rc, 400, "INVALID_FIELD", "the dispatch is not valid");
+        default -> error(rc, 400, "INVALID_FIELD", "the dispatch is not valid: " + dispatchProblem(body));
       }
     });
-    r.get("/api/node/tasks/:id/log").handler(rc -> {
-      long offset = parse(rc.queryParams().get("offset"), 0);
-      int max = (int) parse(rc.queryParams().get("max"), 65536);
-      executor.readLog(rc.pathParam("id"), offset, max).onComplete(ar -> {
+    join("GET", "/api/node/tasks/:id/log", rc -> {
+      long offset = parse(rc, "offset", 0, Long.MAX_VALUE / 2);
+      long max = parse(rc, "max", 65536, 1 << 20);
+      if (offset < 0 || max < 0) {
+        return;
+      }
+      executor.readLog(rc.pathParam("id"), offset, (int) Math.max(1, max)).onComplete(ar -> {
         if (ar.failed()) {
           error(rc, 500, "INTERNAL", "cannot read the log");
         } else if (ar.result() == null) {
@@ -89,48 +147,245 @@ public final class NodeApiVerticle extends VerticleBase {
         }
       });
     });
-    r.post("/api/node/tasks/:id/cancel").handler(rc -> {
+    join("POST", "/api/node/tasks/:id/cancel", rc -> {
       String lease = null;
       try {
         JsonObject b = rc.body() == null || rc.body().length() == 0 ? null : rc.body().asJsonObject();
-        lease = b == null ? null : b.getString("lease_id");
+        Object l = b == null ? null : b.getValue("lease_id");
+        lease = l instanceof String s ? s : null;
       } catch (RuntimeException e) {
         lease = null;
       }
       boolean c = executor.cancel(rc.pathParam("id"), lease);
       json(rc, 200, new JsonObject().put("cancelled", c));
     });
-    r.route().last().handler(rc -> error(rc, 404, "NOT_FOUND", "no route " + rc.request().path()));
-    r.route().failureHandler(rc -> error(rc, rc.statusCode() == 413 ? 413 : 400,
-        rc.statusCode() == 413 ? "BODY_TOO_LARGE" : "BAD_REQUEST", "request refused"));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
-    return server.requestHandler(r).listen();
+    admin("POST", "/api/node/execute", this::execute);
+    r.route().last().handler(rc -> error(rc, 404, "NOT_FOUND", "no route " + rc.request().method() + " "
+        + abbreviate(rc.request().path())));
+    r.route().failureHandler(rc -> {
+      int code = rc.statusCode();
+      if (code == 413) {
+        error(rc, 413, "BODY_TOO_LARGE", "the body is larger than " + settings.maxBody() + " bytes");
+      } else if (code >= 400 && code < 500) {
+        error(rc, 400, "BAD_REQUEST", "request refused");
+      } else {
+        error(rc, 500, "INTERNAL", "the node could not answer; its log has the details");
+      }
+    });
+    return r;
+  }
+
+  private void join(String method, String path, Handler<RoutingContext> h) {
+    add(method, path, Needs.JOIN, h);
+  }
+
+  private void admin(String method, String path, Handler<RoutingContext> h) {
+    add(method, path, Needs.ADMIN, h);
+  }
+
+  private void add(String method, String path, Needs needs, Handler<RoutingContext> h) {
+    declared.add(new Declared(method, path, needs));
+    router.route(HttpMethod.valueOf(method), path).handler(rc -> guard(rc, needs)).handler(rc -> {
+      try {
+        h.handle(rc);
+      } catch (RuntimeException e) {
+        error(rc, 400, "BAD_REQUEST", "the request is not valid");
+      }
+    });
+  }
+
+  /** The router (after start): what the route coverage test walks. */
+  public Router httpRouter() {
+    return router;
+  }
+
+  /** Every declared route with the token it needs. */
+  public List<Declared> declaredRoutes() {
+    return Collections.unmodifiableList(declared);
   }
 
   public int actualPort() {
     return server.actualPort();
   }
 
-  private static long parse(String raw, long def) {
+  /** A query number within bounds; answers 400 and returns -1 when it is not. */
+  private static long parse(RoutingContext rc, String name, long def, long max) {
+    String raw;
     try {
-      return raw == null ? def : Math.max(0, Long.parseLong(raw));
-    } catch (NumberFormatException e) {
+      raw = rc.queryParams().get(name);
+    } catch (RuntimeException e) {
+      error(rc, 400, "INVALID_FIELD", "the query string is not valid");
+      return -1;
+    }
+    if (raw == null) {
       return def;
     }
+    try {
+      long v = Long.parseLong(raw);
+      if (v >= 0 && v <= max) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    error(rc, 400, "INVALID_FIELD", name + " must be a whole number from 0 to " + max);
+    return -1;
   }
 
-  private void auth(RoutingContext rc) {
+  // ---- authentication ----------------------------------------------------------------------------------
+
+  private static String presented(RoutingContext rc) {
     String h = rc.request().getHeader("Authorization");
-    String t = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : "";
-    if (!MessageDigest.isEqual(t.getBytes(StandardCharsets.UTF_8), joinToken.getBytes(StandardCharsets.UTF_8))) {
+    return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : "";
+  }
+
+  /** Which token a request presented; every candidate compared, in constant time, as digests. */
+  private Needs which(String token) {
+    if (token.isEmpty() || token.length() > 4096) {
+      return null;
+    }
+    byte[] p = digest(token);
+    boolean isJoin = MessageDigest.isEqual(p, joinDigest);
+    boolean isAdmin = adminDigest != null & MessageDigest.isEqual(p, adminDigest == null ? new byte[32]
+        : adminDigest);
+    return isAdmin ? Needs.ADMIN : isJoin ? Needs.JOIN : null;
+  }
+
+  private void authenticate(RoutingContext rc) {
+    Needs kind = which(presented(rc));
+    if (kind == null) {
       rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"heady-node\"");
-      error(rc, 401, "UNAUTHORIZED", "the node API needs Authorization: Bearer <join token>");
+      error(rc, 401, "UNAUTHORIZED", "the node API needs Authorization: Bearer <join token>"
+          + (rc.request().path().startsWith("/api/node/execute") && !settings.executeAvailable()
+              ? " (and execute is off on this node)" : ""));
       return;
     }
+    rc.put(KIND, kind);
     rc.next();
   }
 
+  private void guard(RoutingContext rc, Needs needs) {
+    Needs kind = rc.get(KIND);
+    if (kind == null) {
+      error(rc, 401, "UNAUTHORIZED", "the node API needs Authorization: Bearer <token>");
+    } else if (needs == Needs.ADMIN && !settings.executeAvailable()) {
+      error(rc, 403, "EXECUTE_DISABLED", "POST /api/node/execute is off on this node; start the agent with"
+          + " --execute-enabled and --admin-token (HEADY_ADMIN_TOKEN) to allow it");
+    } else if (kind != needs) {
+      error(rc, 403, "FORBIDDEN", "this route needs the " + needs.name().toLowerCase(java.util.Locale.ROOT)
+          + " token, not the " + kind.name().toLowerCase(java.util.Locale.ROOT) + " token");
+    } else {
+      rc.next();
+    }
+  }
+
+  private static byte[] digest(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- execute -----------------------------------------------------------------------------------------
+
+  /**
+   * {@code POST /api/node/execute {command | argv, env, cwd, timeout_ms}}: runs now, in one of this node's
+   * task slots (429 when they are all busy), with the same timeout, tree kill and output caps as dispatched
+   * work, and answers when it ends. A client that hangs up stops it.
+   */
+  private void execute(RoutingContext rc) {
+    JsonObject body = object(rc);
+    if (body == null) {
+      return;
+    }
+    TaskSpec spec;
+    try {
+      spec = TaskSpec.fromJson(body.copy().put("type", "shell"));
+    } catch (InvalidInputException e) {
+      json(rc, 400, new JsonObject().put("error", new JsonObject().put("code", "INVALID_FIELD")
+          .put("message", e.getMessage()).put("details", new JsonObject().put("field", e.field()))));
+      return;
+    }
+    if (!spec.hasCommand()) {
+      error(rc, 400, "INVALID_FIELD", "give command or argv");
+      return;
+    }
+    byte[] raw = new byte[12];
+    RANDOM.nextBytes(raw);
+    String id = "exec-" + HexFormat.of().formatHex(raw);
+    long timeout = spec.timeoutMs() > 0 ? spec.timeoutMs() : settings.executeTimeoutMs();
+    Dispatch d = new Dispatch(id, id, 1, "execute", "P0", spec.command(), spec.argv(), spec.env(), spec.cwd(),
+        timeout, false, null);
+    Context ctx = vertx.getOrCreateContext();
+    AtomicBoolean done = new AtomicBoolean();
+    TaskSlots.Admission a = executor.slots().accept(d, new TaskSlots.Reporter() {
+      @Override
+      public void started(Dispatch x) {}
+
+      @Override
+      public void finished(Completion c) {
+        done.set(true);
+        ctx.runOnContext(v -> {
+          JsonObject out = c.toJson();
+          out.remove("lease_id");
+          out.remove("node_id");
+          out.remove("task_id");
+          json(rc, 200, out.put("exec_id", id).put("node_id", state.nodeId()));
+        });
+      }
+    });
+    switch (a) {
+      case ACCEPTED -> rc.response().closeHandler(v -> {
+        if (!done.get()) {
+          executor.slots().cancel(id, id);
+        }
+      });
+      case FULL -> error(rc, 429, "NODE_FULL", "every slot of this node is busy");
+      case CLOSED -> error(rc, 503, "SHUTTING_DOWN", "this node is shutting down");
+      default -> error(rc, 409, "DUPLICATE", "an execute with this id runs already");
+    }
+  }
+
+  // ---- answers -----------------------------------------------------------------------------------------
+
+  /** The body as a JSON object, or {@code null} after answering 400. */
+  private static JsonObject object(RoutingContext rc) {
+    String text = rc.body() == null ? null : rc.body().asString();
+    Object parsed = null;
+    try {
+      parsed = text == null || text.isBlank() ? null : Json.decodeValue(text);
+    } catch (DecodeException e) {
+      parsed = null;
+    }
+    if (!(parsed instanceof JsonObject j)) {
+      error(rc, 400, "BAD_JSON", "the body must be a JSON object");
+      return null;
+    }
+    return j;
+  }
+
+  /** Why a dispatch was refused, for the 400 (its first bad field). */
+  private static String dispatchProblem(JsonObject body) {
+    try {
+      Dispatch.fromJson(body);
+      return "refused";
+    } catch (InvalidInputException e) {
+      return e.getMessage();
+    } catch (RuntimeException e) {
+      return "refused";
+    }
+  }
+
+  private static String abbreviate(String s) {
+    String t = s == null ? "" : s.replaceAll("[\\p{Cntrl}]", "?");
+    return t.length() > 80 ? t.substring(0, 80) + "…" : t;
+  }
+
   private static void json(RoutingContext rc, int status, JsonObject body) {
+    if (rc.response().ended() || rc.response().closed()) {
+      return;
+    }
     rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
   }
 

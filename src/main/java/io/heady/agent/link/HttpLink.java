@@ -1,5 +1,6 @@
 package io.heady.agent.link;
 
+import io.heady.common.tls.ClientTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,8 +17,13 @@ public final class HttpLink implements ManagerLink {
   private final long timeoutMs;
 
   public HttpLink(Vertx vertx, String managerUrl, String token, long timeoutMs) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) timeoutMs)
-        .setKeepAlive(true).setUserAgent("heady-agent"));
+    this(vertx, managerUrl, token, timeoutMs, ClientTls.DEFAULT);
+  }
+
+  /** With how to trust the manager's certificate when its URL is {@code https://}. */
+  public HttpLink(Vertx vertx, String managerUrl, String token, long timeoutMs, ClientTls tls) {
+    this.client = WebClient.create(vertx, tls.apply(new WebClientOptions().setConnectTimeout((int) timeoutMs)
+        .setKeepAlive(true).setUserAgent("heady-agent")));
     this.base = managerUrl.endsWith("/") ? managerUrl.substring(0, managerUrl.length() - 1) : managerUrl;
     this.token = token;
     this.timeoutMs = timeoutMs;

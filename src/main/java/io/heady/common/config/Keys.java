@@ -74,6 +74,20 @@ public final class Keys {
       .help("largest request body accepted (413 above)");
   public static final ConfigKey OPEN_HEALTH = key("open-health").bool(true).roles(M)
       .help("serve /health/* and /metrics without a token");
+  public static final ConfigKey TOKEN_GRACE_SEC = key("token-grace-sec").seconds(3600, 0, 30L * 86400).roles(M)
+      .help("after a token rotation the old token stays valid this long (restart agents within it)");
+  public static final ConfigKey SUBMIT_RATE = key("submit-rate").integer(5000, 1, 10_000_000).roles(M)
+      .help("task submissions per second allowed to one client (token and address); 429 above");
+  public static final ConfigKey SUBMIT_BURST = key("submit-burst").integer(20000, 1, 100_000_000).roles(M)
+      .help("task submissions one client may make at once before --submit-rate applies");
+  public static final ConfigKey MAX_DAG_TASKS = key("max-dag-tasks").integer(10000, 1, 1_000_000).roles(M)
+      .help("most tasks in one submission ({tasks:[...]}); 400 above");
+  public static final ConfigKey TLS_CERT = key("tls-cert").string("").roles(M, A)
+      .help("PEM certificate (chain) to serve HTTPS with (manager API; agent: node API)");
+  public static final ConfigKey TLS_KEY = key("tls-key").string("").roles(M, A)
+      .help("PEM private key of --tls-cert");
+  public static final ConfigKey TLS_SELF_SIGNED = key("tls-self-signed").bool(false).roles(M, A)
+      .help("serve HTTPS with a self-signed certificate kept in <data-dir>/tls; prints its fingerprint");
 
   // Agent.
   public static final ConfigKey MANAGER = key("manager").env("HEADY_MANAGER_URL").url(null).roles(A)
@@ -93,7 +107,13 @@ public final class Keys {
   public static final ConfigKey MAX_CONCURRENT = key("max-concurrent").integer(0, 0, 1024).roles(A)
       .help("task slots on this node; 0: from the tier formula");
   public static final ConfigKey EXECUTE_ENABLED = key("execute-enabled").bool(false).roles(A)
-      .help("enable POST /api/node/execute (admin token)");
+      .help("enable POST /api/node/execute (needs --admin-token too)");
+  public static final ConfigKey AGENT_ADMIN_TOKEN = key("admin-token").string("").roles(A)
+      .help("the cluster's admin token, only for POST /api/node/execute; empty: execute stays refused");
+  public static final ConfigKey MANAGER_FINGERPRINT = key("manager-fingerprint").string("").roles(A)
+      .help("SHA-256 fingerprint of the manager's HTTPS certificate to trust (a self-signed manager)");
+  public static final ConfigKey TLS_INSECURE = key("tls-insecure").bool(false).roles(A)
+      .help("trust any HTTPS certificate of the manager (tests only: anyone in the path can impersonate it)");
   public static final ConfigKey OUTPUT_TAIL_KB = key("output-tail-kb").integer(64, 1, 65536).roles(M, A)
       .help("stdout/stderr tail kept in the task record");
   public static final ConfigKey LOG_MAX_KB = key("log-max-kb").integer(10240, 1, 10485760).roles(A, M)
@@ -111,8 +131,10 @@ public final class Keys {
       ROLE, CONF_DIR, DATA_DIR, LOG_LEVEL, CLUSTER_HOST, CLUSTER_PORT, BUS_PORT, HZ_HEARTBEAT_SEC,
       HZ_MAX_NO_HEARTBEAT_SEC, HOST, PORT_MANAGER, STORE, CLUSTER_NAME, CLUSTER_MEMBERS, ADVERTISE_URL,
       JOIN_TOKEN, ADMIN_TOKEN, HEARTBEAT_SEC, TTL_SEC, OFFLINE_SEC, PROBE_SEC, PROBE_FAILURES,
-      STAGNATION_SEC, STALL_SEC, LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, OFFLOAD_CPU_PCT, MAX_BODY_KB, OPEN_HEALTH, MANAGER, TOKEN, NODE_ID,
-      NAME, TRANSPORT, TUNNEL_URL, LABEL, MAX_CONCURRENT, EXECUTE_ENABLED, OUTPUT_TAIL_KB, LOG_MAX_KB,
+      STAGNATION_SEC, STALL_SEC, LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, OFFLOAD_CPU_PCT, MAX_BODY_KB, OPEN_HEALTH,
+      TOKEN_GRACE_SEC, SUBMIT_RATE, SUBMIT_BURST, MAX_DAG_TASKS, TLS_CERT, TLS_KEY, TLS_SELF_SIGNED, MANAGER, TOKEN,
+      NODE_ID, NAME, TRANSPORT, TUNNEL_URL, LABEL, MAX_CONCURRENT, EXECUTE_ENABLED, AGENT_ADMIN_TOKEN,
+      MANAGER_FINGERPRINT, TLS_INSECURE, OUTPUT_TAIL_KB, LOG_MAX_KB,
       KILL_GRACE_SEC, SHUTDOWN_GRACE_SEC, PORT_AGENT);
 
   private Keys() {}

@@ -53,6 +53,15 @@ public final class TaskSlots {
   }
 
   public Admission accept(Dispatch d) {
+    return accept(d, reporter);
+  }
+
+  /**
+   * Admits a task that is not the manager's (the node API's synchronous execute): the same slots and
+   * limits, but what happens to it goes to {@code own}, not to this node's reporter.
+   */
+  public Admission accept(Dispatch d, Reporter own) {
+    Reporter reporter = own;
     RunningProcess p;
     synchronized (this) {
       Slot existing = running.get(d.taskId());
@@ -70,7 +79,7 @@ public final class TaskSlots {
       } else {
         p = runner.start(spec(d));
         running.put(d.taskId(), new Slot(d, p, clock.instant()));
-        p.outcome().whenComplete((o, err) -> done(d, o, err));
+        p.outcome().whenComplete((o, err) -> done(d, o, err, reporter));
         reporter.started(d);
         return Admission.ACCEPTED;
       }
@@ -90,7 +99,7 @@ public final class TaskSlots {
         settings.tailBytes(), settings.logMaxBytes(), log, d.speed());
   }
 
-  private void done(Dispatch d, ProcessOutcome o, Throwable err) {
+  private void done(Dispatch d, ProcessOutcome o, Throwable err, Reporter reporter) {
     synchronized (this) {
       running.remove(d.taskId());
     }

@@ -47,18 +47,30 @@ public record Dispatch(
   }
 
   public static Dispatch fromJson(JsonObject j) {
+    String speed = Fields.optString(j, "speed", 8);
+    if (speed != null && !speed.equals("MAX") && !speed.equals("ON") && !speed.equals("OFF")) {
+      throw new InvalidInputException("speed", "speed must be MAX, ON or OFF");
+    }
+    String command = Fields.optString(j, "command", 1 << 20);
+    Fields.noNul(command, "command");
+    List<String> argv = Fields.optStrings(j, "argv", 4096, 1 << 16);
+    argv.forEach(a -> Fields.noNul(a, "argv"));
+    Map<String, String> env = Fields.optStringMap(j, "env", 1024, ENV_NAME, 1 << 16);
+    env.values().forEach(v -> Fields.noNul(v, "env"));
+    String cwd = Fields.optString(j, "cwd", 4096);
+    Fields.noNul(cwd, "cwd");
     return new Dispatch(
         Fields.reqId(j, "task_id"),
         Fields.reqId(j, "lease_id"),
         (int) Fields.optLong(j, "attempt", 1, 1, 1_000_000),
         Fields.optString(j, "type", 64),
         Fields.optString(j, "priority", 2),
-        Fields.optString(j, "command", 1 << 20),
-        Fields.optStrings(j, "argv", 4096, 1 << 16),
-        Fields.optStringMap(j, "env", 1024, ENV_NAME, 1 << 16),
-        Fields.optString(j, "cwd", 4096),
+        command,
+        argv,
+        env,
+        cwd,
         Fields.optLong(j, "timeout_ms", 0, 0, Long.MAX_VALUE / 4),
         Fields.optBool(j, "noop", false),
-        Fields.optString(j, "speed", 8));
+        speed);
   }
 }

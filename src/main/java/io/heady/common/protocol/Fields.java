@@ -62,6 +62,14 @@ public final class Fields {
         || (v instanceof Float)) {
       throw new InvalidInputException(field, field + " must be a whole number");
     }
+    // why: a JSON integer beyond 64 bits arrives as a BigInteger (a BigDecimal when written 1e30), and
+    // longValue() would silently wrap it into range
+    if (v instanceof java.math.BigInteger || v instanceof java.math.BigDecimal) {
+      java.math.BigDecimal big = new java.math.BigDecimal(v.toString());
+      if (big.compareTo(java.math.BigDecimal.valueOf(min)) < 0 || big.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+        throw new InvalidInputException(field, field + " must be between " + min + " and " + max);
+      }
+    }
     long l = n.longValue();
     if (l < min || l > max) {
       throw new InvalidInputException(field, field + " must be between " + min + " and " + max);
@@ -157,6 +165,40 @@ public final class Fields {
       out.put(k, s);
     }
     return out;
+  }
+
+  /** Refuses a JSON value nested deeper than {@code maxDepth} objects and arrays (1: flat). */
+  public static void checkDepth(Object value, String field, int maxDepth) {
+    if (depth(value, maxDepth + 1) > maxDepth) {
+      throw new InvalidInputException(field, field + " is nested deeper than " + maxDepth + " levels");
+    }
+  }
+
+  private static int depth(Object v, int stopAt) {
+    if (stopAt <= 0) {
+      return 1;
+    }
+    int inner = 0;
+    if (v instanceof JsonObject o) {
+      for (String k : o.fieldNames()) {
+        inner = Math.max(inner, depth(o.getValue(k), stopAt - 1));
+      }
+      return 1 + inner;
+    }
+    if (v instanceof JsonArray a) {
+      for (int i = 0; i < a.size(); i++) {
+        inner = Math.max(inner, depth(a.getValue(i), stopAt - 1));
+      }
+      return 1 + inner;
+    }
+    return 0;
+  }
+
+  /** Refuses NUL characters, which no argv entry, environment value or path can hold. */
+  public static void noNul(String s, String field) {
+    if (s != null && s.indexOf('\0') >= 0) {
+      throw new InvalidInputException(field, field + " must not contain NUL characters");
+    }
   }
 
   /** Cuts untrusted text for an error message. */

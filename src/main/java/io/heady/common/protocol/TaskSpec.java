@@ -31,6 +31,8 @@ public record TaskSpec(
 
   public static final long MAX_TIMEOUT_MS = 30L * 24 * 3600 * 1000;
   public static final int MAX_COMMAND = 256 * 1024;
+  /** How deep {@code payload} and {@code metadata} may nest (the stored record wraps them a few levels more). */
+  public static final int MAX_DEPTH = 32;
 
   public static TaskSpec fromJson(JsonObject j) {
     String type = Fields.optString(j, "type", 64);
@@ -58,23 +60,34 @@ public record TaskSpec(
     if (!argv.isEmpty() && argv.get(0).isEmpty()) {
       throw new InvalidInputException("argv", "argv[0] must name a program");
     }
+    argv.forEach(a -> Fields.noNul(a, "argv"));
     String node = Fields.optString(j, "node", 128);
     if (node != null && node.isBlank()) {
       throw new InvalidInputException("node", "node must name a node id or name");
     }
     JsonObject payload = Fields.optObject(j, "payload");
     JsonObject metadata = Fields.optObject(j, "metadata");
+    Fields.checkDepth(payload, "payload", MAX_DEPTH);
+    Fields.checkDepth(metadata, "metadata", MAX_DEPTH);
+    Map<String, String> env = Fields.optStringMap(j, "env", 256, Dispatch.ENV_NAME, 65536);
+    env.values().forEach(v -> Fields.noNul(v, "env"));
+    List<String> dependsOn = Fields.optStrings(j, "depends_on", 1000, 64);
+    for (String d : dependsOn) {
+      if (!Fields.ID.matcher(d).matches()) {
+        throw new InvalidInputException("depends_on", "depends_on entries must be task ids ([A-Za-z0-9._-]{1,64})");
+      }
+    }
     return new TaskSpec(
         Fields.optId(j, "id"),
         type,
         Priority.parse(Fields.optString(j, "priority", 8)),
         command,
         argv,
-        Fields.optStringMap(j, "env", 256, Dispatch.ENV_NAME, 65536),
+        env,
         cwd,
         Fields.optLong(j, "timeout_ms", 0, 0, MAX_TIMEOUT_MS),
         (int) Fields.optLong(j, "max_attempts", 0, 0, 100),
-        Fields.optStrings(j, "depends_on", 1000, 64),
+        dependsOn,
         node,
         Requirements.fromJson(Fields.optObject(j, "requires")),
         payload == null ? new JsonObject() : payload,

@@ -16,6 +16,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +30,18 @@ import org.slf4j.LoggerFactory;
 public final class AllocatorVerticle extends VerticleBase implements SchedulerVerticle.Delivery {
   private static final Logger LOG = LoggerFactory.getLogger(AllocatorVerticle.class);
   private final SchedulerVerticle scheduler;
-  private final Supplier<String> joinToken;
+  private final Function<String, String> joinToken;
   private final long probeMs;
   private final long requestTimeoutMs;
   private WebClient http;
 
   public AllocatorVerticle(SchedulerVerticle scheduler, Supplier<String> joinToken, long probeMs,
+      long requestTimeoutMs) {
+    this(scheduler, nodeId -> joinToken.get(), probeMs, requestTimeoutMs);
+  }
+
+  /** With the join token to present to each node (the old one while a not yet restarted agent uses it). */
+  public AllocatorVerticle(SchedulerVerticle scheduler, Function<String, String> joinToken, long probeMs,
       long requestTimeoutMs) {
     this.scheduler = scheduler;
     this.joinToken = joinToken;
@@ -55,7 +62,8 @@ public final class AllocatorVerticle extends VerticleBase implements SchedulerVe
     JsonObject body = d.toJson();
     Future<Integer> sent;
     if (isHttp(node)) {
-      sent = http.postAbs(node.tunnelUrl() + "/api/node/task").bearerTokenAuthentication(joinToken.get())
+      sent = http.postAbs(node.tunnelUrl() + "/api/node/task").bearerTokenAuthentication(
+          joinToken.apply(node.nodeId()))
           .timeout(requestTimeoutMs).sendJsonObject(body).map(HttpResponse::statusCode);
     } else {
       sent = vertx.eventBus().<JsonObject>request(Addresses.nodeDispatch(node.nodeId()), body,
@@ -96,7 +104,8 @@ public final class AllocatorVerticle extends VerticleBase implements SchedulerVe
     JsonObject body = new JsonObject().put("task_id", taskId).put("lease_id", leaseId);
     Future<?> f = isHttp(node)
         ? http.postAbs(node.tunnelUrl() + "/api/node/tasks/" + taskId + "/cancel")
-            .bearerTokenAuthentication(joinToken.get()).timeout(requestTimeoutMs).sendJsonObject(body)
+            .bearerTokenAuthentication(joinToken.apply(node.nodeId())).timeout(requestTimeoutMs)
+            .sendJsonObject(body)
         : vertx.eventBus().request(Addresses.nodeCancel(node.nodeId()), body,
             new DeliveryOptions().setSendTimeout(requestTimeoutMs));
     f.onFailure(e -> LOG.info("cancel of {} on {} not delivered: {}", taskId, node.nodeId(), e.getMessage()));
@@ -106,7 +115,7 @@ public final class AllocatorVerticle extends VerticleBase implements SchedulerVe
   public Future<JsonObject> fetchLog(NodeRecord node, String taskId, long offset, int max) {
     if (isHttp(node)) {
       return http.getAbs(node.tunnelUrl() + "/api/node/tasks/" + taskId + "/log?offset=" + offset + "&max=" + max)
-          .bearerTokenAuthentication(joinToken.get()).timeout(requestTimeoutMs).send()
+          .bearerTokenAuthentication(joinToken.apply(node.nodeId())).timeout(requestTimeoutMs).send()
           .compose(r -> r.statusCode() == 200 ? Future.succeededFuture(r.bodyAsJsonObject())
               : Future.failedFuture("node answered " + r.statusCode()));
     }
@@ -136,7 +145,7 @@ public final class AllocatorVerticle extends VerticleBase implements SchedulerVe
 
   private void probe(NodeRecord n) {
     Future<?> f = isHttp(n)
-        ? http.getAbs(n.tunnelUrl() + "/api/node/health").bearerTokenAuthentication(joinToken.get())
+        ? http.getAbs(n.tunnelUrl() + "/api/node/health").bearerTokenAuthentication(joinToken.apply(n.nodeId()))
             .timeout(requestTimeoutMs).send().compose(r -> r.statusCode() == 200 ? Future.succeededFuture(r)
                 : Future.failedFuture("health answered " + r.statusCode()))
         : vertx.eventBus().request(Addresses.nodeHealth(n.nodeId()), new JsonObject(),

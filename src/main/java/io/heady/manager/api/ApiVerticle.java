@@ -35,6 +35,8 @@ public final class ApiVerticle extends VerticleBase {
   private final EventJournal journal;
   private final Supplier<JsonObject> joinInfo;
   private HttpServer server;
+  private Router router;
+  private java.util.List<Routes.Declared> declared = java.util.List.of();
 
   public ApiVerticle(ApiSettings settings, Tokens tokens, SchedulerVerticle scheduler, ClusterStore store,
       EventJournal journal, Supplier<JsonObject> joinInfo) {
@@ -48,10 +50,20 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = router();
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
-        .setCompressionSupported(true));
+    router = router();
+    server = vertx.createHttpServer(settings.tls().apply(new HttpServerOptions().setHost(settings.host())
+        .setPort(settings.port()).setCompressionSupported(true)));
     return server.requestHandler(router).listen();
+  }
+
+  /** The router serving the API (after start): what the route coverage test walks. */
+  public Router httpRouter() {
+    return router;
+  }
+
+  /** Every route declared with the token it needs (after start). */
+  public java.util.List<Routes.Declared> declaredRoutes() {
+    return declared;
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -63,11 +75,13 @@ public final class ApiVerticle extends VerticleBase {
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
     Routes routes = new Routes(r, tokens);
+    SubmitLimiter limiter = new SubmitLimiter(settings.submitRate(), settings.submitBurst(), System::nanoTime);
 
     // Agents (join token).
     routes.join("GET", "/api/cluster/join", rc -> Replies.json(rc, 200, joinInfo.get()));
     routes.join("POST", "/api/cluster/nodes/register", rc -> {
       Registration reg = Registration.fromJson(Replies.body(rc));
+      tokens.seen(reg.nodeId(), rc.get(Routes.MATCH));
       scheduler.register(reg, false).onComplete(ar -> {
         if (ar.succeeded()) {
           boolean created = ar.result().getBoolean("created");
@@ -77,8 +91,11 @@ public final class ApiVerticle extends VerticleBase {
         }
       });
     });
-    routes.join("POST", "/api/cluster/nodes/heartbeat", rc ->
-        Replies.from(rc, 200, scheduler.heartbeat(Heartbeat.fromJson(Replies.body(rc)))));
+    routes.join("POST", "/api/cluster/nodes/heartbeat", rc -> {
+      Heartbeat hb = Heartbeat.fromJson(Replies.body(rc));
+      tokens.seen(hb.nodeId(), rc.get(Routes.MATCH));
+      Replies.from(rc, 200, scheduler.heartbeat(hb));
+    });
     routes.join("POST", "/api/cluster/nodes/deregister", rc ->
         Replies.from(rc, 200, scheduler.deregister(Fields.reqId(Replies.body(rc), "node_id"))));
     routes.join("POST", "/api/cluster/tasks/complete", rc ->
@@ -95,8 +112,9 @@ public final class ApiVerticle extends VerticleBase {
 
     // People and programs (admin token).
     new NodeRoutes(scheduler).mount(routes);
-    new TaskRoutes(scheduler, store).mount(routes);
+    new TaskRoutes(scheduler, store, limiter, settings.maxDagTasks()).mount(routes);
     new EventRoutes(vertx, journal).mount(routes);
+    new TokenRoutes(vertx, tokens).mount(routes);
 
     // Open by default: liveness, readiness.
     HealthChecks checks = HealthChecks.create(vertx);
@@ -107,12 +125,20 @@ public final class ApiVerticle extends VerticleBase {
     checks.register("scheduler", 2000, p -> scheduler.read(s -> s.queue().size())
         .onSuccess(q -> p.complete(Status.OK(new JsonObject().put("queued", q))))
         .onFailure(e -> p.complete(Status.KO(new JsonObject().put("reason", e.getMessage())))));
-    routes.health("/health/live", rc -> Replies.json(rc, 200, new JsonObject().put("status", "UP")));
-    routes.health("/health/ready", HealthCheckHandler.createWithHealthChecks(checks));
+    Handler<RoutingContext> live = rc -> Replies.json(rc, 200, new JsonObject().put("status", "UP"));
+    Handler<RoutingContext> ready = HealthCheckHandler.createWithHealthChecks(checks);
+    if (settings.openHealth()) {
+      routes.health("/health/live", live);
+      routes.health("/health/ready", ready);
+    } else {
+      routes.admin("GET", "/health/live", live);
+      routes.admin("GET", "/health/ready", ready);
+    }
 
     r.route().last().handler(rc -> Replies.error(rc, new ApiException(ErrorCode.NOT_FOUND,
         "no route " + rc.request().method() + " " + Fields.abbreviate(rc.request().path()))));
     r.route().failureHandler(this::failure);
+    declared = routes.declared();
     return r;
   }
 
@@ -124,8 +150,10 @@ public final class ApiVerticle extends VerticleBase {
           + " bytes");
     } else if (t == null && code == 400) {
       t = new ApiException(ErrorCode.BAD_JSON, "bad request");
-    } else if (t == null && code == 404) {
+    } else if (t == null && (code == 404 || code == 405)) {
       t = new ApiException(ErrorCode.NOT_FOUND, "not found");
+    } else if (t == null && code >= 400 && code < 500) {
+      t = new ApiException(ErrorCode.INVALID_FIELD, "bad request (" + code + ")");
     } else if (t == null) {
       t = new ApiException(ErrorCode.INTERNAL, "request failed with " + code);
     }

@@ -31,7 +31,8 @@ final class Replies {
       LOG.error("{} {} failed", rc.request().method(), rc.request().path(), t);
     }
     if (e.code() == ErrorCode.STORE_UNAVAILABLE || e.code() == ErrorCode.RATE_LIMITED) {
-      rc.response().putHeader("Retry-After", "2");
+      Object after = e.details().getValue("retry_after_sec");
+      rc.response().putHeader("Retry-After", after instanceof Number n ? Long.toString(n.longValue()) : "2");
     }
     if (e.code() == ErrorCode.UNAUTHORIZED) {
       rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"heady\"");

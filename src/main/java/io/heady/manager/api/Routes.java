@@ -15,6 +15,11 @@ import java.util.List;
  * and prove each one is guarded.
  */
 public final class Routes {
+  /** Where the guard leaves the {@link Tokens.Match} of an admitted request. */
+  static final String MATCH = "heady.token";
+  /** Where the guard leaves the client's identity for rate limits: token kind and generation, and address. */
+  static final String CLIENT = "heady.client";
+
   /** One declared route and the token it requires ({@code null}: open). */
   public record Declared(String method, String path, Tokens.Kind needs) {}
 
@@ -49,7 +54,8 @@ public final class Routes {
     String auth = rc.request().getHeader("Authorization");
     String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
         : null;
-    Tokens.Kind kind = tokens.classify(presented);
+    Tokens.Match match = tokens.match(presented);
+    Tokens.Kind kind = match.kind();
     if (kind == Tokens.Kind.NONE) {
       Replies.error(rc, new ApiException(ErrorCode.UNAUTHORIZED, presented == null
           ? "this route needs Authorization: Bearer <token>" : "the token is not valid for this cluster"));
@@ -58,8 +64,23 @@ public final class Routes {
           + needs.name().toLowerCase(java.util.Locale.ROOT) + " token, not the "
           + kind.name().toLowerCase(java.util.Locale.ROOT) + " token"));
     } else {
+      rc.put(MATCH, match);
+      rc.put(CLIENT, match.kind() + "/" + match.generation() + "@" + remoteHost(rc));
+      try {
+        rc.queryParams();
+      } catch (RuntimeException e) {
+        // why: a malformed query (bad percent-encoding) is the client's mistake, not a 500
+        Replies.error(rc, new ApiException(ErrorCode.INVALID_FIELD, "the query string is not valid",
+            new io.vertx.core.json.JsonObject().put("field", "query")));
+        return;
+      }
       rc.next();
     }
+  }
+
+  private static String remoteHost(RoutingContext rc) {
+    var a = rc.request().remoteAddress();
+    return a == null ? "?" : a.hostAddress();
   }
 
   public List<Declared> declared() {

@@ -26,10 +26,14 @@ final class TaskRoutes {
   static final int EXPLAIN_WAITING_UP_TO = 64;
   private final SchedulerVerticle scheduler;
   private final ClusterStore store;
+  private final SubmitLimiter limiter;
+  private final int maxDagTasks;
 
-  TaskRoutes(SchedulerVerticle scheduler, ClusterStore store) {
+  TaskRoutes(SchedulerVerticle scheduler, ClusterStore store, SubmitLimiter limiter, int maxDagTasks) {
     this.scheduler = scheduler;
     this.store = store;
+    this.limiter = limiter;
+    this.maxDagTasks = maxDagTasks;
   }
 
   void mount(Routes r) {
@@ -80,12 +84,22 @@ final class TaskRoutes {
   private void submit(RoutingContext rc) {
     JsonObject body = Replies.body(rc);
     boolean batch = body.containsKey("tasks");
+    Object rawTasks = body.getValue("tasks");
+    if (batch && !(rawTasks instanceof JsonArray)) {
+      throw new InvalidInputException("tasks", "tasks must be an array of task objects");
+    }
+    int count = batch ? ((JsonArray) rawTasks).size() : 1;
+    if (batch && count == 0) {
+      throw new InvalidInputException("tasks", "tasks must hold at least one task");
+    }
+    if (count > maxDagTasks) {
+      throw new InvalidInputException("tasks", "one submission may hold at most " + maxDagTasks
+          + " tasks (--max-dag-tasks); this one has " + count);
+    }
+    throttle(rc, count);
     List<TaskSpec> specs = new ArrayList<>();
     if (batch) {
-      Object raw = body.getValue("tasks");
-      if (!(raw instanceof JsonArray arr)) {
-        throw new InvalidInputException("tasks", "tasks must be an array of task objects");
-      }
+      JsonArray arr = (JsonArray) rawTasks;
       for (int i = 0; i < arr.size(); i++) {
         if (!(arr.getValue(i) instanceof JsonObject o)) {
           throw new InvalidInputException("tasks[" + i + "]", "tasks[" + i + "] must be an object");
@@ -121,6 +135,17 @@ final class TaskRoutes {
         Replies.error(rc, ar.cause());
       }
     });
+  }
+
+  /** The per-client rate limit: 429 RATE_LIMITED with the seconds to wait. */
+  private void throttle(RoutingContext rc, int cost) {
+    String client = rc.get(Routes.CLIENT);
+    long waitNanos = limiter.acquire(client == null ? "?" : client, cost);
+    if (waitNanos > 0) {
+      long sec = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+      throw new ApiException(ErrorCode.RATE_LIMITED, "too many submissions from this client; retry in " + sec
+          + " s (--submit-rate, --submit-burst)", new JsonObject().put("retry_after_sec", sec));
+    }
   }
 
   private static JsonObject reply(Scheduler s, TaskRecord t) {

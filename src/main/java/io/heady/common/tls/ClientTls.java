@@ -1,0 +1,48 @@
+package io.heady.common.tls;
+
+import io.heady.common.config.Config;
+import io.heady.common.config.ConfigException;
+import io.heady.common.config.Keys;
+import io.vertx.core.net.TrustOptions;
+import io.vertx.ext.web.client.WebClientOptions;
+
+/**
+ * How an agent trusts the manager's HTTPS certificate: a pinned SHA-256 fingerprint (a self-signed
+ * manager), no check at all ({@code --tls-insecure}, tests only), or the JVM trust store with host name
+ * verification (a certificate from a CA). Plain {@code http://} URLs are not affected.
+ *
+ * @param pin the pinned fingerprint, or {@code null}
+ * @param insecure trust any certificate
+ */
+public record ClientTls(byte[] pin, boolean insecure) {
+  public static final ClientTls DEFAULT = new ClientTls(null, false);
+
+  public static ClientTls fromConfig(Config cfg) {
+    String fp = cfg.string(Keys.MANAGER_FINGERPRINT);
+    boolean insecure = cfg.bool(Keys.TLS_INSECURE);
+    byte[] pin = null;
+    if (fp != null && !fp.isBlank()) {
+      try {
+        pin = Fingerprint.parse(fp);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--manager-fingerprint: " + e.getMessage());
+      }
+    }
+    if (pin != null && insecure) {
+      throw new ConfigException("--manager-fingerprint and --tls-insecure exclude each other; keep the pin");
+    }
+    return new ClientTls(pin, insecure);
+  }
+
+  /** Applies this trust to client options (used only for {@code https://} requests). */
+  public WebClientOptions apply(WebClientOptions o) {
+    if (insecure) {
+      o.setTrustAll(true).setVerifyHost(false);
+    } else if (pin != null) {
+      // why: the pin names the one certificate to accept; a host name check adds nothing and would fail
+      // for a self-signed certificate reached by an address it does not list
+      o.setTrustOptions(TrustOptions.wrap(new PinnedTrustManager(pin))).setVerifyHost(false);
+    }
+    return o;
+  }
+}
