@@ -74,6 +74,8 @@ public final class ManagerMain {
     if (host.equals("auto")) {
       host = HostPicker.firstLan();
     }
+    // why: a bad TLS setting must stop the start before the cluster member is up
+    ServerTls tls = ServerTls.fromConfig(cfg, dataDir, java.util.List.of(cfg.string(Keys.HOST), host));
     ClusterSettings cs = new ClusterSettings(cfg.string(Keys.CLUSTER_NAME), host, cfg.integer(Keys.CLUSTER_PORT),
         cfg.list(Keys.CLUSTER_MEMBERS), false, cfg.integer(Keys.HZ_HEARTBEAT_SEC),
         cfg.integer(Keys.HZ_MAX_NO_HEARTBEAT_SEC), cfg.integer(Keys.BUS_PORT));
@@ -124,7 +126,6 @@ public final class ManagerMain {
     }
 
     String clusterHost = host;
-    ServerTls tls = ServerTls.fromConfig(cfg, dataDir, java.util.List.of(cfg.string(Keys.HOST), clusterHost));
     ApiVerticle api = new ApiVerticle(new ApiSettings(cfg.string(Keys.HOST), cfg.integer(Keys.PORT_MANAGER),
         cfg.longValue(Keys.MAX_BODY_KB) * 1024, cfg.bool(Keys.OPEN_HEALTH), tls, cfg.integer(Keys.SUBMIT_RATE),
         cfg.integer(Keys.SUBMIT_BURST), cfg.integer(Keys.MAX_DAG_TASKS)), tokens, scheduler, store, journal,

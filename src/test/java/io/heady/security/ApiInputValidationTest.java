@@ -201,6 +201,21 @@ class ApiInputValidationTest {
     }
   }
 
+  /** Targets a well-behaved client would refuse to send: bad percent-encoding, NUL, odd methods. */
+  @Test
+  void rawHostileTargetsAre4xxInTheErrorShape() throws Exception {
+    int port = Integer.parseInt(m.url().substring(m.url().lastIndexOf(':') + 1));
+    String[][] cases = {{"GET", "/api/cluster/tasks/fz%zz"}, {"GET", "/api/cluster/tasks?limit=%zz"},
+        {"GET", "/api/cluster/nodes/a%00b"}, {"GET", "/api/cluster/tasks/%C0%AF"}, {"FOO", "/api/cluster/state"},
+        {"GET", "/api/cluster/tasks/x/log?offset=%"}, {"POST", "/api/cluster/tasks/route?%zz=1"},
+        {"GET", "/%zz"}, {"GET", "/api/cluster/tasks/a%2Fb"}};
+    for (String[] c : cases) {
+      RawHttp.Res r = RawHttp.send("127.0.0.1", port, null, c[0], c[1], m.tokens.admin(), null, 10_000);
+      assertTrue(r.status() >= 400 && r.status() < 500, c[0] + " " + c[1] + " → " + r.status() + " " + r.body());
+      assertNotNull(new JsonObject(r.body()).getJsonObject("error"), c[1] + " → " + r.body());
+    }
+  }
+
   @Test
   void rotationNeedsAKind() {
     Http.Res r = http.send("POST", m.url() + "/api/cluster/tokens/rotate", m.tokens.admin(), "{\"kind\": \"root\"}");

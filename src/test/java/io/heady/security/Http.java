@@ -7,14 +7,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A small blocking HTTP client for the security tests: any method, optional token, raw body. */
-final class Http {
+/** A small blocking HTTP client for the security tests (unit and end-to-end): any method, optional token, raw body. */
+public final class Http {
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** An answer: status, headers we look at, and the body. */
-  record Res(int status, String body, String retryAfter, String contentType) {}
+  public record Res(int status, String body, String retryAfter, String contentType) {}
 
-  Res send(String method, String url, String token, String body) {
+  public Res send(String method, String url, String token, String body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
@@ -36,7 +36,7 @@ final class Http {
   }
 
   /** Only the status of a request whose body may never end (server-sent events). */
-  int status(String method, String url, String token) {
+  public int status(String method, String url, String token) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
         .method(method, HttpRequest.BodyPublishers.noBody());
     if (token != null) {

@@ -89,7 +89,8 @@ class NodeExecuteTest {
       JsonObject j = new JsonObject(slow.body());
       assertEquals("timed_out", j.getString("status"), slow.body());
 
-      Http.Res big = http.send("POST", url, ADMIN, new JsonObject().put("command", "head -c 200000 /dev/zero | tr '\\0' x")
+      Http.Res big = http.send("POST", url, ADMIN, new JsonObject()
+          .put("command", "head -c 200000 /dev/zero | tr '\\0' x")
           .encode());
       JsonObject b = new JsonObject(big.body());
       assertEquals("succeeded", b.getString("status"), big.body());
@@ -99,7 +100,8 @@ class NodeExecuteTest {
       Http.Res bad = http.send("POST", url, ADMIN, new JsonObject().put("command", "true")
           .put("env", new JsonObject().put("BAD-NAME", "x")).encode());
       assertEquals(400, bad.status());
-      assertEquals("env", new JsonObject(bad.body()).getJsonObject("error").getJsonObject("details").getString("field"));
+      assertEquals("env", new JsonObject(bad.body()).getJsonObject("error").getJsonObject("details")
+          .getString("field"));
       assertEquals(400, http.send("POST", url, ADMIN, "{\"timeout_ms\": 5}").status(), "nothing to run");
       assertEquals(400, http.send("POST", url, ADMIN, "not json").status());
     }
@@ -134,6 +136,13 @@ class NodeExecuteTest {
       }
       assertEquals(404, http.send("GET", n.url() + "/api/node/tasks/..%2F..%2Fetc%2Fpasswd/log", JOIN, null)
           .status());
+      int port = n.api.actualPort();
+      for (String target : new String[] {"/api/node/tasks/a%zz/log", "/api/node/tasks/x/log?max=%zz", "/%zz",
+          "/api/node/tasks/%00/cancel"}) {
+        RawHttp.Res r = RawHttp.send("127.0.0.1", port, null, "GET", target, JOIN, null, 10_000);
+        assertTrue(r.status() >= 400 && r.status() < 500, target + " → " + r.status());
+        assertTrue(r.body().contains("\"error\""), target + " → " + r.body());
+      }
     }
   }
 }

@@ -78,7 +78,8 @@ class TokensTest {
     assertFalse(Files.exists(dir.resolve("join.token")));
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.rotate(Kind.JOIN));
     assertTrue(e.getMessage().contains("--join-token"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Tokens.load(dir, "same-token-for-both-1", "same-token-for-both-1"));
+    assertThrows(IllegalArgumentException.class,
+        () -> Tokens.load(dir, "same-token-for-both-1", "same-token-for-both-1"));
     assertThrows(IllegalArgumentException.class, () -> Tokens.load(dir, "short", null));
   }
 

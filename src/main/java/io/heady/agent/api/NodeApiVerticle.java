@@ -61,6 +61,7 @@ public final class NodeApiVerticle extends VerticleBase {
     }
   }
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeApiVerticle.class);
   private static final String KIND = "heady.node.token";
   private static final SecureRandom RANDOM = new SecureRandom();
   private final AgentState state;
@@ -162,16 +163,24 @@ public final class NodeApiVerticle extends VerticleBase {
     admin("POST", "/api/node/execute", this::execute);
     r.route().last().handler(rc -> error(rc, 404, "NOT_FOUND", "no route " + rc.request().method() + " "
         + abbreviate(rc.request().path())));
-    r.route().failureHandler(rc -> {
-      int code = rc.statusCode();
+    java.util.function.BiConsumer<RoutingContext, Integer> failure = (rc, code) -> {
       if (code == 413) {
         error(rc, 413, "BODY_TOO_LARGE", "the body is larger than " + settings.maxBody() + " bytes");
+      } else if (code == 404 || code == 405) {
+        error(rc, 404, "NOT_FOUND", "no route " + rc.request().method() + " " + abbreviate(rc.request().path()));
       } else if (code >= 400 && code < 500) {
         error(rc, 400, "BAD_REQUEST", "request refused");
       } else {
+        LOG.error("{} {} failed", rc.request().method(), abbreviate(rc.request().path()), rc.failure());
         error(rc, 500, "INTERNAL", "the node could not answer; its log has the details");
       }
-    });
+    };
+    r.route().failureHandler(rc -> failure.accept(rc, rc.statusCode()));
+    // why: a path that cannot be decoded fails before any route; answer in the error shape, without a stack
+    // trace in the log per request
+    for (int code : new int[] {400, 404, 405, 413, 414, 500}) {
+      r.errorHandler(code, rc -> failure.accept(rc, code));
+    }
     return r;
   }
 

@@ -33,15 +33,24 @@ public final class HttpLink implements ManagerLink {
   public Future<JsonObject> get(String path) {
     return client.getAbs(base + path).bearerTokenAuthentication(token).timeout(timeoutMs).send()
         .recover(t -> Future.failedFuture(new LinkException(0, null, "cannot reach the manager at " + base + ": "
-            + t.getMessage())))
+            + describe(t))))
         .compose(HttpLink::decode);
   }
 
   private Future<JsonObject> post(String path, JsonObject body) {
     return client.postAbs(base + path).bearerTokenAuthentication(token).timeout(timeoutMs).sendJsonObject(body)
         .recover(t -> Future.failedFuture(new LinkException(0, null, "cannot reach the manager at " + base + ": "
-            + t.getMessage())))
+            + describe(t))))
         .compose(HttpLink::decode);
+  }
+
+  /** A failure with its root cause, which says why TLS failed (an unpinned certificate, say). */
+  static String describe(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == t ? String.valueOf(t.getMessage()) : t.getMessage() + ": " + root.getMessage();
   }
 
   static Future<JsonObject> decode(HttpResponse<Buffer> r) {

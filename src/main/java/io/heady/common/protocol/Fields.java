@@ -66,7 +66,8 @@ public final class Fields {
     // longValue() would silently wrap it into range
     if (v instanceof java.math.BigInteger || v instanceof java.math.BigDecimal) {
       java.math.BigDecimal big = new java.math.BigDecimal(v.toString());
-      if (big.compareTo(java.math.BigDecimal.valueOf(min)) < 0 || big.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+      if (big.compareTo(java.math.BigDecimal.valueOf(min)) < 0
+          || big.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
         throw new InvalidInputException(field, field + " must be between " + min + " and " + max);
       }
     }

@@ -138,13 +138,26 @@ public final class ApiVerticle extends VerticleBase {
     r.route().last().handler(rc -> Replies.error(rc, new ApiException(ErrorCode.NOT_FOUND,
         "no route " + rc.request().method() + " " + Fields.abbreviate(rc.request().path()))));
     r.route().failureHandler(this::failure);
+    // why: a request whose path cannot even be decoded (bad percent-encoding) fails before any route; without
+    // these Vert.x answers in plain text and logs a stack trace per request, which an attacker could flood
+    for (int code : new int[] {400, 404, 405, 413, 414, 500}) {
+      r.errorHandler(code, rc -> failure(rc, code));
+    }
     declared = routes.declared();
     return r;
   }
 
   private void failure(RoutingContext rc) {
+    failure(rc, rc.statusCode());
+  }
+
+  private void failure(RoutingContext rc, int code) {
     Throwable t = rc.failure();
-    int code = rc.statusCode();
+    if (code == 400 && t != null && !(t instanceof ApiException) && !(t instanceof io.vertx.core.json.DecodeException)
+        && !(t instanceof io.heady.common.protocol.InvalidInputException)) {
+      t = new ApiException(ErrorCode.INVALID_FIELD, "the request target is not valid (bad percent-encoding?)",
+          new JsonObject().put("field", "path"));
+    }
     if (t == null && code == 413) {
       t = new ApiException(ErrorCode.BODY_TOO_LARGE, "the body is larger than " + settings.maxBodyBytes()
           + " bytes");

@@ -1,0 +1,157 @@
+package io.heady.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heady.security.Http;
+import io.heady.security.RouteTable;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every route of the manager and of the node API × {no token, wrong token, join token, admin token}, on the
+ * real processes: 401 without a valid token, 403 with the other kind, and with the right kind an answer
+ * that is neither (2xx, or a 4xx for the deliberately empty body). And nothing runs on an agent without the
+ * right token. The routes come from {@link RouteTable}, which a unit test keeps equal to the live routers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SecurityAuthMatrixIT {
+  private static final String WRONG = "hj_this-is-not-a-token-of-this-cluster";
+  private Cluster cluster;
+  private final Http http = new Http();
+  private final int execPort = HeadyProcess.freePort();
+  private final int plainPort = HeadyProcess.freePort();
+
+  @BeforeAll
+  void start() throws Exception {
+    cluster = new Cluster().startManager();
+    cluster.startAgent("sec-exec", "--transport=http", "--port=" + execPort, "--execute-enabled",
+        "--admin-token=" + cluster.adminToken);
+    cluster.startAgent("sec-plain", "--transport=http", "--port=" + plainPort);
+    cluster.awaitNode("sec-exec", "active", Duration.ofSeconds(40));
+    cluster.awaitNode("sec-plain", "active", Duration.ofSeconds(40));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private int status(String base, RouteTable.Entry e, String token) {
+    return e.stream() ? http.status(e.method(), base + e.path(), token)
+        : http.send(e.method(), base + e.path(), token, e.body()).status();
+  }
+
+  private static boolean answered(int s) {
+    return s != 401 && s != 403 && s < 500;
+  }
+
+  @Test
+  void managerRoutesByToken() {
+    List<String> wrong = new ArrayList<>();
+    for (RouteTable.Entry e : RouteTable.MANAGER) {
+      int none = status(cluster.url(), e, null);
+      int bad = status(cluster.url(), e, WRONG);
+      int join = status(cluster.url(), e, cluster.joinToken);
+      int admin = status(cluster.url(), e, cluster.adminToken);
+      boolean ok = none == 401 && bad == 401
+          && (e.needs() == RouteTable.Needs.JOIN ? answered(join) && admin == 403 : join == 403 && answered(admin));
+      String row = String.format("%-7s %-40s none=%d wrong=%d join=%d admin=%d", e.method(), e.template(), none,
+          bad, join, admin);
+      System.out.println("[auth-matrix] manager " + row);
+      if (!ok) {
+        wrong.add(row);
+      }
+    }
+    assertEquals(List.of(), wrong, "manager routes with an unexpected answer");
+    assertEquals(200, http.send("GET", cluster.url() + "/health/live", null, null).status(), "health is open");
+  }
+
+  @Test
+  void nodeRoutesByToken() {
+    List<String> wrong = new ArrayList<>();
+    for (int port : new int[] {execPort, plainPort}) {
+      boolean knowsAdmin = port == execPort;
+      String base = "http://127.0.0.1:" + port;
+      for (RouteTable.Entry e : RouteTable.NODE) {
+        int none = status(base, e, null);
+        int bad = status(base, e, WRONG);
+        int join = status(base, e, cluster.joinToken);
+        int admin = status(base, e, cluster.adminToken);
+        boolean ok;
+        if (e.needs() == RouteTable.Needs.JOIN) {
+          // a node that does not know the admin token cannot tell it from any wrong token
+          ok = none == 401 && bad == 401 && answered(join) && admin == (knowsAdmin ? 403 : 401);
+        } else {
+          ok = none == 401 && bad == 401 && join == 403 && (knowsAdmin ? answered(admin) : admin == 401);
+        }
+        String row = String.format("%-10s %-6s %-28s none=%d wrong=%d join=%d admin=%d",
+            knowsAdmin ? "sec-exec" : "sec-plain", e.method(), e.template(), none, bad, join, admin);
+        System.out.println("[auth-matrix] node " + row);
+        if (!ok) {
+          wrong.add(row);
+        }
+      }
+    }
+    assertEquals(List.of(), wrong, "node routes with an unexpected answer");
+  }
+
+  @Test
+  void nothingRunsOnAnAgentWithoutTheRightToken() throws Exception {
+    String tag = UUID.randomUUID().toString();
+    Path pwned = Path.of("/tmp/heady-pwned-" + tag);
+    Path control = Path.of("/tmp/heady-control-" + tag);
+    try {
+      String base = "http://127.0.0.1:" + execPort;
+      String dispatch = new JsonObject().put("task_id", "rogue-" + tag.substring(0, 8)).put("lease_id", "l-rogue")
+          .put("command", "touch " + pwned).encode();
+      String execute = new JsonObject().put("command", "touch " + pwned).encode();
+      for (String token : new String[] {null, WRONG, cluster.adminToken, "", cluster.joinToken + "x"}) {
+        int s = http.send("POST", base + "/api/node/task", token, dispatch).status();
+        assertTrue(s == 401 || s == 403, "dispatch with " + token + " → " + s);
+      }
+      for (String token : new String[] {null, WRONG, cluster.joinToken}) {
+        int s = http.send("POST", base + "/api/node/execute", token, execute).status();
+        assertTrue(s == 401 || s == 403, "execute with " + token + " → " + s);
+      }
+      int plain = http.send("POST", "http://127.0.0.1:" + plainPort + "/api/node/execute", cluster.adminToken,
+          execute).status();
+      assertEquals(401, plain, "a node without --admin-token refuses the admin token too");
+      JsonObject byJoin = new JsonObject().put("command", "touch " + pwned).put("node", "sec-exec");
+      assertEquals(403, cluster.admin.withToken(cluster.joinToken, "POST", "/api/cluster/tasks/route",
+          byJoin.encode()).status(), "the join token cannot submit work");
+
+      // a dispatch with the join token does run: once its marker exists, the refused ones had their chance
+      String ok = new JsonObject().put("task_id", "control-" + tag.substring(0, 8)).put("lease_id", "l-ok")
+          .put("command", "touch " + control).encode();
+      assertEquals(202, http.send("POST", base + "/api/node/task", cluster.joinToken, ok).status());
+      Poll.until("the control dispatch ran", Duration.ofSeconds(20), () -> Files.exists(control));
+      JsonObject tasks = new JsonObject(http.send("GET", base + "/api/node/tasks", cluster.joinToken, null).body());
+      assertFalse(tasks.encode().contains("rogue-"), tasks.encode());
+      assertFalse(Files.exists(pwned), "a request without the right token ran a command");
+
+      // and the admin token does execute on the node that allows it
+      Http.Res ran = http.send("POST", base + "/api/node/execute", cluster.adminToken,
+          new JsonObject().put("command", "echo executed").encode());
+      assertEquals(200, ran.status(), ran.body());
+      assertEquals("executed\n", new JsonObject(ran.body()).getJsonObject("result").getString("stdout"));
+      assertNotNull(cluster.node("sec-exec"));
+    } finally {
+      Files.deleteIfExists(pwned);
+      Files.deleteIfExists(control);
+    }
+  }
+}

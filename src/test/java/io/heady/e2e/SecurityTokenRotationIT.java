@@ -1,0 +1,105 @@
+package io.heady.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@code POST /api/cluster/tokens/rotate}: the new token is written (0600) and answered; the old one keeps
+ * working for the grace period, so an HTTP agent keeps receiving and reporting work until it is restarted
+ * with the new token; after the grace the old token is refused.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SecurityTokenRotationIT {
+  private static final long GRACE_SEC = 15;
+  private Cluster cluster;
+
+  @BeforeAll
+  void start() throws Exception {
+    cluster = new Cluster().startManager("--token-grace-sec=" + GRACE_SEC, "--offload-cpu-pct=101");
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private void runsOn(String node) {
+    String id = cluster.submit(new JsonObject().put("command", "echo rotated").put("node", node));
+    JsonObject t = cluster.awaitFinished(id, Duration.ofSeconds(30));
+    assertEquals("succeeded", t.getString("status"), t.encode());
+    assertEquals(node, t.getString("node_id"));
+  }
+
+  private static String mode(Path p) throws Exception {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+
+  @Test
+  void rotateJoinThenAdminWithoutAnOutage() throws Exception {
+    HeadyProcess agent = cluster.startAgent("rot-a", "--transport=http");
+    cluster.awaitNode("rot-a", "active", Duration.ofSeconds(40));
+    String oldJoin = cluster.joinToken;
+    String oldAdmin = cluster.adminToken;
+    Api oldJoinApi = new Api(cluster.url(), oldJoin);
+
+    // rotate the join token
+    Api.Res r = cluster.admin.post("/api/cluster/tokens/rotate", new JsonObject().put("kind", "join"));
+    assertEquals(200, r.status(), r.raw());
+    String newJoin = r.json().getString("token");
+    assertNotEquals(oldJoin, newJoin);
+    Instant until = Instant.parse(r.json().getString("previous_valid_until"));
+    assertEquals(newJoin, Files.readString(cluster.dataDir.resolve("join.token")).trim());
+    assertEquals("rw-------", mode(cluster.dataDir.resolve("join.token")));
+    assertEquals("rw-------", mode(cluster.dataDir.resolve("join.token.previous")));
+    assertEquals(200, oldJoinApi.get("/api/cluster/join").status(), "the old join token is valid in the grace");
+    assertEquals(200, new Api(cluster.url(), newJoin).get("/api/cluster/join").status());
+
+    // the agent, still on the old token, keeps working both ways (dispatch to it, results from it)
+    runsOn("rot-a");
+
+    // restart it with the new token within the grace; it re-registers and works
+    agent.close();
+    cluster.joinToken = newJoin;
+    cluster.startAgent("rot-a", "--transport=http");
+    Poll.until("rot-a re-registered with the new token", Duration.ofSeconds(40), () -> {
+      JsonObject n = cluster.node("rot-a");
+      return n != null && "active".equals(n.getString("status")) ? n : null;
+    });
+    runsOn("rot-a");
+
+    // rotate the admin token
+    Api.Res a = cluster.admin.post("/api/cluster/tokens/rotate", new JsonObject().put("kind", "admin"));
+    assertEquals(200, a.status(), a.raw());
+    String newAdmin = a.json().getString("token");
+    assertEquals(newAdmin, Files.readString(cluster.dataDir.resolve("admin.token")).trim());
+    assertEquals("rw-------", mode(cluster.dataDir.resolve("admin.token")));
+    assertEquals(200, cluster.admin.get("/api/cluster/state").status(), "old admin token still valid");
+    cluster.adminToken = newAdmin;
+    cluster.admin = new Api(cluster.url(), newAdmin);
+    assertEquals(200, cluster.admin.get("/api/cluster/state").status());
+    Api oldAdminApi = new Api(cluster.url(), oldAdmin);
+
+    // after the grace, the old ones are refused and the new ones still work
+    assertTrue(Instant.now().isBefore(until), "the steps above took longer than the grace; raise GRACE_SEC");
+    Poll.until("the old join token is refused", Duration.ofSeconds(GRACE_SEC + 20),
+        () -> oldJoinApi.get("/api/cluster/join").status() == 401);
+    Poll.until("the old admin token is refused", Duration.ofSeconds(GRACE_SEC + 20),
+        () -> oldAdminApi.get("/api/cluster/state").status() == 401);
+    assertEquals(200, new Api(cluster.url(), newJoin).get("/api/cluster/join").status());
+    runsOn("rot-a");
+  }
+}
