@@ -20,6 +20,7 @@ import io.heady.common.config.ConfigException;
 import io.heady.common.config.Keys;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.hardware.HardwareProbe;
+import io.heady.common.protocol.Signer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -50,6 +51,7 @@ public final class Session {
   static Session open(Config cfg, AgentRuntime.Settings s, AgentState state, TaskSlots slots, Reports reports,
       HardwareProbe probe, Runnable managerLost) throws Exception {
     JsonObject join = fetchJoin(s);
+    Signer signer = Signer.of(s.token(), java.time.Clock.systemUTC());
     List<String> members = new ArrayList<>();
     join.getJsonArray("members").forEach(m -> members.add(String.valueOf(m)));
     String host = cfg.string(Keys.CLUSTER_HOST);
@@ -67,7 +69,7 @@ public final class Session {
           cfg.integer(Keys.BUS_PORT));
       ClusterSetup.Clustered c = ClusterSetup.start(cs, new VertxOptions()).await();
       vertx = c.vertx();
-      link = new EventBusLink(vertx, 5000);
+      link = new EventBusLink(vertx, 5000, signer);
       state.memberId(c.manager().getNodeId());
       c.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
         @Override
@@ -97,7 +99,7 @@ public final class Session {
     try {
       vertx.deployVerticle(new HardwareVerticle(probe, st, 5000)).await();
       ExecutorVerticle executor = new ExecutorVerticle(st, slots, reports, eventBus,
-          s.dataDir().resolve("logs"));
+          s.dataDir().resolve("logs"), signer);
       vertx.deployVerticle(executor).await();
       NodeApiVerticle api = new NodeApiVerticle(st, executor, "0.0.0.0", s.port(), s.token(),
           cfg.longValue(Keys.MAX_BODY_KB) * 1024);

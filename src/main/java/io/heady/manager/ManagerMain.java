@@ -13,6 +13,7 @@ import io.heady.common.exec.ProcessRunner;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.hardware.HardwareProbe;
 import io.heady.common.protocol.Hardware;
+import io.heady.common.protocol.Signer;
 import io.heady.manager.allocator.AllocatorVerticle;
 import io.heady.manager.api.ApiSettings;
 import io.heady.manager.api.ApiVerticle;
@@ -79,11 +80,12 @@ public final class ManagerMain {
     var vertx = cluster.vertx();
 
     Clock clock = Clock.systemUTC();
+    Signer signer = new Signer(tokens::join, () -> java.util.List.of(tokens.join()), clock, Signer.DEFAULT_WINDOW);
     EventJournal journal = new EventJournal(10_000);
     long tickMs = Math.max(100, Math.min(1000, settings.ttl().toMillis() / 4));
     SchedulerVerticle scheduler = new SchedulerVerticle(clock, store, settings,
-        sink -> new Scheduler(settings, policy, sink, new IdSource()), tickMs, journal);
-    AllocatorVerticle allocator = new AllocatorVerticle(scheduler, tokens::join,
+        sink -> new Scheduler(settings, policy, sink, new IdSource()), tickMs, journal, signer);
+    AllocatorVerticle allocator = new AllocatorVerticle(scheduler, tokens::join, signer,
         cfg.longValue(Keys.PROBE_SEC) * 1000, 5000);
     scheduler.delivery(allocator);
     vertx.deployVerticle(scheduler).await();
@@ -118,7 +120,7 @@ public final class ManagerMain {
       TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
           cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)), logs);
       vertx.deployVerticle(new LocalExecutorVerticle(scheduler, runner, ss, probe, hw, slots,
-          settings.heartbeat().toMillis(), clock)).await();
+          settings.heartbeat().toMillis(), clock, signer)).await();
     }
 
     String clusterHost = host;

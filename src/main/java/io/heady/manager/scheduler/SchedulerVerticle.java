@@ -8,6 +8,8 @@ import io.heady.common.protocol.ErrorCode;
 import io.heady.common.protocol.Heartbeat;
 import io.heady.common.protocol.InvalidInputException;
 import io.heady.common.protocol.Registration;
+import io.heady.common.protocol.SignedBus;
+import io.heady.common.protocol.Signer;
 import io.heady.manager.node.NodeRecord;
 import io.heady.manager.store.ClusterStore;
 import io.heady.manager.task.TaskRecord;
@@ -56,11 +58,13 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
   private final List<String> removedNodes = new ArrayList<>();
   private final List<Runnable> afterWrite = new ArrayList<>();
   private final EventJournal journal;
+  private final Signer signer;
   private long wakeTimer = -1;
   private Instant wakeAt;
 
   public SchedulerVerticle(Clock clock, ClusterStore store, SchedulerSettings settings,
-      Function<SchedulerSink, Scheduler> factory, long tickMs, EventJournal journal) {
+      Function<SchedulerSink, Scheduler> factory, long tickMs, EventJournal journal, Signer signer) {
+    this.signer = signer;
     this.clock = clock;
     this.settings = settings;
     this.store = store;
@@ -81,16 +85,13 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
   public Future<?> start() {
     scheduler = factory.apply(this);
     var bus = vertx.eventBus();
-    bus.<JsonObject>consumer(Addresses.REGISTER, m -> answer(m, j -> {
-      Registration r = Registration.fromJson(j);
-      return register(r, false);
-    }));
-    bus.<JsonObject>consumer(Addresses.HEARTBEAT, m -> answer(m, j -> heartbeat(Heartbeat.fromJson(j))));
-    bus.<JsonObject>consumer(Addresses.DEREGISTER, m -> answer(m, j -> deregister(
-        io.heady.common.protocol.Fields.reqId(j, "node_id"))));
-    bus.<JsonObject>consumer(Addresses.COMPLETE, m -> answer(m, j -> complete(Completion.fromJson(j))));
-    bus.<JsonObject>consumer(Addresses.PROGRESS, m -> {
-      JsonObject j = m.body();
+    // Agents on the event bus: every message must be sealed with the join token (see Signer).
+    SignedBus.consumer(bus, false, Addresses.REGISTER, signer, j -> register(Registration.fromJson(j), false));
+    SignedBus.consumer(bus, false, Addresses.HEARTBEAT, signer, j -> heartbeat(Heartbeat.fromJson(j)));
+    SignedBus.consumer(bus, false, Addresses.DEREGISTER, signer,
+        j -> deregister(io.heady.common.protocol.Fields.reqId(j, "node_id")));
+    SignedBus.consumer(bus, false, Addresses.COMPLETE, signer, j -> complete(Completion.fromJson(j)));
+    SignedBus.consumer(bus, false, Addresses.PROGRESS, signer, j -> {
       String t = j.getString("task_id");
       String l = j.getString("lease_id");
       if (t != null && l != null) {
@@ -99,33 +100,13 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
           return null;
         });
       }
+      return Future.succeededFuture();
     });
     vertx.setPeriodic(tickMs, id -> call((s, now) -> {
       scheduler.tick(now);
       return null;
     }));
     return Future.succeededFuture();
-  }
-
-  private void answer(Message<JsonObject> m, Function<JsonObject, Future<JsonObject>> op) {
-    Future<JsonObject> f;
-    try {
-      f = op.apply(m.body());
-    } catch (InvalidInputException e) {
-      f = Future.failedFuture(ApiException.invalid(e));
-    } catch (RuntimeException e) {
-      f = Future.failedFuture(e);
-    }
-    f.onComplete(ar -> {
-      if (ar.succeeded()) {
-        m.reply(ar.result());
-      } else if (ar.cause() instanceof ApiException e) {
-        m.fail(e.code().status(), e.toJson().encode());
-      } else {
-        LOG.error("event-bus request to {} failed", m.address(), ar.cause());
-        m.fail(500, new ApiException(ErrorCode.INTERNAL, "internal error").toJson().encode());
-      }
-    });
   }
 
   // ---- the service the API and the other verticles call ------------------------------------------------
