@@ -35,6 +35,16 @@ public final class Routes {
     add(method, path, Tokens.Kind.ADMIN, h);
   }
 
+  /**
+   * Declares a route that needs no token, deliberately. Only for content that is no secret: the installer
+   * downloads under {@code /install/*} must work with a bare {@code curl} on a new machine, which holds only the
+   * join token and hands it to the script, not to curl.
+   */
+  void open(String method, String path, Handler<RoutingContext> h) {
+    declared.add(new Declared(method, path, null));
+    router.route(HttpMethod.valueOf(method), path).handler(ApiVerticle.safe(h));
+  }
+
   void health(String path, Handler<RoutingContext> h) {
     declared.add(new Declared("GET", path, null));
     router.get(path).handler(ApiVerticle.safe(h));
