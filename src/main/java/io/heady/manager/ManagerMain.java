@@ -125,7 +125,7 @@ public final class ManagerMain {
 
     String clusterHost = host;
     ApiVerticle api = new ApiVerticle(new ApiSettings(cfg.string(Keys.HOST), cfg.integer(Keys.PORT_MANAGER),
-        cfg.longValue(Keys.MAX_BODY_KB) * 1024, cfg.bool(Keys.OPEN_HEALTH)), tokens, scheduler, store, journal,
+        cfg.longValue(Keys.MAX_BODY_KB) * 1024, cfg.bool(Keys.OPEN_HEALTH), cfg.string(Keys.ADVERTISE_URL)), tokens, scheduler, store, journal,
         () -> joinInfo(cluster, cs, settings, clusterHost));
     vertx.deployVerticle(api).await();
     int port = api.actualPort();

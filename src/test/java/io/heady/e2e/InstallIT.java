@@ -122,6 +122,19 @@ class InstallIT {
     assertEquals("succeeded", t.getString("status"), () -> t.encodePrettily() + "\n" + log());
     assertEquals("installed-1", t.getString("node_id"));
     assertEquals("installed\n", t.getJsonObject("result").getString("stdout"));
+
+    // SIGTERM while a task runs: the task finishes and is reported, then the agent deregisters and exits.
+    String slow = cluster.submit(new JsonObject().put("command", "sleep 2; echo finished").put("node", "installed-1"));
+    Poll.until("slow task running", Duration.ofSeconds(20), () ->
+        "running".equals(cluster.admin.get("/api/cluster/tasks/" + slow).json().getString("status")));
+    agent.destroy(); // SIGTERM, by PID
+    assertTrue(agent.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the agent exits after its task");
+    JsonObject s = cluster.admin.get("/api/cluster/tasks/" + slow).json();
+    assertEquals("succeeded", s.getString("status"), () -> s.encodePrettily() + "\n" + log());
+    assertEquals("finished\n", s.getJsonObject("result").getString("stdout"));
+    assertEquals("offline", cluster.node("installed-1").getString("status"), "deregistered cleanly");
+    assertTrue(log().contains("deregistered from the manager"), log());
+    assertEquals(1, s.getJsonArray("attempts").size(), "finished where it ran, not requeued");
   }
 
   private HttpResponse<byte[]> get(String path) throws Exception {

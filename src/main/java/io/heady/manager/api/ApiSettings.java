@@ -1,4 +1,4 @@
 package io.heady.manager.api;
 
 /** Where and how the API listens. */
-public record ApiSettings(String host, int port, long maxBodyBytes, boolean openHealth) {}
+public record ApiSettings(String host, int port, long maxBodyBytes, boolean openHealth, String advertiseUrl) {}

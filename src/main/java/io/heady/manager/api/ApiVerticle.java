@@ -97,7 +97,7 @@ public final class ApiVerticle extends VerticleBase {
     new NodeRoutes(scheduler).mount(routes);
     new TaskRoutes(scheduler, store).mount(routes);
     new EventRoutes(vertx, journal).mount(routes);
-    new InstallRoutes(vertx).mount(routes);
+    new InstallRoutes(vertx, settings.advertiseUrl(), InstallRoutes.runningJar()).mount(routes);
 
     // Open by default: liveness, readiness.
     HealthChecks checks = HealthChecks.create(vertx);

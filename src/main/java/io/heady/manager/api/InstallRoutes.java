@@ -68,14 +68,6 @@ public final class InstallRoutes {
   private record JarDigest(long size, long modified, String hex) {}
 
   /**
-   * Serves the running jar; the advertised URL comes from {@code HEADY_ADVERTISE_URL}.
-   * why: ApiSettings does not carry --advertise-url yet; see {@link #InstallRoutes(Vertx, String, Path)}.
-   */
-  public InstallRoutes(Vertx vertx) {
-    this(vertx, System.getenv("HEADY_ADVERTISE_URL"), runningJar());
-  }
-
-  /**
    * @param advertiseUrl the URL installers reach this manager on; blank: derived from each request's Host
    * @param jar the jar to serve; {@code null} when the manager does not run from one (then 404)
    */
