@@ -269,6 +269,79 @@ public final class Scheduler {
     }
   }
 
+  // ---- recovery ----------------------------------------------------------------------------------------
+
+  /**
+   * Rebuilds state from the store after a restart: nodes (given until the TTL to heartbeat again),
+   * unfinished tasks back in the queue, or on their node under their recovered lease so an agent that kept
+   * running can still complete them. Tasks the manager's own executor was running died with it and are
+   * requeued. A waiting task whose dependency is no longer unfinished only waits for the unfinished ones:
+   * a failed dependency would already have skipped it.
+   */
+  public void restore(List<JsonObject> storedNodes, List<JsonObject> storedTasks, JsonObject storedCounters,
+      Instant now) {
+    for (JsonObject j : storedNodes) {
+      NodeRecord n = NodeRecord.fromJson(j);
+      n.heartbeat(now, n.stats());
+      nodes.put(n);
+    }
+    List<TaskRecord> restored = new ArrayList<>();
+    for (JsonObject j : storedTasks) {
+      TaskRecord t = TaskRecord.fromJson(j);
+      tasks.put(t);
+      tasks.seqAtLeast(t.seq());
+      restored.add(t);
+      if (t.dagId() != null) {
+        dag.link(t.id(), t.spec().dependsOn());
+      }
+    }
+    for (TaskRecord t : restored) {
+      switch (t.state()) {
+        case WAITING -> {
+          int waiting = 0;
+          for (String d : t.spec().dependsOn()) {
+            TaskRecord dep = tasks.get(d);
+            if (dep != null && dep.state() != TaskState.SUCCEEDED) {
+              waiting++;
+            }
+          }
+          if (waiting == 0) {
+            t.moveTo(TaskState.QUEUED, now, "dependencies succeeded (recovered)");
+            queue.add(t);
+            sink.taskChanged(t);
+          } else {
+            unmet.put(t.id(), waiting);
+          }
+          dag.link(t.id(), t.spec().dependsOn());
+        }
+        case QUEUED -> {
+          if (t.notBefore() != null && t.notBefore().isAfter(now)) {
+            delayed.add(t);
+          } else {
+            queue.add(t);
+          }
+        }
+        case DISPATCHED, RUNNING -> {
+          Attempt a = t.currentAttempt();
+          NodeRecord n = a == null ? null : nodes.get(a.nodeId());
+          if (a != null && n != null && !n.cloud()) {
+            n.running().add(t.id());
+          } else {
+            if (a != null) {
+              t.endAttempt("lost", "the manager restarted", null, now);
+            }
+            t.moveTo(TaskState.QUEUED, now, "requeued after a manager restart");
+            queue.add(t);
+            sink.taskChanged(t);
+          }
+        }
+        default -> throw new IllegalStateException("a finished task among the unfinished: " + t.id());
+      }
+    }
+    counters.restore(storedCounters);
+    sink.event("manager.recovered", new JsonObject().put("nodes", nodes.size()).put("tasks", restored.size()));
+  }
+
   // ---- time --------------------------------------------------------------------------------------------
 
   /** Expires silent nodes, releases tasks whose retry delay has passed, and runs a dispatch pass. */

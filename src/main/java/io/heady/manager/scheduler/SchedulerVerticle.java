@@ -84,6 +84,25 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
   @Override
   public Future<?> start() {
     scheduler = factory.apply(this);
+    return recover().compose(v -> listen());
+  }
+
+  /** Reads back what the store holds (nothing for a fresh memory store) before taking any request. */
+  private Future<Void> recover() {
+    return Future.all(store.nodes(), store.unfinishedTasks(), store.counters()).compose(all -> {
+      List<JsonObject> nodes = all.resultAt(0);
+      List<JsonObject> tasks = all.resultAt(1);
+      JsonObject counters = all.resultAt(2);
+      if (nodes.isEmpty() && tasks.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      scheduler.restore(nodes, tasks, counters == null ? new JsonObject() : counters, clock.instant());
+      LOG.info("recovered {} nodes and {} unfinished tasks from {}", nodes.size(), tasks.size(), store.describe());
+      return flush();
+    });
+  }
+
+  private Future<Void> listen() {
     var bus = vertx.eventBus();
     // Agents on the event bus: every message must be sealed with the join token (see Signer).
     SignedBus.consumer(bus, false, Addresses.REGISTER, signer, j -> register(Registration.fromJson(j), false));
