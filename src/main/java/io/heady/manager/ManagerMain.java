@@ -67,7 +67,6 @@ public final class ManagerMain {
       throw new ConfigException(e.getMessage());
     }
     SchedulerSettings settings = schedulerSettings(cfg);
-    ClusterStore store = openStore(cfg);
 
     String host = cfg.string(Keys.CLUSTER_HOST);
     if (host.equals("auto")) {
@@ -78,6 +77,17 @@ public final class ManagerMain {
         cfg.integer(Keys.HZ_MAX_NO_HEARTBEAT_SEC), cfg.integer(Keys.BUS_PORT));
     ClusterSetup.Clustered cluster = ClusterSetup.start(cs, new VertxOptions()).await();
     var vertx = cluster.vertx();
+    ClusterStore store = openStore(cfg, vertx, cs.clusterName());
+    if (!store.describe().equals("memory")) {
+      try {
+        store.ping().await(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("the store {} is not answering yet ({}); the manager will wait for it", store.describe(),
+            e.getMessage());
+      }
+    }
+    vertx.setPeriodic(60_000, id -> store.expireFinished()
+        .onFailure(e -> LOG.debug("retention pass failed: {}", e.getMessage())));
 
     Clock clock = Clock.systemUTC();
     Signer signer = new Signer(tokens::join, () -> java.util.List.of(tokens.join()), clock, Signer.DEFAULT_WINDOW);
@@ -205,12 +215,21 @@ public final class ManagerMain {
     return new Watchdog(Duration.ofSeconds(cfg.longValue(Keys.STALL_SEC)), limits);
   }
 
-  static ClusterStore openStore(Config cfg) {
+  static ClusterStore openStore(Config cfg, io.vertx.core.Vertx vertx, String clusterName) {
     String s = cfg.string(Keys.STORE);
     if (s.equals("memory")) {
       return new MemoryClusterStore();
     }
-    throw new ConfigException("--store: '" + s + "' is not supported yet; use memory");
+    if (s.startsWith("redis://") || s.startsWith("rediss://")) {
+      try {
+        return new io.heady.manager.store.RedisClusterStore(vertx, s,
+            io.heady.manager.store.RedisClusterStore.Settings.forCluster(clusterName), Clock.systemUTC());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--store: " + e.getMessage());
+      }
+    }
+    throw new ConfigException("--store: '" + s.replaceAll(":[^:@/]*@", ":***@")
+        + "' must be memory or redis://[:password@]host:port/db");
   }
 
   static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -38,17 +38,17 @@ final class NodeRoutes {
     });
     r.admin("DELETE", "/api/cluster/nodes/:id", rc -> {
       String id = nodeId(rc);
-      Replies.from(rc, 200, scheduler.call((s, now) -> s.deleteNode(id, now).toJson().put("deleted", true)));
+      Replies.from(rc, 200, scheduler.change((s, now) -> s.deleteNode(id, now).toJson().put("deleted", true)));
     });
     r.admin("POST", "/api/cluster/nodes/:id/drain", rc -> {
       String id = nodeId(rc);
       JsonObject b = rc.body() == null || rc.body().length() == 0 ? new JsonObject() : Replies.body(rc);
       boolean on = Fields.optBool(b, "enabled", true);
-      Replies.from(rc, 200, scheduler.call((s, now) -> s.drain(id, on, now).toJson()));
+      Replies.from(rc, 200, scheduler.change((s, now) -> s.drain(id, on, now).toJson()));
     });
     r.admin("POST", "/api/cluster/nodes/:id/reinstate", rc -> {
       String id = nodeId(rc);
-      Replies.from(rc, 200, scheduler.call((s, now) -> s.reinstate(id, now).toJson()));
+      Replies.from(rc, 200, scheduler.change((s, now) -> s.reinstate(id, now).toJson()));
     });
   }
 

@@ -64,7 +64,7 @@ final class TaskRoutes {
     });
     r.admin("POST", "/api/cluster/tasks/:id/cancel", rc -> {
       String id = taskId(rc);
-      Replies.from(rc, 200, scheduler.call((s, now) -> s.cancel(id, now).toJson()));
+      Replies.from(rc, 200, scheduler.change((s, now) -> s.cancel(id, now).toJson()));
     });
     r.admin("GET", "/api/cluster/can-handle/:type", rc -> {
       String type = rc.pathParam("type");
@@ -99,7 +99,7 @@ final class TaskRoutes {
     } else {
       specs.add(TaskSpec.fromJson(body));
     }
-    scheduler.call((s, now) -> {
+    scheduler.change((s, now) -> {
       List<Scheduler.Submitted> out = s.submit(specs, batch, now);
       if (!batch) {
         Scheduler.Submitted one = out.get(0);

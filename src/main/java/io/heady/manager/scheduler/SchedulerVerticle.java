@@ -60,6 +60,10 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
   private final EventJournal journal;
   private final Signer signer;
   private long wakeTimer = -1;
+  private long retryTimer = -1;
+  private boolean countersDirty;
+  private volatile boolean storeHealthy = true;
+  private Runnable onLostLeadership = () -> { };
   private Instant wakeAt;
 
   public SchedulerVerticle(Clock clock, ClusterStore store, SchedulerSettings settings,
@@ -71,6 +75,34 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     this.factory = factory;
     this.tickMs = tickMs;
     this.journal = journal;
+  }
+
+  /** What to do when the store says another manager leads (the manager exits; its supervisor restarts it). */
+  public void onLostLeadership(Runnable r) {
+    this.onLostLeadership = r;
+  }
+
+  /** Whether the last write reached the store. */
+  public boolean storeHealthy() {
+    return storeHealthy;
+  }
+
+  /**
+   * Like {@link #call} for changes a person or program asked for: refused at once with 503 while the store
+   * is known to be down, so nothing is half-accepted.
+   */
+  public <T> Future<T> change(Op<T> op) {
+    if (!storeHealthy) {
+      return store.ping().transform(ar -> {
+        if (ar.failed()) {
+          return Future.failedFuture(new ApiException(ErrorCode.STORE_UNAVAILABLE,
+              "the store is unavailable (" + store.describe() + "); nothing was changed; retry shortly"));
+        }
+        storeHealthy = true;
+        return call(op);
+      });
+    }
+    return call(op);
   }
 
   public void delivery(Delivery d) {
@@ -152,8 +184,7 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
         if (ar.succeeded()) {
           p.complete(result);
         } else {
-          p.fail(new ApiException(ErrorCode.STORE_UNAVAILABLE, "the store did not take the write: "
-              + ar.cause().getMessage() + "; retry shortly"));
+          p.fail(ar.cause());
         }
       });
       armWakeup();
@@ -253,20 +284,27 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     removedNodes.add(nodeId);
   }
 
-  /** Writes everything changed since the last flush; then sends what waited on it. */
+  /**
+   * Writes everything changed since the last flush, then sends what waited on it. A failed write puts its
+   * records back among the dirty ones, so the next flush (or the retry timer) saves their current state;
+   * callers waiting on it are told the store is unavailable.
+   */
   private Future<Void> flush() {
-    if (dirtyTasks.isEmpty() && dirtyNodes.isEmpty() && removedNodes.isEmpty()) {
+    if (dirtyTasks.isEmpty() && dirtyNodes.isEmpty() && removedNodes.isEmpty() && !countersDirty) {
       runAfterWrite();
       return Future.succeededFuture();
     }
-    List<JsonObject> tasks = new ArrayList<>(dirtyTasks.size());
-    dirtyTasks.values().forEach(t -> tasks.add(t.toJson()));
-    List<JsonObject> nodes = new ArrayList<>(dirtyNodes.size());
-    dirtyNodes.values().forEach(n -> nodes.add(n.toJson()));
+    Map<String, TaskRecord> taskBatch = new LinkedHashMap<>(dirtyTasks);
+    Map<String, NodeRecord> nodeBatch = new LinkedHashMap<>(dirtyNodes);
     List<String> removed = new ArrayList<>(removedNodes);
     dirtyTasks.clear();
     dirtyNodes.clear();
     removedNodes.clear();
+    countersDirty = false;
+    List<JsonObject> tasks = new ArrayList<>(taskBatch.size());
+    taskBatch.values().forEach(t -> tasks.add(t.toJson()));
+    List<JsonObject> nodes = new ArrayList<>(nodeBatch.size());
+    nodeBatch.values().forEach(n -> nodes.add(n.toJson()));
     List<Future<?>> writes = new ArrayList<>();
     if (!tasks.isEmpty()) {
       writes.add(store.saveTasks(tasks));
@@ -278,14 +316,48 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     writes.add(store.saveCounters(scheduler.counters().toJson()));
     List<Runnable> actions = new ArrayList<>(afterWrite);
     afterWrite.clear();
-    return Future.all(writes).<Void>mapEmpty().onComplete(ar -> {
+    return Future.join(writes).<Void>mapEmpty().onComplete(ar -> {
       if (ar.failed()) {
-        LOG.warn("store write failed: {}", ar.cause().getMessage());
+        storeHealthy = false;
+        LOG.warn("store write failed ({}); will retry", ar.cause().getMessage());
+        taskBatch.forEach(dirtyTasks::putIfAbsent);
+        nodeBatch.forEach(dirtyNodes::putIfAbsent);
+        removed.forEach(id -> {
+          if (!removedNodes.contains(id)) {
+            removedNodes.add(id);
+          }
+        });
+        countersDirty = true;
+        armRetry();
+      } else {
+        storeHealthy = true;
       }
-      // why: the in-memory state is the scheduler's truth while it leads; dispatching after the write
-      // (rather than before) means a crash never leaves a running task the store has not heard of
+      if (ar.failed() && ar.cause() instanceof io.heady.manager.store.NotLeaderException e) {
+        lostLeadership(e.getMessage());
+        return;
+      }
+      // why: dispatching after the write (not before) means a crash never leaves a running task the store
+      // has not heard of; when the write failed the dispatch still goes (the scheduler's memory is the truth
+      // while it leads) and the record is saved by the retry
       actions.forEach(Runnable::run);
+    }).recover(e -> Future.failedFuture(new ApiException(ErrorCode.STORE_UNAVAILABLE,
+        "the store did not take the write (" + e.getMessage() + "); retry shortly")));
+  }
+
+  private void armRetry() {
+    if (retryTimer >= 0) {
+      return;
+    }
+    retryTimer = vertx.setTimer(500, id -> {
+      retryTimer = -1;
+      flush();
     });
+  }
+
+  /** Another manager holds the lease: this one must not write another thing. */
+  private void lostLeadership(String why) {
+    LOG.error("lost the leadership ({}); stopping so a supervisor restarts this manager as a standby", why);
+    onLostLeadership.run();
   }
 
   private void runAfterWrite() {
