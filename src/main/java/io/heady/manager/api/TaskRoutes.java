@@ -99,8 +99,7 @@ final class TaskRoutes {
     } else {
       specs.add(TaskSpec.fromJson(body));
     }
-    scheduler.change((s, now) -> {
-      List<Scheduler.Submitted> out = s.submit(specs, batch, now);
+    scheduler.submit(specs, batch).compose(out -> scheduler.read(s -> {
       if (!batch) {
         Scheduler.Submitted one = out.get(0);
         return reply(s, one.task()).put("created", one.created());
@@ -114,7 +113,7 @@ final class TaskRoutes {
         dag = dag == null ? x.task().dagId() : dag;
       }
       return new JsonObject().put("dag_id", dag).put("tasks", tasks).put("created", anyCreated);
-    }).onComplete(ar -> {
+    })).onComplete(ar -> {
       if (ar.succeeded()) {
         Replies.json(rc, ar.result().getBoolean("created") ? 201 : 200, ar.result());
       } else {

@@ -105,6 +105,34 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     return call(op);
   }
 
+  /**
+   * A submission, acknowledged only once durable: validated on the scheduler's loop, written to the store,
+   * and only then made the scheduler's. A refused write leaves nothing behind (503, nothing runs).
+   */
+  public Future<List<Scheduler.Submitted>> submit(List<io.heady.common.protocol.TaskSpec> specs, boolean batch) {
+    Future<Void> ready = storeHealthy ? Future.succeededFuture() : store.ping().transform(ar -> {
+      if (ar.failed()) {
+        return Future.failedFuture(new ApiException(ErrorCode.STORE_UNAVAILABLE,
+            "the store is unavailable (" + store.describe() + "); nothing was submitted; retry shortly"));
+      }
+      storeHealthy = true;
+      return Future.succeededFuture();
+    });
+    return ready.compose(v -> read(s -> s.prepare(specs, batch, clock.instant()))).compose(prepared -> {
+      if (prepared.createsNothing()) {
+        return Future.succeededFuture(prepared.existing());
+      }
+      return store.saveTasks(prepared.documents()).transform(ar -> {
+        if (ar.failed()) {
+          storeHealthy = false;
+          return Future.failedFuture(new ApiException(ErrorCode.STORE_UNAVAILABLE, "the store did not take the "
+              + "submission (" + ar.cause().getMessage() + "); nothing was submitted; retry shortly"));
+        }
+        return call((s, now) -> s.commit(prepared, now));
+      });
+    });
+  }
+
   public void delivery(Delivery d) {
     this.delivery = d;
   }
