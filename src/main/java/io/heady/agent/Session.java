@@ -56,7 +56,7 @@ public final class Session {
     join.getJsonArray("members").forEach(m -> members.add(String.valueOf(m)));
     String host = cfg.string(Keys.CLUSTER_HOST);
     if (host.equals("auto")) {
-      String towards = members.isEmpty() ? s.managerUrl() : "http://" + members.get(0).split(":")[0];
+      String towards = members.isEmpty() ? s.managerUrl().split(",")[0] : "http://" + members.get(0).split(":")[0];
       host = HostPicker.towards(towards);
     }
     Vertx vertx;

@@ -98,6 +98,24 @@ public final class ManagerMain {
     AllocatorVerticle allocator = new AllocatorVerticle(scheduler, tokens::join, signer,
         cfg.longValue(Keys.PROBE_SEC) * 1000, 5000);
     scheduler.delivery(allocator);
+    boolean standbyCapable = !store.describe().equals("memory");
+    if (standbyCapable) {
+      String managerId = cluster.manager().getNodeId();
+      scheduler.leadership(new SchedulerVerticle.Leadership(managerId,
+          Duration.ofSeconds(cfg.longValue(Keys.LEADER_TTL_SEC))), () -> new Thread(() -> {
+            // why: hardware detection and deployment block; never on the scheduler's event loop
+            try {
+              deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, signer);
+            } catch (Exception e) {
+              LOG.error("the local executor did not start: {}", e.getMessage());
+            }
+          }, "heady-take-over").start());
+      scheduler.onLostLeadership(() -> {
+        LOG.error("exiting: another manager leads; a supervisor (systemd) restarts this one as a standby");
+        Runtime.getRuntime().halt(3);
+      });
+      LOG.info("manager {} is a candidate for leadership through {}", managerId, store.describe());
+    }
     vertx.deployVerticle(scheduler).await();
     vertx.deployVerticle(allocator).await();
     vertx.deployVerticle(new WatchdogVerticle(scheduler, watchdog(cfg), 1000)).await();
@@ -118,21 +136,9 @@ public final class ManagerMain {
       }
     });
 
-    if (cfg.bool(Keys.LOCAL_EXECUTOR)) {
-      HardwareProbe probe = HardwareProbe.system(dataDir);
-      Hardware hw = probe.detect();
-      int slots = cfg.integer(Keys.LOCAL_SLOTS) > 0 ? cfg.integer(Keys.LOCAL_SLOTS)
-          : Tier.maxConcurrent(hw.cpuCores(), hw.ramGb());
-      Path logs = dataDir.resolve("logs");
-      Files.createDirectories(logs);
-      ProcessRunner runner = new ProcessRunner(Executors.newCachedThreadPool(daemon("heady-local-exec")),
-          timers("heady-local-timer"));
-      TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
-          cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)), logs);
-      vertx.deployVerticle(new LocalExecutorVerticle(scheduler, runner, ss, probe, hw, slots,
-          settings.heartbeat().toMillis(), clock, signer)).await();
+    if (!standbyCapable) {
+      deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, signer);
     }
-
     String clusterHost = host;
     ApiVerticle api = new ApiVerticle(new ApiSettings(cfg.string(Keys.HOST), cfg.integer(Keys.PORT_MANAGER),
         cfg.longValue(Keys.MAX_BODY_KB) * 1024, cfg.bool(Keys.OPEN_HEALTH), cfg.string(Keys.ADVERTISE_URL)), tokens, scheduler, store, journal,
@@ -157,6 +163,24 @@ public final class ManagerMain {
       }
     }, "heady-manager-shutdown"));
     return running;
+  }
+
+  private static void deployLocalExecutor(Config cfg, io.vertx.core.Vertx vertx, SchedulerVerticle scheduler,
+      SchedulerSettings settings, Path dataDir, Clock clock, Signer signer) throws Exception {
+    if (cfg.bool(Keys.LOCAL_EXECUTOR)) {
+      HardwareProbe probe = HardwareProbe.system(dataDir);
+      Hardware hw = probe.detect();
+      int slots = cfg.integer(Keys.LOCAL_SLOTS) > 0 ? cfg.integer(Keys.LOCAL_SLOTS)
+          : Tier.maxConcurrent(hw.cpuCores(), hw.ramGb());
+      Path logs = dataDir.resolve("logs");
+      Files.createDirectories(logs);
+      ProcessRunner runner = new ProcessRunner(Executors.newCachedThreadPool(daemon("heady-local-exec")),
+          timers("heady-local-timer"));
+      TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
+          cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)), logs);
+      vertx.deployVerticle(new LocalExecutorVerticle(scheduler, runner, ss, probe, hw, slots,
+          settings.heartbeat().toMillis(), clock, signer)).await();
+    }
   }
 
   private static JsonObject joinInfo(ClusterSetup.Clustered cluster, ClusterSettings cs, SchedulerSettings s,

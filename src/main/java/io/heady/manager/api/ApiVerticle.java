@@ -94,7 +94,7 @@ public final class ApiVerticle extends VerticleBase {
     });
 
     // People and programs (admin token).
-    new NodeRoutes(scheduler).mount(routes);
+    new NodeRoutes(scheduler, store).mount(routes);
     new TaskRoutes(scheduler, store).mount(routes);
     new EventRoutes(vertx, journal).mount(routes);
     new InstallRoutes(vertx, settings.advertiseUrl(), InstallRoutes.runningJar()).mount(routes);

@@ -41,7 +41,9 @@ final class TaskRoutes {
       Replies.from(rc, 200, scheduler.read(s -> {
         TaskRecord t = s.tasks().get(id);
         return t == null ? null : t.toJson();
-      }).compose(j -> j != null ? Future.succeededFuture(j) : store.task(id).map(stored -> {
+      }).recover(e -> Replies.toApi(e).code() == ErrorCode.NOT_LEADER ? Future.succeededFuture(null)
+          : Future.failedFuture(e)) // a standby reads from the store
+          .compose(j -> j != null ? Future.succeededFuture(j) : store.task(id).map(stored -> {
         if (stored == null) {
           throw new ApiException(ErrorCode.UNKNOWN_TASK, "no task with id " + id,
               new JsonObject().put("task_id", id));

@@ -77,6 +77,13 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     this.journal = journal;
   }
 
+  private <T> Future<T> notLeader() {
+    return store.leader().transform(ar -> Future.failedFuture(new ApiException(ErrorCode.NOT_LEADER,
+        "this manager is a standby; the leader is " + (ar.succeeded() && ar.result() != null ? ar.result()
+            : "being elected") + "; ask it, or retry shortly",
+        new JsonObject().put("leader", ar.succeeded() ? ar.result() : null))));
+  }
+
   /** What to do when the store says another manager leads (the manager exits; its supervisor restarts it). */
   public void onLostLeadership(Runnable r) {
     this.onLostLeadership = r;
@@ -144,7 +151,45 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
   @Override
   public Future<?> start() {
     scheduler = factory.apply(this);
-    return recover().compose(v -> listen());
+    if (leadership == null) {
+      leading = true;
+      return recover().compose(v -> listen());
+    }
+    // A standby: try for the lease now and then; until it is ours, answer 503 NOT_LEADER and hold nothing.
+    campaign();
+    return Future.succeededFuture();
+  }
+
+  /** Leader election through the store: one manager holds a lease; the others wait to take it over. */
+  public record Leadership(String managerId, java.time.Duration ttl) {}
+
+  private Leadership leadership;
+  private volatile boolean leading;
+  private Runnable onLeading = () -> { };
+
+  /** Makes this a manager that leads only while it holds the store's lease. */
+  public void leadership(Leadership l, Runnable whenLeading) {
+    this.leadership = l;
+    this.onLeading = whenLeading;
+  }
+
+  public boolean leading() {
+    return leading;
+  }
+
+  private void campaign() {
+    long every = Math.max(200, leadership.ttl().toMillis() / 3);
+    vertx.setPeriodic(every, id -> store.tryLead(leadership.managerId(), leadership.ttl()).onComplete(ar -> {
+      boolean mine = ar.succeeded() && ar.result();
+      if (mine && !leading) {
+        LOG.info("this manager ({}) leads now; recovering the cluster's state", leadership.managerId());
+        leading = true;
+        recover().compose(v -> listen()).onSuccess(v -> onLeading.run())
+            .onFailure(e -> lostLeadership("could not take over: " + e.getMessage()));
+      } else if (!mine && leading && ar.succeeded()) {
+        lostLeadership("the lease passed to another manager");
+      }
+    }));
   }
 
   /** Reads back what the store holds (nothing for a fresh memory store) before taking any request. */
@@ -198,6 +243,9 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
   /** Runs {@code op} on the scheduler's event loop, writes what changed, then completes. */
   public <T> Future<T> call(Op<T> op) {
+    if (!leading) {
+      return notLeader();
+    }
     Promise<T> p = Promise.promise();
     context.runOnContext(v -> {
       T result;
@@ -222,6 +270,9 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
   /** Runs a read on the scheduler's event loop. */
   public <T> Future<T> read(Function<Scheduler, T> op) {
+    if (!leading) {
+      return notLeader();
+    }
     Promise<T> p = Promise.promise();
     context.runOnContext(v -> {
       try {
