@@ -461,7 +461,7 @@ setup_redis() {
     say "protected-mode yes"
     say "port 6379"
     say "appendonly yes"
-    say "appendfsync everysec"
+    say "appendfsync always"
     say "requirepass $pass"
   } >"$STAGE/heady.conf"
   put "$STAGE/heady.conf" "$conf" 0640 "$owner"

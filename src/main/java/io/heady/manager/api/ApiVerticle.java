@@ -95,7 +95,9 @@ public final class ApiVerticle extends VerticleBase {
 
     // People and programs (admin token).
     new NodeRoutes(scheduler, store).mount(routes);
-    new TaskRoutes(scheduler, store).mount(routes);
+    TaskRoutes taskRoutes = new TaskRoutes(scheduler, store);
+    taskRoutes.mount(routes);
+    submitOnTheBus(taskRoutes);
     new EventRoutes(vertx, journal).mount(routes);
     new InstallRoutes(vertx, settings.advertiseUrl(), InstallRoutes.runningJar()).mount(routes);
 
@@ -115,6 +117,38 @@ public final class ApiVerticle extends VerticleBase {
         "no route " + rc.request().method() + " " + Fields.abbreviate(rc.request().path()))));
     r.route().failureHandler(this::failure);
     return r;
+  }
+
+  /**
+   * {@code heady.cluster.submit}: Vert.x apps in the cluster submit as HTTP clients do, with the admin token
+   * in the message ({@code {token, task}}); the reply is the HTTP answer's JSON, a refusal fails the reply
+   * with the HTTP status and the error document.
+   */
+  private void submitOnTheBus(TaskRoutes taskRoutes) {
+    vertx.eventBus().<Object>consumer(io.heady.common.protocol.Addresses.SUBMIT, m -> {
+      JsonObject msg = m.body() instanceof JsonObject j ? j : new JsonObject();
+      Object token = msg.getValue("token");
+      Future<JsonObject> f;
+      if (!(token instanceof String t) || tokens.classify(t) != Tokens.Kind.ADMIN) {
+        f = Future.failedFuture(new ApiException(ErrorCode.UNAUTHORIZED, "heady.cluster.submit needs the admin token"));
+      } else if (!(msg.getValue("task") instanceof JsonObject task)) {
+        f = Future.failedFuture(new ApiException(ErrorCode.BAD_JSON, "the message needs a task object"));
+      } else {
+        try {
+          f = taskRoutes.submit(task);
+        } catch (RuntimeException e) {
+          f = Future.failedFuture(e);
+        }
+      }
+      f.onComplete(ar -> {
+        if (ar.succeeded()) {
+          m.reply(ar.result());
+        } else {
+          ApiException e = Replies.toApi(ar.cause());
+          m.fail(e.code().status(), e.toJson().encode());
+        }
+      });
+    });
   }
 
   private void failure(RoutingContext rc) {

@@ -80,7 +80,20 @@ final class TaskRoutes {
   }
 
   private void submit(RoutingContext rc) {
-    JsonObject body = Replies.body(rc);
+    submit(Replies.body(rc)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        Replies.json(rc, ar.result().getBoolean("created") ? 201 : 200, ar.result());
+      } else {
+        Replies.error(rc, ar.cause());
+      }
+    });
+  }
+
+  /**
+   * One task, or {@code {tasks:[…]}} for a DAG, from HTTP or the event bus: the reply document, with
+   * {@code created} saying whether anything new was made (201) or all were idempotent repeats (200).
+   */
+  Future<JsonObject> submit(JsonObject body) {
     boolean batch = body.containsKey("tasks");
     List<TaskSpec> specs = new ArrayList<>();
     if (batch) {
@@ -101,7 +114,7 @@ final class TaskRoutes {
     } else {
       specs.add(TaskSpec.fromJson(body));
     }
-    scheduler.submit(specs, batch).compose(out -> scheduler.read(s -> {
+    return scheduler.submit(specs, batch).compose(out -> scheduler.read(s -> {
       if (!batch) {
         Scheduler.Submitted one = out.get(0);
         return reply(s, one.task()).put("created", one.created());
@@ -115,13 +128,7 @@ final class TaskRoutes {
         dag = dag == null ? x.task().dagId() : dag;
       }
       return new JsonObject().put("dag_id", dag).put("tasks", tasks).put("created", anyCreated);
-    })).onComplete(ar -> {
-      if (ar.succeeded()) {
-        Replies.json(rc, ar.result().getBoolean("created") ? 201 : 200, ar.result());
-      } else {
-        Replies.error(rc, ar.cause());
-      }
-    });
+    }));
   }
 
   private static JsonObject reply(Scheduler s, TaskRecord t) {
