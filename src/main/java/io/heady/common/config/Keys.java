@@ -78,7 +78,7 @@ public final class Keys {
       .help("serve /health/* and /metrics without a token");
 
   // Agent.
-  public static final ConfigKey MANAGER = key("manager").env("HEADY_MANAGER_URL").list().roles(A)
+  public static final ConfigKey MANAGER = key("manager").env("HEADY_MANAGER_URL").urls().roles(A)
       .help("the manager's URL, e.g. http://192.168.1.10:7070 (required; repeat or comma-separate for standbys)");
   public static final ConfigKey TOKEN = key("token").env("HEADY_TOKEN").string(null).roles(A)
       .help("the join token printed by the manager (required)");
