@@ -103,7 +103,7 @@ public final class NodeApiVerticle extends VerticleBase {
     r.route().last().handler(rc -> error(rc, 404, "NOT_FOUND", "no route " + rc.request().path()));
     r.route().failureHandler(rc -> error(rc, rc.statusCode() == 413 ? 413 : 400,
         rc.statusCode() == 413 ? "BODY_TOO_LARGE" : "BAD_REQUEST", "request refused"));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+    server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false).setHost(host).setPort(port));
     return server.requestHandler(r).listen();
   }
 

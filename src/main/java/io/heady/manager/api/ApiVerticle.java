@@ -49,7 +49,7 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = router();
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+    server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false).setHost(settings.host()).setPort(settings.port())
         .setCompressionSupported(true));
     return server.requestHandler(router).listen();
   }
