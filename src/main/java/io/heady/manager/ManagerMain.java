@@ -17,8 +17,14 @@ import io.heady.common.protocol.Signer;
 import io.heady.manager.allocator.AllocatorVerticle;
 import io.heady.manager.api.ApiSettings;
 import io.heady.manager.api.ApiVerticle;
+import io.heady.manager.api.DashboardRoutes;
 import io.heady.manager.api.Tokens;
 import io.heady.manager.local.LocalExecutorVerticle;
+import io.heady.manager.metrics.ClusterMembership;
+import io.heady.manager.metrics.ClusterMembershipCheck;
+import io.heady.manager.metrics.HeadyMetrics;
+import io.heady.manager.metrics.MetricsVerticle;
+import io.heady.manager.metrics.TimedClusterStore;
 import io.heady.manager.node.Tier;
 import io.heady.manager.placement.PlacementSettings;
 import io.heady.manager.placement.Policy;
@@ -67,6 +73,7 @@ public final class ManagerMain {
       throw new ConfigException(e.getMessage());
     }
     SchedulerSettings settings = schedulerSettings(cfg);
+    HeadyMetrics metrics = HeadyMetrics.create();
 
     String host = cfg.string(Keys.CLUSTER_HOST);
     if (host.equals("auto")) {
@@ -75,9 +82,10 @@ public final class ManagerMain {
     ClusterSettings cs = new ClusterSettings(cfg.string(Keys.CLUSTER_NAME), host, cfg.integer(Keys.CLUSTER_PORT),
         cfg.list(Keys.CLUSTER_MEMBERS), false, cfg.integer(Keys.HZ_HEARTBEAT_SEC),
         cfg.integer(Keys.HZ_MAX_NO_HEARTBEAT_SEC), cfg.integer(Keys.BUS_PORT));
-    ClusterSetup.Clustered cluster = ClusterSetup.start(cs, new VertxOptions()).await();
+    ClusterSetup.Clustered cluster = ClusterSetup.start(cs,
+        new VertxOptions().setMetricsOptions(metrics.vertxOptions())).await();
     var vertx = cluster.vertx();
-    ClusterStore store = openStore(cfg, vertx, cs.clusterName());
+    ClusterStore store = TimedClusterStore.wrap(openStore(cfg, vertx, cs.clusterName()), metrics.registry());
     if (!store.describe().equals("memory")) {
       try {
         store.ping().await(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -119,6 +127,8 @@ public final class ManagerMain {
     vertx.deployVerticle(scheduler).await();
     vertx.deployVerticle(allocator).await();
     vertx.deployVerticle(new WatchdogVerticle(scheduler, watchdog(cfg), 1000)).await();
+    MetricsVerticle metricsFeed = new MetricsVerticle(scheduler, metrics, policy::known, 5000);
+    vertx.deployVerticle(metricsFeed).await();
 
     cluster.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
       @Override
@@ -143,6 +153,8 @@ public final class ManagerMain {
     ApiVerticle api = new ApiVerticle(new ApiSettings(cfg.string(Keys.HOST), cfg.integer(Keys.PORT_MANAGER),
         cfg.longValue(Keys.MAX_BODY_KB) * 1024, cfg.bool(Keys.OPEN_HEALTH), cfg.string(Keys.ADVERTISE_URL)), tokens, scheduler, store, journal,
         () -> joinInfo(cluster, cs, settings, clusterHost));
+    api.dashboard(new DashboardRoutes(metricsFeed::scrape).readiness("cluster",
+        new ClusterMembershipCheck(() -> ClusterMembership.of(cluster.hazelcast()))));
     vertx.deployVerticle(api).await();
     int port = api.actualPort();
     LOG.info("heady manager ready on http://{}:{} (store {}, cluster '{}' at {})", cfg.string(Keys.HOST), port,

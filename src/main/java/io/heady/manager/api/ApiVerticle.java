@@ -6,6 +6,7 @@ import io.heady.common.protocol.ErrorCode;
 import io.heady.common.protocol.Fields;
 import io.heady.common.protocol.Heartbeat;
 import io.heady.common.protocol.Registration;
+import io.heady.manager.metrics.SchedulerLoopCheck;
 import io.heady.manager.scheduler.EventJournal;
 import io.heady.manager.scheduler.SchedulerVerticle;
 import io.heady.manager.store.ClusterStore;
@@ -35,6 +36,7 @@ public final class ApiVerticle extends VerticleBase {
   private final EventJournal journal;
   private final Supplier<JsonObject> joinInfo;
   private HttpServer server;
+  private DashboardRoutes dashboard;
 
   public ApiVerticle(ApiSettings settings, Tokens tokens, SchedulerVerticle scheduler, ClusterStore store,
       EventJournal journal, Supplier<JsonObject> joinInfo) {
@@ -54,6 +56,12 @@ public final class ApiVerticle extends VerticleBase {
     return server.requestHandler(router).listen();
   }
 
+  /** Mounts the dashboard, {@code /metrics} and extra readiness checks (before deployment). */
+  public ApiVerticle dashboard(DashboardRoutes d) {
+    this.dashboard = d;
+    return this;
+  }
+
   /** The port actually bound (useful when configured as 0). */
   public int actualPort() {
     return server.actualPort();
@@ -62,7 +70,7 @@ public final class ApiVerticle extends VerticleBase {
   Router router() {
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
-    Routes routes = new Routes(r, tokens);
+    Routes routes = new Routes(r, tokens, settings.openHealth());
 
     // Agents (join token).
     routes.join("GET", "/api/cluster/join", rc -> Replies.json(rc, 200, joinInfo.get()));
@@ -107,9 +115,11 @@ public final class ApiVerticle extends VerticleBase {
         .onSuccess(v -> p.complete(Status.OK(new JsonObject().put("store", store.describe()))))
         .onFailure(e -> p.complete(Status.KO(new JsonObject().put("store", store.describe())
             .put("reason", "store unreachable: " + e.getMessage())))));
-    checks.register("scheduler", 2000, p -> scheduler.read(s -> s.queue().size())
-        .onSuccess(q -> p.complete(Status.OK(new JsonObject().put("queued", q))))
-        .onFailure(e -> p.complete(Status.KO(new JsonObject().put("reason", e.getMessage())))));
+    checks.register("scheduler", 3000, new SchedulerLoopCheck(vertx, () -> scheduler.read(s -> s.queue().size()),
+        2000));
+    if (dashboard != null) {
+      dashboard.mount(routes, checks); // the page, /metrics, the cluster check
+    }
     routes.health("/health/live", rc -> Replies.json(rc, 200, new JsonObject().put("status", "UP")));
     routes.health("/health/ready", HealthCheckHandler.createWithHealthChecks(checks));
 
