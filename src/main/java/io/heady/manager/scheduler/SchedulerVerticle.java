@@ -412,7 +412,7 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
         storeHealthy = true;
       }
       if (ar.failed() && ar.cause() instanceof io.heady.manager.store.NotLeaderException e) {
-        lostLeadership(e.getMessage());
+        reclaimOrStep(e.getMessage(), actions);
         return;
       }
       // why: dispatching after the write (not before) means a crash never leaves a running task the store
@@ -430,6 +430,29 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     retryTimer = vertx.setTimer(500, id -> {
       retryTimer = -1;
       flush();
+    });
+  }
+
+  /**
+   * The store refused a write because this manager's lease lapsed (a Redis outage longer than the lease,
+   * say). If no other manager took it, take it back and carry on; if one did, step down.
+   */
+  private void reclaimOrStep(String why, List<Runnable> actions) {
+    if (leadership == null) {
+      lostLeadership(why);
+      return;
+    }
+    store.tryLead(leadership.managerId(), leadership.ttl()).onComplete(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        LOG.warn("the lease had lapsed ({}); no one else took it, so this manager leads on", why);
+        armRetry();
+        actions.forEach(Runnable::run);
+      } else if (ar.succeeded()) {
+        lostLeadership(why);
+      } else {
+        armRetry(); // the store is still unreachable: try again later
+        actions.forEach(Runnable::run);
+      }
     });
   }
 
