@@ -25,7 +25,23 @@ public final class AgentMain {
   }
 
   static AgentRuntime.Settings settings(Config cfg) throws Exception {
-    String managerUrl = cfg.required(Keys.MANAGER);
+    java.util.List<String> managers = new java.util.ArrayList<>();
+    for (String item : cfg.list(Keys.MANAGER)) {
+      for (String m : item.split(",")) {
+        if (!m.isBlank()) {
+          managers.add(m.trim());
+        }
+      }
+    }
+    if (managers.isEmpty()) {
+      throw new ConfigException("--manager is required (or set HEADY_MANAGER_URL)");
+    }
+    for (String m : managers) {
+      if (!m.matches("https?://[^\\s/,]+(:[0-9]+)?/?")) {
+        throw new ConfigException("--manager: '" + m + "' is not a manager URL like http://192.168.1.10:7070");
+      }
+    }
+    String managerUrl = String.join(",", managers);
     String token = cfg.required(Keys.TOKEN);
     String nodeId = cfg.string(Keys.NODE_ID);
     if (nodeId.isBlank()) {

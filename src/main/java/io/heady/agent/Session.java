@@ -20,6 +20,7 @@ import io.heady.common.config.ConfigException;
 import io.heady.common.config.Keys;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.hardware.HardwareProbe;
+import io.heady.common.protocol.Signer;
 import io.heady.common.tls.ClientTls;
 import io.heady.common.tls.ServerTls;
 import io.vertx.core.Vertx;
@@ -52,11 +53,12 @@ public final class Session {
   static Session open(Config cfg, AgentRuntime.Settings s, AgentState state, TaskSlots slots, Reports reports,
       HardwareProbe probe, Runnable managerLost) throws Exception {
     JsonObject join = fetchJoin(cfg, s);
+    Signer signer = Signer.of(s.token(), java.time.Clock.systemUTC());
     List<String> members = new ArrayList<>();
     join.getJsonArray("members").forEach(m -> members.add(String.valueOf(m)));
     String host = cfg.string(Keys.CLUSTER_HOST);
     if (host.equals("auto")) {
-      String towards = members.isEmpty() ? s.managerUrl() : "http://" + members.get(0).split(":")[0];
+      String towards = members.isEmpty() ? s.managerUrl().split(",")[0] : "http://" + members.get(0).split(":")[0];
       host = HostPicker.towards(towards);
     }
     Vertx vertx;
@@ -69,7 +71,7 @@ public final class Session {
           cfg.integer(Keys.BUS_PORT));
       ClusterSetup.Clustered c = ClusterSetup.start(cs, new VertxOptions()).await();
       vertx = c.vertx();
-      link = new EventBusLink(vertx, 5000);
+      link = new EventBusLink(vertx, 5000, signer);
       state.memberId(c.manager().getNodeId());
       c.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
         @Override
@@ -100,7 +102,7 @@ public final class Session {
     try {
       vertx.deployVerticle(new HardwareVerticle(probe, st, 5000)).await();
       ExecutorVerticle executor = new ExecutorVerticle(st, slots, reports, eventBus,
-          s.dataDir().resolve("logs"));
+          s.dataDir().resolve("logs"), signer);
       vertx.deployVerticle(executor).await();
       String admin = cfg.string(Keys.AGENT_ADMIN_TOKEN);
       NodeApiVerticle api = new NodeApiVerticle(st, executor, new NodeApiVerticle.Settings("0.0.0.0", s.port(),

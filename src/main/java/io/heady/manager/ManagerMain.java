@@ -13,12 +13,19 @@ import io.heady.common.exec.ProcessRunner;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.hardware.HardwareProbe;
 import io.heady.common.protocol.Hardware;
+import io.heady.common.protocol.Signer;
 import io.heady.common.tls.ServerTls;
 import io.heady.manager.allocator.AllocatorVerticle;
 import io.heady.manager.api.ApiSettings;
 import io.heady.manager.api.ApiVerticle;
+import io.heady.manager.api.DashboardRoutes;
 import io.heady.manager.api.Tokens;
 import io.heady.manager.local.LocalExecutorVerticle;
+import io.heady.manager.metrics.ClusterMembership;
+import io.heady.manager.metrics.ClusterMembershipCheck;
+import io.heady.manager.metrics.HeadyMetrics;
+import io.heady.manager.metrics.MetricsVerticle;
+import io.heady.manager.metrics.TimedClusterStore;
 import io.heady.manager.node.Tier;
 import io.heady.manager.placement.PlacementSettings;
 import io.heady.manager.placement.Policy;
@@ -68,7 +75,7 @@ public final class ManagerMain {
       throw new ConfigException(e.getMessage());
     }
     SchedulerSettings settings = schedulerSettings(cfg);
-    ClusterStore store = openStore(cfg);
+    HeadyMetrics metrics = HeadyMetrics.create();
 
     String host = cfg.string(Keys.CLUSTER_HOST);
     if (host.equals("auto")) {
@@ -79,20 +86,54 @@ public final class ManagerMain {
     ClusterSettings cs = new ClusterSettings(cfg.string(Keys.CLUSTER_NAME), host, cfg.integer(Keys.CLUSTER_PORT),
         cfg.list(Keys.CLUSTER_MEMBERS), false, cfg.integer(Keys.HZ_HEARTBEAT_SEC),
         cfg.integer(Keys.HZ_MAX_NO_HEARTBEAT_SEC), cfg.integer(Keys.BUS_PORT));
-    ClusterSetup.Clustered cluster = ClusterSetup.start(cs, new VertxOptions()).await();
+    ClusterSetup.Clustered cluster = ClusterSetup.start(cs,
+        new VertxOptions().setMetricsOptions(metrics.vertxOptions())).await();
     var vertx = cluster.vertx();
+    ClusterStore store = TimedClusterStore.wrap(openStore(cfg, vertx, cs.clusterName()), metrics.registry());
+    if (!store.describe().equals("memory")) {
+      try {
+        store.ping().await(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("the store {} is not answering yet ({}); the manager will wait for it", store.describe(),
+            e.getMessage());
+      }
+    }
+    vertx.setPeriodic(60_000, id -> store.expireFinished()
+        .onFailure(e -> LOG.debug("retention pass failed: {}", e.getMessage())));
 
     Clock clock = Clock.systemUTC();
+    // why: during a join-token rotation's grace, messages from agents not yet restarted still verify
+    Signer signer = new Signer(tokens::join, tokens::validJoinTokens, clock, Signer.DEFAULT_WINDOW);
     EventJournal journal = new EventJournal(10_000);
     long tickMs = Math.max(100, Math.min(1000, settings.ttl().toMillis() / 4));
     SchedulerVerticle scheduler = new SchedulerVerticle(clock, store, settings,
-        sink -> new Scheduler(settings, policy, sink, new IdSource()), tickMs, journal);
-    AllocatorVerticle allocator = new AllocatorVerticle(scheduler, tokens::joinFor,
+        sink -> new Scheduler(settings, policy, sink, new IdSource()), tickMs, journal, signer);
+    AllocatorVerticle allocator = new AllocatorVerticle(scheduler, tokens::joinFor, signer,
         cfg.longValue(Keys.PROBE_SEC) * 1000, 5000);
     scheduler.delivery(allocator);
+    boolean standbyCapable = !store.describe().equals("memory");
+    if (standbyCapable) {
+      String managerId = cluster.manager().getNodeId();
+      scheduler.leadership(new SchedulerVerticle.Leadership(managerId,
+          Duration.ofSeconds(cfg.longValue(Keys.LEADER_TTL_SEC))), () -> new Thread(() -> {
+            // why: hardware detection and deployment block; never on the scheduler's event loop
+            try {
+              deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, signer);
+            } catch (Exception e) {
+              LOG.error("the local executor did not start: {}", e.getMessage());
+            }
+          }, "heady-take-over").start());
+      scheduler.onLostLeadership(() -> {
+        LOG.error("exiting: another manager leads; a supervisor (systemd) restarts this one as a standby");
+        Runtime.getRuntime().halt(3);
+      });
+      LOG.info("manager {} is a candidate for leadership through {}", managerId, store.describe());
+    }
     vertx.deployVerticle(scheduler).await();
     vertx.deployVerticle(allocator).await();
     vertx.deployVerticle(new WatchdogVerticle(scheduler, watchdog(cfg), 1000)).await();
+    MetricsVerticle metricsFeed = new MetricsVerticle(scheduler, metrics, policy::known, 5000);
+    vertx.deployVerticle(metricsFeed).await();
 
     cluster.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
       @Override
@@ -110,26 +151,17 @@ public final class ManagerMain {
       }
     });
 
-    if (cfg.bool(Keys.LOCAL_EXECUTOR)) {
-      HardwareProbe probe = HardwareProbe.system(dataDir);
-      Hardware hw = probe.detect();
-      int slots = cfg.integer(Keys.LOCAL_SLOTS) > 0 ? cfg.integer(Keys.LOCAL_SLOTS)
-          : Tier.maxConcurrent(hw.cpuCores(), hw.ramGb());
-      Path logs = dataDir.resolve("logs");
-      Files.createDirectories(logs);
-      ProcessRunner runner = new ProcessRunner(Executors.newCachedThreadPool(daemon("heady-local-exec")),
-          timers("heady-local-timer"));
-      TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
-          cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)), logs);
-      vertx.deployVerticle(new LocalExecutorVerticle(scheduler, runner, ss, probe, hw, slots,
-          settings.heartbeat().toMillis(), clock)).await();
+    if (!standbyCapable) {
+      deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, signer);
     }
-
     String clusterHost = host;
     ApiVerticle api = new ApiVerticle(new ApiSettings(cfg.string(Keys.HOST), cfg.integer(Keys.PORT_MANAGER),
-        cfg.longValue(Keys.MAX_BODY_KB) * 1024, cfg.bool(Keys.OPEN_HEALTH), tls, cfg.integer(Keys.SUBMIT_RATE),
-        cfg.integer(Keys.SUBMIT_BURST), cfg.integer(Keys.MAX_DAG_TASKS)), tokens, scheduler, store, journal,
+        cfg.longValue(Keys.MAX_BODY_KB) * 1024, cfg.bool(Keys.OPEN_HEALTH), cfg.string(Keys.ADVERTISE_URL), tls,
+        cfg.integer(Keys.SUBMIT_RATE), cfg.integer(Keys.SUBMIT_BURST), cfg.integer(Keys.MAX_DAG_TASKS)), tokens,
+        scheduler, store, journal,
         () -> joinInfo(cluster, cs, settings, clusterHost));
+    api.dashboard(new DashboardRoutes(metricsFeed::scrape).readiness("cluster",
+        new ClusterMembershipCheck(() -> ClusterMembership.of(cluster.hazelcast()))));
     vertx.deployVerticle(api).await();
     int port = api.actualPort();
     LOG.info("heady manager ready on {}://{}:{} (store {}, cluster '{}' at {})", tls.scheme(),
@@ -155,6 +187,24 @@ public final class ManagerMain {
       }
     }, "heady-manager-shutdown"));
     return running;
+  }
+
+  private static void deployLocalExecutor(Config cfg, io.vertx.core.Vertx vertx, SchedulerVerticle scheduler,
+      SchedulerSettings settings, Path dataDir, Clock clock, Signer signer) throws Exception {
+    if (cfg.bool(Keys.LOCAL_EXECUTOR)) {
+      HardwareProbe probe = HardwareProbe.system(dataDir);
+      Hardware hw = probe.detect();
+      int slots = cfg.integer(Keys.LOCAL_SLOTS) > 0 ? cfg.integer(Keys.LOCAL_SLOTS)
+          : Tier.maxConcurrent(hw.cpuCores(), hw.ramGb());
+      Path logs = dataDir.resolve("logs");
+      Files.createDirectories(logs);
+      ProcessRunner runner = new ProcessRunner(Executors.newCachedThreadPool(daemon("heady-local-exec")),
+          timers("heady-local-timer"));
+      TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
+          cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)), logs);
+      vertx.deployVerticle(new LocalExecutorVerticle(scheduler, runner, ss, probe, hw, slots,
+          settings.heartbeat().toMillis(), clock, signer)).await();
+    }
   }
 
   private static JsonObject joinInfo(ClusterSetup.Clustered cluster, ClusterSettings cs, SchedulerSettings s,
@@ -213,12 +263,21 @@ public final class ManagerMain {
     return new Watchdog(Duration.ofSeconds(cfg.longValue(Keys.STALL_SEC)), limits);
   }
 
-  static ClusterStore openStore(Config cfg) {
+  static ClusterStore openStore(Config cfg, io.vertx.core.Vertx vertx, String clusterName) {
     String s = cfg.string(Keys.STORE);
     if (s.equals("memory")) {
       return new MemoryClusterStore();
     }
-    throw new ConfigException("--store: '" + s + "' is not supported yet; use memory");
+    if (s.startsWith("redis://") || s.startsWith("rediss://")) {
+      try {
+        return new io.heady.manager.store.RedisClusterStore(vertx, s,
+            io.heady.manager.store.RedisClusterStore.Settings.forCluster(clusterName), Clock.systemUTC());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--store: " + e.getMessage());
+      }
+    }
+    throw new ConfigException("--store: '" + s.replaceAll(":[^:@/]*@", ":***@")
+        + "' must be memory or redis://[:password@]host:port/db");
   }
 
   static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -16,7 +16,7 @@ import java.util.UUID;
 public final class Cluster implements AutoCloseable {
   public final String name = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
   public final int port = HeadyProcess.freePort();
-  private final int clusterPort = HeadyProcess.freePort();
+  public final int clusterPort = HeadyProcess.freePort();
   private String[] managerArgs = new String[0];
   public final Path dataDir;
   public HeadyProcess manager;

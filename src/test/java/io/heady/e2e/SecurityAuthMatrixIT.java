@@ -80,6 +80,26 @@ class SecurityAuthMatrixIT {
     assertEquals(200, http.send("GET", cluster.url() + "/health/live", null, null).status(), "health is open");
   }
 
+  /** What is served without a token holds no secret. */
+  @Test
+  void openRoutesLeakNoToken() {
+    for (String path : new String[] {"/health/live", "/health/ready", "/metrics", "/", "/install/agent.sh",
+        "/install/heady.jar.sha256", "/install/launcher/heady", "/install/systemd/heady-agent.service",
+        "/install/systemd/heady-manager.service"}) {
+      Http.Res r = http.send("GET", cluster.url() + path, null, null);
+      assertTrue(r.status() == 200 || r.status() == 404, path + " → " + r.status());
+      assertFalse(r.body().contains(cluster.joinToken), path + " leaks the join token");
+      assertFalse(r.body().contains(cluster.adminToken), path + " leaks the admin token");
+    }
+    assertEquals(200, http.status("GET", cluster.url() + "/install/heady.jar", null), "the jar is downloadable");
+    for (String path : new String[] {"/install/launcher/..%2F..%2Fjoin.token", "/install/systemd/..%2Fadmin.token",
+        "/assets/..%2F..%2Fadmin.token", "/install/launcher/%2Fetc%2Fpasswd"}) {
+      Http.Res r = http.send("GET", cluster.url() + path, null, null);
+      assertTrue(r.status() >= 400 && r.status() < 500, path + " → " + r.status());
+      assertFalse(r.body().contains(cluster.adminToken) || r.body().contains("root:"), path);
+    }
+  }
+
   @Test
   void nodeRoutesByToken() {
     List<String> wrong = new ArrayList<>();

@@ -81,10 +81,15 @@ class SecurityTokenRotationIT {
     });
     runsOn("rot-a");
 
-    // rotate the admin token
-    Api.Res a = cluster.admin.post("/api/cluster/tokens/rotate", new JsonObject().put("kind", "admin"));
-    assertEquals(200, a.status(), a.raw());
-    String newAdmin = a.json().getString("token");
+    // rotate the admin token, with the CLI this time
+    HeadyProcess cli = HeadyProcess.start("cli-rotate", java.util.Map.of(), "token", "rotate", "--url=" + cluster.url(),
+        "--token=" + oldAdmin, "--json");
+    assertEquals(0, cli.waitFor(60), cli.output());
+    String out = cli.output();
+    JsonObject a = new JsonObject(out.substring(out.indexOf('{'), out.lastIndexOf('}') + 1));
+    assertEquals("admin", a.getString("kind"), out);
+    String newAdmin = a.getString("token");
+    assertNotEquals(oldAdmin, newAdmin);
     assertEquals(newAdmin, Files.readString(cluster.dataDir.resolve("admin.token")).trim());
     assertEquals("rw-------", mode(cluster.dataDir.resolve("admin.token")));
     assertEquals(200, cluster.admin.get("/api/cluster/state").status(), "old admin token still valid");

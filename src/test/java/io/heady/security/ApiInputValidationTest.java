@@ -31,7 +31,7 @@ class ApiInputValidationTest {
 
   @BeforeAll
   void start() throws Exception {
-    m = new InProcessManager(dir, new ApiSettings("127.0.0.1", 0, 16 * 1024, true, ServerTls.NONE, 1000, 1000, 50));
+    m = new InProcessManager(dir, new ApiSettings("127.0.0.1", 0, 16 * 1024, true, "", ServerTls.NONE, 1000, 1000, 50));
   }
 
   @AfterAll

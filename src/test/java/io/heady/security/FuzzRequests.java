@@ -49,7 +49,9 @@ public final class FuzzRequests {
       "/api/cluster/nodes/{id}/drain", "/api/cluster/nodes/{id}/reinstate", "/api/cluster/tasks/route",
       "/api/cluster/tasks", "/api/cluster/tasks/history", "/api/cluster/tasks/{id}", "/api/cluster/tasks/{id}/log",
       "/api/cluster/dags/{id}", "/api/cluster/tasks/{id}/cancel", "/api/cluster/can-handle/{id}",
-      "/api/cluster/events", "/api/cluster/tokens/rotate", "/health/live", "/health/ready", "/metrics"};
+      "/api/cluster/events", "/api/cluster/tokens/rotate", "/health/live", "/health/ready", "/metrics", "/",
+      "/assets/{id}", "/install/agent.sh", "/install/heady.jar.sha256", "/install/launcher/{id}",
+      "/install/systemd/{id}"};
   private static final String[] NODE_PATHS = {"/api/node/health", "/api/node/system", "/api/node/tasks",
       "/api/node/task", "/api/node/tasks/{id}/log", "/api/node/tasks/{id}/cancel", "/api/node/execute"};
   private static final String[] QUERY_KEYS = {"limit", "cursor", "status", "node", "before", "offset", "max",

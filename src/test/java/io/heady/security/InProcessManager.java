@@ -1,7 +1,9 @@
 package io.heady.security;
 
+import io.heady.common.protocol.Signer;
 import io.heady.manager.api.ApiSettings;
 import io.heady.manager.api.ApiVerticle;
+import io.heady.manager.api.DashboardRoutes;
 import io.heady.manager.api.Tokens;
 import io.heady.manager.placement.Policy;
 import io.heady.manager.scheduler.EventJournal;
@@ -10,6 +12,7 @@ import io.heady.manager.scheduler.Scheduler;
 import io.heady.manager.scheduler.SchedulerSettings;
 import io.heady.manager.scheduler.SchedulerVerticle;
 import io.heady.manager.store.MemoryClusterStore;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -32,9 +35,11 @@ final class InProcessManager implements AutoCloseable {
     MemoryClusterStore store = new MemoryClusterStore();
     EventJournal journal = new EventJournal(1000);
     scheduler = new SchedulerVerticle(Clock.systemUTC(), store, ss,
-        sink -> new Scheduler(ss, Policy.builtIn(), sink, new IdSource()), 1000, journal);
+        sink -> new Scheduler(ss, Policy.builtIn(), sink, new IdSource()), 1000, journal,
+        Signer.of(tokens.join(), Clock.systemUTC()));
     vertx.deployVerticle(scheduler).await(20, TimeUnit.SECONDS);
-    api = new ApiVerticle(settings, tokens, scheduler, store, journal, () -> new JsonObject().put("test", true));
+    api = new ApiVerticle(settings, tokens, scheduler, store, journal, () -> new JsonObject().put("test", true))
+        .dashboard(new DashboardRoutes(() -> Future.succeededFuture("# metrics\n")));
     vertx.deployVerticle(api).await(20, TimeUnit.SECONDS);
   }
 

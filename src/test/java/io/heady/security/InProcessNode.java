@@ -8,6 +8,7 @@ import io.heady.common.exec.ProcessRunner;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Dispatch;
+import io.heady.common.protocol.Signer;
 import io.heady.common.tls.ServerTls;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -45,7 +46,8 @@ final class InProcessNode implements AutoCloseable {
             reported.add(c);
           }
         }, Clock.systemUTC());
-    ExecutorVerticle executor = new ExecutorVerticle(state, slots, new Reports(), false, dir);
+    ExecutorVerticle executor = new ExecutorVerticle(state, slots, new Reports(), false, dir,
+        Signer.of(joinToken, Clock.systemUTC()));
     vertx.deployVerticle(executor).await(20, TimeUnit.SECONDS);
     api = new NodeApiVerticle(state, executor, new NodeApiVerticle.Settings("127.0.0.1", 0, joinToken,
         adminToken, execute, 64 * 1024, tls, 300_000));

@@ -18,7 +18,7 @@ class RateLimitTest {
 
   @Test
   void submissionsBeyondTheBurstAre429(@TempDir Path dir) throws Exception {
-    try (InProcessManager m = new InProcessManager(dir, new ApiSettings("127.0.0.1", 0, 64 * 1024, true,
+    try (InProcessManager m = new InProcessManager(dir, new ApiSettings("127.0.0.1", 0, 64 * 1024, true, "",
         ServerTls.NONE, 0.2, 4, 100))) {
       String url = m.url() + "/api/cluster/tasks/route";
       String task = new JsonObject().put("command", "true").put("node", "nowhere").encode();

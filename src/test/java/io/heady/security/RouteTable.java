@@ -56,8 +56,15 @@ public final class RouteTable {
       new Entry("GET", "/api/cluster/events", Needs.ADMIN, "/api/cluster/events", null, true),
       e("POST", "/api/cluster/tokens/rotate", Needs.ADMIN, "/api/cluster/tokens/rotate", "{}"));
 
-  /** Paths served without a token (when {@code --open-health}, the default). */
-  public static final List<String> OPEN = List.of("/health/live", "/health/ready", "/metrics");
+  /**
+   * Paths served without a token, each on purpose: health and metrics (when {@code --open-health}, the
+   * default), the dashboard's page and assets (it asks for the admin token itself), and the installer's
+   * downloads (a new machine fetches them before it holds anything but the join token, which it does not
+   * give to curl). None may contain a secret; {@code SecurityAuthMatrixIT} checks that.
+   */
+  public static final List<String> OPEN = List.of("/health/live", "/health/ready", "/metrics", "/", "/assets/",
+      "/install/agent.sh", "/install/heady.jar", "/install/heady.jar.sha256", "/install/launcher/:file",
+      "/install/systemd/:file");
 
   /** The node API's routes. */
   public static final List<Entry> NODE = List.of(

@@ -91,8 +91,8 @@ public final class NodeApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     router = router();
-    server = vertx.createHttpServer(settings.tls().apply(new HttpServerOptions().setHost(settings.host())
-        .setPort(settings.port())));
+    server = vertx.createHttpServer(settings.tls().apply(new HttpServerOptions().setHttp2ClearTextEnabled(false)
+        .setHost(settings.host()).setPort(settings.port())));
     return server.requestHandler(router).listen();
   }
 

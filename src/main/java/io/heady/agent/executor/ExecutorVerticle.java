@@ -4,6 +4,8 @@ import io.heady.agent.AgentState;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.protocol.Addresses;
 import io.heady.common.protocol.Dispatch;
+import io.heady.common.protocol.SignedBus;
+import io.heady.common.protocol.Signer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -24,9 +26,11 @@ public final class ExecutorVerticle extends VerticleBase {
   private final Reports reports;
   private final boolean eventBus;
   private final java.nio.file.Path logDir;
+  private final Signer signer;
 
   public ExecutorVerticle(AgentState state, TaskSlots slots, Reports reports, boolean eventBus,
-      java.nio.file.Path logDir) {
+      java.nio.file.Path logDir, Signer signer) {
+    this.signer = signer;
     this.logDir = logDir;
     this.state = state;
     this.slots = slots;
@@ -39,29 +43,23 @@ public final class ExecutorVerticle extends VerticleBase {
     if (eventBus) {
       var bus = vertx.eventBus();
       java.util.List<Future<Void>> ready = new java.util.ArrayList<>();
-      ready.add(bus.<JsonObject>consumer(Addresses.nodeDispatch(state.nodeId()), m -> {
-        int status = admit(m.body());
-        if (status == 202) {
-          m.reply(new JsonObject().put("accepted", true));
-        } else {
-          m.fail(status, status == 429 ? "node full" : status == 409 ? "duplicate" : "refused");
-        }
+      String id = state.nodeId();
+      ready.add(SignedBus.consumer(bus, false, Addresses.nodeDispatch(id), signer, body -> {
+        int status = admit(body);
+        return status == 202 ? Future.succeededFuture(new JsonObject().put("accepted", true))
+            : Future.failedFuture(new SignedBus.StatusException(status,
+                status == 429 ? "node full" : status == 409 ? "duplicate" : "refused"));
       }).completion());
-      ready.add(bus.<JsonObject>consumer(Addresses.nodeCancel(state.nodeId()), m -> m.reply(new JsonObject()
-          .put("cancelled", slots.cancel(m.body().getString("task_id"), m.body().getString("lease_id")))))
+      ready.add(SignedBus.consumer(bus, false, Addresses.nodeCancel(id), signer, b -> Future.succeededFuture(
+          new JsonObject().put("cancelled", slots.cancel(b.getString("task_id"), b.getString("lease_id")))))
           .completion());
-      ready.add(bus.<JsonObject>consumer(Addresses.nodeHealth(state.nodeId()), m -> m.reply(health())).completion());
-      ready.add(bus.<JsonObject>consumer(Addresses.nodeLog(state.nodeId()), m -> {
-        JsonObject b = m.body();
-        readLog(b.getString("task_id", ""), b.getLong("offset", 0L), b.getInteger("max", 65536))
-            .onSuccess(j -> {
-              if (j == null) {
-                m.fail(404, "no log for that task on this node");
-              } else {
-                m.reply(j);
-              }
-            }).onFailure(e -> m.fail(500, e.getMessage()));
-      }).completion());
+      ready.add(SignedBus.consumer(bus, false, Addresses.nodeHealth(id), signer,
+          b -> Future.succeededFuture(health())).completion());
+      ready.add(SignedBus.consumer(bus, false, Addresses.nodeLog(id), signer,
+          b -> readLog(b.getString("task_id", ""), b.getLong("offset", 0L), b.getInteger("max", 65536))
+              .compose(j -> j != null ? Future.succeededFuture(j)
+                  : Future.failedFuture(new SignedBus.StatusException(404, "no log for that task on this node"))))
+          .completion());
       // why: the manager dispatches as soon as the node registers; registering before these subscriptions
       // have reached the whole cluster would make the first dispatches fail with NO_HANDLERS
       return Future.all(ready);

@@ -95,6 +95,10 @@ public final class HeartbeatVerticle extends VerticleBase {
         register();
       } else {
         LOG.warn("heartbeat failed: {}", ar.cause().getMessage());
+        if (ar.cause() instanceof LinkException le && le.status() != 0) {
+          // the manager answered (it is there, just busy or without its store): not a lost manager
+          lastOkNanos = System.nanoTime();
+        }
         if (!lost()) {
           schedule(Math.min(intervalMs, 5000), this::beat);
         }

@@ -1,6 +1,8 @@
 package io.heady.agent.link;
 
 import io.heady.common.protocol.Addresses;
+import io.heady.common.protocol.SignedBus;
+import io.heady.common.protocol.Signer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -12,15 +14,16 @@ import io.vertx.core.json.JsonObject;
 public final class EventBusLink implements ManagerLink {
   private final Vertx vertx;
   private final DeliveryOptions options;
+  private final Signer signer;
 
-  public EventBusLink(Vertx vertx, long timeoutMs) {
+  public EventBusLink(Vertx vertx, long timeoutMs, Signer signer) {
     this.vertx = vertx;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.signer = signer;
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, options).map(m -> m.body())
-        .recover(EventBusLink::translate);
+    return SignedBus.request(vertx.eventBus(), address, signer, body, options).recover(EventBusLink::translate);
   }
 
   static Future<JsonObject> translate(Throwable t) {
@@ -40,6 +43,9 @@ public final class EventBusLink implements ManagerLink {
       return Future.failedFuture(new LinkException(0, re.failureType().name(),
           re.failureType() == ReplyFailure.NO_HANDLERS ? "the manager is not on the event bus (yet)"
               : "the manager did not answer in time"));
+    }
+    if (t instanceof Signer.Refused) {
+      return Future.failedFuture(new LinkException(0, "BAD_REPLY", "a reply did not open: " + t.getMessage()));
     }
     return Future.failedFuture(new LinkException(0, null, t.getMessage()));
   }
@@ -66,7 +72,7 @@ public final class EventBusLink implements ManagerLink {
 
   @Override
   public void progress(JsonObject progress) {
-    vertx.eventBus().send(Addresses.PROGRESS, progress);
+    SignedBus.send(vertx.eventBus(), Addresses.PROGRESS, signer, progress);
   }
 
   @Override

@@ -12,36 +12,59 @@ import io.vertx.ext.web.client.WebClientOptions;
 /** The manager over its documented HTTP endpoints, with the join token. */
 public final class HttpLink implements ManagerLink {
   private final WebClient client;
-  private final String base;
+  private final java.util.List<String> bases = new java.util.ArrayList<>();
   private final String token;
   private final long timeoutMs;
+  private volatile int current;
 
-  public HttpLink(Vertx vertx, String managerUrl, String token, long timeoutMs) {
-    this(vertx, managerUrl, token, timeoutMs, ClientTls.DEFAULT);
+  /** @param managerUrls one manager URL, or several comma-separated (a leader and its standbys) */
+  public HttpLink(Vertx vertx, String managerUrls, String token, long timeoutMs) {
+    this(vertx, managerUrls, token, timeoutMs, ClientTls.DEFAULT);
   }
 
-  /** With how to trust the manager's certificate when its URL is {@code https://}. */
-  public HttpLink(Vertx vertx, String managerUrl, String token, long timeoutMs, ClientTls tls) {
+  /** With how to trust the managers' certificates when their URLs are {@code https://}. */
+  public HttpLink(Vertx vertx, String managerUrls, String token, long timeoutMs, ClientTls tls) {
     this.client = WebClient.create(vertx, tls.apply(new WebClientOptions().setConnectTimeout((int) timeoutMs)
         .setKeepAlive(true).setUserAgent("heady-agent")));
-    this.base = managerUrl.endsWith("/") ? managerUrl.substring(0, managerUrl.length() - 1) : managerUrl;
+    for (String u : managerUrls.split(",")) {
+      String b = u.trim();
+      bases.add(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
+    }
     this.token = token;
     this.timeoutMs = timeoutMs;
   }
 
   /** GET with the token, for the join document. */
   public Future<JsonObject> get(String path) {
-    return client.getAbs(base + path).bearerTokenAuthentication(token).timeout(timeoutMs).send()
-        .recover(t -> Future.failedFuture(new LinkException(0, null, "cannot reach the manager at " + base + ": "
-            + describe(t))))
-        .compose(HttpLink::decode);
+    return withFailover(base -> client.getAbs(base + path).bearerTokenAuthentication(token).timeout(timeoutMs)
+        .send(), bases.size());
   }
 
   private Future<JsonObject> post(String path, JsonObject body) {
-    return client.postAbs(base + path).bearerTokenAuthentication(token).timeout(timeoutMs).sendJsonObject(body)
+    return withFailover(base -> client.postAbs(base + path).bearerTokenAuthentication(token).timeout(timeoutMs)
+        .sendJsonObject(body), bases.size());
+  }
+
+  /**
+   * Sends to the manager that answered last; an unreachable manager or a standby (503 NOT_LEADER) sends the
+   * request on to the next URL, once round the list.
+   */
+  private Future<JsonObject> withFailover(java.util.function.Function<String, Future<HttpResponse<Buffer>>> send,
+      int triesLeft) {
+    int at = current;
+    String base = bases.get(at % bases.size());
+    return send.apply(base)
         .recover(t -> Future.failedFuture(new LinkException(0, null, "cannot reach the manager at " + base + ": "
             + describe(t))))
-        .compose(HttpLink::decode);
+        .compose(HttpLink::decode)
+        .recover(e -> {
+          boolean move = e instanceof LinkException le && (le.status() == 0 || "NOT_LEADER".equals(le.code()));
+          if (move && triesLeft > 1) {
+            current = (at + 1) % bases.size();
+            return withFailover(send, triesLeft - 1);
+          }
+          return Future.failedFuture(e);
+        });
   }
 
   /** A failure with its root cause, which says why TLS failed (an unpinned certificate, say). */

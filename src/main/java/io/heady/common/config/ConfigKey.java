@@ -31,12 +31,17 @@ public record ConfigKey(
 
   /** The value types a key can have. */
   public enum Type {
-    STRING, INT, BOOL, URL, LIST, SECONDS, ENUM
+    STRING, INT, BOOL, URL, URLS, LIST, SECONDS, ENUM
   }
 
   /** The environment variable a key gets when none is named: {@code HEADY_} plus the upper-snake name. */
   public static String envName(String name) {
     return "HEADY_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  /** Keys that may be given several times (and comma-separated in the environment). */
+  public boolean repeatable() {
+    return type == Type.LIST || type == Type.URLS;
   }
 
   public boolean appliesTo(String role) {
@@ -82,6 +87,24 @@ public record ConfigKey(
           }
         } catch (IllegalArgumentException e) {
           throw new ConfigException(where + ": '" + raw + "' is not a valid URL: " + e.getMessage());
+        }
+      }
+      case URLS -> {
+        for (String one : raw.split(",")) {
+          if (one.isBlank()) {
+            continue;
+          }
+          String u = one.trim();
+          java.net.URI uri;
+          try {
+            uri = java.net.URI.create(u);
+          } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ": '" + u + "' is not a valid URL");
+          }
+          if (!(u.startsWith("http://") || u.startsWith("https://")) || uri.getHost() == null
+              || uri.getHost().isEmpty()) {
+            throw new ConfigException(where + ": '" + u + "' is not an http(s)://host:port URL");
+          }
         }
       }
       case LIST, STRING -> {
@@ -162,6 +185,12 @@ public record ConfigKey(
 
     Builder list() {
       this.type = Type.LIST;
+      this.def = "";
+      return this;
+    }
+
+    Builder urls() {
+      this.type = Type.URLS;
       this.def = "";
       return this;
     }

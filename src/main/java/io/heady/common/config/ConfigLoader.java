@@ -103,7 +103,7 @@ public final class ConfigLoader {
     for (ConfigKey k : keys.values()) {
       String e = env.get(k.env());
       if (e != null) {
-        List<String> items = k.type() == ConfigKey.Type.LIST ? splitList(e) : List.of(e);
+        List<String> items = k.repeatable() ? splitList(e) : List.of(e);
         for (String item : items) {
           k.validate(item, "env " + k.env());
         }
@@ -125,7 +125,7 @@ public final class ConfigLoader {
         k.validate(v, "flag");
         items.add(v);
       }
-      values.put(k.name(), k.type() == ConfigKey.Type.LIST ? items : List.of(items.get(items.size() - 1)));
+      values.put(k.name(), k.repeatable() ? items : List.of(items.get(items.size() - 1)));
       sources.put(k.name(), "flag");
     }
     return new Config(role, values, sources);
@@ -167,7 +167,7 @@ public final class ConfigLoader {
       Object raw = json.getValue(name);
       List<String> items = new ArrayList<>();
       if (raw instanceof JsonArray arr) {
-        if (k.type() != ConfigKey.Type.LIST) {
+        if (!k.repeatable()) {
           throw new ConfigException(file + ": '" + name + "' takes one value, not a list");
         }
         arr.forEach(o -> items.add(String.valueOf(o)));
@@ -209,6 +209,7 @@ public final class ConfigLoader {
       case INT -> "N";
       case SECONDS -> "SEC";
       case URL -> "URL";
+      case URLS -> "URL[,URL]";
       case LIST -> k.name().equals("label") ? "K=V" : "VALUE";
       case ENUM -> String.join("|", k.choices());
       default -> "TEXT";

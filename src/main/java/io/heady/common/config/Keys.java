@@ -38,6 +38,8 @@ public final class Keys {
       .help("manager HTTP port (agent: node API port, default 7700)");
   public static final ConfigKey STORE = key("store").url("memory").roles(M)
       .help("memory, or redis://[:password@]host:port/db (rediss:// for TLS)");
+  public static final ConfigKey LEADER_TTL_SEC = key("leader-ttl-sec").seconds(6, 2, 300).roles(M)
+      .help("with a redis store, the leader's lease; a standby takes over this long after the leader dies");
   public static final ConfigKey CLUSTER_NAME = key("cluster-name").string("heady").roles(M)
       .help("Hazelcast cluster name; agents learn it from the manager");
   public static final ConfigKey CLUSTER_MEMBERS = key("cluster-members").list().roles(M)
@@ -90,8 +92,8 @@ public final class Keys {
       .help("serve HTTPS with a self-signed certificate kept in <data-dir>/tls; prints its fingerprint");
 
   // Agent.
-  public static final ConfigKey MANAGER = key("manager").env("HEADY_MANAGER_URL").url(null).roles(A)
-      .help("the manager's URL, e.g. http://192.168.1.10:7070 (required)");
+  public static final ConfigKey MANAGER = key("manager").env("HEADY_MANAGER_URL").urls().roles(A)
+      .help("the manager's URL, e.g. http://192.168.1.10:7070 (required; repeat or comma-separate for standbys)");
   public static final ConfigKey TOKEN = key("token").env("HEADY_TOKEN").string(null).roles(A)
       .help("the join token printed by the manager (required)");
   public static final ConfigKey NODE_ID = key("node-id").string("").roles(A)
@@ -129,7 +131,7 @@ public final class Keys {
 
   private static final List<ConfigKey> ALL = List.of(
       ROLE, CONF_DIR, DATA_DIR, LOG_LEVEL, CLUSTER_HOST, CLUSTER_PORT, BUS_PORT, HZ_HEARTBEAT_SEC,
-      HZ_MAX_NO_HEARTBEAT_SEC, HOST, PORT_MANAGER, STORE, CLUSTER_NAME, CLUSTER_MEMBERS, ADVERTISE_URL,
+      HZ_MAX_NO_HEARTBEAT_SEC, HOST, PORT_MANAGER, STORE, LEADER_TTL_SEC, CLUSTER_NAME, CLUSTER_MEMBERS, ADVERTISE_URL,
       JOIN_TOKEN, ADMIN_TOKEN, HEARTBEAT_SEC, TTL_SEC, OFFLINE_SEC, PROBE_SEC, PROBE_FAILURES,
       STAGNATION_SEC, STALL_SEC, LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, OFFLOAD_CPU_PCT, MAX_BODY_KB,
       OPEN_HEALTH,

@@ -2,6 +2,8 @@ package io.heady.manager.allocator;
 
 import io.heady.common.protocol.Addresses;
 import io.heady.common.protocol.Dispatch;
+import io.heady.common.protocol.SignedBus;
+import io.heady.common.protocol.Signer;
 import io.heady.manager.node.NodeRecord;
 import io.heady.manager.node.NodeStatus;
 import io.heady.manager.scheduler.SchedulerVerticle;
@@ -33,16 +35,18 @@ public final class AllocatorVerticle extends VerticleBase implements SchedulerVe
   private final Function<String, String> joinToken;
   private final long probeMs;
   private final long requestTimeoutMs;
+  private final Signer signer;
   private WebClient http;
 
-  public AllocatorVerticle(SchedulerVerticle scheduler, Supplier<String> joinToken, long probeMs,
+  public AllocatorVerticle(SchedulerVerticle scheduler, Supplier<String> joinToken, Signer signer, long probeMs,
       long requestTimeoutMs) {
-    this(scheduler, nodeId -> joinToken.get(), probeMs, requestTimeoutMs);
+    this(scheduler, nodeId -> joinToken.get(), signer, probeMs, requestTimeoutMs);
   }
 
   /** With the join token to present to each node (the old one while a not yet restarted agent uses it). */
-  public AllocatorVerticle(SchedulerVerticle scheduler, Function<String, String> joinToken, long probeMs,
-      long requestTimeoutMs) {
+  public AllocatorVerticle(SchedulerVerticle scheduler, Function<String, String> joinToken, Signer signer,
+      long probeMs, long requestTimeoutMs) {
+    this.signer = signer;
     this.scheduler = scheduler;
     this.joinToken = joinToken;
     this.probeMs = probeMs;
@@ -66,7 +70,7 @@ public final class AllocatorVerticle extends VerticleBase implements SchedulerVe
           joinToken.apply(node.nodeId()))
           .timeout(requestTimeoutMs).sendJsonObject(body).map(HttpResponse::statusCode);
     } else {
-      sent = vertx.eventBus().<JsonObject>request(Addresses.nodeDispatch(node.nodeId()), body,
+      sent = SignedBus.request(vertx.eventBus(), Addresses.nodeDispatch(node.nodeId()), signer, body,
           new DeliveryOptions().setSendTimeout(requestTimeoutMs)).map(202).recover(AllocatorVerticle::code);
     }
     String nodeId = node.nodeId();
@@ -106,7 +110,7 @@ public final class AllocatorVerticle extends VerticleBase implements SchedulerVe
         ? http.postAbs(node.tunnelUrl() + "/api/node/tasks/" + taskId + "/cancel")
             .bearerTokenAuthentication(joinToken.apply(node.nodeId())).timeout(requestTimeoutMs)
             .sendJsonObject(body)
-        : vertx.eventBus().request(Addresses.nodeCancel(node.nodeId()), body,
+        : SignedBus.request(vertx.eventBus(), Addresses.nodeCancel(node.nodeId()), signer, body,
             new DeliveryOptions().setSendTimeout(requestTimeoutMs));
     f.onFailure(e -> LOG.info("cancel of {} on {} not delivered: {}", taskId, node.nodeId(), e.getMessage()));
   }
@@ -119,9 +123,9 @@ public final class AllocatorVerticle extends VerticleBase implements SchedulerVe
           .compose(r -> r.statusCode() == 200 ? Future.succeededFuture(r.bodyAsJsonObject())
               : Future.failedFuture("node answered " + r.statusCode()));
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.nodeLog(node.nodeId()),
+    return SignedBus.request(vertx.eventBus(), Addresses.nodeLog(node.nodeId()), signer,
         new JsonObject().put("task_id", taskId).put("offset", offset).put("max", max),
-        new DeliveryOptions().setSendTimeout(requestTimeoutMs)).map(m -> m.body());
+        new DeliveryOptions().setSendTimeout(requestTimeoutMs));
   }
 
   private static boolean isHttp(NodeRecord node) {
@@ -148,7 +152,7 @@ public final class AllocatorVerticle extends VerticleBase implements SchedulerVe
         ? http.getAbs(n.tunnelUrl() + "/api/node/health").bearerTokenAuthentication(joinToken.apply(n.nodeId()))
             .timeout(requestTimeoutMs).send().compose(r -> r.statusCode() == 200 ? Future.succeededFuture(r)
                 : Future.failedFuture("health answered " + r.statusCode()))
-        : vertx.eventBus().request(Addresses.nodeHealth(n.nodeId()), new JsonObject(),
+        : SignedBus.request(vertx.eventBus(), Addresses.nodeHealth(n.nodeId()), signer, new JsonObject(),
             new DeliveryOptions().setSendTimeout(requestTimeoutMs));
     String id = n.nodeId();
     f.onComplete(ar -> scheduler.call((s, now) -> {

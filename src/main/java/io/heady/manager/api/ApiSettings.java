@@ -5,16 +5,22 @@ import io.heady.common.tls.ServerTls;
 /**
  * Where and how the API listens, and what it lets one client do.
  *
+ * @param advertiseUrl the URL agents and installers reach this manager on; empty: derived from the request
  * @param tls HTTPS, or {@link ServerTls#NONE}
  * @param submitRate task submissions per second per client (token and address)
  * @param submitBurst submissions a client may make at once
  * @param maxDagTasks most tasks in one submission
  */
-public record ApiSettings(String host, int port, long maxBodyBytes, boolean openHealth, ServerTls tls,
-    double submitRate, double submitBurst, int maxDagTasks) {
+public record ApiSettings(String host, int port, long maxBodyBytes, boolean openHealth, String advertiseUrl,
+    ServerTls tls, double submitRate, double submitBurst, int maxDagTasks) {
 
   /** Plain HTTP with the default limits. */
+  public ApiSettings(String host, int port, long maxBodyBytes, boolean openHealth, String advertiseUrl) {
+    this(host, port, maxBodyBytes, openHealth, advertiseUrl, ServerTls.NONE, 5000, 20000, 10000);
+  }
+
+  /** Plain HTTP with the default limits, no advertised URL. */
   public ApiSettings(String host, int port, long maxBodyBytes, boolean openHealth) {
-    this(host, port, maxBodyBytes, openHealth, ServerTls.NONE, 5000, 20000, 10000);
+    this(host, port, maxBodyBytes, openHealth, "");
   }
 }

@@ -6,6 +6,7 @@ import io.heady.common.protocol.ErrorCode;
 import io.heady.common.protocol.Fields;
 import io.heady.common.protocol.Heartbeat;
 import io.heady.common.protocol.Registration;
+import io.heady.manager.metrics.SchedulerLoopCheck;
 import io.heady.manager.scheduler.EventJournal;
 import io.heady.manager.scheduler.SchedulerVerticle;
 import io.heady.manager.store.ClusterStore;
@@ -37,6 +38,7 @@ public final class ApiVerticle extends VerticleBase {
   private HttpServer server;
   private Router router;
   private java.util.List<Routes.Declared> declared = java.util.List.of();
+  private DashboardRoutes dashboard;
 
   public ApiVerticle(ApiSettings settings, Tokens tokens, SchedulerVerticle scheduler, ClusterStore store,
       EventJournal journal, Supplier<JsonObject> joinInfo) {
@@ -51,8 +53,8 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     router = router();
-    server = vertx.createHttpServer(settings.tls().apply(new HttpServerOptions().setHost(settings.host())
-        .setPort(settings.port()).setCompressionSupported(true)));
+    server = vertx.createHttpServer(settings.tls().apply(new HttpServerOptions().setHttp2ClearTextEnabled(false)
+        .setHost(settings.host()).setPort(settings.port()).setCompressionSupported(true)));
     return server.requestHandler(router).listen();
   }
 
@@ -66,6 +68,12 @@ public final class ApiVerticle extends VerticleBase {
     return declared;
   }
 
+  /** Mounts the dashboard, {@code /metrics} and extra readiness checks (before deployment). */
+  public ApiVerticle dashboard(DashboardRoutes d) {
+    this.dashboard = d;
+    return this;
+  }
+
   /** The port actually bound (useful when configured as 0). */
   public int actualPort() {
     return server.actualPort();
@@ -74,7 +82,7 @@ public final class ApiVerticle extends VerticleBase {
   Router router() {
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
-    Routes routes = new Routes(r, tokens);
+    Routes routes = new Routes(r, tokens, settings.openHealth());
     SubmitLimiter limiter = new SubmitLimiter(settings.submitRate(), settings.submitBurst(), System::nanoTime);
 
     // Agents (join token).
@@ -111,9 +119,12 @@ public final class ApiVerticle extends VerticleBase {
     });
 
     // People and programs (admin token).
-    new NodeRoutes(scheduler).mount(routes);
-    new TaskRoutes(scheduler, store, limiter, settings.maxDagTasks()).mount(routes);
+    new NodeRoutes(scheduler, store).mount(routes);
+    TaskRoutes taskRoutes = new TaskRoutes(scheduler, store, limiter, settings.maxDagTasks());
+    taskRoutes.mount(routes);
+    submitOnTheBus(taskRoutes);
     new EventRoutes(vertx, journal).mount(routes);
+    new InstallRoutes(vertx, settings.advertiseUrl(), InstallRoutes.runningJar()).mount(routes);
     new TokenRoutes(vertx, tokens).mount(routes);
 
     // Open by default: liveness, readiness.
@@ -122,18 +133,13 @@ public final class ApiVerticle extends VerticleBase {
         .onSuccess(v -> p.complete(Status.OK(new JsonObject().put("store", store.describe()))))
         .onFailure(e -> p.complete(Status.KO(new JsonObject().put("store", store.describe())
             .put("reason", "store unreachable: " + e.getMessage())))));
-    checks.register("scheduler", 2000, p -> scheduler.read(s -> s.queue().size())
-        .onSuccess(q -> p.complete(Status.OK(new JsonObject().put("queued", q))))
-        .onFailure(e -> p.complete(Status.KO(new JsonObject().put("reason", e.getMessage())))));
-    Handler<RoutingContext> live = rc -> Replies.json(rc, 200, new JsonObject().put("status", "UP"));
-    Handler<RoutingContext> ready = HealthCheckHandler.createWithHealthChecks(checks);
-    if (settings.openHealth()) {
-      routes.health("/health/live", live);
-      routes.health("/health/ready", ready);
-    } else {
-      routes.admin("GET", "/health/live", live);
-      routes.admin("GET", "/health/ready", ready);
+    checks.register("scheduler", 3000, new SchedulerLoopCheck(vertx, () -> scheduler.read(s -> s.queue().size()),
+        2000));
+    if (dashboard != null) {
+      dashboard.mount(routes, checks); // the page, /metrics, the cluster check
     }
+    routes.health("/health/live", rc -> Replies.json(rc, 200, new JsonObject().put("status", "UP")));
+    routes.health("/health/ready", HealthCheckHandler.createWithHealthChecks(checks));
 
     r.route().last().handler(rc -> Replies.error(rc, new ApiException(ErrorCode.NOT_FOUND,
         "no route " + rc.request().method() + " " + Fields.abbreviate(rc.request().path()))));
@@ -145,6 +151,38 @@ public final class ApiVerticle extends VerticleBase {
     }
     declared = routes.declared();
     return r;
+  }
+
+  /**
+   * {@code heady.cluster.submit}: Vert.x apps in the cluster submit as HTTP clients do, with the admin token
+   * in the message ({@code {token, task}}); the reply is the HTTP answer's JSON, a refusal fails the reply
+   * with the HTTP status and the error document.
+   */
+  private void submitOnTheBus(TaskRoutes taskRoutes) {
+    vertx.eventBus().<Object>consumer(io.heady.common.protocol.Addresses.SUBMIT, m -> {
+      JsonObject msg = m.body() instanceof JsonObject j ? j : new JsonObject();
+      Object token = msg.getValue("token");
+      Future<JsonObject> f;
+      if (!(token instanceof String t) || tokens.classify(t) != Tokens.Kind.ADMIN) {
+        f = Future.failedFuture(new ApiException(ErrorCode.UNAUTHORIZED, "heady.cluster.submit needs the admin token"));
+      } else if (!(msg.getValue("task") instanceof JsonObject task)) {
+        f = Future.failedFuture(new ApiException(ErrorCode.BAD_JSON, "the message needs a task object"));
+      } else {
+        try {
+          f = taskRoutes.submit(task, "eventbus/ADMIN");
+        } catch (RuntimeException e) {
+          f = Future.failedFuture(e);
+        }
+      }
+      f.onComplete(ar -> {
+        if (ar.succeeded()) {
+          m.reply(ar.result());
+        } else {
+          ApiException e = Replies.toApi(ar.cause());
+          m.fail(e.code().status(), e.toJson().encode());
+        }
+      });
+    });
   }
 
   private void failure(RoutingContext rc) {

@@ -49,7 +49,7 @@ final class LogFollower {
       Future<JsonObject> fromNode = w.node() == null ? Future.failedFuture("no node")
           : scheduler.delivery().fetchLog(w.node(), taskId, offset, 256 * 1024);
       return fromNode.map(j -> j.put("status", w.status()).put("source", "node").put("node_id",
-          w.node().nodeId())).recover(e -> Future.succeededFuture(new JsonObject()
+          w.node().nodeId()).put("stdout", j.getString("data")).put("stderr", "")).recover(e -> Future.succeededFuture(new JsonObject()
               .put("task_id", taskId).put("status", w.status()).put("source", "record")
               .put("stdout", w.result().getString("stdout")).put("stderr", w.result().getString("stderr"))
               .put("truncated", w.result().getBoolean("truncated", false))));
@@ -84,7 +84,8 @@ final class LogFollower {
           if (!data.isEmpty()) {
             offset = j.getLong("next_offset");
             progressed = true;
-            rc.response().write("event: log\ndata: " + new JsonObject().put("offset", offset).put("data", data)
+            // why: the node keeps stdout and stderr in one log, in the order they were written
+            rc.response().write("event: stdout\ndata: " + new JsonObject().put("offset", offset).put("text", data)
                 .encode() + "\n\n");
           }
         }

@@ -13,9 +13,11 @@ import io.vertx.ext.web.RoutingContext;
 /** Node routes for people and programs: list, read, drain, reinstate, delete; cluster state and workers. */
 final class NodeRoutes {
   private final SchedulerVerticle scheduler;
+  private final io.heady.manager.store.ClusterStore store;
 
-  NodeRoutes(SchedulerVerticle scheduler) {
+  NodeRoutes(SchedulerVerticle scheduler, io.heady.manager.store.ClusterStore store) {
     this.scheduler = scheduler;
+    this.store = store;
   }
 
   void mount(Routes r) {
@@ -25,7 +27,9 @@ final class NodeRoutes {
       JsonArray out = new JsonArray();
       s.nodes().all().forEach(n -> out.add(n.toJson()));
       return new JsonObject().put("nodes", out).put("count", out.size());
-    })));
+    }).recover(e -> Replies.toApi(e).code() != ErrorCode.NOT_LEADER ? io.vertx.core.Future.failedFuture(e)
+        : store.nodes().map(list -> new JsonObject().put("nodes", new JsonArray(new java.util.ArrayList<>(list)))
+            .put("count", list.size()).put("standby", true)))));
     r.admin("GET", "/api/cluster/nodes/:id", rc -> {
       String id = nodeId(rc);
       Replies.from(rc, 200, scheduler.read(s -> {
@@ -38,17 +42,17 @@ final class NodeRoutes {
     });
     r.admin("DELETE", "/api/cluster/nodes/:id", rc -> {
       String id = nodeId(rc);
-      Replies.from(rc, 200, scheduler.call((s, now) -> s.deleteNode(id, now).toJson().put("deleted", true)));
+      Replies.from(rc, 200, scheduler.change((s, now) -> s.deleteNode(id, now).toJson().put("deleted", true)));
     });
     r.admin("POST", "/api/cluster/nodes/:id/drain", rc -> {
       String id = nodeId(rc);
       JsonObject b = rc.body() == null || rc.body().length() == 0 ? new JsonObject() : Replies.body(rc);
       boolean on = Fields.optBool(b, "enabled", true);
-      Replies.from(rc, 200, scheduler.call((s, now) -> s.drain(id, on, now).toJson()));
+      Replies.from(rc, 200, scheduler.change((s, now) -> s.drain(id, on, now).toJson()));
     });
     r.admin("POST", "/api/cluster/nodes/:id/reinstate", rc -> {
       String id = nodeId(rc);
-      Replies.from(rc, 200, scheduler.call((s, now) -> s.reinstate(id, now).toJson()));
+      Replies.from(rc, 200, scheduler.change((s, now) -> s.reinstate(id, now).toJson()));
     });
   }
 

@@ -30,7 +30,8 @@ final class Replies {
     if (e.code() == ErrorCode.INTERNAL) {
       LOG.error("{} {} failed", rc.request().method(), rc.request().path(), t);
     }
-    if (e.code() == ErrorCode.STORE_UNAVAILABLE || e.code() == ErrorCode.RATE_LIMITED) {
+    if (e.code() == ErrorCode.STORE_UNAVAILABLE || e.code() == ErrorCode.RATE_LIMITED
+        || e.code() == ErrorCode.NOT_LEADER) {
       Object after = e.details().getValue("retry_after_sec");
       rc.response().putHeader("Retry-After", after instanceof Number n ? Long.toString(n.longValue()) : "2");
     }
@@ -46,6 +47,12 @@ final class Replies {
     }
     if (t instanceof InvalidInputException e) {
       return ApiException.invalid(e);
+    }
+    if (t instanceof io.heady.manager.store.StoreUnavailableException) {
+      return new ApiException(ErrorCode.STORE_UNAVAILABLE, "the store is unavailable; retry shortly");
+    }
+    if (t instanceof io.heady.manager.store.NotLeaderException e) {
+      return new ApiException(ErrorCode.NOT_LEADER, "this manager is not the leader: " + e.getMessage());
     }
     if (t instanceof DecodeException) {
       return new ApiException(ErrorCode.BAD_JSON, "the body is not valid JSON");

@@ -26,10 +26,17 @@ public final class Routes {
   private final Router router;
   private final Tokens tokens;
   private final List<Declared> declared = new ArrayList<>();
+  private final boolean openHealth;
 
   Routes(Router router, Tokens tokens) {
+    this(router, tokens, true);
+  }
+
+  /** @param openHealth {@code open-health}: whether health and metrics routes need no token */
+  Routes(Router router, Tokens tokens, boolean openHealth) {
     this.router = router;
     this.tokens = tokens;
+    this.openHealth = openHealth;
   }
 
   void join(String method, String path, Handler<RoutingContext> h) {
@@ -40,20 +47,57 @@ public final class Routes {
     add(method, path, Tokens.Kind.ADMIN, h);
   }
 
+  /**
+   * Declares a route that needs no token, deliberately. Only for content that is no secret: the installer
+   * downloads under {@code /install/*} must work with a bare {@code curl} on a new machine, which holds only the
+   * join token and hands it to the script, not to curl.
+   */
+  void open(String method, String path, Handler<RoutingContext> h) {
+    declared.add(new Declared(method, path, null));
+    router.route(HttpMethod.valueOf(method), path).handler(ApiVerticle.safe(h));
+  }
+
+  /** Health and metrics: open by default; with {@code open-health=false} they need the admin token. */
   void health(String path, Handler<RoutingContext> h) {
-    declared.add(new Declared("GET", path, null));
-    router.get(path).handler(ApiVerticle.safe(h));
+    if (openHealth) {
+      declared.add(new Declared("GET", path, null));
+      router.get(path).handler(ApiVerticle.safe(h));
+    } else {
+      add("GET", path, Tokens.Kind.ADMIN, false, h);
+    }
+  }
+
+  /**
+   * An admin route that also takes the token from {@code ?token=}, for browsers' {@code EventSource}, which
+   * cannot send headers. Only for read-only streams: a token in a URL may end up in a history or a proxy log.
+   */
+  void adminStream(String method, String path, Handler<RoutingContext> h) {
+    add(method, path, Tokens.Kind.ADMIN, true, h);
   }
 
   private void add(String method, String path, Tokens.Kind needs, Handler<RoutingContext> h) {
-    declared.add(new Declared(method, path, needs));
-    router.route(HttpMethod.valueOf(method), path).handler(rc -> guard(rc, needs)).handler(ApiVerticle.safe(h));
+    add(method, path, needs, false, h);
   }
 
-  private void guard(RoutingContext rc, Tokens.Kind needs) {
+  private void add(String method, String path, Tokens.Kind needs, boolean queryToken, Handler<RoutingContext> h) {
+    declared.add(new Declared(method, path, needs));
+    router.route(HttpMethod.valueOf(method), path).handler(rc -> guard(rc, needs, queryToken))
+        .handler(ApiVerticle.safe(h));
+  }
+
+  private void guard(RoutingContext rc, Tokens.Kind needs, boolean queryToken) {
     String auth = rc.request().getHeader("Authorization");
     String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
         : null;
+    if (presented == null && queryToken) {
+      try {
+        presented = rc.request().getParam("token"); // compared in constant time like the header, below
+      } catch (RuntimeException e) {
+        Replies.error(rc, new ApiException(ErrorCode.INVALID_FIELD, "the query string is not valid",
+            new io.vertx.core.json.JsonObject().put("field", "query")));
+        return;
+      }
+    }
     Tokens.Match match = tokens.match(presented);
     Tokens.Kind kind = match.kind();
     if (kind == Tokens.Kind.NONE) {

@@ -45,7 +45,9 @@ final class TaskRoutes {
       Replies.from(rc, 200, scheduler.read(s -> {
         TaskRecord t = s.tasks().get(id);
         return t == null ? null : t.toJson();
-      }).compose(j -> j != null ? Future.succeededFuture(j) : store.task(id).map(stored -> {
+      }).recover(e -> Replies.toApi(e).code() == ErrorCode.NOT_LEADER ? Future.succeededFuture(null)
+          : Future.failedFuture(e)) // a standby reads from the store
+          .compose(j -> j != null ? Future.succeededFuture(j) : store.task(id).map(stored -> {
         if (stored == null) {
           throw new ApiException(ErrorCode.UNKNOWN_TASK, "no task with id " + id,
               new JsonObject().put("task_id", id));
@@ -68,7 +70,7 @@ final class TaskRoutes {
     });
     r.admin("POST", "/api/cluster/tasks/:id/cancel", rc -> {
       String id = taskId(rc);
-      Replies.from(rc, 200, scheduler.call((s, now) -> s.cancel(id, now).toJson()));
+      Replies.from(rc, 200, scheduler.change((s, now) -> s.cancel(id, now).toJson()));
     });
     r.admin("GET", "/api/cluster/can-handle/:type", rc -> {
       String type = rc.pathParam("type");
@@ -82,7 +84,22 @@ final class TaskRoutes {
   }
 
   private void submit(RoutingContext rc) {
-    JsonObject body = Replies.body(rc);
+    submit(Replies.body(rc), rc.get(Routes.CLIENT)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        Replies.json(rc, ar.result().getBoolean("created") ? 201 : 200, ar.result());
+      } else {
+        Replies.error(rc, ar.cause());
+      }
+    });
+  }
+
+  /**
+   * One task, or {@code {tasks:[…]}} for a DAG, from HTTP or the event bus: the reply document, with
+   * {@code created} saying whether anything new was made (201) or all were idempotent repeats (200).
+   *
+   * @param client who submits, for the rate limit (token and address)
+   */
+  Future<JsonObject> submit(JsonObject body, String client) {
     boolean batch = body.containsKey("tasks");
     Object rawTasks = body.getValue("tasks");
     if (batch && !(rawTasks instanceof JsonArray)) {
@@ -96,7 +113,7 @@ final class TaskRoutes {
       throw new InvalidInputException("tasks", "one submission may hold at most " + maxDagTasks
           + " tasks (--max-dag-tasks); this one has " + count);
     }
-    throttle(rc, count);
+    throttle(client, count);
     List<TaskSpec> specs = new ArrayList<>();
     if (batch) {
       JsonArray arr = (JsonArray) rawTasks;
@@ -113,8 +130,7 @@ final class TaskRoutes {
     } else {
       specs.add(TaskSpec.fromJson(body));
     }
-    scheduler.call((s, now) -> {
-      List<Scheduler.Submitted> out = s.submit(specs, batch, now);
+    return scheduler.submit(specs, batch).compose(out -> scheduler.read(s -> {
       if (!batch) {
         Scheduler.Submitted one = out.get(0);
         return reply(s, one.task()).put("created", one.created());
@@ -128,18 +144,11 @@ final class TaskRoutes {
         dag = dag == null ? x.task().dagId() : dag;
       }
       return new JsonObject().put("dag_id", dag).put("tasks", tasks).put("created", anyCreated);
-    }).onComplete(ar -> {
-      if (ar.succeeded()) {
-        Replies.json(rc, ar.result().getBoolean("created") ? 201 : 200, ar.result());
-      } else {
-        Replies.error(rc, ar.cause());
-      }
-    });
+    }));
   }
 
   /** The per-client rate limit: 429 RATE_LIMITED with the seconds to wait. */
-  private void throttle(RoutingContext rc, int cost) {
-    String client = rc.get(Routes.CLIENT);
+  private void throttle(String client, int cost) {
     long waitNanos = limiter.acquire(client == null ? "?" : client, cost);
     if (waitNanos > 0) {
       long sec = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);

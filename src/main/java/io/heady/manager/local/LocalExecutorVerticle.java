@@ -9,6 +9,8 @@ import io.heady.common.protocol.Dispatch;
 import io.heady.common.protocol.Hardware;
 import io.heady.common.protocol.Heartbeat;
 import io.heady.common.protocol.Registration;
+import io.heady.common.protocol.SignedBus;
+import io.heady.common.protocol.Signer;
 import io.heady.common.protocol.SystemStats;
 import io.heady.manager.scheduler.SchedulerVerticle;
 import io.vertx.core.Future;
@@ -37,10 +39,12 @@ public final class LocalExecutorVerticle extends VerticleBase {
   private final int slots;
   private final long heartbeatMs;
   private final Clock clock;
+  private final Signer signer;
   private TaskSlots tasks;
 
   public LocalExecutorVerticle(SchedulerVerticle scheduler, ProcessRunner runner, TaskSlots.Settings slotSettings,
-      HardwareProbe probe, Hardware hardware, int slots, long heartbeatMs, Clock clock) {
+      HardwareProbe probe, Hardware hardware, int slots, long heartbeatMs, Clock clock, Signer signer) {
+    this.signer = signer;
     this.probe = probe;
     this.scheduler = scheduler;
     this.runner = runner;
@@ -68,34 +72,20 @@ public final class LocalExecutorVerticle extends VerticleBase {
       }
     }, clock);
     var bus = vertx.eventBus();
-    bus.<JsonObject>localConsumer(Addresses.nodeDispatch(NODE_ID), m -> {
-      Dispatch d;
-      try {
-        d = Dispatch.fromJson(m.body());
-      } catch (RuntimeException e) {
-        m.fail(400, e.getMessage());
-        return;
-      }
-      switch (tasks.accept(d)) {
-        case ACCEPTED, DUPLICATE -> m.reply(new JsonObject().put("accepted", true));
-        case FULL -> m.fail(429, "node full");
-        case CLOSED -> m.fail(503, "node shutting down");
-        default -> throw new IllegalStateException();
-      }
+    SignedBus.consumer(bus, true, Addresses.nodeDispatch(NODE_ID), signer, body -> {
+      Dispatch d = Dispatch.fromJson(body);
+      return switch (tasks.accept(d)) {
+        case ACCEPTED, DUPLICATE -> Future.succeededFuture(new JsonObject().put("accepted", true));
+        case FULL -> Future.failedFuture(new SignedBus.StatusException(429, "node full"));
+        case CLOSED -> Future.failedFuture(new SignedBus.StatusException(503, "node shutting down"));
+      };
     });
-    bus.<JsonObject>localConsumer(Addresses.nodeCancel(NODE_ID), m -> m.reply(new JsonObject()
-        .put("cancelled", tasks.cancel(m.body().getString("task_id"), m.body().getString("lease_id")))));
-    bus.<JsonObject>localConsumer(Addresses.nodeLog(NODE_ID), m -> {
-      JsonObject b = m.body();
-      vertx.executeBlocking(() -> io.heady.common.exec.LogReader.read(slotSettings.logDir(),
-          b.getString("task_id", ""), b.getLong("offset", 0L), b.getInteger("max", 65536))).onComplete(ar -> {
-            if (ar.succeeded() && ar.result() != null) {
-              m.reply(ar.result());
-            } else {
-              m.fail(404, "no log for that task on this node");
-            }
-          });
-    });
+    SignedBus.consumer(bus, true, Addresses.nodeCancel(NODE_ID), signer, b -> Future.succeededFuture(
+        new JsonObject().put("cancelled", tasks.cancel(b.getString("task_id"), b.getString("lease_id")))));
+    SignedBus.consumer(bus, true, Addresses.nodeLog(NODE_ID), signer, b -> vertx.executeBlocking(() ->
+        io.heady.common.exec.LogReader.read(slotSettings.logDir(), b.getString("task_id", ""),
+            b.getLong("offset", 0L), b.getInteger("max", 65536))).compose(j -> j != null ? Future.succeededFuture(j)
+            : Future.failedFuture(new SignedBus.StatusException(404, "no log for that task on this node"))));
     vertx.setPeriodic(heartbeatMs, id -> heartbeat());
     Registration reg = new Registration(NODE_ID, NODE_ID, "eventbus", null, hardware,
         probe.capabilities(hardware), Map.of(), slots,

@@ -269,6 +269,79 @@ public final class Scheduler {
     }
   }
 
+  // ---- recovery ----------------------------------------------------------------------------------------
+
+  /**
+   * Rebuilds state from the store after a restart: nodes (given until the TTL to heartbeat again),
+   * unfinished tasks back in the queue, or on their node under their recovered lease so an agent that kept
+   * running can still complete them. Tasks the manager's own executor was running died with it and are
+   * requeued. A waiting task whose dependency is no longer unfinished only waits for the unfinished ones:
+   * a failed dependency would already have skipped it.
+   */
+  public void restore(List<JsonObject> storedNodes, List<JsonObject> storedTasks, JsonObject storedCounters,
+      Instant now) {
+    for (JsonObject j : storedNodes) {
+      NodeRecord n = NodeRecord.fromJson(j);
+      n.heartbeat(now, n.stats());
+      nodes.put(n);
+    }
+    List<TaskRecord> restored = new ArrayList<>();
+    for (JsonObject j : storedTasks) {
+      TaskRecord t = TaskRecord.fromJson(j);
+      tasks.put(t);
+      tasks.seqAtLeast(t.seq());
+      restored.add(t);
+      if (t.dagId() != null) {
+        dag.link(t.id(), t.spec().dependsOn());
+      }
+    }
+    for (TaskRecord t : restored) {
+      switch (t.state()) {
+        case WAITING -> {
+          int waiting = 0;
+          for (String d : t.spec().dependsOn()) {
+            TaskRecord dep = tasks.get(d);
+            if (dep != null && dep.state() != TaskState.SUCCEEDED) {
+              waiting++;
+            }
+          }
+          if (waiting == 0) {
+            t.moveTo(TaskState.QUEUED, now, "dependencies succeeded (recovered)");
+            queue.add(t);
+            sink.taskChanged(t);
+          } else {
+            unmet.put(t.id(), waiting);
+          }
+          dag.link(t.id(), t.spec().dependsOn());
+        }
+        case QUEUED -> {
+          if (t.notBefore() != null && t.notBefore().isAfter(now)) {
+            delayed.add(t);
+          } else {
+            queue.add(t);
+          }
+        }
+        case DISPATCHED, RUNNING -> {
+          Attempt a = t.currentAttempt();
+          NodeRecord n = a == null ? null : nodes.get(a.nodeId());
+          if (a != null && n != null && !n.cloud()) {
+            n.running().add(t.id());
+          } else {
+            if (a != null) {
+              t.endAttempt("lost", "the manager restarted", null, now);
+            }
+            t.moveTo(TaskState.QUEUED, now, "requeued after a manager restart");
+            queue.add(t);
+            sink.taskChanged(t);
+          }
+        }
+        default -> throw new IllegalStateException("a finished task among the unfinished: " + t.id());
+      }
+    }
+    counters.restore(storedCounters);
+    sink.event("manager.recovered", new JsonObject().put("nodes", nodes.size()).put("tasks", restored.size()));
+  }
+
   // ---- time --------------------------------------------------------------------------------------------
 
   /** Expires silent nodes, releases tasks whose retry delay has passed, and runs a dispatch pass. */
@@ -308,55 +381,118 @@ public final class Scheduler {
   /** The result of a submission: each task, and whether this call created it (false: idempotent repeat). */
   public record Submitted(TaskRecord task, boolean created) {}
 
-  /** Validates and accepts one task or a DAG batch; see {@link Submission}. */
+  /**
+   * A validated submission whose new tasks exist but are not yet the scheduler's: the caller writes
+   * {@link #documents()} to the store and then {@link #commit}s it, so a submission the store refused leaves
+   * nothing behind.
+   */
+  public static final class Prepared {
+    private final List<Submitted> out = new ArrayList<>();
+    private final List<TaskRecord> fresh = new ArrayList<>();
+    private String dagId;
+    private List<String> criticalPath = List.of();
+
+    public List<JsonObject> documents() {
+      List<JsonObject> docs = new ArrayList<>(fresh.size());
+      fresh.forEach(t -> docs.add(t.toJson()));
+      return docs;
+    }
+
+    public boolean createsNothing() {
+      return fresh.isEmpty();
+    }
+
+    public List<Submitted> existing() {
+      return out;
+    }
+  }
+
+  /** Validates and accepts one task or a DAG batch in one step (prepare and commit); see {@link Submission}. */
   public List<Submitted> submit(List<io.heady.common.protocol.TaskSpec> specs, boolean batch, Instant now) {
+    return commit(prepare(specs, batch, now), now);
+  }
+
+  /** Validates a submission and builds its new tasks in their first state, changing nothing yet. */
+  public Prepared prepare(List<io.heady.common.protocol.TaskSpec> specs, boolean batch, Instant now) {
     Submission s = new Submission(specs, batch, policy, tasks, ids);
-    List<Submitted> out = new ArrayList<>();
-    String dagId = s.isDag() ? ids.dagId() : null;
-    List<String> criticalPath = s.criticalPath();
-    Set<String> critical = new HashSet<>(criticalPath);
-    // why: a batch may list a task before its dependency, so every record exists (and is linked) before
-    // any is started
-    List<TaskRecord> created = new ArrayList<>();
+    Prepared p = new Prepared();
+    p.dagId = s.isDag() ? ids.dagId() : null;
+    p.criticalPath = s.criticalPath();
+    Set<String> critical = new HashSet<>(p.criticalPath);
+    Map<String, TaskRecord> batchIds = new java.util.HashMap<>();
     for (io.heady.common.protocol.TaskSpec spec : specs) {
       TaskRecord existing = spec.id() == null ? null : tasks.get(spec.id());
       if (existing != null) {
-        out.add(new Submitted(existing, false));
+        p.out.add(new Submitted(existing, false));
         continue;
       }
       String id = s.idOf(spec);
-      TaskRecord t = new TaskRecord(id, spec, tasks.nextSeq(), dagId, now);
+      TaskRecord t = new TaskRecord(id, spec, tasks.nextSeq(), p.dagId, now);
       t.critical(critical.contains(id));
+      batchIds.put(id, t);
+      p.fresh.add(t);
+      p.out.add(new Submitted(t, true));
+    }
+    for (TaskRecord t : p.fresh) {
+      boolean waits = false;
+      for (String d : t.spec().dependsOn()) {
+        TaskRecord dep = batchIds.containsKey(d) ? batchIds.get(d) : tasks.get(d);
+        waits |= batchIds.containsKey(d) || dep.state() != TaskState.SUCCEEDED;
+      }
+      t.start(waits ? TaskState.WAITING : TaskState.QUEUED, now);
+    }
+    return p;
+  }
+
+  /** Makes a prepared submission the scheduler's: queued, linked, counted, and placed where it can be. */
+  public List<Submitted> commit(Prepared p, Instant now) {
+    List<Submitted> out = new ArrayList<>();
+    List<TaskRecord> created = new ArrayList<>();
+    for (Submitted x : p.out) {
+      TaskRecord t = x.task();
+      if (!x.created()) {
+        out.add(x);
+        continue;
+      }
+      TaskRecord raced = tasks.get(t.id());
+      if (raced != null) {
+        out.add(new Submitted(raced, false)); // the same client id was committed meanwhile
+        continue;
+      }
       tasks.put(t);
-      dag.link(id, spec.dependsOn());
+      dag.link(t.id(), t.spec().dependsOn());
       counters.submitted++;
       created.add(t);
-      out.add(new Submitted(t, true));
+      out.add(x);
     }
-    if (dagId != null && !created.isEmpty()) {
-      tasks.dag(dagId, created.stream().map(TaskRecord::id).toList(), criticalPath);
+    if (p.dagId != null && !created.isEmpty()) {
+      tasks.dag(p.dagId, created.stream().map(TaskRecord::id).toList(), p.criticalPath);
     }
     for (TaskRecord t : created) {
-      String id = t.id();
-      int waitingOn = 0;
-      String doomedBy = null;
-      for (String d : t.spec().dependsOn()) {
-        TaskState depState = tasks.get(d).state(); // null: new in this batch, not started yet
-        if (depState != TaskState.SUCCEEDED) {
-          waitingOn++;
-        }
-        if (depState != null && depState.dooms() && doomedBy == null) {
-          doomedBy = "dependency " + d + " " + depState.wire();
-        }
-      }
-      if (waitingOn == 0) {
-        t.start(TaskState.QUEUED, now);
+      if (t.state().terminal()) {
+        // already skipped by a dependency earlier in this batch
+      } else if (t.state() == TaskState.QUEUED) {
         queue.add(t);
       } else {
-        t.start(TaskState.WAITING, now);
-        unmet.put(id, waitingOn);
-        if (doomedBy != null) {
-          finish(t, TaskState.SKIPPED, doomedBy, now);
+        int waitingOn = 0;
+        String doomedBy = null;
+        for (String d : t.spec().dependsOn()) {
+          TaskState depState = tasks.get(d).state();
+          if (depState != TaskState.SUCCEEDED) {
+            waitingOn++;
+          }
+          if (depState.dooms() && doomedBy == null) {
+            doomedBy = "dependency " + d + " " + depState.wire();
+          }
+        }
+        if (waitingOn == 0) {
+          t.moveTo(TaskState.QUEUED, now, "dependencies succeeded");
+          queue.add(t);
+        } else {
+          unmet.put(t.id(), waitingOn);
+          if (doomedBy != null) {
+            finish(t, TaskState.SKIPPED, doomedBy, now);
+          }
         }
       }
       sink.taskChanged(t);

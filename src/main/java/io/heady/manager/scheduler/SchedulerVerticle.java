@@ -8,6 +8,8 @@ import io.heady.common.protocol.ErrorCode;
 import io.heady.common.protocol.Heartbeat;
 import io.heady.common.protocol.InvalidInputException;
 import io.heady.common.protocol.Registration;
+import io.heady.common.protocol.SignedBus;
+import io.heady.common.protocol.Signer;
 import io.heady.manager.node.NodeRecord;
 import io.heady.manager.store.ClusterStore;
 import io.heady.manager.task.TaskRecord;
@@ -56,17 +58,86 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
   private final List<String> removedNodes = new ArrayList<>();
   private final List<Runnable> afterWrite = new ArrayList<>();
   private final EventJournal journal;
+  private final Signer signer;
   private long wakeTimer = -1;
+  private long retryTimer = -1;
+  private boolean countersDirty;
+  private volatile boolean storeHealthy = true;
+  private Runnable onLostLeadership = () -> { };
   private Instant wakeAt;
 
   public SchedulerVerticle(Clock clock, ClusterStore store, SchedulerSettings settings,
-      Function<SchedulerSink, Scheduler> factory, long tickMs, EventJournal journal) {
+      Function<SchedulerSink, Scheduler> factory, long tickMs, EventJournal journal, Signer signer) {
+    this.signer = signer;
     this.clock = clock;
     this.settings = settings;
     this.store = store;
     this.factory = factory;
     this.tickMs = tickMs;
     this.journal = journal;
+  }
+
+  private <T> Future<T> notLeader() {
+    return store.leader().transform(ar -> Future.failedFuture(new ApiException(ErrorCode.NOT_LEADER,
+        "this manager is a standby; the leader is " + (ar.succeeded() && ar.result() != null ? ar.result()
+            : "being elected") + "; ask it, or retry shortly",
+        new JsonObject().put("leader", ar.succeeded() ? ar.result() : null))));
+  }
+
+  /** What to do when the store says another manager leads (the manager exits; its supervisor restarts it). */
+  public void onLostLeadership(Runnable r) {
+    this.onLostLeadership = r;
+  }
+
+  /** Whether the last write reached the store. */
+  public boolean storeHealthy() {
+    return storeHealthy;
+  }
+
+  /**
+   * Like {@link #call} for changes a person or program asked for: refused at once with 503 while the store
+   * is known to be down, so nothing is half-accepted.
+   */
+  public <T> Future<T> change(Op<T> op) {
+    if (!storeHealthy) {
+      return store.ping().transform(ar -> {
+        if (ar.failed()) {
+          return Future.failedFuture(new ApiException(ErrorCode.STORE_UNAVAILABLE,
+              "the store is unavailable (" + store.describe() + "); nothing was changed; retry shortly"));
+        }
+        storeHealthy = true;
+        return call(op);
+      });
+    }
+    return call(op);
+  }
+
+  /**
+   * A submission, acknowledged only once durable: validated on the scheduler's loop, written to the store,
+   * and only then made the scheduler's. A refused write leaves nothing behind (503, nothing runs).
+   */
+  public Future<List<Scheduler.Submitted>> submit(List<io.heady.common.protocol.TaskSpec> specs, boolean batch) {
+    Future<Void> ready = storeHealthy ? Future.succeededFuture() : store.ping().transform(ar -> {
+      if (ar.failed()) {
+        return Future.failedFuture(new ApiException(ErrorCode.STORE_UNAVAILABLE,
+            "the store is unavailable (" + store.describe() + "); nothing was submitted; retry shortly"));
+      }
+      storeHealthy = true;
+      return Future.succeededFuture();
+    });
+    return ready.compose(v -> read(s -> s.prepare(specs, batch, clock.instant()))).compose(prepared -> {
+      if (prepared.createsNothing()) {
+        return Future.succeededFuture(prepared.existing());
+      }
+      return store.saveTasks(prepared.documents()).transform(ar -> {
+        if (ar.failed()) {
+          storeHealthy = false;
+          return Future.failedFuture(new ApiException(ErrorCode.STORE_UNAVAILABLE, "the store did not take the "
+              + "submission (" + ar.cause().getMessage() + "); nothing was submitted; retry shortly"));
+        }
+        return call((s, now) -> s.commit(prepared, now));
+      });
+    });
   }
 
   public void delivery(Delivery d) {
@@ -80,17 +151,71 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
   @Override
   public Future<?> start() {
     scheduler = factory.apply(this);
-    var bus = vertx.eventBus();
-    bus.<JsonObject>consumer(Addresses.REGISTER, m -> answer(m, j -> {
-      Registration r = Registration.fromJson(j);
-      return register(r, false);
+    if (leadership == null) {
+      leading = true;
+      return recover().compose(v -> listen());
+    }
+    // A standby: try for the lease now and then; until it is ours, answer 503 NOT_LEADER and hold nothing.
+    campaign();
+    return Future.succeededFuture();
+  }
+
+  /** Leader election through the store: one manager holds a lease; the others wait to take it over. */
+  public record Leadership(String managerId, java.time.Duration ttl) {}
+
+  private Leadership leadership;
+  private volatile boolean leading;
+  private Runnable onLeading = () -> { };
+
+  /** Makes this a manager that leads only while it holds the store's lease. */
+  public void leadership(Leadership l, Runnable whenLeading) {
+    this.leadership = l;
+    this.onLeading = whenLeading;
+  }
+
+  public boolean leading() {
+    return leading;
+  }
+
+  private void campaign() {
+    long every = Math.max(200, leadership.ttl().toMillis() / 3);
+    vertx.setPeriodic(every, id -> store.tryLead(leadership.managerId(), leadership.ttl()).onComplete(ar -> {
+      boolean mine = ar.succeeded() && ar.result();
+      if (mine && !leading) {
+        LOG.info("this manager ({}) leads now; recovering the cluster's state", leadership.managerId());
+        leading = true;
+        recover().compose(v -> listen()).onSuccess(v -> onLeading.run())
+            .onFailure(e -> lostLeadership("could not take over: " + e.getMessage()));
+      } else if (!mine && leading && ar.succeeded()) {
+        lostLeadership("the lease passed to another manager");
+      }
     }));
-    bus.<JsonObject>consumer(Addresses.HEARTBEAT, m -> answer(m, j -> heartbeat(Heartbeat.fromJson(j))));
-    bus.<JsonObject>consumer(Addresses.DEREGISTER, m -> answer(m, j -> deregister(
-        io.heady.common.protocol.Fields.reqId(j, "node_id"))));
-    bus.<JsonObject>consumer(Addresses.COMPLETE, m -> answer(m, j -> complete(Completion.fromJson(j))));
-    bus.<JsonObject>consumer(Addresses.PROGRESS, m -> {
-      JsonObject j = m.body();
+  }
+
+  /** Reads back what the store holds (nothing for a fresh memory store) before taking any request. */
+  private Future<Void> recover() {
+    return Future.all(store.nodes(), store.unfinishedTasks(), store.counters()).compose(all -> {
+      List<JsonObject> nodes = all.resultAt(0);
+      List<JsonObject> tasks = all.resultAt(1);
+      JsonObject counters = all.resultAt(2);
+      if (nodes.isEmpty() && tasks.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      scheduler.restore(nodes, tasks, counters == null ? new JsonObject() : counters, clock.instant());
+      LOG.info("recovered {} nodes and {} unfinished tasks from {}", nodes.size(), tasks.size(), store.describe());
+      return flush();
+    });
+  }
+
+  private Future<Void> listen() {
+    var bus = vertx.eventBus();
+    // Agents on the event bus: every message must be sealed with the join token (see Signer).
+    SignedBus.consumer(bus, false, Addresses.REGISTER, signer, j -> register(Registration.fromJson(j), false));
+    SignedBus.consumer(bus, false, Addresses.HEARTBEAT, signer, j -> heartbeat(Heartbeat.fromJson(j)));
+    SignedBus.consumer(bus, false, Addresses.DEREGISTER, signer,
+        j -> deregister(io.heady.common.protocol.Fields.reqId(j, "node_id")));
+    SignedBus.consumer(bus, false, Addresses.COMPLETE, signer, j -> complete(Completion.fromJson(j)));
+    SignedBus.consumer(bus, false, Addresses.PROGRESS, signer, j -> {
       String t = j.getString("task_id");
       String l = j.getString("lease_id");
       if (t != null && l != null) {
@@ -99,33 +224,13 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
           return null;
         });
       }
+      return Future.succeededFuture();
     });
     vertx.setPeriodic(tickMs, id -> call((s, now) -> {
       scheduler.tick(now);
       return null;
     }));
     return Future.succeededFuture();
-  }
-
-  private void answer(Message<JsonObject> m, Function<JsonObject, Future<JsonObject>> op) {
-    Future<JsonObject> f;
-    try {
-      f = op.apply(m.body());
-    } catch (InvalidInputException e) {
-      f = Future.failedFuture(ApiException.invalid(e));
-    } catch (RuntimeException e) {
-      f = Future.failedFuture(e);
-    }
-    f.onComplete(ar -> {
-      if (ar.succeeded()) {
-        m.reply(ar.result());
-      } else if (ar.cause() instanceof ApiException e) {
-        m.fail(e.code().status(), e.toJson().encode());
-      } else {
-        LOG.error("event-bus request to {} failed", m.address(), ar.cause());
-        m.fail(500, new ApiException(ErrorCode.INTERNAL, "internal error").toJson().encode());
-      }
-    });
   }
 
   // ---- the service the API and the other verticles call ------------------------------------------------
@@ -138,6 +243,9 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
   /** Runs {@code op} on the scheduler's event loop, writes what changed, then completes. */
   public <T> Future<T> call(Op<T> op) {
+    if (!leading) {
+      return notLeader();
+    }
     Promise<T> p = Promise.promise();
     context.runOnContext(v -> {
       T result;
@@ -152,8 +260,7 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
         if (ar.succeeded()) {
           p.complete(result);
         } else {
-          p.fail(new ApiException(ErrorCode.STORE_UNAVAILABLE, "the store did not take the write: "
-              + ar.cause().getMessage() + "; retry shortly"));
+          p.fail(ar.cause());
         }
       });
       armWakeup();
@@ -163,6 +270,9 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
   /** Runs a read on the scheduler's event loop. */
   public <T> Future<T> read(Function<Scheduler, T> op) {
+    if (!leading) {
+      return notLeader();
+    }
     Promise<T> p = Promise.promise();
     context.runOnContext(v -> {
       try {
@@ -253,20 +363,27 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     removedNodes.add(nodeId);
   }
 
-  /** Writes everything changed since the last flush; then sends what waited on it. */
+  /**
+   * Writes everything changed since the last flush, then sends what waited on it. A failed write puts its
+   * records back among the dirty ones, so the next flush (or the retry timer) saves their current state;
+   * callers waiting on it are told the store is unavailable.
+   */
   private Future<Void> flush() {
-    if (dirtyTasks.isEmpty() && dirtyNodes.isEmpty() && removedNodes.isEmpty()) {
+    if (dirtyTasks.isEmpty() && dirtyNodes.isEmpty() && removedNodes.isEmpty() && !countersDirty) {
       runAfterWrite();
       return Future.succeededFuture();
     }
-    List<JsonObject> tasks = new ArrayList<>(dirtyTasks.size());
-    dirtyTasks.values().forEach(t -> tasks.add(t.toJson()));
-    List<JsonObject> nodes = new ArrayList<>(dirtyNodes.size());
-    dirtyNodes.values().forEach(n -> nodes.add(n.toJson()));
+    Map<String, TaskRecord> taskBatch = new LinkedHashMap<>(dirtyTasks);
+    Map<String, NodeRecord> nodeBatch = new LinkedHashMap<>(dirtyNodes);
     List<String> removed = new ArrayList<>(removedNodes);
     dirtyTasks.clear();
     dirtyNodes.clear();
     removedNodes.clear();
+    countersDirty = false;
+    List<JsonObject> tasks = new ArrayList<>(taskBatch.size());
+    taskBatch.values().forEach(t -> tasks.add(t.toJson()));
+    List<JsonObject> nodes = new ArrayList<>(nodeBatch.size());
+    nodeBatch.values().forEach(n -> nodes.add(n.toJson()));
     List<Future<?>> writes = new ArrayList<>();
     if (!tasks.isEmpty()) {
       writes.add(store.saveTasks(tasks));
@@ -278,14 +395,71 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     writes.add(store.saveCounters(scheduler.counters().toJson()));
     List<Runnable> actions = new ArrayList<>(afterWrite);
     afterWrite.clear();
-    return Future.all(writes).<Void>mapEmpty().onComplete(ar -> {
+    return Future.join(writes).<Void>mapEmpty().onComplete(ar -> {
       if (ar.failed()) {
-        LOG.warn("store write failed: {}", ar.cause().getMessage());
+        storeHealthy = false;
+        LOG.warn("store write failed ({}); will retry", ar.cause().getMessage());
+        taskBatch.forEach(dirtyTasks::putIfAbsent);
+        nodeBatch.forEach(dirtyNodes::putIfAbsent);
+        removed.forEach(id -> {
+          if (!removedNodes.contains(id)) {
+            removedNodes.add(id);
+          }
+        });
+        countersDirty = true;
+        armRetry();
+      } else {
+        storeHealthy = true;
       }
-      // why: the in-memory state is the scheduler's truth while it leads; dispatching after the write
-      // (rather than before) means a crash never leaves a running task the store has not heard of
+      if (ar.failed() && ar.cause() instanceof io.heady.manager.store.NotLeaderException e) {
+        reclaimOrStep(e.getMessage(), actions);
+        return;
+      }
+      // why: dispatching after the write (not before) means a crash never leaves a running task the store
+      // has not heard of; when the write failed the dispatch still goes (the scheduler's memory is the truth
+      // while it leads) and the record is saved by the retry
       actions.forEach(Runnable::run);
+    }).recover(e -> Future.failedFuture(new ApiException(ErrorCode.STORE_UNAVAILABLE,
+        "the store did not take the write (" + e.getMessage() + "); retry shortly")));
+  }
+
+  private void armRetry() {
+    if (retryTimer >= 0) {
+      return;
+    }
+    retryTimer = vertx.setTimer(500, id -> {
+      retryTimer = -1;
+      flush();
     });
+  }
+
+  /**
+   * The store refused a write because this manager's lease lapsed (a Redis outage longer than the lease,
+   * say). If no other manager took it, take it back and carry on; if one did, step down.
+   */
+  private void reclaimOrStep(String why, List<Runnable> actions) {
+    if (leadership == null) {
+      lostLeadership(why);
+      return;
+    }
+    store.tryLead(leadership.managerId(), leadership.ttl()).onComplete(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        LOG.warn("the lease had lapsed ({}); no one else took it, so this manager leads on", why);
+        armRetry();
+        actions.forEach(Runnable::run);
+      } else if (ar.succeeded()) {
+        lostLeadership(why);
+      } else {
+        armRetry(); // the store is still unreachable: try again later
+        actions.forEach(Runnable::run);
+      }
+    });
+  }
+
+  /** Another manager holds the lease: this one must not write another thing. */
+  private void lostLeadership(String why) {
+    LOG.error("lost the leadership ({}); stopping so a supervisor restarts this manager as a standby", why);
+    onLostLeadership.run();
   }
 
   private void runAfterWrite() {

@@ -2,6 +2,7 @@ package io.heady.manager.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -12,6 +13,15 @@ import java.util.List;
  * <p>Records are the JSON documents of {@code NodeRecord.toJson()} and {@code TaskRecord.toJson()}, keyed by
  * {@code node_id} and {@code task_id}. A task's {@code status} and {@code seq} are indexed so unfinished
  * tasks can be recovered in queue order.
+ *
+ * <p>Every implementation passes the same contract suite ({@code ClusterStoreContract} in the tests); what
+ * it checks is the meaning of these methods. Indexes always agree with the last document written for a task:
+ * a task is in {@link #unfinishedTasks()} exactly when its last saved {@code status} is not final, and in
+ * {@link #history} exactly when it is (until {@link Retention} removes it).
+ *
+ * <p>Failures: {@link StoreUnavailableException} when the store cannot be reached or does not answer in
+ * time (futures never hang), {@link NotLeaderException} for a fenced write after leadership passed on,
+ * {@link IllegalArgumentException} for a document without its key fields (nothing of that batch is written).
  */
 public interface ClusterStore {
   /** Writes (inserts or replaces) nodes. */
@@ -24,7 +34,12 @@ public interface ClusterStore {
 
   /**
    * Writes tasks in one batch: either all are durable when the future succeeds, or the failure says the
-   * batch must be retried (writes are idempotent: the same document twice is the same state).
+   * batch must be retried (writes are idempotent: the same document twice is the same state). A batch lands
+   * whole or not at all, and batches from one caller land in the order they were issued. After a failure,
+   * retry by saving the tasks' current documents, not the failed batch: a later batch may have succeeded.
+   * Every document needs {@code task_id} (string), {@code seq} (number) and {@code status}. The first time a
+   * task is saved with a final status it gets the next finish position ({@code finish_seq}); the
+   * {@link Retention} is applied in the same write.
    */
   Future<Void> saveTasks(List<JsonObject> tasks);
 
@@ -34,13 +49,40 @@ public interface ClusterStore {
   /** Every task not yet finished, in submission ({@code seq}) order. */
   Future<List<JsonObject>> unfinishedTasks();
 
-  /** Finished tasks, most recent last: at most {@code limit}, finished before the given position. */
+  /**
+   * Finished tasks, most recent last: at most {@code limit}, finished before the given position
+   * ({@code beforeFinishSeq <= 0}: the most recent). Each document carries its {@code finish_seq}; pass the
+   * first one of a page as {@code beforeFinishSeq} for the page before it.
+   */
   Future<List<JsonObject>> history(int limit, long beforeFinishSeq);
+
+  /**
+   * Applies the {@link Retention} now and says how many finished tasks it removed. {@link #saveTasks} does
+   * the same on every write; call this on a timer so age-based expiry also happens while nothing finishes.
+   */
+  Future<Integer> expireFinished();
 
   /** Counters are written whole; they are a snapshot, not deltas. */
   Future<Void> saveCounters(JsonObject counters);
 
   Future<JsonObject> counters();
+
+  /**
+   * Takes or renews the leadership lease: succeeds with {@code true} when {@code managerId} leads for the
+   * next {@code ttl} (it was free, expired, or already {@code managerId}'s), {@code false} when another
+   * manager holds it. Renew well within {@code ttl}.
+   *
+   * <p>Fencing: from its first call on, this store instance writes on behalf of {@code managerId}, and every
+   * write fails with {@link NotLeaderException} (landing nothing) unless {@code managerId} holds the lease
+   * at that moment. A manager that never calls it is not fenced (a single manager).
+   */
+  Future<Boolean> tryLead(String managerId, Duration ttl);
+
+  /** Who holds the leadership lease now, or {@code null}. */
+  Future<String> leader();
+
+  /** Gives the lease up if {@code managerId} holds it, so a standby can take over at once. */
+  Future<Void> resign(String managerId);
 
   /** Succeeds when the store is reachable and writable. */
   Future<Void> ping();

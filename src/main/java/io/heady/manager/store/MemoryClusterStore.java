@@ -2,29 +2,64 @@ package io.heady.manager.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeSet;
 
 /**
  * The default store: everything in this process's memory, gone when it stops. A real implementation of
- * the contract, not a mock: it copies what it is given and returns copies, keeps the same indexes as the
- * Redis store, and answers synchronously (completed futures).
+ * the contract, not a mock: it copies what it is given and returns copies, keeps the same indexes, retention
+ * and leadership lease as the Redis store, and answers synchronously (completed futures).
  */
 public final class MemoryClusterStore implements ClusterStore {
+  private record Queued(long seq, String id) {}
+
+  private static final Comparator<Queued> QUEUE_ORDER =
+      Comparator.comparingLong(Queued::seq).thenComparing(Queued::id);
+
+  private final Retention retention;
+  private final Clock clock;
   private final Map<String, JsonObject> nodes = new LinkedHashMap<>();
-  private final Map<String, JsonObject> tasks = new ConcurrentHashMap<>();
-  private final TreeMap<Long, String> unfinishedBySeq = new TreeMap<>();
+  private final Map<String, JsonObject> tasks = new HashMap<>();
+  private final TreeSet<Queued> unfinished = new TreeSet<>(QUEUE_ORDER);
+  private final Map<String, Long> seqOf = new HashMap<>();
   private final TreeMap<Long, String> finishedByOrder = new TreeMap<>();
-  private final Map<String, Long> finishOrderOf = new ConcurrentHashMap<>();
+  private final Map<String, Long> finishOrderOf = new HashMap<>();
+  private final Map<String, Instant> finishedAt = new HashMap<>();
   private long finishCounter;
   private JsonObject counters = new JsonObject();
+  private String leader;
+  private Instant leaseUntil = Instant.MIN;
+  private String self;
+
+  /** The manager's default: {@link Retention#DEFAULT}, the system clock. */
+  public MemoryClusterStore() {
+    this(Retention.DEFAULT, Clock.systemUTC());
+  }
+
+  public MemoryClusterStore(Retention retention, Clock clock) {
+    this.retention = retention;
+    this.clock = clock;
+  }
 
   @Override
   public synchronized Future<Void> saveNodes(List<JsonObject> list) {
+    for (JsonObject n : list) {
+      if (n == null || !(n.getValue("node_id") instanceof String)) {
+        return Future.failedFuture(new IllegalArgumentException("a node document has no node_id"));
+      }
+    }
+    if (fenced()) {
+      return refused();
+    }
     for (JsonObject n : list) {
       nodes.put(n.getString("node_id"), n.copy());
     }
@@ -33,6 +68,9 @@ public final class MemoryClusterStore implements ClusterStore {
 
   @Override
   public synchronized Future<Void> deleteNode(String nodeId) {
+    if (fenced()) {
+      return refused();
+    }
     nodes.remove(nodeId);
     return Future.succeededFuture();
   }
@@ -46,34 +84,55 @@ public final class MemoryClusterStore implements ClusterStore {
 
   @Override
   public synchronized Future<Void> saveTasks(List<JsonObject> list) {
-    for (JsonObject t : list) {
-      String id = t.getString("task_id");
-      long seq = t.getLong("seq");
-      tasks.put(id, t.copy());
-      if (StoreStates.finished(t.getString("status"))) {
-        unfinishedBySeq.remove(seq);
-        if (!finishOrderOf.containsKey(id)) {
+    List<TaskEntry> batch;
+    try {
+      batch = TaskEntry.of(list);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    if (fenced()) {
+      return refused();
+    }
+    Instant now = clock.instant();
+    for (TaskEntry t : batch) {
+      tasks.put(t.id(), t.doc().copy());
+      Long oldSeq = seqOf.remove(t.id());
+      if (oldSeq != null) {
+        unfinished.remove(new Queued(oldSeq, t.id()));
+      }
+      if (t.finished()) {
+        if (!finishOrderOf.containsKey(t.id())) {
           long order = ++finishCounter;
-          finishOrderOf.put(id, order);
-          finishedByOrder.put(order, id);
+          finishOrderOf.put(t.id(), order);
+          finishedByOrder.put(order, t.id());
+          finishedAt.put(t.id(), now);
         }
       } else {
-        unfinishedBySeq.put(seq, id);
+        // why: whatever the last document says is the state; a finished task saved as unfinished again
+        // (a stale retry) leaves the history and rejoins the queue, as in the Redis store
+        Long order = finishOrderOf.remove(t.id());
+        if (order != null) {
+          finishedByOrder.remove(order);
+          finishedAt.remove(t.id());
+        }
+        unfinished.add(new Queued(t.seq(), t.id()));
+        seqOf.put(t.id(), t.seq());
       }
     }
+    expire(now);
     return Future.succeededFuture();
   }
 
   @Override
-  public Future<JsonObject> task(String taskId) {
+  public synchronized Future<JsonObject> task(String taskId) {
     JsonObject t = tasks.get(taskId);
     return Future.succeededFuture(t == null ? null : t.copy());
   }
 
   @Override
   public synchronized Future<List<JsonObject>> unfinishedTasks() {
-    List<JsonObject> out = new ArrayList<>();
-    unfinishedBySeq.values().forEach(id -> out.add(tasks.get(id).copy()));
+    List<JsonObject> out = new ArrayList<>(unfinished.size());
+    unfinished.forEach(q -> out.add(tasks.get(q.id()).copy()));
     return Future.succeededFuture(out);
   }
 
@@ -85,13 +144,61 @@ public final class MemoryClusterStore implements ClusterStore {
       if (out.size() >= limit) {
         break;
       }
-      out.add(0, tasks.get(e.getValue()).copy().put("finish_seq", e.getKey()));
+      out.add(tasks.get(e.getValue()).copy().put("finish_seq", e.getKey()));
     }
+    java.util.Collections.reverse(out);
     return Future.succeededFuture(out);
   }
 
   @Override
+  public synchronized Future<Integer> expireFinished() {
+    if (fenced()) {
+      return refused();
+    }
+    return Future.succeededFuture(expire(clock.instant()));
+  }
+
+  /** Same rules and the same per-call bound as the Redis script. */
+  private int expire(Instant now) {
+    int removed = 0;
+    if (retention.byCount()) {
+      while (finishedByOrder.size() > retention.keepFinished() && removed < Retention.MAX_EXPIRED_PER_CALL) {
+        drop(finishedByOrder.firstEntry().getValue());
+        removed++;
+      }
+    }
+    if (retention.byAge()) {
+      Instant cutoff = now.minus(retention.finishedTtl());
+      List<String> old = new ArrayList<>();
+      for (String id : finishedByOrder.values()) {
+        if (old.size() + removed >= Retention.MAX_EXPIRED_PER_CALL) {
+          break;
+        }
+        if (finishedAt.get(id).isAfter(cutoff)) {
+          break; // why: finish order is time order, so the rest finished later still
+        }
+        old.add(id);
+      }
+      old.forEach(this::drop);
+      removed += old.size();
+    }
+    return removed;
+  }
+
+  private void drop(String id) {
+    Long order = finishOrderOf.remove(id);
+    if (order != null) {
+      finishedByOrder.remove(order);
+    }
+    finishedAt.remove(id);
+    tasks.remove(id);
+  }
+
+  @Override
   public synchronized Future<Void> saveCounters(JsonObject c) {
+    if (fenced()) {
+      return refused();
+    }
     counters = c.copy();
     return Future.succeededFuture();
   }
@@ -99,6 +206,43 @@ public final class MemoryClusterStore implements ClusterStore {
   @Override
   public synchronized Future<JsonObject> counters() {
     return Future.succeededFuture(counters.copy());
+  }
+
+  @Override
+  public synchronized Future<Boolean> tryLead(String managerId, Duration ttl) {
+    Instant now = clock.instant();
+    self = managerId;
+    if (leader == null || !now.isBefore(leaseUntil) || leader.equals(managerId)) {
+      leader = managerId;
+      leaseUntil = now.plus(ttl);
+      return Future.succeededFuture(true);
+    }
+    return Future.succeededFuture(false);
+  }
+
+  @Override
+  public synchronized Future<String> leader() {
+    return Future.succeededFuture(currentLeader());
+  }
+
+  @Override
+  public synchronized Future<Void> resign(String managerId) {
+    if (managerId.equals(currentLeader())) {
+      leader = null;
+    }
+    return Future.succeededFuture();
+  }
+
+  private String currentLeader() {
+    return leader != null && clock.instant().isBefore(leaseUntil) ? leader : null;
+  }
+
+  private boolean fenced() {
+    return self != null && !self.equals(currentLeader());
+  }
+
+  private <T> Future<T> refused() {
+    return Future.failedFuture(new NotLeaderException(self, currentLeader()));
   }
 
   @Override

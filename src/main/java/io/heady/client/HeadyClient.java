@@ -1,0 +1,282 @@
+package io.heady.client;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Java SDK: talks to a heady manager over its HTTP API with the admin token. Thread-safe; one per manager
+ * is enough. Needs no Vert.x instance ({@code java.net.http}; Vert.x's JSON types carry the documents).
+ *
+ * <pre>{@code
+ * HeadyClient heady = HeadyClient.connect("http://manager:7070", token);
+ * heady.run("echo hello").await();                       // anywhere
+ * heady.runOn("mac-mini", "ffmpeg -i a.mp4 b.webm");     // relayq's run_on_mac
+ * heady.workerStatus().workers().keySet();               // relayq's worker_status()
+ * }</pre>
+ *
+ * Every call throws {@link HeadyException} with the API's error code and HTTP status when it fails.
+ */
+public final class HeadyClient {
+  private final HttpApi api;
+
+  private HeadyClient(HttpApi api) {
+    this.api = api;
+  }
+
+  /** A client for the manager at {@code url} ({@code http://host:7070}) presenting the admin {@code token}. */
+  public static HeadyClient connect(String url, String token) {
+    return builder().url(url).token(token).build();
+  }
+
+  /**
+   * A client configured the way the CLI is: {@code HEADY_URL}/{@code HEADY_TOKEN}, the config files, then the
+   * defaults (see {@link ClientConfig}).
+   */
+  public static HeadyClient connect() {
+    ClientConfig c = ClientConfig.resolve(null, null);
+    return builder().url(c.url()).token(c.token()).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The manager's base URL. */
+  public String url() {
+    return api.base();
+  }
+
+  // ---- tasks ---------------------------------------------------------------------------------------------
+
+  /** Runs a shell command on whichever node is best (relayq's {@code job.run}). */
+  public TaskHandle run(String command) {
+    return submit(TaskRequest.command(command).build());
+  }
+
+  /** Runs a shell command on one node, by id or name (relayq's {@code job.run_on_mac}). */
+  public TaskHandle runOn(String node, String command) {
+    return submit(TaskRequest.command(command).node(node).build());
+  }
+
+  public TaskHandle submit(TaskRequest task) {
+    Submission s = Submission.fromJson(post(ApiPaths.ROUTE, task.toJson()));
+    return new TaskHandle(this, s.taskId(), s);
+  }
+
+  public TaskHandle submit(TaskRequest.Builder task) {
+    return submit(task.build());
+  }
+
+  /** Submits tasks that depend on each other ({@code dependsOn} by id) as one DAG; a cycle is refused. */
+  public DagHandle submitDag(List<TaskRequest> tasks) {
+    JsonArray arr = new JsonArray();
+    tasks.forEach(t -> arr.add(t.toJson()));
+    return dagFromReply(post(ApiPaths.ROUTE, new JsonObject().put("tasks", arr)));
+  }
+
+  /** Reads a DAG submission answer ({@code {dag_id, tasks: [...]}}) into handles. */
+  public DagHandle dagFromReply(JsonObject reply) {
+    List<TaskHandle> handles = new ArrayList<>();
+    if (reply.getValue("tasks") instanceof JsonArray a) {
+      for (Object o : a) {
+        Submission s = Submission.fromJson((JsonObject) o);
+        handles.add(new TaskHandle(this, s.taskId(), s));
+      }
+    }
+    return new DagHandle(reply.getString("dag_id"), List.copyOf(handles), reply);
+  }
+
+  /** A handle on an existing task, to read, cancel or await it. */
+  public TaskHandle handle(String taskId) {
+    return new TaskHandle(this, taskId, null);
+  }
+
+  public TaskInfo task(String id) {
+    return TaskInfo.fromJson(get(ApiPaths.task(id)));
+  }
+
+  /** Tasks, newest filters first: {@code status} and {@code node} may be null; up to {@code limit} (≤ 1000). */
+  public List<TaskInfo> tasks(String status, String node, int limit) {
+    return taskList(get(ApiPaths.tasks(status, node, limit, null)));
+  }
+
+  /** Finished tasks, oldest to newest, the last {@code limit} (≤ 200). */
+  public List<TaskInfo> history(int limit) {
+    return taskList(get(ApiPaths.history(limit, null)));
+  }
+
+  public TaskInfo cancel(String id) {
+    return TaskInfo.fromJson(post(ApiPaths.cancel(id), new JsonObject()));
+  }
+
+  /** The captured output: {@code {task_id, status, stdout, stderr}}. */
+  public JsonObject log(String id) {
+    return get(ApiPaths.taskLog(id));
+  }
+
+  // ---- nodes and the cluster -----------------------------------------------------------------------------
+
+  public List<NodeInfo> nodes() {
+    return NodeInfo.listFromJson(get(ApiPaths.NODES));
+  }
+
+  public NodeInfo node(String id) {
+    return NodeInfo.fromJson(get(ApiPaths.node(id)));
+  }
+
+  /** Drains a node (no new tasks; running ones finish), or puts it back in service. */
+  public NodeInfo drain(String id, boolean enabled) {
+    return NodeInfo.fromJson(post(ApiPaths.drain(id), new JsonObject().put("enabled", enabled)));
+  }
+
+  /** relayq's {@code job.worker_status()}. */
+  public WorkerStatus workerStatus() {
+    return WorkerStatus.fromJson(get(ApiPaths.WORKERS));
+  }
+
+  /** {@code GET /api/cluster/state}: counts, capacity, queue depth, counters. */
+  public JsonObject state() {
+    return get(ApiPaths.STATE);
+  }
+
+  /** Whether any node could take a task of this type, which is best, and why each node is or is not. */
+  public JsonObject canHandle(String type) {
+    return get(ApiPaths.canHandle(type, null));
+  }
+
+  // ---- raw access ----------------------------------------------------------------------------------------
+
+  /** {@code GET path} ({@code /api/cluster/…}); the answer's JSON. */
+  public JsonObject get(String path) {
+    return api.send("GET", path, null);
+  }
+
+  /** {@code POST path} with a JSON body; the answer's JSON. */
+  public JsonObject post(String path, JsonObject body) {
+    return api.send("POST", path, body == null ? new JsonObject() : body);
+  }
+
+  // ---- internals -----------------------------------------------------------------------------------------
+
+  private static List<TaskInfo> taskList(JsonObject j) {
+    List<TaskInfo> out = new ArrayList<>();
+    if (j.getValue("tasks") instanceof JsonArray a) {
+      for (Object o : a) {
+        out.add(TaskInfo.fromJson((JsonObject) o));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Streams a running task's output from {@code GET …/log?follow=true} into {@code out} until the stream
+   * ends. Returns false at once when the manager does not stream (the caller polls instead).
+   *
+   * <p>Stream format: {@code event: stdout} / {@code event: stderr} with {@code data: {"text": "…"}} (plain
+   * data is taken as one line), and {@code event: end} when the task is finished.
+   */
+  boolean followLog(String id, OutputTracker out, long limitNanos) {
+    HttpResponse<InputStream> r;
+    try {
+      r = api.openStream(ApiPaths.taskLog(id) + "?follow=true", null);
+    } catch (HeadyException e) {
+      if (e.unauthorized() || HeadyException.CONNECTION_FAILED.equals(e.code())) {
+        throw e;
+      }
+      return false;
+    }
+    if (r == null) {
+      return false;
+    }
+    InputStream body = r.body();
+    if (limitNanos != Long.MAX_VALUE) {
+      // why: java.net.http bounds the wait for headers, not for a stream's body; close it at the deadline
+      CompletableFuture.delayedExecutor(Math.max(1, limitNanos), TimeUnit.NANOSECONDS).execute(() -> {
+        try {
+          body.close();
+        } catch (IOException ignored) {
+          // already closed
+        }
+      });
+    }
+    try (SseReader sse = new SseReader(body)) {
+      for (SseReader.Event e = sse.next(); e != null; e = sse.next()) {
+        switch (e.type()) {
+          case "stdout" -> out.append(false, text(e.data()));
+          case "stderr" -> out.append(true, text(e.data()));
+          case "end", "done", "eof" -> {
+            return true;
+          }
+          default -> {
+            // status and other events: the caller reads the record anyway
+          }
+        }
+      }
+    } catch (IOException e) {
+      // the stream broke or hit the deadline: the caller goes on by polling
+    }
+    return true;
+  }
+
+  static String text(String data) {
+    if (data.startsWith("{")) {
+      try {
+        JsonObject j = new JsonObject(data);
+        for (String k : new String[] {"text", "data", "chunk"}) {
+          if (j.getValue(k) instanceof String s) {
+            return s;
+          }
+        }
+      } catch (RuntimeException notJson) {
+        // plain text that happens to start with a brace
+      }
+    }
+    return data + "\n";
+  }
+
+  /** Settings for a client. */
+  public static final class Builder {
+    private String url = ClientConfig.DEFAULT_URL;
+    private String token;
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    public Builder url(String url) {
+      this.url = url;
+      return this;
+    }
+
+    /** The admin token ({@code <data-dir>/admin.token} on the manager). */
+    public Builder token(String token) {
+      this.token = token;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration d) {
+      this.connectTimeout = d;
+      return this;
+    }
+
+    /** How long one request may take (not how long a task may run). */
+    public Builder requestTimeout(Duration d) {
+      this.requestTimeout = d;
+      return this;
+    }
+
+    public HeadyClient build() {
+      String u = ClientConfig.normalizeUrl(url == null ? ClientConfig.DEFAULT_URL : url, "the client's url");
+      String t = token == null || token.isBlank() ? null : token.trim();
+      return new HeadyClient(new HttpApi(u, t, connectTimeout, requestTimeout));
+    }
+  }
+}

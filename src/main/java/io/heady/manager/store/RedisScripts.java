@@ -1,0 +1,128 @@
+package io.heady.manager.store;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The Lua scripts of the Redis store. Every write is one script run, so it is atomic (Redis runs a script
+ * alone and writes its effects to the AOF as one MULTI/EXEC, which a truncated AOF drops whole on load) and
+ * costs one round trip however many tasks it carries. The store loads them on every new connection and
+ * calls them by SHA-1.
+ */
+final class RedisScripts {
+  /**
+   * KEYS: see {@link RedisKeys#writeKeys()}. ARGV: 1 fencing owner ('' = not fenced), 2 now (epoch ms),
+   * 3 keep finished (0 = all), 4 age cutoff (epoch ms; '' = no age limit), 5 op, 6… the op's arguments:
+   * {@code tasks}: id, seq, finished ('1'/'0'), document, repeated; {@code nodes}: id, document, repeated;
+   * {@code delnode}: id; {@code counters}: document; {@code expire}: nothing.
+   * Returns how many finished tasks the retention removed.
+   */
+  static final String WRITE = """
+      local owner = ARGV[1]
+      if owner ~= '' then
+        local cur = redis.call('GET', KEYS[8])
+        if cur ~= owner then
+          return redis.error_reply('NOTLEADER ' .. (cur or '-'))
+        end
+      end
+      local now, op = ARGV[2], ARGV[5]
+      local expire = false
+      if op == 'tasks' then
+        for i = 6, #ARGV, 4 do
+          local id = ARGV[i]
+          redis.call('HSET', KEYS[1], id, ARGV[i + 3])
+          if ARGV[i + 2] == '1' then
+            redis.call('ZREM', KEYS[2], id)
+            if not redis.call('ZSCORE', KEYS[3], id) then
+              redis.call('ZADD', KEYS[3], redis.call('INCR', KEYS[5]), id)
+              redis.call('ZADD', KEYS[4], now, id)
+            end
+          else
+            -- whatever the last document says is the state: a finished task saved as unfinished again
+            -- (a stale retry) leaves the history and rejoins the queue
+            redis.call('ZADD', KEYS[2], ARGV[i + 1], id)
+            redis.call('ZREM', KEYS[3], id)
+            redis.call('ZREM', KEYS[4], id)
+          end
+        end
+        expire = true
+      elseif op == 'nodes' then
+        for i = 6, #ARGV, 2 do
+          redis.call('HSET', KEYS[6], ARGV[i], ARGV[i + 1])
+        end
+      elseif op == 'delnode' then
+        redis.call('HDEL', KEYS[6], ARGV[6])
+      elseif op == 'counters' then
+        redis.call('SET', KEYS[7], ARGV[6])
+      elseif op == 'expire' then
+        expire = true
+      else
+        return redis.error_reply('ERR heady: unknown op ' .. tostring(op))
+      end
+      if not expire then
+        return 0
+      end
+      local max = MAX_EXPIRED
+      local removed = 0
+      local function drop(ids)
+        for _, id in ipairs(ids) do
+          redis.call('HDEL', KEYS[1], id)
+          redis.call('ZREM', KEYS[3], id)
+          redis.call('ZREM', KEYS[4], id)
+        end
+        removed = removed + #ids
+      end
+      local keep = tonumber(ARGV[3])
+      if keep > 0 then
+        local over = redis.call('ZCARD', KEYS[3]) - keep
+        if over > 0 then
+          drop(redis.call('ZRANGE', KEYS[3], 0, math.min(over, max) - 1))
+        end
+      end
+      if ARGV[4] ~= '' and removed < max then
+        drop(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ARGV[4], 'LIMIT', 0, max - removed))
+      end
+      return removed
+      """.replace("MAX_EXPIRED", Integer.toString(Retention.MAX_EXPIRED_PER_CALL));
+
+  /** KEYS: 1 leader. ARGV: 1 manager id, 2 ttl ms. Returns 1 when the manager leads afterwards. */
+  static final String LEAD = """
+      local cur = redis.call('GET', KEYS[1])
+      if not cur or cur == ARGV[1] then
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        return 1
+      end
+      return 0
+      """;
+
+  /** KEYS: 1 leader. ARGV: 1 manager id. Frees the lease if the manager holds it. */
+  static final String RESIGN = """
+      if redis.call('GET', KEYS[1]) == ARGV[1] then
+        redis.call('DEL', KEYS[1])
+        return 1
+      end
+      return 0
+      """;
+
+  static final String WRITE_SHA = sha1(WRITE);
+  static final String LEAD_SHA = sha1(LEAD);
+  static final String RESIGN_SHA = sha1(RESIGN);
+
+  /** Every script with its SHA-1, for loading on a new connection. */
+  static final List<String[]> ALL = List.of(new String[] {WRITE, WRITE_SHA}, new String[] {LEAD, LEAD_SHA},
+      new String[] {RESIGN, RESIGN_SHA});
+
+  private RedisScripts() {}
+
+  static String sha1(String script) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-1");
+      return HexFormat.of().formatHex(md.digest(script.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-1", e);
+    }
+  }
+}

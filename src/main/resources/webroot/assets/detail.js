@@ -1,0 +1,192 @@
+// One task in full: facts, output, attempts, the placement explanation and its history.
+import { el, fill, badge, duration, stamp, clock, TERMINAL } from './dom.js';
+import { api } from './api.js';
+
+const TABS = [['output', 'Output'], ['attempts', 'Attempts'], ['placement', 'Placement'], ['history', 'History']];
+
+function fact(label, value) {
+  return el('div', {}, el('span', {}, label), value == null || value === '' ? '–' : value);
+}
+
+function explainTable(explain) {
+  if (!explain || !explain.length) {
+    return el('p', { class: 'muted' }, 'Not placed yet: no node has been chosen for this task.');
+  }
+  const rows = [];
+  for (const e of explain) {
+    if (e.rejected_by_check) {
+      const parts = Object.entries(e.rejected_by_check).map(([k, v]) => `${k}: ${v}`).join(', ');
+      rows.push(el('tr', {}, el('td', { colspan: 4, class: 'muted' }, `other nodes rejected by check — ${parts}`)));
+      continue;
+    }
+    const verdict = e.eligible
+      ? el('td', {}, el('strong', {}, String(e.score)), ' ',
+        Object.entries(e.breakdown || {}).map(([k, v]) => el('span', { class: 'tag' }, `${k} ${v}`)),
+        e.avoided ? el('span', { class: 'sub' }, 'avoided: it just lost or refused this task') : null)
+      : el('td', { class: 'check' }, el('strong', {}, e.failed_check), ' ', el('span', {}, e.reason || ''));
+    rows.push(el('tr', { class: e.chosen ? 'chosen' : null, dataset: { nodeId: e.node_id } },
+      el('td', {}, el('strong', {}, e.name || e.node_id), e.chosen ? el('span', { class: 'sub' }, 'chosen') : null),
+      el('td', { class: 'tier' }, e.tier || ''),
+      el('td', {}, e.eligible ? badge('eligible') : badge('rejected')),
+      verdict));
+  }
+  return el('table', { class: 'grid explain' },
+    el('thead', {}, el('tr', {}, ['Node', 'Tier', 'Verdict', 'Score breakdown / failed check'].map((h) => el('th', {}, h)))),
+    el('tbody', {}, rows));
+}
+
+function attemptsTable(t) {
+  const at = t.attempts || [];
+  if (!at.length) return el('p', { class: 'muted' }, 'No attempt yet.');
+  return el('table', { class: 'grid attempts' },
+    el('thead', {}, el('tr', {}, ['#', 'Node', 'Dispatched', 'Started', 'Ended', 'Outcome', 'Exit', 'Reason']
+      .map((h) => el('th', {}, h)))),
+    el('tbody', {}, at.map((a) => el('tr', { dataset: { attempt: a.attempt } },
+      el('td', { class: 'num' }, String(a.attempt)),
+      el('td', {}, a.node_id),
+      el('td', {}, clock(a.dispatched_at)),
+      el('td', {}, clock(a.started_at) || '–'),
+      el('td', {}, clock(a.ended_at) || '–'),
+      el('td', {}, a.outcome ? badge(a.outcome) : badge('running'),
+        a.late_result ? el('span', { class: 'sub' }, 'late result kept, not counted') : null),
+      el('td', { class: 'num' }, a.exit_code == null ? '–' : String(a.exit_code)),
+      el('td', { class: 'muted' }, a.reason || '')))));
+}
+
+function historyList(t) {
+  const h = t.history || [];
+  if (!h.length) return el('p', { class: 'muted' }, 'No history.');
+  return el('ol', { class: 'history' }, h.map((x) => el('li', {},
+    el('time', { class: 'muted' }, clock(x.at)),
+    el('span', {}, el('strong', {}, x.event), x.detail ? ` — ${x.detail}` : ''))));
+}
+
+export class TaskDetail {
+  constructor(root, { onCancel, onShowDag }) {
+    this.root = root;
+    this.onCancel = onCancel;
+    this.onShowDag = onShowDag;
+    this.id = null;
+    this.task = null;
+    this.tab = 'output';
+    this.timer = null;
+    this.seq = 0;
+    this.clear();
+  }
+
+  clear() {
+    this.id = null;
+    this.task = null;
+    clearInterval(this.timer);
+    this.root.replaceChildren(el('div', { class: 'placeholder' },
+      el('h2', {}, 'No task selected'),
+      el('p', {}, 'Pick a task to see its output, attempts, placement and history.')));
+  }
+
+  async show(id) {
+    if (id !== this.id) {
+      this.id = id;
+      this.task = null;
+      this.root.replaceChildren(el('div', { class: 'placeholder' }, `Loading ${id}…`));
+    }
+    await this.refresh();
+  }
+
+  /** Fetches the task again (an event said it changed). */
+  async refresh() {
+    const id = this.id;
+    if (!id) return;
+    const mine = ++this.seq;
+    let t;
+    try {
+      t = await api(`/api/cluster/tasks/${encodeURIComponent(id)}`);
+    } catch (e) {
+      if (mine === this.seq && id === this.id) {
+        this.root.replaceChildren(el('div', { class: 'placeholder' }, el('p', { class: 'error' }, e.message)));
+      }
+      return;
+    }
+    if (mine !== this.seq || id !== this.id) return;
+    this.task = t;
+    this.render();
+    clearInterval(this.timer);
+    if (!TERMINAL.has(t.status)) {
+      // output grows without events; follow it while the task runs
+      this.timer = setInterval(() => { if (this.tab === 'output') this.loadOutput(); }, 2000);
+    }
+  }
+
+  render() {
+    const t = this.task;
+    const active = !TERMINAL.has(t.status);
+    const head = el('div', { class: 'card-head' },
+      el('h2', {}, 'Task ', el('code', { id: 'detail-id' }, t.task_id)),
+      el('span', { id: 'detail-status' }, badge(t.status)),
+      t.dag_id ? el('button', { class: 'ghost small', type: 'button', id: 'show-dag',
+        onclick: () => this.onShowDag(t.dag_id) }, 'DAG') : null,
+      active ? el('button', { class: 'danger small', type: 'button', id: 'detail-cancel',
+        onclick: (ev) => { ev.target.disabled = true; this.onCancel(t.task_id); } }, 'Cancel') : null);
+    const command = t.command || (t.argv || []).join(' ');
+    const facts = el('div', { class: 'facts-grid' },
+      fact('Type', t.type),
+      fact('Priority', el('span', { class: `pri pri-${t.priority}` }, t.priority)),
+      fact('Node', t.node_name ? `${t.node_name} (${t.node_tier})` : t.node_id),
+      fact('Exit code', t.exit_code == null ? null : String(t.exit_code)),
+      fact('Run time', t.duration_ms == null ? null : duration(t.duration_ms)),
+      fact('Attempts', String((t.attempts || []).length)),
+      fact('Created', stamp(t.created_at)),
+      fact('Finished', t.finished_at ? stamp(t.finished_at) : null),
+      fact('DAG', t.dag_id ? el('code', {}, t.dag_id) : null));
+    const cmd = el('pre', { class: 'out', id: 'detail-command' }, `$ ${command}`);
+    const reason = t.reason ? el('p', { class: 'reason' }, t.reason) : null;
+    const tabs = el('div', { class: 'tabs', role: 'tablist' }, TABS.map(([k, label]) => el('button', {
+      type: 'button', role: 'tab', 'aria-selected': String(k === this.tab), dataset: { tab: k },
+      onclick: () => { this.tab = k; this.render(); },
+    }, k === 'attempts' ? `${label} (${(t.attempts || []).length})` : label)));
+    const pane = el('div', { class: 'pane', id: `pane-${this.tab}` });
+    if (this.tab === 'output') {
+      const pre = el('pre', { class: 'out', id: 'output' });
+      // why: keep what was shown while the fresh output loads, so a refresh does not flicker
+      if (this.output && this.output.id === t.task_id) this.fillOutput(pre, this.output.log);
+      else pre.append(el('span', { class: 'muted' }, 'loading output…'));
+      pane.append(pre);
+      this.loadOutput();
+    } else if (this.tab === 'attempts') {
+      pane.append(el('div', { class: 'table-wrap' }, attemptsTable(t)));
+    } else if (this.tab === 'placement') {
+      pane.append(el('div', { class: 'table-wrap' }, explainTable(t.explain)));
+    } else {
+      pane.append(historyList(t));
+    }
+    fill(this.root, head, reason, facts, cmd, tabs, pane);
+  }
+
+  async loadOutput() {
+    const id = this.id;
+    let log;
+    try {
+      log = await api(`/api/cluster/tasks/${encodeURIComponent(id)}/log`);
+    } catch (e) {
+      log = { error: e.message };
+    }
+    if (id !== this.id) return;
+    this.output = { id, log };
+    const pre = this.root.querySelector('#output');
+    if (pre) this.fillOutput(pre, log);
+  }
+
+  fillOutput(pre, log) {
+    const parts = [];
+    if (log.error) parts.push(el('span', { class: 'err' }, log.error));
+    else if (log.data != null) parts.push(log.data);
+    else {
+      if (log.stdout) parts.push(log.stdout);
+      if (log.stderr) parts.push(el('span', { class: 'err' }, log.stderr));
+    }
+    if (!parts.length) {
+      parts.push(el('span', { class: 'muted' }, TERMINAL.has(this.task?.status) ? '(no output)' : 'no output yet…'));
+    }
+    pre.replaceChildren(...parts);
+    pre.dataset.source = log.source || '';
+  }
+}

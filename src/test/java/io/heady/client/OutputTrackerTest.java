@@ -1,0 +1,66 @@
+package io.heady.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** Output arrives as chunks or as the record's whole text, again and again; each byte is passed on once. */
+class OutputTrackerTest {
+  private final StringBuilder out = new StringBuilder();
+  private final StringBuilder err = new StringBuilder();
+  private final OutputTracker tracker = new OutputTracker(new TaskListener() {
+    @Override
+    public void stdout(String text) {
+      out.append(text);
+    }
+
+    @Override
+    public void stderr(String text) {
+      err.append(text);
+    }
+  });
+
+  @Test
+  void growingTextIsPassedOnOnce() {
+    tracker.offer("a\n", null);
+    tracker.offer("a\nb\n", "");
+    tracker.offer("a\nb\n", "e\n");
+    tracker.offer("a\nb\nc\n", "e\n");
+    assertEquals("a\nb\nc\n", out.toString());
+    assertEquals("e\n", err.toString());
+  }
+
+  @Test
+  void streamedChunksAreNotRepeatedByTheFinalRecord() {
+    tracker.append(false, "hel");
+    tracker.append(false, "lo\n");
+    tracker.offer("hello\n", null);
+    assertEquals("hello\n", out.toString());
+  }
+
+  @Test
+  void aKeptTailThatOverlapsWhatWasShownAddsOnlyTheRest() {
+    tracker.append(false, "line1\nline2\nline3\n");
+    tracker.offer("line2\nline3\nline4\n", null);
+    assertEquals("line1\nline2\nline3\nline4\n", out.toString());
+    tracker.offer("line4\n", null);
+    assertEquals("line1\nline2\nline3\nline4\n", out.toString(), "a tail inside what was shown adds nothing");
+  }
+
+  @Test
+  void freshTable() {
+    String[][] cases = {
+        // emitted, full, fresh
+        {"", "abc", "abc"},
+        {"abc", "abc", ""},
+        {"abc", "abcdef", "def"},
+        {"abcdef", "def", ""},
+        {"abcdef", "defgh", "gh"},
+        {"abc", "xyz", "xyz"},
+        {"abc", "", ""},
+    };
+    for (String[] c : cases) {
+      assertEquals(c[2], OutputTracker.fresh(c[0], c[1]), () -> c[0] + " + " + c[1]);
+    }
+  }
+}

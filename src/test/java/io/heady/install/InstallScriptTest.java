@@ -1,0 +1,372 @@
+package io.heady.install;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heady.common.config.Config;
+import io.heady.common.config.ConfigLoader;
+import io.heady.common.config.Keys;
+import io.heady.manager.ManagerMain;
+import io.heady.manager.api.InstallRoutes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The agent installer as the manager serves it, run with {@code --dry-run --root <tmp>} against a real manager:
+ * the files, their modes, the env file, the unit, the upgrade and the uninstall.
+ *
+ * <p>why: an in-process manager rather than the e2e Cluster fixture: surefire runs before the shaded jar
+ * exists ({@code mvn clean verify}), so this manager runs from target/classes, cannot serve a jar, and the
+ * script gets {@code --jar}. InstallIT covers the jar download, its checksum and a real agent start.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InstallScriptTest {
+  private static final Duration LIMIT = Duration.ofSeconds(90);
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private ManagerMain.Running manager;
+  private String url;
+  private String join;
+  private String admin;
+  private Path work;
+  private Path jar;
+
+  @BeforeAll
+  void startManager() throws Exception {
+    Path target = Files.createDirectories(Shell.PROJECT.resolve("target/install-tests"));
+    work = Files.createTempDirectory(target, "install-");
+    Config cfg = new ConfigLoader(Map.of(), new String[] {"--role=manager", "--port=0", "--host=127.0.0.1",
+        "--data-dir=" + work.resolve("manager"), "--cluster-host=127.0.0.1", "--cluster-port=" + freePort(),
+        "--cluster-name=install-" + UUID.randomUUID().toString().substring(0, 8), "--local-executor=false"})
+        .load();
+    manager = ManagerMain.start(cfg);
+    url = "http://127.0.0.1:" + manager.port();
+    join = manager.tokens().join();
+    admin = manager.tokens().admin();
+    jar = Files.write(work.resolve("heady.jar"), "PK pretend this is heady.jar".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @AfterAll
+  void stopManager() {
+    if (manager != null) {
+      manager.stop().toCompletionStage().toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
+          .exceptionally(e -> null).join();
+    }
+  }
+
+  // ---- the served script ---------------------------------------------------------------------------------
+
+  @Test
+  void theServedScriptKnowsTheManagerAndCarriesItsChecksum() throws Exception {
+    HttpResponse<byte[]> r = get("/install/agent.sh");
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/x-shellscript"));
+    assertEquals(InstallRoutes.sha256Hex(r.body()), r.headers().firstValue("X-Checksum-Sha256").orElse(""));
+    String script = new String(r.body(), StandardCharsets.UTF_8);
+    assertTrue(script.contains("\nSERVED_MANAGER_URL='" + url + "'\n"), "the URL line");
+    assertEquals(InstallRoutes.personalize(Files.readString(Shell.PROJECT.resolve("bin/install-agent.sh")), url),
+        script, "the served script is bin/install-agent.sh with the URL filled in");
+  }
+
+  @Test
+  void launcherAndUnitFilesAreServedOpenlyWithChecksums() throws Exception {
+    for (String f : InstallRoutes.LAUNCHER_FILES) {
+      servedEquals("/install/launcher/" + f, Shell.PROJECT.resolve("launcher").resolve(f));
+    }
+    for (String f : InstallRoutes.UNIT_FILES) {
+      servedEquals("/install/systemd/" + f, Shell.PROJECT.resolve("systemd").resolve(f));
+    }
+    HttpResponse<byte[]> unknown = get("/install/launcher/..%2f..%2fpom.xml");
+    assertEquals(404, unknown.statusCode());
+    assertTrue(new String(unknown.body(), StandardCharsets.UTF_8).contains("\"code\":\"NOT_FOUND\""));
+  }
+
+  @Test
+  void aManagerNotRunningFromAJarSaysSo() throws Exception {
+    HttpResponse<byte[]> r = get("/install/heady.jar");
+    assertEquals(404, r.statusCode());
+    String body = new String(r.body(), StandardCharsets.UTF_8);
+    assertTrue(body.contains("\"code\":\"NOT_FOUND\"") && body.contains("java -jar heady.jar"), body);
+  }
+
+  @Test
+  void aHostileHostHeaderGetsNoScript() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", manager.port())) {
+      OutputStream out = s.getOutputStream();
+      out.write("GET /install/agent.sh HTTP/1.1\r\nHost: x';reboot;'\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+      assertFalse(answer.contains("reboot;'\n"), answer);
+    }
+  }
+
+  // ---- an install under a throwaway root -------------------------------------------------------------------
+
+  @Test
+  void dryRunWritesEveryFileWithItsModeAndPrintsTheSystemCommands(@TempDir Path root) throws Exception {
+    Shell.Result r = install(root, "--token", join, "--node-id", "box-1", "--name", "Test Box (x86)",
+        "--label", "gpu=rtx3090", "--label", "site=home", "--transport", "http",
+        "--tunnel-url", "https://box-1.example.org", "--max-concurrent", "3").ok();
+
+    assertArrayEquals(Files.readAllBytes(jar), Files.readAllBytes(root.resolve("opt/heady/heady.jar")));
+    assertMode("rw-r--r--", root.resolve("opt/heady/heady.jar"));
+    for (String f : InstallRoutes.LAUNCHER_FILES) {
+      Path installed = root.resolve("opt/heady/launcher").resolve(f);
+      assertEquals(Files.readString(Shell.PROJECT.resolve("launcher").resolve(f)), Files.readString(installed), f);
+      assertMode(f.equals("heady") ? "rwxr-xr-x" : "rw-r--r--", installed);
+    }
+    assertEquals(Path.of("/opt/heady/launcher/heady"), Files.readSymbolicLink(root.resolve("usr/local/bin/heady")));
+    assertMode("rwxr-x---", root.resolve("etc/heady"));
+    assertMode("rwxr-x---", root.resolve("var/lib/heady"));
+
+    Path envFile = root.resolve("etc/heady/agent.env");
+    assertMode("rw-------", envFile);
+    Map<String, String> env = readEnv(envFile);
+    Map<String, String> expected = new LinkedHashMap<>();
+    expected.put("HEADY_NODE_ID", "box-1");
+    expected.put("HEADY_NODE_NAME", "Test Box (x86)");
+    expected.put("HEADY_MANAGER_URL", url);
+    expected.put("HEADY_TOKEN", join);
+    expected.put("HEADY_TRANSPORT", "http");
+    expected.put("HEADY_TUNNEL_URL", "https://box-1.example.org");
+    expected.put("HEADY_LABELS", "gpu=rtx3090,site=home");
+    expected.put("HEADY_CLUSTER_HOST", "127.0.0.1");
+    expected.put("HEADY_MAX_CONCURRENT", "3");
+    expected.put("HEADY_PORT", "7700");
+    expected.put("HEADY_DATA_DIR", "/var/lib/heady/agent");
+    expected.put("HEADY_CONF_DIR", "/etc/heady");
+    assertEquals(expected, env);
+
+    // heady itself accepts every value the installer wrote.
+    Config agent = new ConfigLoader(env, new String[] {"--role=agent"}).load();
+    assertEquals(List.of("gpu=rtx3090", "site=home"), agent.list(Keys.LABEL));
+    assertEquals(3, agent.integer(Keys.MAX_CONCURRENT));
+
+    assertEquals(Files.readString(Shell.PROJECT.resolve("systemd/heady-agent.service")),
+        Files.readString(root.resolve("etc/systemd/system/heady-agent.service")));
+    assertMode("rw-r--r--", root.resolve("etc/systemd/system/heady-agent.service"));
+
+    String out = r.output();
+    assertTrue(out.contains("[dry-run] useradd --system --user-group --home-dir /var/lib/heady"), out);
+    assertTrue(out.contains("[dry-run] systemctl daemon-reload"), out);
+    assertTrue(out.contains("[dry-run] systemctl enable heady-agent.service"), out);
+    assertFalse(out.contains("systemctl restart"), "--no-start");
+    assertTrue(out.contains("\"cluster_name\":\"install-"), "prints the manager's join answer:\n" + out);
+  }
+
+  @Test
+  void reRunningUpgradesInPlaceAndKeepsTheNodeIdAndSettings(@TempDir Path root) throws Exception {
+    install(root, "--token", join, "--label", "site=home").ok();
+    Path envFile = root.resolve("etc/heady/agent.env");
+    Map<String, String> first = readEnv(envFile);
+    String id = first.get("HEADY_NODE_ID");
+    assertTrue(id.matches("[A-Za-z0-9._-]{1,64}"), id);
+    Files.writeString(envFile, "HEADY_LOG_LEVEL=\"debug\"\n", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(root.resolve("opt/heady/heady.jar"), "the old jar");
+
+    Shell.Result again = install(root, "--name", "Renamed").ok();
+    assertTrue(again.output().contains("upgrading in place"), again.output());
+    Map<String, String> second = readEnv(envFile);
+    assertEquals(id, second.get("HEADY_NODE_ID"), "the node keeps its id");
+    assertEquals(join, second.get("HEADY_TOKEN"), "and its token, though none was given");
+    assertEquals("Renamed", second.get("HEADY_NODE_NAME"));
+    assertEquals("site=home", second.get("HEADY_LABELS"));
+    assertEquals("debug", second.get("HEADY_LOG_LEVEL"), "lines the operator added are kept");
+    assertArrayEquals(Files.readAllBytes(jar), Files.readAllBytes(root.resolve("opt/heady/heady.jar")),
+        "the jar is replaced");
+    assertMode("rw-------", envFile);
+  }
+
+  @Test
+  void uninstallRemovesEverythingItAdded(@TempDir Path root) throws Exception {
+    install(root, "--token", join).ok();
+    Shell.Result r = Shell.run(LIMIT, Map.of(), "sh", "bin/install-agent.sh", "--uninstall", "--dry-run", "--root",
+        root.toString()).ok();
+    assertEquals(List.of(), filesUnder(root), "left behind");
+    assertTrue(r.output().contains("[dry-run] systemctl disable --now heady-agent.service"), r.output());
+    assertTrue(r.output().contains("[dry-run] userdel heady"), r.output());
+
+    install(root, "--token", join).ok();
+    Shell.Result keep = Shell.run(LIMIT, Map.of(), "sh", "bin/install-agent.sh", "--uninstall", "--keep-user",
+        "--dry-run", "--root", root.toString()).ok();
+    assertFalse(keep.output().contains("userdel"), keep.output());
+    assertEquals(List.of(), filesUnder(root));
+  }
+
+  @Test
+  void uninstallKeepsWhatTheManagerOnTheSameMachineNeeds(@TempDir Path root) throws Exception {
+    install(root, "--token", join).ok();
+    Files.writeString(root.resolve("etc/heady/manager.env"), "HEADY_PORT=\"7070\"\n");
+    Shell.Result r = Shell.run(LIMIT, Map.of(), "sh", "bin/install-agent.sh", "--uninstall", "--dry-run", "--root",
+        root.toString()).ok();
+    assertFalse(Files.exists(root.resolve("etc/heady/agent.env")));
+    assertFalse(Files.exists(root.resolve("etc/systemd/system/heady-agent.service")));
+    assertTrue(Files.exists(root.resolve("opt/heady/heady.jar")));
+    assertFalse(r.output().contains("userdel"), r.output());
+  }
+
+  @Test
+  void aWrongTokenStopsBeforeAnythingIsWritten(@TempDir Path root) throws Exception {
+    Shell.Result wrong = install(root, "--token", "hj_definitely-not-the-token").failed();
+    assertTrue(wrong.output().contains("refused the token (401)"), wrong.output());
+    Shell.Result adminToken = install(root, "--token", admin).failed();
+    assertTrue(adminToken.output().contains("that is the admin token (403)"), adminToken.output());
+    Shell.Result missing = install(root).failed();
+    assertTrue(missing.output().contains("--token is required"), missing.output());
+    assertEquals(List.of(), filesUnder(root));
+  }
+
+  @Test
+  void anUnreachableManagerIsNamedWithinTheWait(@TempDir Path root) throws Exception {
+    String nowhere = "http://127.0.0.1:" + freePort();
+    Shell.Result r = Shell.run(LIMIT, Map.of(), "sh", "bin/install-agent.sh", "--dry-run", "--root", root.toString(),
+        "--no-start", "--jar", jar.toString(), "--token", join, "--manager", nowhere, "--wait", "2").failed();
+    assertTrue(r.output().contains("cannot reach the manager at " + nowhere), r.output());
+    assertEquals(List.of(), filesUnder(root));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--label|x=$(touch /tmp/heady-pwned)", "--name|a\"b", "--node-id|../etc", "--transport|carrier-pigeon",
+      "--manager|http://a:1/';id;'", "--tunnel-url|javascript:alert(1)", "--max-concurrent|-1",
+      "--cluster-host|a b"})
+  void valuesThatCouldBreakTheEnvFileAreRefused(String flag, String value, @TempDir Path root) throws Exception {
+    Shell.Result r = install(root, "--token", join, flag, value).failed();
+    assertTrue(r.output().contains(flag), r.output());
+    assertEquals(List.of(), filesUnder(root));
+  }
+
+  @Test
+  void aPlainDryRunWritesNothing(@TempDir Path root) throws Exception {
+    // why: without --root a dry run must not touch this machine; /etc/heady is where it would write first.
+    boolean before = Files.exists(Path.of("/etc/heady/agent.env"));
+    Path script = servedScript(root);
+    Shell.Result r = Shell.run(LIMIT, Map.of(), "sh", script.toString(), "--dry-run", "--jar", jar.toString(),
+        "--token", join, "--node-id", "dry").ok();
+    assertEquals(before, Files.exists(Path.of("/etc/heady/agent.env")));
+    assertTrue(r.output().contains("+ install -m 0600 /etc/heady/agent.env"), r.output());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "debian|debian||apt-get install -y openjdk-17-jre-headless",
+      "ubuntu|ubuntu|debian|apt-get install -y openjdk-17-jre-headless",
+      "raspbian|raspbian|debian|apt-get install -y openjdk-17-jre-headless",
+      "fedora|fedora||dnf install -y java-17-openjdk-headless",
+      "arch|arch||pacman -S --noconfirm --needed jre17-openjdk-headless"})
+  void withoutJavaItInstallsAHeadlessJreWithTheSystemPackageManager(String name, String id, String like,
+      String command, @TempDir Path root) throws Exception {
+    Files.createDirectories(root.resolve("etc"));
+    Files.writeString(root.resolve("etc/os-release"), "PRETTY_NAME=\"" + name + " test\"\nID=" + id + "\n"
+        + (like == null ? "" : "ID_LIKE=" + like + "\n"));
+    Shell.Result r = install(root, Map.of("HEADY_JAVA", "/nonexistent/java"), "--token", join).ok();
+    assertTrue(r.output().contains("[dry-run] " + command), r.output());
+    assertTrue(r.output().contains(name + " test"), "names the detected OS");
+  }
+
+  @Test
+  void anUnknownSystemWithoutJavaIsToldWhatToDo(@TempDir Path root) throws Exception {
+    Files.createDirectories(root.resolve("etc"));
+    Files.writeString(root.resolve("etc/os-release"), "PRETTY_NAME=\"Plan 9\"\nID=plan9\n");
+    Shell.Result r = install(root, Map.of("HEADY_JAVA", "/nonexistent/java"), "--token", join).failed();
+    assertTrue(r.output().contains("install Java 17+ yourself"), r.output());
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------------
+
+  /** Fetches the installer from the manager, as curl would, and runs it under {@code root}. */
+  private Shell.Result install(Path root, String... args) throws Exception {
+    return install(root, Map.of(), args);
+  }
+
+  private Shell.Result install(Path root, Map<String, String> env, String... args) throws Exception {
+    Path script = servedScript(root);
+    List<String> cmd = Shell.list("sh", script.toString(), "--dry-run", "--root", root.toString(), "--no-start",
+        "--jar", jar.toString(), "--wait", "10");
+    cmd.addAll(List.of(args));
+    return Shell.run(LIMIT, env, cmd);
+  }
+
+  private Path servedScript(Path root) throws Exception {
+    HttpResponse<byte[]> r = get("/install/agent.sh");
+    assertEquals(200, r.statusCode());
+    Path script = Files.createTempFile(work, "agent-", ".sh");
+    Files.write(script, r.body());
+    return script;
+  }
+
+  private HttpResponse<byte[]> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(20)).GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private void servedEquals(String path, Path source) throws Exception {
+    HttpResponse<byte[]> r = get(path);
+    assertEquals(200, r.statusCode(), path);
+    assertArrayEquals(Files.readAllBytes(source), r.body(), path);
+    assertEquals(InstallRoutes.sha256Hex(r.body()), r.headers().firstValue("X-Checksum-Sha256").orElse(""), path);
+  }
+
+  /** KEY="value" lines; comments skipped; the installer always quotes. */
+  static Map<String, String> readEnv(Path file) throws IOException {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(file)) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      int eq = line.indexOf('=');
+      assertNotEquals(-1, eq, line);
+      String v = line.substring(eq + 1);
+      assertTrue(v.length() >= 2 && v.startsWith("\"") && v.endsWith("\""), "quoted: " + line);
+      m.put(line.substring(0, eq), v.substring(1, v.length() - 1));
+    }
+    return m;
+  }
+
+  static void assertMode(String mode, Path p) throws IOException {
+    assertEquals(mode, PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), p.toString());
+  }
+
+  /** Regular files and links under {@code root} (empty folders do not count). */
+  static List<String> filesUnder(Path root) throws IOException {
+    try (Stream<Path> s = Files.walk(root)) {
+      return s.filter(p -> !Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+          .map(p -> root.relativize(p).toString()).filter(p -> !p.equals("etc/os-release")).sorted().toList();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
