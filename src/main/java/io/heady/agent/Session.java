@@ -68,7 +68,8 @@ public final class Session {
       ClusterSettings cs = new ClusterSettings(join.getString("cluster_name"), host, cfg.integer(Keys.CLUSTER_PORT),
           members, true, join.getInteger("hz_heartbeat_sec", cfg.integer(Keys.HZ_HEARTBEAT_SEC)),
           join.getInteger("hz_max_no_heartbeat_sec", cfg.integer(Keys.HZ_MAX_NO_HEARTBEAT_SEC)),
-          cfg.integer(Keys.BUS_PORT));
+          cfg.integer(Keys.BUS_PORT),
+          join.getBoolean("bus_tls", false) ? s.dataDir().resolve("bus-tls") : null);
       ClusterSetup.Clustered c = ClusterSetup.start(cs, new VertxOptions()).await();
       vertx = c.vertx();
       link = new EventBusLink(vertx, 5000, signer);

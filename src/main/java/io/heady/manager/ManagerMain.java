@@ -85,7 +85,8 @@ public final class ManagerMain {
     ServerTls tls = ServerTls.fromConfig(cfg, dataDir, java.util.List.of(cfg.string(Keys.HOST), host));
     ClusterSettings cs = new ClusterSettings(cfg.string(Keys.CLUSTER_NAME), host, cfg.integer(Keys.CLUSTER_PORT),
         cfg.list(Keys.CLUSTER_MEMBERS), false, cfg.integer(Keys.HZ_HEARTBEAT_SEC),
-        cfg.integer(Keys.HZ_MAX_NO_HEARTBEAT_SEC), cfg.integer(Keys.BUS_PORT));
+        cfg.integer(Keys.HZ_MAX_NO_HEARTBEAT_SEC), cfg.integer(Keys.BUS_PORT),
+        cfg.bool(Keys.BUS_TLS) ? dataDir.resolve("bus-tls") : null);
     ClusterSetup.Clustered cluster = ClusterSetup.start(cs,
         new VertxOptions().setMetricsOptions(metrics.vertxOptions())).await();
     var vertx = cluster.vertx();
@@ -223,6 +224,7 @@ public final class ManagerMain {
         .put("ttl_sec", s.ttl().toSeconds())
         .put("hz_heartbeat_sec", cs.heartbeatSec())
         .put("hz_max_no_heartbeat_sec", cs.maxNoHeartbeatSec())
+        .put("bus_tls", cs.busTlsDir() != null)
         .put("version", io.heady.common.Version.VERSION);
   }
 

@@ -12,6 +12,14 @@ import java.util.List;
  * @param heartbeatSec Hazelcast member heartbeat interval
  * @param maxNoHeartbeatSec a silent member is removed after this
  * @param busPort the event-bus TCP port; 0: any free port
+ * @param busTlsDir where this member keeps the certificate its event-bus TLS uses; {@code null}: no TLS
  */
 public record ClusterSettings(String clusterName, String host, int port, List<String> members, boolean lite,
-    int heartbeatSec, int maxNoHeartbeatSec, int busPort) {}
+    int heartbeatSec, int maxNoHeartbeatSec, int busPort, java.nio.file.Path busTlsDir) {
+
+  /** Without event-bus TLS. */
+  public ClusterSettings(String clusterName, String host, int port, List<String> members, boolean lite,
+      int heartbeatSec, int maxNoHeartbeatSec, int busPort) {
+    this(clusterName, host, port, members, lite, heartbeatSec, maxNoHeartbeatSec, busPort, null);
+  }
+}

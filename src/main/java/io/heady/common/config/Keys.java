@@ -31,6 +31,9 @@ public final class Keys {
   public static final ConfigKey HZ_MAX_NO_HEARTBEAT_SEC = key("hz-max-no-heartbeat-sec").seconds(5, 2, 600)
       .roles(M, A).help("a silent (hung) member is removed from the cluster after this");
 
+  public static final ConfigKey BUS_TLS = key("bus-tls").bool(false).roles(M)
+      .help("encrypt the event bus with TLS (agents follow the manager's choice by themselves)");
+
   // Manager.
   public static final ConfigKey HOST = key("host").string("0.0.0.0").roles(M)
       .help("address the manager's HTTP API binds to");
@@ -130,7 +133,7 @@ public final class Keys {
       .help("agent node API port");
 
   private static final List<ConfigKey> ALL = List.of(
-      ROLE, CONF_DIR, DATA_DIR, LOG_LEVEL, CLUSTER_HOST, CLUSTER_PORT, BUS_PORT, HZ_HEARTBEAT_SEC,
+      ROLE, CONF_DIR, DATA_DIR, LOG_LEVEL, CLUSTER_HOST, CLUSTER_PORT, BUS_PORT, BUS_TLS, HZ_HEARTBEAT_SEC,
       HZ_MAX_NO_HEARTBEAT_SEC, HOST, PORT_MANAGER, STORE, LEADER_TTL_SEC, CLUSTER_NAME, CLUSTER_MEMBERS, ADVERTISE_URL,
       JOIN_TOKEN, ADMIN_TOKEN, HEARTBEAT_SEC, TTL_SEC, OFFLINE_SEC, PROBE_SEC, PROBE_FAILURES,
       STAGNATION_SEC, STALL_SEC, LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, OFFLOAD_CPU_PCT, MAX_BODY_KB,
