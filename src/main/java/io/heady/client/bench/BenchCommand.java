@@ -401,6 +401,9 @@ public final class BenchCommand implements Callable<Integer> {
         token = cluster.adminToken();
         join = cluster.joinToken();
         mpid = cluster.managerPid();
+        if (keep) {
+          bar.note("logs and data in " + cluster.dir());
+        }
       } else {
         ClientConfig c = config();
         url = c.url();

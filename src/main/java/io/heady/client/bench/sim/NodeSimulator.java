@@ -152,8 +152,10 @@ public final class NodeSimulator implements AutoCloseable {
     Registration r = new Registration(id, id, "http", "http://127.0.0.1:" + port + "/n/" + id,
         new Hardware("simulated", 4, 4, 8, null, 0, 100, "linux", "x86_64"), List.of(), Map.of("sim", "true"),
         s.slots(), null, new ArrayList<>(held.get(i)), "sim");
+    // why: a node is pending until its first heartbeat, as a real agent's is; it sends one at once
     return post("/api/cluster/nodes/register", r.toJson().toBuffer()).compose(code -> code == 200 || code == 201
-        ? Future.succeededFuture() : Future.failedFuture("register answered " + code));
+        ? heartbeat(i, false) : Future.failedFuture("register answered " + code)).compose(code -> code == 200
+        ? Future.succeededFuture() : Future.failedFuture("first heartbeat answered " + code));
   }
 
   /** Starts heartbeating: every node once per interval, spread over it in 20 ms steps. */
