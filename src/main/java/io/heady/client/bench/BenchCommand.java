@@ -141,7 +141,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--plot-only", description = "draw --plot from --history without running anything")
   boolean plotOnly;
 
-  @Option(names = "--plot-runs", paramLabel = "N", description = "how many of the last runs to draw (default: "
+  @Option(names = "--table-only", description = "print the runs in --history as a Markdown table (with the Celery "
+      + "peer's and the spawn baseline's lines) without running anything")
+  boolean tableOnly;
+
+  @Option(names = "--plot-runs", paramLabel = "N", description = "how many of the last runs to draw or tabulate (default: "
       + "${DEFAULT-VALUE})")
   int plotRuns = 12;
 
@@ -161,6 +165,14 @@ public final class BenchCommand implements Callable<Integer> {
     bar = new ProgressBar(err, stderrTty());
     Path hist = history != null ? history : Path.of(System.getProperty("user.home", "."), ".heady",
         "bench-history.jsonl");
+    if (tableOnly) {
+      out.print(MarkdownTable.render(History.last(hist, plotRuns)));
+      out.flush();
+      if (plot != null) {
+        writePlot(hist);
+      }
+      return 0;
+    }
     if (plotOnly) {
       if (plot == null) {
         throw usage("--plot-only needs --plot FILE");
