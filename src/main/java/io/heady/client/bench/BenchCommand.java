@@ -286,6 +286,8 @@ public final class BenchCommand implements Callable<Integer> {
       vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
       LoadDriver.Outcome m;
       String profile = null;
+      double[] cpu0;
+      double[] cpu1;
       try (LoadDriver driver = new LoadDriver(vertx, url, token, driverSettings(), bar)) {
         driver.open();
         int w = warmupTasks();
@@ -297,7 +299,9 @@ public final class BenchCommand implements Callable<Integer> {
           }
         }
         List<JfrProfile> profiles = startProfiles(mpid, apids);
+        cpu0 = cpu(mpid, apids);
         m = driver.run("measure", tasks);
+        cpu1 = cpu(mpid, apids);
         profile = stopProfiles(profiles, mpid);
       }
       bar.clear();
@@ -318,6 +322,8 @@ public final class BenchCommand implements Callable<Integer> {
           .put("duplicates", v.duplicates())
           .put("rss_mb", rss(mpid, apids))
           .put("idle_rss_mb", idle)
+          .put("cpu_s", cpuUsed(cpu0, cpu1, apids.size()))
+          .put("cpu_us_per_task", cpuPerTask(cpu0, cpu1, apids.size(), m.succeeded()))
           .put("store", local ? store : null)
           .put("transport", local ? transport : null)
           .put("agent_profile", local ? agentProfile : null)
@@ -551,6 +557,47 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   // ---- helpers -------------------------------------------------------------------------------------------
+
+  /** CPU seconds used so far by: this process, the manager, then each agent (-1 where unknown). */
+  private static double[] cpu(long mpid, List<Long> apids) {
+    double[] c = new double[2 + apids.size()];
+    c[0] = ProcInfo.cpuSeconds(ProcessHandle.current().pid());
+    c[1] = mpid > 0 ? ProcInfo.cpuSeconds(mpid) : -1;
+    for (int i = 0; i < apids.size(); i++) {
+      c[2 + i] = ProcInfo.cpuSeconds(apids.get(i));
+    }
+    return c;
+  }
+
+  /** {@code {bench, manager, agents[]}}: CPU seconds each used during the measured phase. */
+  static JsonObject cpuUsed(double[] a, double[] b, int agents) {
+    JsonArray ag = new JsonArray();
+    for (int i = 0; i < agents; i++) {
+      ag.add(diff(a, b, 2 + i));
+    }
+    return new JsonObject().put("bench", diff(a, b, 0)).put("manager", diff(a, b, 1)).put("agents", ag);
+  }
+
+  /** {@code {manager, agents}}: CPU microseconds a task (agents summed), the cost that bounds throughput. */
+  static JsonObject cpuPerTask(double[] a, double[] b, int agents, int tasks) {
+    if (tasks <= 0) {
+      return null;
+    }
+    double ag = 0;
+    for (int i = 0; i < agents; i++) {
+      Double d = diff(a, b, 2 + i);
+      ag += d == null ? 0 : d;
+    }
+    Double m = diff(a, b, 1);
+    Double bench = diff(a, b, 0);
+    return new JsonObject().put("manager", m == null ? null : Math.round(m * 1e6 / tasks))
+        .put("agents", agents == 0 ? null : Math.round(ag * 1e6 / tasks))
+        .put("bench", bench == null ? null : Math.round(bench * 1e6 / tasks));
+  }
+
+  private static Double diff(double[] a, double[] b, int i) {
+    return a[i] < 0 || b[i] < 0 ? null : Math.round((b[i] - a[i]) * 100) / 100.0;
+  }
 
   private static JsonObject rss(long mpid, List<Long> apids) {
     JsonArray a = new JsonArray();

@@ -36,6 +36,25 @@ public final class ProcInfo {
     return -1;
   }
 
+  /**
+   * CPU time a process has used (user + system) in seconds, from {@code /proc/<pid>/stat}; -1 when it is
+   * gone or this is not Linux. Assumes the usual 100 clock ticks a second.
+   */
+  public static double cpuSeconds(long pid) {
+    try {
+      return parseCpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** utime + stime (fields 14 and 15) of a {@code /proc/<pid>/stat} line; the name may hold spaces. */
+  static long parseCpuTicks(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+    // f[0] is field 3 (state): utime is field 14, stime field 15
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
   /** kB as MB with one decimal. */
   static double mb(long kb) {
     return kb < 0 ? -1 : Math.round(kb / 102.4) / 10.0;

@@ -48,6 +48,13 @@ public final class Report {
       field(sb, "rss MB", "manager " + n(rss.getValue("manager")) + ", agents " + list(rss.getJsonArray("agents"))
           + idle(r.getJsonObject("idle_rss_mb")));
     }
+    JsonObject cpu = r.getJsonObject("cpu_s");
+    JsonObject per = r.getJsonObject("cpu_us_per_task");
+    if (cpu != null && per != null) {
+      field(sb, "cpu s", "manager " + n(cpu.getValue("manager")) + ", agents " + list(cpu.getJsonArray("agents"))
+          + ", bench " + n(cpu.getValue("bench")) + "  (a task: manager " + n(per.getValue("manager")) + " us, agents "
+          + n(per.getValue("agents")) + " us, bench " + n(per.getValue("bench")) + " us)");
+    }
     field(sb, "load average", n(r.getValue("load_avg_before")) + " before, " + n(r.getValue("load_avg_after"))
         + " after");
     return sb.toString();

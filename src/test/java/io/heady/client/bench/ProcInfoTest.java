@@ -25,6 +25,13 @@ class ProcInfoTest {
   }
 
   @Test
+  void cpuTicksFromProcStat() {
+    String stat = "1234 (java (x) y) S 1 1234 1234 0 -1 4194560 5000 0 0 0 250 75 0 0 20 0 40 0 100 0 0";
+    assertEquals(325, ProcInfo.parseCpuTicks(stat));
+    assertTrue(ProcInfo.cpuSeconds(ProcessHandle.current().pid()) > 0);
+  }
+
+  @Test
   void ourOwnProcessHasAResidentSize() {
     assertTrue(ProcInfo.rssMb(ProcessHandle.current().pid()) > 1);
     assertEquals(-1, ProcInfo.rssMb(Long.MAX_VALUE));
