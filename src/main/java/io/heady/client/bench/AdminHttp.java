@@ -1,0 +1,91 @@
+package io.heady.client.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Blocking JSON calls to the manager with a token, for the slow parts of a run (readiness, node lists,
+ * counters, the audit). The load itself goes through {@link LoadDriver}, which does not block.
+ */
+public final class AdminHttp {
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+  private final String token;
+
+  /** An answer: its status and body parsed as JSON ({@code null} when it was not a JSON object). */
+  public record Res(int status, JsonObject json) {
+    public boolean ok() {
+      return status / 100 == 2;
+    }
+  }
+
+  public AdminHttp(String base, String token) {
+    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.token = token;
+  }
+
+  public String base() {
+    return base;
+  }
+
+  public String token() {
+    return token;
+  }
+
+  /** GET; status 0 when the manager could not be reached. */
+  public Res get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  public Res post(String path, JsonObject body) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
+  /** GET that must answer 2xx with JSON, else an {@link IllegalStateException} naming the path. */
+  public JsonObject getJson(String path) {
+    Res r = get(path);
+    if (!r.ok() || r.json() == null) {
+      throw new IllegalStateException("GET " + path + " answered " + (r.status() == 0 ? "nothing (unreachable)"
+          : r.status() + (r.json() == null ? "" : ": " + r.json().encode())));
+    }
+    return r.json();
+  }
+
+  static String q(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private Res send(HttpRequest.Builder b) {
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    try {
+      HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(60)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      JsonObject j = null;
+      String body = r.body();
+      if (body != null && body.startsWith("{")) {
+        try {
+          j = new JsonObject(body);
+        } catch (RuntimeException notJson) {
+          j = null;
+        }
+      }
+      return new Res(r.statusCode(), j);
+    } catch (IOException e) {
+      return new Res(0, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Res(0, null);
+    }
+  }
+}
