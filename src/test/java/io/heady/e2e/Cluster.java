@@ -15,8 +15,8 @@ import java.util.UUID;
 /** A manager and its agents as real processes on loopback, with unique ports and cluster name. */
 public final class Cluster implements AutoCloseable {
   public final String name = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
-  public final int port = HeadyProcess.freePort();
-  public final int clusterPort = HeadyProcess.freePort();
+  public int port = HeadyProcess.freePort();
+  public int clusterPort = HeadyProcess.freePort();
   private String[] managerArgs = new String[0];
   public final Path dataDir;
   public HeadyProcess manager;
@@ -35,6 +35,22 @@ public final class Cluster implements AutoCloseable {
 
   /** Starts the manager and waits until it is ready; tokens are read from the files it generated. */
   public Cluster startManager(String... extra) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startManagerOnce(extra);
+      } catch (AssertionError e) {
+        // why: a "free" port can be taken by another process between choosing it and binding it on a busy
+        // machine; only then is it worth choosing again
+        if (attempt >= 3 || manager == null || !manager.output().contains("Address already in use")) {
+          throw e;
+        }
+        port = HeadyProcess.freePort();
+        clusterPort = HeadyProcess.freePort();
+      }
+    }
+  }
+
+  private Cluster startManagerOnce(String... extra) throws IOException {
     managerArgs = extra;
     List<String> args = new ArrayList<>(List.of("--role=manager", "--port=" + port, "--data-dir=" + dataDir,
         "--cluster-host=127.0.0.1", "--cluster-port=" + clusterPort, "--cluster-name=" + name,
