@@ -84,8 +84,9 @@ final class LogFollower {
           if (!data.isEmpty()) {
             offset = j.getLong("next_offset");
             progressed = true;
-            // why: the node keeps stdout and stderr in one log, in the order they were written
-            rc.response().write("event: stdout\ndata: " + new JsonObject().put("offset", offset).put("text", data)
+            // why: the node keeps stdout and stderr in one log, in the order they were written, so the stream is
+            // one "log" event type; clients that must keep the two apart read the task record's tails at the end
+            rc.response().write("event: log\ndata: " + new JsonObject().put("offset", offset).put("text", data)
                 .encode() + "\n\n");
           }
         }
