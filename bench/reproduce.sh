@@ -26,7 +26,7 @@ mkdir -p "$OUT"
 : >"$RES"
 if [[ ! -f "$JAR" ]]; then
   log "building $JAR"
-  (cd "$ROOT" && mvn -q -B -o clean package -DskipTests)
+  (cd "$ROOT" && mvn -q -B clean package -DskipTests)
 fi
 log "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 log "java: $("$JAVA" -version 2>&1 | head -1)"

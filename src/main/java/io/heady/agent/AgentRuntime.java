@@ -37,7 +37,7 @@ public final class AgentRuntime {
   private final Config cfg;
   private final Settings settings;
   private final AgentState state;
-  private final Reports reports = new Reports();
+  private final Reports reports;
   private final HardwareProbe probe;
   private final TaskSlots slots;
   private final Object lock = new Object();
@@ -48,6 +48,7 @@ public final class AgentRuntime {
   AgentRuntime(Config cfg, Settings s) {
     this.cfg = cfg;
     this.settings = s;
+    this.reports = new Reports(s.nodeId());
     this.state = new AgentState(s.nodeId(), s.name(), s.transport(), null, s.labels(), s.maxConcurrent());
     this.probe = HardwareProbe.system(s.dataDir());
     ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemon("heady-exec-timer"));
@@ -59,11 +60,7 @@ public final class AgentRuntime {
     this.slots = new TaskSlots(s.nodeId(), 0, runner, ss, new TaskSlots.Reporter() {
       @Override
       public void started(Dispatch d) {
-        Session cur = session;
-        if (cur != null) {
-          cur.link().progress(new JsonObject().put("task_id", d.taskId()).put("lease_id", d.leaseId())
-              .put("node_id", settings.nodeId()).put("state", "running"));
-        }
+        reports.started(d.taskId(), d.leaseId());
       }
 
       @Override

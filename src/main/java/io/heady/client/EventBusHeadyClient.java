@@ -26,8 +26,8 @@ import java.util.Set;
  * reply is the same JSON as the HTTP answer. A refusal fails the reply with the HTTP status as failure code and
  * the API's error document ({@code {"error": {code, message, details}}}) as message.
  *
- * <p>Task changes are published on {@link Addresses#EVENTS} ({@code {id, type, at, data}}, types
- * {@code task.succeeded}, {@code task.failed}, …); {@link #submitAndAwait} uses them to learn when a task ends.
+ * <p>Task changes are published on {@link Addresses#EVENTS} in batches of events ({@code {id, type, at, data}},
+ * types {@code task.succeeded}, {@code task.failed}, …); {@link #submitAndAwait} uses them to learn when a task ends.
  */
 public final class EventBusHeadyClient {
   private static final Set<String> FINISHED = Set.of("task.succeeded", "task.failed", "task.timed_out",
@@ -83,9 +83,8 @@ public final class EventBusHeadyClient {
     Promise<JsonObject> done = Promise.promise();
     Map<String, JsonObject> early = new HashMap<>();
     String[] id = {null}; // guarded by early
-    MessageConsumer<JsonObject> c = vertx.eventBus().consumer(Addresses.EVENTS, m -> {
-      JsonObject e = m.body();
-      if (e == null || !FINISHED.contains(e.getString("type")) || !(e.getValue("data") instanceof JsonObject d)) {
+    MessageConsumer<JsonObject> c = events(e -> {
+      if (!FINISHED.contains(e.getString("type")) || !(e.getValue("data") instanceof JsonObject d)) {
         return;
       }
       String tid = d.getString("task_id");
@@ -124,9 +123,26 @@ public final class EventBusHeadyClient {
     return done.future().eventually(() -> c.unregister());
   }
 
-  /** Calls {@code handler} with every cluster event ({@code {id, type, at, data}}); unregister to stop. */
+  /**
+   * Calls {@code handler} with every cluster event ({@code {id, type, at, data}}), oldest first; unregister
+   * to stop. The manager publishes them in batches ({@code {events: [...]}}); this hands them out one by one.
+   */
   public MessageConsumer<JsonObject> events(Handler<JsonObject> handler) {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> handler.handle(m.body()));
+    return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> {
+      JsonObject body = m.body();
+      if (body == null) {
+        return;
+      }
+      if (!(body.getValue("events") instanceof JsonArray batch)) {
+        handler.handle(body); // a single event
+        return;
+      }
+      for (Object e : batch) {
+        if (e instanceof JsonObject ev) {
+          handler.handle(ev);
+        }
+      }
+    });
   }
 
   private Future<JsonObject> request(JsonObject task) {

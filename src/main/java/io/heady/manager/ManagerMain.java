@@ -52,6 +52,12 @@ import org.slf4j.LoggerFactory;
 
 /** Starts the manager role: the cluster member, the store, the four verticles and the local executor. */
 public final class ManagerMain {
+  /**
+   * Finished tasks the scheduler keeps as objects for quick reads; older ones are read from the store. Sized
+   * for the default 512 MB heap with room for a deep queue (a finished task is a few KB).
+   */
+  static final int FINISHED_IN_MEMORY = 20_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(ManagerMain.class);
 
   private ManagerMain() {}
@@ -239,9 +245,9 @@ public final class ManagerMain {
       throw new ConfigException("--offline-sec (" + off + ") must be longer than --ttl-sec (" + ttl + ")");
     }
     PlacementSettings ps = new PlacementSettings(0.9, 0.8, 0.7, cfg.integer(Keys.OFFLOAD_CPU_PCT),
-        cfg.bool(Keys.FAILOVER_TO_CLOUD));
+        cfg.bool(Keys.FAILOVER_TO_CLOUD), cfg.integer(Keys.PLACEMENT_CANDIDATES));
     return new SchedulerSettings(Duration.ofSeconds(hb), Duration.ofSeconds(ttl), Duration.ofSeconds(off),
-        cfg.integer(Keys.PROBE_FAILURES), 5, Duration.ofSeconds(1), Duration.ofSeconds(60), 100_000, ps);
+        cfg.integer(Keys.PROBE_FAILURES), 5, Duration.ofSeconds(1), Duration.ofSeconds(60), FINISHED_IN_MEMORY, ps);
   }
 
   static Watchdog watchdog(Config cfg) {

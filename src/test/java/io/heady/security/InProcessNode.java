@@ -46,7 +46,7 @@ final class InProcessNode implements AutoCloseable {
             reported.add(c);
           }
         }, Clock.systemUTC());
-    ExecutorVerticle executor = new ExecutorVerticle(state, slots, new Reports(), false, dir,
+    ExecutorVerticle executor = new ExecutorVerticle(state, slots, new Reports(state.nodeId()), false, dir,
         Signer.of(joinToken, Clock.systemUTC()));
     vertx.deployVerticle(executor).await(20, TimeUnit.SECONDS);
     api = new NodeApiVerticle(state, executor, new NodeApiVerticle.Settings("127.0.0.1", 0, joinToken,

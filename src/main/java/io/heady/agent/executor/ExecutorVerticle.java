@@ -50,6 +50,8 @@ public final class ExecutorVerticle extends VerticleBase {
             : Future.failedFuture(new SignedBus.StatusException(status,
                 status == 429 ? "node full" : status == 409 ? "duplicate" : "refused"));
       }).completion());
+      ready.add(SignedBus.consumer(bus, false, Addresses.nodeDispatchBatch(id), signer,
+          body -> Future.succeededFuture(slots.admitBatch(body))).completion());
       ready.add(SignedBus.consumer(bus, false, Addresses.nodeCancel(id), signer, b -> Future.succeededFuture(
           new JsonObject().put("cancelled", slots.cancel(b.getString("task_id"), b.getString("lease_id")))))
           .completion());
@@ -75,12 +77,7 @@ public final class ExecutorVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       return 400;
     }
-    return switch (slots.accept(d)) {
-      case ACCEPTED -> 202;
-      case DUPLICATE -> 409;
-      case FULL -> 429;
-      case CLOSED -> 503;
-    };
+    return TaskSlots.status(slots.accept(d));
   }
 
   /** A slice of a task's full log, read on a worker thread; {@code null} when there is none. */

@@ -66,6 +66,11 @@ public final class EventBusLink implements ManagerLink {
   }
 
   @Override
+  public Future<JsonObject> report(JsonObject report) {
+    return request(Addresses.REPORT, report);
+  }
+
+  @Override
   public Future<JsonObject> deregister(JsonObject node) {
     return request(Addresses.DEREGISTER, node);
   }

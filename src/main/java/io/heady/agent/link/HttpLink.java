@@ -108,6 +108,11 @@ public final class HttpLink implements ManagerLink {
   }
 
   @Override
+  public Future<JsonObject> report(JsonObject report) {
+    return post("/api/cluster/tasks/report", report);
+  }
+
+  @Override
   public Future<JsonObject> deregister(JsonObject node) {
     return post("/api/cluster/nodes/deregister", node);
   }

@@ -14,6 +14,9 @@ public interface ManagerLink {
 
   Future<JsonObject> complete(JsonObject completion);
 
+  /** A {@link io.heady.common.protocol.Report}: answered with {@code {results: [...]}}, one per result. */
+  Future<JsonObject> report(JsonObject report);
+
   /** The node leaves on purpose (graceful shutdown). */
   Future<JsonObject> deregister(JsonObject node);
 

@@ -97,7 +97,7 @@ public final class Audit {
     }
     int fetched = 0;
     for (String id : ids) {
-      if (!a.has(id) && fetched++ < 20_000) {
+      if (!a.has(id) && fetched++ < 200_000) {
         AdminHttp.Res r = admin.get("/api/cluster/tasks/" + AdminHttp.q(id));
         if (r.ok()) {
           a.add(r.json());

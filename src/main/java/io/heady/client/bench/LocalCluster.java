@@ -81,7 +81,9 @@ public final class LocalCluster implements AutoCloseable {
     List<String> margs = new ArrayList<>(List.of("--role=manager", "--port=" + port, "--data-dir=" + mdata,
         "--conf-dir=" + dir.resolve("conf"), "--cluster-host=127.0.0.1", "--cluster-port=" + clusterPort,
         "--cluster-name=" + name, "--host=127.0.0.1", "--offload-cpu-pct=101", "--local-executor=false",
-        "--log-level=warn", "--store=" + store));
+        "--log-level=warn", "--store=" + store,
+        // why: the bench measures the scheduler, not the per-client limiter that guards a shared manager
+        "--submit-rate=10000000", "--submit-burst=100000000"));
     margs.addAll(spec.managerArgs());
     manager = java("manager", JvmProfile.options("manager"), spec.managerJvm(), margs);
     awaitManager(mdata);

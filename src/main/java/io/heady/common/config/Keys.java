@@ -75,6 +75,9 @@ public final class Keys {
       .help("let non-GPU tasks fall back to the local executor when no physical node is eligible");
   public static final ConfigKey OFFLOAD_CPU_PCT = key("offload-cpu-pct").integer(70, 1, 101).roles(M)
       .help("a node whose CPU is above this takes half as many new tasks until it cools (101: never)");
+  public static final ConfigKey PLACEMENT_CANDIDATES = key("placement-candidates").integer(64, 0, 100_000)
+      .roles(M).help("in a cluster larger than this, a placement weighs this many eligible nodes, not all "
+          + "(0: always all)");
   public static final ConfigKey MAX_BODY_KB = key("max-body-kb").integer(1024, 1, 1048576).roles(M, A)
       .help("largest request body accepted (413 above)");
   public static final ConfigKey OPEN_HEALTH = key("open-health").bool(true).roles(M)
@@ -136,7 +139,8 @@ public final class Keys {
       ROLE, CONF_DIR, DATA_DIR, LOG_LEVEL, CLUSTER_HOST, CLUSTER_PORT, BUS_PORT, BUS_TLS, HZ_HEARTBEAT_SEC,
       HZ_MAX_NO_HEARTBEAT_SEC, HOST, PORT_MANAGER, STORE, LEADER_TTL_SEC, CLUSTER_NAME, CLUSTER_MEMBERS, ADVERTISE_URL,
       JOIN_TOKEN, ADMIN_TOKEN, HEARTBEAT_SEC, TTL_SEC, OFFLINE_SEC, PROBE_SEC, PROBE_FAILURES,
-      STAGNATION_SEC, STALL_SEC, LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, OFFLOAD_CPU_PCT, MAX_BODY_KB,
+      STAGNATION_SEC, STALL_SEC, LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, OFFLOAD_CPU_PCT, PLACEMENT_CANDIDATES,
+      MAX_BODY_KB,
       OPEN_HEALTH,
       TOKEN_GRACE_SEC, SUBMIT_RATE, SUBMIT_BURST, MAX_DAG_TASKS, TLS_CERT, TLS_KEY, TLS_SELF_SIGNED, MANAGER, TOKEN,
       NODE_ID, NAME, TRANSPORT, TUNNEL_URL, LABEL, MAX_CONCURRENT, EXECUTE_ENABLED, AGENT_ADMIN_TOKEN,

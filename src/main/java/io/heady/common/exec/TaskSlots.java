@@ -93,6 +93,38 @@ public final class TaskSlots {
     return Admission.ACCEPTED;
   }
 
+  /** An admission as the status the dispatch endpoints answer: 202, 409 duplicate, 429 full, 503 closing. */
+  public static int status(Admission a) {
+    return switch (a) {
+      case ACCEPTED -> 202;
+      case DUPLICATE -> 409;
+      case FULL -> 429;
+      case CLOSED -> 503;
+    };
+  }
+
+  /**
+   * Admits a batch of dispatches, {@code {dispatches: [...]}}, in order; answers
+   * {@code {results: [{task_id, status}]}} with each one's status (400 for one that does not parse).
+   */
+  public JsonObject admitBatch(JsonObject body) {
+    Object v = body.getValue("dispatches");
+    JsonArray in = v instanceof JsonArray a ? a : new JsonArray();
+    JsonArray out = new JsonArray(new ArrayList<>(in.size()));
+    for (int i = 0; i < in.size(); i++) {
+      Object item = in.getValue(i);
+      String taskId = item instanceof JsonObject o && o.getValue("task_id") instanceof String t ? t : null;
+      int status;
+      try {
+        status = item instanceof JsonObject o ? status(accept(Dispatch.fromJson(o))) : 400;
+      } catch (RuntimeException e) {
+        status = 400;
+      }
+      out.add(new JsonObject().put("task_id", taskId).put("status", status));
+    }
+    return new JsonObject().put("results", out);
+  }
+
   private ProcessSpec spec(Dispatch d) {
     Path log = settings.logDir() == null ? null : settings.logDir().resolve(d.taskId() + ".log");
     return new ProcessSpec(d.taskId(), d.command(), d.argv(), d.env(), d.cwd(), d.timeoutMs(), settings.killGrace(),

@@ -32,7 +32,11 @@ public final class Signer {
   private final Supplier<List<String>> verifyKeys;
   private final Clock clock;
   private final long windowMs;
-  private final SecureRandom random = new SecureRandom();
+  // why: a nonce must never repeat, not be secret; a random prefix per signer and a counter make it unique
+  // without asking the system's random source for every message
+  private final String noncePrefix = randomPrefix();
+  private final java.util.concurrent.atomic.AtomicLong nonceCounter = new java.util.concurrent.atomic.AtomicLong();
+  private static final ThreadLocal<Map<String, Mac>> MACS = ThreadLocal.withInitial(java.util.HashMap::new);
   private final Map<String, Long> seen = new ConcurrentHashMap<>();
   private volatile long lastPurge;
 
@@ -58,9 +62,7 @@ public final class Signer {
   public JsonObject seal(String address, JsonObject payload) {
     String p = payload.encode();
     long ts = clock.millis();
-    byte[] nb = new byte[12];
-    random.nextBytes(nb);
-    String n = Base64.getUrlEncoder().withoutPadding().encodeToString(nb);
+    String n = noncePrefix + Long.toString(nonceCounter.incrementAndGet(), 36);
     return new JsonObject().put("p", p).put("ts", ts).put("n", n)
         .put("sig", mac(signingKey.get(), address, ts, n, p));
   }
@@ -110,10 +112,30 @@ public final class Signer {
     seen.values().removeIf(t -> now - t > 2 * windowMs);
   }
 
+  private static String randomPrefix() {
+    byte[] nb = new byte[12];
+    new SecureRandom().nextBytes(nb);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(nb) + ".";
+  }
+
+  /** This thread's HMAC for a key, initialised once (a key rotation adds one; a handful are kept). */
+  private static Mac hmac(String key) throws NoSuchAlgorithmException, InvalidKeyException {
+    Map<String, Mac> macs = MACS.get();
+    Mac m = macs.get(key);
+    if (m == null) {
+      if (macs.size() >= 4) {
+        macs.clear();
+      }
+      m = Mac.getInstance("HmacSHA256");
+      m.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      macs.put(key, m);
+    }
+    return m;
+  }
+
   private static String mac(String key, String address, long ts, String nonce, String payload) {
     try {
-      Mac m = Mac.getInstance("HmacSHA256");
-      m.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      Mac m = hmac(key); // doFinal below leaves it reset for the next message
       m.update(address.getBytes(StandardCharsets.UTF_8));
       m.update((byte) '\n');
       m.update(Long.toString(ts).getBytes(StandardCharsets.US_ASCII));

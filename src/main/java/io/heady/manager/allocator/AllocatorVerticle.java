@@ -12,12 +12,15 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -62,7 +65,40 @@ public final class AllocatorVerticle extends VerticleBase implements SchedulerVe
   }
 
   @Override
-  public void dispatch(NodeRecord node, Dispatch d) {
+  public void dispatch(NodeRecord node, List<Dispatch> batch) {
+    if (isHttp(node) || batch.size() == 1) {
+      batch.forEach(d -> dispatchOne(node, d));
+      return;
+    }
+    JsonArray arr = new JsonArray(new ArrayList<>(batch.size()));
+    batch.forEach(d -> arr.add(d.toJson()));
+    SignedBus.request(vertx.eventBus(), Addresses.nodeDispatchBatch(node.nodeId()), signer,
+        new JsonObject().put("dispatches", arr), new DeliveryOptions().setSendTimeout(requestTimeoutMs))
+        .onComplete(ar -> {
+          if (ar.failed() && ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            // why: a node from before batched dispatch listens only at the single address
+            batch.forEach(d -> dispatchOne(node, d));
+            return;
+          }
+          Map<String, Integer> status = new HashMap<>();
+          if (ar.succeeded()) {
+            JsonArray results = ar.result().getJsonArray("results", new JsonArray());
+            for (int i = 0; i < results.size(); i++) {
+              if (results.getValue(i) instanceof JsonObject r && r.getString("task_id") != null) {
+                status.put(r.getString("task_id"), r.getInteger("status", -1));
+              }
+            }
+          }
+          // a failed request is every dispatch's answer: the node's refusal code, or a transport failure
+          Future<Integer> whole = ar.failed() ? code(ar.cause()) : Future.succeededFuture(-1);
+          int all = whole.succeeded() ? whole.result() : -1;
+          Throwable cause = whole.failed() ? whole.cause()
+              : new IllegalStateException("the node did not answer for this task");
+          batch.forEach(d -> settle(node.nodeId(), d, status.getOrDefault(d.taskId(), all), cause));
+        });
+  }
+
+  private void dispatchOne(NodeRecord node, Dispatch d) {
     JsonObject body = d.toJson();
     Future<Integer> sent;
     if (isHttp(node)) {
@@ -73,21 +109,22 @@ public final class AllocatorVerticle extends VerticleBase implements SchedulerVe
       sent = SignedBus.request(vertx.eventBus(), Addresses.nodeDispatch(node.nodeId()), signer, body,
           new DeliveryOptions().setSendTimeout(requestTimeoutMs)).map(202).recover(AllocatorVerticle::code);
     }
-    String nodeId = node.nodeId();
-    sent.onComplete(ar -> {
-      int status = ar.succeeded() ? ar.result() : -1;
-      if (status == 202 || status == 200 || status == 409) {
-        return; // accepted (409: the node already holds this lease, a repeated dispatch)
-      }
-      boolean full = status == 429;
-      String why = full ? "node " + nodeId + " refused: full"
-          : ar.failed() ? "dispatch to " + nodeId + " failed: " + ar.cause().getMessage()
-          : "node " + nodeId + " answered " + status;
-      LOG.info("dispatch of {} failed: {}", d.taskId(), why);
-      scheduler.call((s, now) -> {
-        s.dispatchFailed(d.taskId(), d.leaseId(), why, !full, now);
-        return null;
-      });
+    sent.onComplete(ar -> settle(node.nodeId(), d, ar.succeeded() ? ar.result() : -1, ar.cause()));
+  }
+
+  /** What a node answered for one dispatch: accepted, or a refusal the scheduler must hear about. */
+  private void settle(String nodeId, Dispatch d, int status, Throwable failure) {
+    if (status == 202 || status == 200 || status == 409) {
+      return; // accepted (409: the node already holds this lease, a repeated dispatch)
+    }
+    boolean full = status == 429;
+    String why = full ? "node " + nodeId + " refused: full"
+        : status < 0 ? "dispatch to " + nodeId + " failed: " + (failure == null ? "no answer" : failure.getMessage())
+        : "node " + nodeId + " answered " + status;
+    LOG.info("dispatch of {} failed: {}", d.taskId(), why);
+    scheduler.call((s, now) -> {
+      s.dispatchFailed(d.taskId(), d.leaseId(), why, !full, now);
+      return null;
     });
   }
 

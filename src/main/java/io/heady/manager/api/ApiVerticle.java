@@ -6,6 +6,7 @@ import io.heady.common.protocol.ErrorCode;
 import io.heady.common.protocol.Fields;
 import io.heady.common.protocol.Heartbeat;
 import io.heady.common.protocol.Registration;
+import io.heady.common.protocol.Report;
 import io.heady.manager.metrics.SchedulerLoopCheck;
 import io.heady.manager.scheduler.EventJournal;
 import io.heady.manager.scheduler.SchedulerVerticle;
@@ -108,6 +109,11 @@ public final class ApiVerticle extends VerticleBase {
         Replies.from(rc, 200, scheduler.deregister(Fields.reqId(Replies.body(rc), "node_id"))));
     routes.join("POST", "/api/cluster/tasks/complete", rc ->
         Replies.from(rc, 200, scheduler.complete(Completion.fromJson(Replies.body(rc)))));
+    routes.join("POST", "/api/cluster/tasks/report", rc -> {
+      Report report = Report.fromJson(Replies.body(rc));
+      tokens.seen(report.nodeId(), rc.get(Routes.MATCH));
+      Replies.from(rc, 200, scheduler.report(report));
+    });
     routes.join("POST", "/api/cluster/tasks/progress", rc -> {
       JsonObject b = Replies.body(rc);
       String t = Fields.reqId(b, "task_id");

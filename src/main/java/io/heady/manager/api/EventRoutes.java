@@ -1,12 +1,11 @@
 package io.heady.manager.api;
 
-import io.heady.common.protocol.Addresses;
 import io.heady.manager.scheduler.EventJournal;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /** {@code GET /api/cluster/events}: server-sent events, resumable with {@code Last-Event-ID}. */
 final class EventRoutes {
@@ -43,23 +42,31 @@ final class EventRoutes {
     }
     res.write(": heady events\nretry: 2000\n\n");
     long[] sent = {from};
-    for (JsonObject e : journal.since(from)) {
-      write(res, e, sent);
-    }
-    MessageConsumer<JsonObject> c = vertx.eventBus().localConsumer(Addresses.EVENTS, m -> write(res, m.body(), sent));
+    Context ctx = vertx.getOrCreateContext();
+    // why: listen before replaying the journal, so nothing published in between is missed; what comes
+    // twice is dropped by its id. A batch is one write on the stream's own loop, not one per event.
+    Runnable unlisten = journal.listen(batch -> ctx.runOnContext(v -> write(res, batch, sent)));
+    write(res, journal.since(from), sent);
     long ping = vertx.setPeriodic(15_000, id -> res.write(": ping\n\n"));
     res.closeHandler(v -> {
-      c.unregister();
+      unlisten.run();
       vertx.cancelTimer(ping);
     });
   }
 
-  private static void write(HttpServerResponse res, JsonObject e, long[] sent) {
-    long id = e.getLong("id");
-    if (id <= sent[0] || res.closed()) {
+  private static void write(HttpServerResponse res, List<EventJournal.Entry> batch, long[] sent) {
+    if (res.closed()) {
       return;
     }
-    sent[0] = id;
-    res.write("id: " + id + "\nevent: " + e.getString("type") + "\ndata: " + e.encode() + "\n\n");
+    StringBuilder out = new StringBuilder();
+    for (EventJournal.Entry e : batch) {
+      if (e.id() > sent[0]) {
+        sent[0] = e.id();
+        out.append(e.sse());
+      }
+    }
+    if (!out.isEmpty()) {
+      res.write(out.toString());
+    }
   }
 }

@@ -6,6 +6,7 @@ import io.heady.common.protocol.Fields;
 import io.heady.common.protocol.InvalidInputException;
 import io.heady.common.protocol.Priority;
 import io.heady.common.protocol.TaskSpec;
+import io.heady.manager.placement.Placement;
 import io.heady.manager.scheduler.ClusterViews;
 import io.heady.manager.scheduler.DagView;
 import io.heady.manager.scheduler.Scheduler;
@@ -18,7 +19,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Task routes: submit (one or a DAG), read, list, history, cancel, can-handle. */
 final class TaskRoutes {
@@ -133,13 +136,14 @@ final class TaskRoutes {
     return scheduler.submit(specs, batch).compose(out -> scheduler.read(s -> {
       if (!batch) {
         Scheduler.Submitted one = out.get(0);
-        return reply(s, one.task()).put("created", one.created());
+        return reply(s, one.task(), new HashMap<>()).put("created", one.created());
       }
       JsonArray tasks = new JsonArray();
       boolean anyCreated = false;
       String dag = null;
+      Map<Object, Placement> waiting = new HashMap<>(); // why: queued tasks alike wait alike; explain once
       for (Scheduler.Submitted x : out) {
-        tasks.add(reply(s, x.task()).put("created", x.created()));
+        tasks.add(reply(s, x.task(), waiting).put("created", x.created()));
         anyCreated |= x.created();
         dag = dag == null ? x.task().dagId() : dag;
       }
@@ -157,8 +161,7 @@ final class TaskRoutes {
     }
   }
 
-  private static JsonObject reply(Scheduler s, TaskRecord t) {
-    JsonObject j = t.toJson();
+  private static JsonObject reply(Scheduler s, TaskRecord t, Map<Object, Placement> waiting) {
     boolean routed = t.state() != TaskState.QUEUED && t.state() != TaskState.WAITING;
     JsonObject out = new JsonObject()
         .put("task_id", t.id())
@@ -166,11 +169,11 @@ final class TaskRoutes {
         .put("routed", routed)
         .put("priority", t.priority().name())
         .put("type", t.spec().type());
-    if (routed && j.getString("node_id") != null) {
-      out.put("node_id", j.getString("node_id")).put("node_name", j.getString("node_name"))
-          .put("node_tier", j.getString("node_tier")).put("explain", j.getJsonArray("explain"));
+    if (routed && t.nodeId() != null) {
+      out.put("node_id", t.nodeId()).put("node_name", t.nodeName()).put("node_tier", t.nodeTier())
+          .put("explain", t.explain());
     } else if (t.state() == TaskState.QUEUED && s.nodes().size() <= EXPLAIN_WAITING_UP_TO) {
-      var p = s.explain(t);
+      Placement p = waiting.computeIfAbsent(s.placementSignature(t), k -> s.explain(t));
       out.put("waiting_reason", p.summary()).put("explain", p.explain());
     } else if (t.state() == TaskState.WAITING) {
       out.put("waiting_reason", "waiting for dependencies");

@@ -80,6 +80,8 @@ public final class LocalExecutorVerticle extends VerticleBase {
         case CLOSED -> Future.failedFuture(new SignedBus.StatusException(503, "node shutting down"));
       };
     });
+    SignedBus.consumer(bus, true, Addresses.nodeDispatchBatch(NODE_ID), signer,
+        body -> Future.succeededFuture(tasks.admitBatch(body)));
     SignedBus.consumer(bus, true, Addresses.nodeCancel(NODE_ID), signer, b -> Future.succeededFuture(
         new JsonObject().put("cancelled", tasks.cancel(b.getString("task_id"), b.getString("lease_id")))));
     SignedBus.consumer(bus, true, Addresses.nodeLog(NODE_ID), signer, b -> vertx.executeBlocking(() ->

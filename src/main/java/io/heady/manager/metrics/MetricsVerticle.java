@@ -1,14 +1,10 @@
 package io.heady.manager.metrics;
 
-import io.heady.common.protocol.Addresses;
 import io.heady.manager.scheduler.SchedulerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Feeds the metrics: every event on {@code heady.events} goes to {@link TaskMetrics} (with the task's timings
@@ -16,7 +12,6 @@ import org.slf4j.LoggerFactory;
  * {@link ClusterGauges}; a scrape refreshes the snapshot first, so gauges are never older than the scrape.
  */
 public final class MetricsVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(MetricsVerticle.class);
   /** How long a scrape waits for a fresh snapshot before it serves the last one. */
   static final long SCRAPE_REFRESH_MS = 1000;
 
@@ -26,6 +21,7 @@ public final class MetricsVerticle extends VerticleBase {
   private final long refreshMs;
   private TaskMetrics tasks;
   private ClusterGauges gauges;
+  private Runnable unlisten = () -> { };
 
   /**
    * @param knownType whether the routing policy lists a task type (else it is labelled {@code other})
@@ -43,25 +39,16 @@ public final class MetricsVerticle extends VerticleBase {
   public Future<?> start() {
     tasks = new TaskMetrics(metrics.registry(), knownType);
     gauges = new ClusterGauges(metrics.registry());
-    vertx.eventBus().<JsonObject>localConsumer(Addresses.EVENTS, m -> onEvent(m.body()));
+    // why: events reach the metrics on the scheduler's loop, with the timings it read as it made them
+    unlisten = scheduler.journal().listen(batch -> batch.forEach(e -> tasks.record(e.json(), e.event().timings())));
     vertx.setPeriodic(refreshMs, id -> refresh());
     return refresh().recover(e -> Future.succeededFuture());
   }
 
-  private void onEvent(JsonObject e) {
-    String type = e.getString("type", "");
-    JsonObject data = e.getJsonObject("data");
-    String taskId = data == null ? null : data.getString("task_id");
-    if (taskId == null || !TaskMetrics.needsTimings(type)) {
-      tasks.record(e, TaskTimings.NONE);
-      return;
-    }
-    scheduler.read(s -> TaskTimings.of(s.tasks().get(taskId))).onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.debug("timings of {}: {}", taskId, ar.cause().getMessage());
-      }
-      tasks.record(e, ar.succeeded() ? ar.result() : TaskTimings.NONE);
-    });
+  @Override
+  public Future<?> stop() {
+    unlisten.run();
+    return Future.succeededFuture();
   }
 
   /** Reads a snapshot of the scheduler into the gauges. */

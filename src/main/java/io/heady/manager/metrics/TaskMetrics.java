@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.function.Predicate;
 
 /**
@@ -31,6 +34,10 @@ public final class TaskMetrics {
 
   private final MeterRegistry registry;
   private final Predicate<String> knownType;
+  // why: a meter's builder sorts its tags and looks the meter up on every event; at thousands of events a
+  // second that shows, so each series is built once and kept by its label values
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   /** @param knownType whether the routing policy lists a task type (its name is then used as a label) */
   public TaskMetrics(MeterRegistry registry, Predicate<String> knownType) {
@@ -50,8 +57,8 @@ public final class TaskMetrics {
    */
   public void record(JsonObject event, TaskTimings timings) {
     String eventType = event.getString("type", "unknown");
-    Counter.builder("heady.events").description("Events published on heady.events, by event type")
-        .tag("event", eventType).register(registry).increment();
+    counter("events|" + eventType, () -> Counter.builder("heady.events")
+        .description("Events published on heady.events, by event type").tag("event", eventType)).increment();
     if (!eventType.startsWith("task.")) {
       return;
     }
@@ -60,21 +67,23 @@ public final class TaskMetrics {
     String priority = data.getString("priority", "P2");
     TaskTimings t = timings == null ? TaskTimings.NONE : timings;
     if ("task.submitted".equals(eventType)) {
-      Counter.builder("heady.tasks.submitted").description("Tasks accepted, by task type and priority")
-          .tag("type", type).tag("priority", priority).register(registry).increment();
+      counter("submitted|" + type + "|" + priority, () -> Counter.builder("heady.tasks.submitted")
+          .description("Tasks accepted, by task type and priority").tag("type", type).tag("priority", priority))
+          .increment();
     } else if ("task.dispatched".equals(eventType)) {
-      observe(Timer.builder("heady.task.queue.wait")
+      observe("wait|" + priority, () -> Timer.builder("heady.task.queue.wait")
           .description("Time a task waited in the queue before each dispatch to a node")
           .serviceLevelObjectives(WAIT_BUCKETS).tag("priority", priority), t.queueWait());
     } else if ("task.running".equals(eventType)) {
-      observe(Timer.builder("heady.dispatch.latency")
+      observe("latency", () -> Timer.builder("heady.dispatch.latency")
           .description("Time from a dispatch to the node's report that the task runs (delivery and start)")
           .serviceLevelObjectives(LATENCY_BUCKETS), t.dispatchLatency());
     } else if (isEnd(eventType)) {
       String status = eventType.substring("task.".length());
-      Counter.builder("heady.tasks.finished").description("Tasks that reached an end state")
-          .tag("type", type).tag("status", status).tag("priority", priority).register(registry).increment();
-      observe(Timer.builder("heady.task.duration")
+      counter("finished|" + type + "|" + status + "|" + priority, () -> Counter.builder("heady.tasks.finished")
+          .description("Tasks that reached an end state").tag("type", type).tag("status", status)
+          .tag("priority", priority)).increment();
+      observe("duration|" + type + "|" + status, () -> Timer.builder("heady.task.duration")
           .description("Run time of a task's last attempt, as measured by the node that ran it")
           .serviceLevelObjectives(DURATION_BUCKETS).tag("type", type).tag("status", status), t.runTime());
     }
@@ -85,9 +94,13 @@ public final class TaskMetrics {
     return taskType != null && knownType.test(taskType) ? taskType : OTHER;
   }
 
-  private void observe(Timer.Builder b, Duration d) {
+  private Counter counter(String key, Supplier<Counter.Builder> b) {
+    return counters.computeIfAbsent(key, k -> b.get().register(registry));
+  }
+
+  private void observe(String key, Supplier<Timer.Builder> b, Duration d) {
     if (d != null) {
-      b.register(registry).record(d);
+      timers.computeIfAbsent(key, k -> b.get().register(registry)).record(d);
     }
   }
 

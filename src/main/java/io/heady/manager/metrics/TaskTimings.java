@@ -2,7 +2,6 @@ package io.heady.manager.metrics;
 
 import io.heady.manager.task.Attempt;
 import io.heady.manager.task.TaskRecord;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,14 +30,11 @@ public record TaskTimings(Instant queuedAt, Instant dispatchedAt, Instant starte
     Instant ended = null;
     if (!attempts.isEmpty()) {
       Attempt last = attempts.get(attempts.size() - 1);
-      JsonObject a = last.toJson(); // why: the attempt keeps its start and end private; its JSON has them
       dispatched = last.dispatchedAt();
-      started = instant(a.getString("started_at"));
-      ended = instant(a.getString("ended_at"));
+      started = last.startedAt();
+      ended = last.endedAt();
     }
-    // why: only a finished task has a measured run time; toJson copies the record, so only then
-    Long run = t.state().terminal() ? t.toJson().getLong("duration_ms") : null;
-    return new TaskTimings(t.queuedAt(), dispatched, started, ended, run);
+    return new TaskTimings(t.queuedAt(), dispatched, started, ended, t.durationMs());
   }
 
   /** Time in the queue before the latest dispatch; {@code null} when unknown or inconsistent. */
@@ -64,9 +60,5 @@ public record TaskTimings(Instant queuedAt, Instant dispatchedAt, Instant starte
       return null;
     }
     return Duration.between(a, b);
-  }
-
-  private static Instant instant(String s) {
-    return s == null ? null : Instant.parse(s);
   }
 }

@@ -35,6 +35,9 @@ public record Placement(NodeRecord node, double score, boolean waitingForSlot, b
   private String firstReason() {
     for (Object o : explain) {
       JsonObject e = (JsonObject) o;
+      if (e.getString("first_reason") != null) {
+        return e.getString("first_reason");
+      }
       if (e.getString("reason") != null) {
         return e.getString("name") + ": " + e.getString("reason");
       }

@@ -3,6 +3,7 @@ package io.heady.manager.placement;
 import io.heady.manager.node.NodeRecord;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -33,7 +34,13 @@ public final class Placer {
       new CapabilityScorer(), new HeadroomScorer(), new TierScorer(), new ReliabilityScorer(),
       new SpeedScorer(), new LoadScorer());
 
+  private static final int SLOT_CHECK = CHECKS.size() - 1;
+
+  /** Up to this many nodes, a placement explains every node; beyond it, counts per failed check. */
+  public static final int EXPLAIN_EVERY_NODE_UP_TO = 16;
+
   private final PlacementSettings settings;
+  private int cursor;
 
   public Placer(PlacementSettings settings) {
     this.settings = settings;
@@ -43,15 +50,129 @@ public final class Placer {
     return settings;
   }
 
-  /** Places on physical nodes first; fails over to the cloud executor only when no physical node is eligible. */
+  /**
+   * Places on physical nodes first; fails over to the cloud executor only when no physical node is eligible.
+   * Up to {@value #EXPLAIN_EVERY_NODE_UP_TO} nodes every node is weighed and explained; in a larger cluster
+   * the search stops after {@link PlacementSettings#candidates()} eligible nodes (starting where the last
+   * search left off, so work spreads), and the explanation counts the nodes each check turned away.
+   */
   public Placement place(PlacementRequest req, Collection<NodeRecord> nodes) {
-    Placement first = pass(req, nodes, false);
+    return place(req, nodes, nodes.size() <= EXPLAIN_EVERY_NODE_UP_TO);
+  }
+
+  /** Like {@link #place} but weighs and explains every node, whatever the cluster's size (the explain API). */
+  public Placement explainAll(PlacementRequest req, Collection<NodeRecord> nodes) {
+    return place(req, nodes, true);
+  }
+
+  private Placement place(PlacementRequest req, Collection<NodeRecord> nodes, boolean everyNode) {
+    Placement first = everyNode ? pass(req, nodes, false) : quickPass(req, nodes, false);
     if (first.placed() || first.waitingForSlot() || req.allowCloud() || !settings.failoverToCloud()
         || req.type().location() != Location.PHYSICAL || req.requires().gpu() || req.pin() != null) {
       return first;
     }
-    Placement second = pass(req.withCloud(), nodes, true);
-    return second;
+    return everyNode ? pass(req.withCloud(), nodes, true) : quickPass(req.withCloud(), nodes, true);
+  }
+
+  /** The index of the first check the node fails, or -1 when it passes them all. */
+  private int firstFailing(PlacementRequest req, NodeRecord n) {
+    for (int i = 0; i < CHECKS.size(); i++) {
+      if (CHECKS.get(i).check(req, n, settings) != null) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static double score(PlacementRequest req, NodeRecord n) {
+    double total = 0;
+    for (Scorer s : SCORERS) {
+      total += s.score(req, n);
+    }
+    return total;
+  }
+
+  /**
+   * The search without a word per node: the first failing check of each node visited is counted, the
+   * eligible ones are scored, and a large cluster's search ends after enough eligible candidates. A node
+   * already full is passed over at the cost of two reads once some node is known to be only waiting for a
+   * slot (it can change nothing about the answer).
+   */
+  private Placement quickPass(PlacementRequest req, Collection<NodeRecord> nodes, boolean fallbackPass) {
+    List<NodeRecord> list = nodes instanceof List<NodeRecord> l ? l : new ArrayList<>(nodes);
+    int size = list.size();
+    int limit = settings.candidates();
+    boolean bounded = limit > 0 && size > limit;
+    int start = bounded ? Math.floorMod(cursor++, size) : 0;
+    int[] rejected = new int[CHECKS.size()];
+    NodeRecord best = null;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    boolean bestAvoided = false;
+    boolean waiting = false;
+    int eligible = 0;
+    int visited = 0;
+    String firstReason = null;
+    for (int k = 0; k < size; k++) {
+      NodeRecord n = list.get(bounded ? (start + k) % size : k);
+      visited++;
+      if (waiting && n.running().size() >= n.maxConcurrent()) {
+        rejected[SLOT_CHECK]++;
+        continue;
+      }
+      int failed = firstFailing(req, n);
+      if (failed >= 0) {
+        rejected[failed]++;
+        waiting |= failed == SLOT_CHECK;
+        if (firstReason == null) {
+          firstReason = n.name() + ": " + CHECKS.get(failed).check(req, n, settings);
+        }
+        continue;
+      }
+      eligible++;
+      double total = score(req, n);
+      boolean avoided = req.avoid().contains(n.nodeId());
+      if (best == null || better(avoided, total, n, bestAvoided, bestScore, best)) {
+        best = n;
+        bestScore = total;
+        bestAvoided = avoided;
+      }
+      if (bounded && eligible >= limit && !bestAvoided) {
+        break;
+      }
+    }
+    JsonArray explain = new JsonArray();
+    if (best != null) {
+      explain.add(entry(best).put("eligible", true).put("score", round(bestScore))
+          .put("breakdown", breakdown(req, best)).put("chosen", true));
+    }
+    JsonObject byCheck = new JsonObject();
+    for (int i = 0; i < rejected.length; i++) {
+      if (rejected[i] > 0) {
+        byCheck.put(CHECKS.get(i).name(), rejected[i]);
+      }
+    }
+    if (size > 0) {
+      explain.add(new JsonObject().put("rejected_by_check", byCheck).put("nodes", size).put("considered", visited)
+          .put("eligible_seen", eligible).put("first_reason", best == null ? firstReason : null));
+    }
+    return new Placement(best, best == null ? 0 : bestScore, waiting, fallbackPass && best != null, explain);
+  }
+
+  private static JsonObject entry(NodeRecord n) {
+    return new JsonObject().put("node_id", n.nodeId()).put("name", n.name()).put("tier", n.tier().name())
+        .put("location", n.location());
+  }
+
+  private static JsonObject breakdown(PlacementRequest req, NodeRecord n) {
+    JsonObject breakdown = new JsonObject();
+    for (Scorer s : SCORERS) {
+      breakdown.put(s.name(), round(s.score(req, n)));
+    }
+    return breakdown;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 10) / 10.0;
   }
 
   private Placement pass(PlacementRequest req, Collection<NodeRecord> nodes, boolean fallbackPass) {
@@ -61,8 +182,7 @@ public final class Placer {
     boolean bestAvoided = false;
     boolean waiting = false;
     for (NodeRecord n : nodes) {
-      JsonObject e = new JsonObject().put("node_id", n.nodeId()).put("name", n.name())
-          .put("tier", n.tier().name()).put("location", n.location());
+      JsonObject e = entry(n);
       String failed = null;
       String reason = null;
       for (FeasibilityCheck c : CHECKS) {
@@ -80,15 +200,9 @@ public final class Placer {
         explain.add(e.put("eligible", false).put("failed_check", failed).put("reason", reason));
         continue;
       }
-      JsonObject breakdown = new JsonObject();
-      double total = 0;
-      for (Scorer s : SCORERS) {
-        double v = s.score(req, n);
-        breakdown.put(s.name(), Math.round(v * 10) / 10.0);
-        total += v;
-      }
+      double total = score(req, n);
       boolean avoided = req.avoid().contains(n.nodeId());
-      explain.add(e.put("eligible", true).put("score", Math.round(total * 10) / 10.0).put("breakdown", breakdown)
+      explain.add(e.put("eligible", true).put("score", round(total)).put("breakdown", breakdown(req, n))
           .put("avoided", avoided ? Boolean.TRUE : null));
       if (best == null || better(avoided, total, n, bestAvoided, bestScore, best)) {
         best = n;

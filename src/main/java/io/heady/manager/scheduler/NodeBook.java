@@ -5,12 +5,14 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The nodes, by id, with lookups by name and by cluster member id. */
 public final class NodeBook {
   private final Map<String, NodeRecord> byId = new LinkedHashMap<>();
   private final Map<String, String> byMember = new HashMap<>();
+  private List<NodeRecord> list; // the nodes in registration order, rebuilt after a change
 
   public NodeRecord get(String id) {
     return byId.get(id);
@@ -36,6 +38,7 @@ public final class NodeBook {
   }
 
   public void put(NodeRecord n) {
+    list = null;
     NodeRecord old = byId.put(n.nodeId(), n);
     if (old != null && old.memberId() != null) {
       byMember.remove(old.memberId());
@@ -53,6 +56,7 @@ public final class NodeBook {
 
   public NodeRecord remove(String id) {
     NodeRecord n = byId.remove(id);
+    list = null;
     if (n != null) {
       byMember.values().remove(id);
     }
@@ -61,6 +65,14 @@ public final class NodeBook {
 
   public Collection<NodeRecord> all() {
     return Collections.unmodifiableCollection(byId.values());
+  }
+
+  /** The nodes in registration order, as a list that is not copied for every placement. */
+  public List<NodeRecord> list() {
+    if (list == null) {
+      list = List.copyOf(byId.values());
+    }
+    return list;
   }
 
   public int size() {

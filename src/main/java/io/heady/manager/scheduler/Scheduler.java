@@ -41,7 +41,7 @@ public final class Scheduler {
   private final IdSource ids;
   private final TaskBook tasks;
   private final NodeBook nodes = new NodeBook();
-  private final TaskQueue queue = new TaskQueue();
+  private final TaskQueue queue = new TaskQueue(t -> request(t).signature());
   private final PriorityQueue<TaskRecord> delayed =
       new PriorityQueue<>((a, b) -> a.notBefore().compareTo(b.notBefore()));
   private final DagIndex dag = new DagIndex();
@@ -758,26 +758,30 @@ public final class Scheduler {
 
   /** One dispatch pass: queued tasks in fair order onto the best free nodes, until slots or tasks run out. */
   public void schedule(Instant now) {
-    if (queue.size() == 0 || nodes.freeSlots() == 0) {
+    int free = queue.size() == 0 ? 0 : nodes.freeSlots();
+    if (free == 0) {
       return;
     }
     Set<Object> failed = new HashSet<>();
     TaskQueue.Cursor cur = queue.cursor();
     for (TaskRecord t = cur.next(); t != null; t = cur.next()) {
-      PlacementRequest req = request(t);
-      Object sig = req.signature();
+      Object sig = queue.signature(t);
       if (failed.contains(sig)) {
         continue;
       }
-      Placement p = placer.place(req, nodes.all());
+      PlacementRequest req = request(t);
+      Placement p = placer.place(req, nodes.list());
       if (!p.placed()) {
         failed.add(sig);
+        if (failed.size() >= queue.signatures()) {
+          break; // why: every kind of task queued has failed this pass; the rest would fail alike
+        }
         continue;
       }
       cur.take();
       dispatch(t, p, req, now);
-      if (nodes.freeSlots() == 0) {
-        break;
+      if (--free == 0) {
+        break; // why: each dispatch takes one slot; counting them down spares a walk over every node
       }
     }
   }
@@ -785,7 +789,7 @@ public final class Scheduler {
   PlacementRequest request(TaskRecord t) {
     TaskType type = policy.type(t.spec().type());
     return new PlacementRequest(t.id(), type, t.priority(), t.critical(), t.spec().requires(), t.spec().node(),
-        false, avoid.getOrDefault(t.id(), Set.of()));
+        false, Set.copyOf(avoid.getOrDefault(t.id(), Set.of())));
   }
 
   private void dispatch(TaskRecord t, Placement p, PlacementRequest req, Instant now) {
@@ -795,7 +799,7 @@ public final class Scheduler {
     t.progressed(now);
     n.running().add(t.id());
     t.placedOn(n.name(), n.tier().name());
-    t.explain(Explanations.compact(p, nodes.size()));
+    t.explain(p.explain());
     t.moveTo(TaskState.DISPATCHED, now, p.summary());
     counters.routed++;
     if (p.fallback()) {
@@ -816,12 +820,17 @@ public final class Scheduler {
   public Placement explain(String type, io.heady.common.protocol.Priority priority) {
     PlacementRequest req = new PlacementRequest("(probe)", policy.type(type), priority, false,
         io.heady.common.protocol.Requirements.NONE, null, false, Set.of());
-    return placer.place(req, nodes.all());
+    return placer.explainAll(req, nodes.list());
+  }
+
+  /** Tasks with equal signatures place alike (their explanations are the same). */
+  public Object placementSignature(TaskRecord t) {
+    return request(t).signature();
   }
 
   /** Places an existing queued task without dispatching (why is it waiting?). */
   public Placement explain(TaskRecord t) {
-    return placer.place(request(t), nodes.all());
+    return placer.explainAll(request(t), nodes.list());
   }
 
   // ---- reads -------------------------------------------------------------------------------------------

@@ -8,8 +8,11 @@ import io.heady.common.protocol.ErrorCode;
 import io.heady.common.protocol.Heartbeat;
 import io.heady.common.protocol.InvalidInputException;
 import io.heady.common.protocol.Registration;
+import io.heady.common.protocol.Report;
 import io.heady.common.protocol.SignedBus;
 import io.heady.common.protocol.Signer;
+import io.heady.manager.metrics.TaskMetrics;
+import io.heady.manager.metrics.TaskTimings;
 import io.heady.manager.node.NodeRecord;
 import io.heady.manager.store.ClusterStore;
 import io.heady.manager.task.TaskRecord;
@@ -17,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,7 +42,8 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
   /** Delivers dispatches and cancels to nodes; implemented by the allocator. */
   public interface Delivery {
-    void dispatch(NodeRecord node, Dispatch d);
+    /** Sends attempts to one node, in one message where its transport allows. */
+    void dispatch(NodeRecord node, List<Dispatch> batch);
 
     void cancel(NodeRecord node, String taskId, String leaseId);
 
@@ -57,6 +62,9 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
   private final Map<String, NodeRecord> dirtyNodes = new LinkedHashMap<>();
   private final List<String> removedNodes = new ArrayList<>();
   private final List<Runnable> afterWrite = new ArrayList<>();
+  private final Map<String, NodeDispatches> dispatches = new LinkedHashMap<>();
+  private final List<EventJournal.Entry> events = new ArrayList<>();
+  private Promise<Void> nextFlush;
   private final EventJournal journal;
   private final Signer signer;
   private long wakeTimer = -1;
@@ -215,6 +223,7 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     SignedBus.consumer(bus, false, Addresses.DEREGISTER, signer,
         j -> deregister(io.heady.common.protocol.Fields.reqId(j, "node_id")));
     SignedBus.consumer(bus, false, Addresses.COMPLETE, signer, j -> complete(Completion.fromJson(j)));
+    SignedBus.consumer(bus, false, Addresses.REPORT, signer, j -> report(Report.fromJson(j)));
     SignedBus.consumer(bus, false, Addresses.PROGRESS, signer, j -> {
       String t = j.getString("task_id");
       String l = j.getString("lease_id");
@@ -252,11 +261,11 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
       try {
         result = op.apply(scheduler, clock.instant());
       } catch (RuntimeException e) {
-        flush();
+        flushSoon();
         p.fail(e);
         return;
       }
-      flush().onComplete(ar -> {
+      flushSoon().onComplete(ar -> {
         if (ar.succeeded()) {
           p.complete(result);
         } else {
@@ -266,6 +275,27 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
       armWakeup();
     });
     return p.future();
+  }
+
+  /**
+   * The write that will carry what changed so far: one flush after the operations already waiting on this
+   * loop have run, so a burst of them (a batch of results, a flood of heartbeats) is one write to the store.
+   */
+  private Future<Void> flushSoon() {
+    if (nextFlush == null) {
+      nextFlush = Promise.promise();
+      context.runOnContext(v -> {
+        Promise<Void> p = nextFlush;
+        nextFlush = null;
+        flush().onComplete(p);
+      });
+    }
+    return nextFlush.future();
+  }
+
+  /** The events and the listeners that hear them after each write. */
+  public EventJournal journal() {
+    return journal;
   }
 
   /** Runs a read on the scheduler's event loop. */
@@ -329,12 +359,36 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     });
   }
 
+  /**
+   * A node's batch: starts, then results, each result answered on its own; one write for all of it. A
+   * refused write fails the whole batch (503), and the node sends it again.
+   */
+  public Future<JsonObject> report(Report r) {
+    return call((s, now) -> {
+      for (Report.Started st : r.started()) {
+        scheduler.started(st.taskId(), st.leaseId(), now);
+      }
+      JsonArray out = new JsonArray(new ArrayList<>(r.results().size()));
+      for (Completion c : r.results()) {
+        try {
+          Scheduler.Completed done = scheduler.complete(c, now);
+          out.add(Report.itemAccepted(c.taskId(), done.duplicate()));
+        } catch (ApiException e) {
+          out.add(Report.itemRefused(c.taskId(), e));
+        }
+      }
+      return new JsonObject().put("results", out);
+    });
+  }
+
   // ---- sink: effects leave here ------------------------------------------------------------------------
 
   @Override
   public void dispatch(NodeRecord node, Dispatch d) {
-    afterWrite.add(() -> delivery.dispatch(node, d));
+    dispatches.computeIfAbsent(node.nodeId(), k -> new NodeDispatches(node, new ArrayList<>())).batch().add(d);
   }
+
+  private record NodeDispatches(NodeRecord node, List<Dispatch> batch) {}
 
   @Override
   public void cancel(NodeRecord node, String taskId, String leaseId) {
@@ -343,8 +397,10 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
   @Override
   public void event(String type, JsonObject data) {
-    JsonObject e = journal.append(type, data, clock.instant());
-    vertx.eventBus().publish(Addresses.EVENTS, e);
+    String taskId = data.getString("task_id");
+    TaskTimings timings = taskId != null && TaskMetrics.needsTimings(type)
+        ? TaskTimings.of(scheduler.tasks().get(taskId)) : TaskTimings.NONE;
+    events.add(journal.append(type, data, clock.instant(), timings));
   }
 
   @Override
@@ -370,7 +426,7 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
    */
   private Future<Void> flush() {
     if (dirtyTasks.isEmpty() && dirtyNodes.isEmpty() && removedNodes.isEmpty() && !countersDirty) {
-      runAfterWrite();
+      effects().run();
       return Future.succeededFuture();
     }
     Map<String, TaskRecord> taskBatch = new LinkedHashMap<>(dirtyTasks);
@@ -393,8 +449,7 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     }
     removed.forEach(id -> writes.add(store.deleteNode(id)));
     writes.add(store.saveCounters(scheduler.counters().toJson()));
-    List<Runnable> actions = new ArrayList<>(afterWrite);
-    afterWrite.clear();
+    Runnable actions = effects();
     return Future.join(writes).<Void>mapEmpty().onComplete(ar -> {
       if (ar.failed()) {
         storeHealthy = false;
@@ -418,7 +473,7 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
       // why: dispatching after the write (not before) means a crash never leaves a running task the store
       // has not heard of; when the write failed the dispatch still goes (the scheduler's memory is the truth
       // while it leads) and the record is saved by the retry
-      actions.forEach(Runnable::run);
+      actions.run();
     }).recover(e -> Future.failedFuture(new ApiException(ErrorCode.STORE_UNAVAILABLE,
         "the store did not take the write (" + e.getMessage() + "); retry shortly")));
   }
@@ -437,7 +492,7 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
    * The store refused a write because this manager's lease lapsed (a Redis outage longer than the lease,
    * say). If no other manager took it, take it back and carry on; if one did, step down.
    */
-  private void reclaimOrStep(String why, List<Runnable> actions) {
+  private void reclaimOrStep(String why, Runnable actions) {
     if (leadership == null) {
       lostLeadership(why);
       return;
@@ -446,12 +501,12 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
       if (ar.succeeded() && ar.result()) {
         LOG.warn("the lease had lapsed ({}); no one else took it, so this manager leads on", why);
         armRetry();
-        actions.forEach(Runnable::run);
+        actions.run();
       } else if (ar.succeeded()) {
         lostLeadership(why);
       } else {
         armRetry(); // the store is still unreachable: try again later
-        actions.forEach(Runnable::run);
+        actions.run();
       }
     });
   }
@@ -462,12 +517,30 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     onLostLeadership.run();
   }
 
-  private void runAfterWrite() {
-    if (!afterWrite.isEmpty()) {
-      List<Runnable> actions = new ArrayList<>(afterWrite);
-      afterWrite.clear();
-      actions.forEach(Runnable::run);
+  /**
+   * Takes what waits on the current write: cancels, dispatches (one batch a node) and events (one batch
+   * for the in-process listeners, one message on the cluster's event bus).
+   */
+  private Runnable effects() {
+    if (afterWrite.isEmpty() && dispatches.isEmpty() && events.isEmpty()) {
+      return () -> { };
     }
+    List<Runnable> actions = new ArrayList<>(afterWrite);
+    List<NodeDispatches> sends = new ArrayList<>(dispatches.values());
+    List<EventJournal.Entry> published = new ArrayList<>(events);
+    afterWrite.clear();
+    dispatches.clear();
+    events.clear();
+    return () -> {
+      actions.forEach(Runnable::run);
+      sends.forEach(nd -> delivery.dispatch(nd.node(), nd.batch()));
+      if (!published.isEmpty()) {
+        journal.publish(published);
+        JsonArray arr = new JsonArray(new ArrayList<>(published.size()));
+        published.forEach(e -> arr.add(e.json()));
+        vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("events", arr));
+      }
+    };
   }
 
   /** A one-shot timer for the next retry delay to end, so retries do not wait for the periodic tick. */

@@ -3,14 +3,20 @@ package io.heady.manager.scheduler;
 import io.heady.common.protocol.Priority;
 import io.heady.manager.task.TaskRecord;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Ready tasks, by priority and then age, served with a fair share: each priority class has a weight (P0 8,
  * P1 4, P2 2, P3 1) and the class with the least service per weight after its next dispatch goes next
  * (stride scheduling by finish tag). So urgent work goes first, and a stream of P0/P1 tasks still leaves P3
  * one dispatch in fifteen.
+ *
+ * <p>It also counts its tasks by placement signature (tasks alike place alike), so a dispatch pass that has
+ * seen every signature fail can stop instead of walking a deep queue of tasks that would fail the same way.
  */
 public final class TaskQueue {
   private static final double[] STRIDE = {1.0 / 8, 1.0 / 4, 1.0 / 2, 1.0};
@@ -21,11 +27,51 @@ public final class TaskQueue {
   private final double[] pass = new double[4];
   /** The finish tag of the latest dispatch: the queue's virtual time (self-clocked), never moving back. */
   private double virtualTime;
+  private final Function<TaskRecord, Object> signatureOf;
+  private final Map<String, Object> signatures = new HashMap<>();
+  private final Map<Object, Integer> bySignature = new HashMap<>();
 
+  /** A queue whose tasks are all of one signature (tests of the order alone). */
   public TaskQueue() {
+    this(t -> "");
+  }
+
+  /** @param signatureOf a task's placement signature, taken when it joins the queue */
+  public TaskQueue(Function<TaskRecord, Object> signatureOf) {
+    this.signatureOf = signatureOf;
     for (int i = 0; i < 4; i++) {
       classes[i] = new TreeSet<>(AGE);
     }
+  }
+
+  /** The signature a queued task joined with ({@code null} when it is not queued). */
+  public Object signature(TaskRecord t) {
+    return signatures.get(t.id());
+  }
+
+  /** How many different signatures the queued tasks have. */
+  public int signatures() {
+    return bySignature.size();
+  }
+
+  private void counted(TaskRecord t) {
+    Object sig = signatureOf.apply(t);
+    Object old = signatures.put(t.id(), sig);
+    if (old != null) {
+      uncount(old);
+    }
+    bySignature.merge(sig, 1, Integer::sum);
+  }
+
+  private void uncounted(TaskRecord t) {
+    Object old = signatures.remove(t.id());
+    if (old != null) {
+      uncount(old);
+    }
+  }
+
+  private void uncount(Object sig) {
+    bySignature.computeIfPresent(sig, (k, n) -> n == 1 ? null : n - 1);
   }
 
   public void add(TaskRecord t) {
@@ -36,11 +82,17 @@ public final class TaskQueue {
       // class sits unplaceable, and either would let a joining class claim hundreds of dispatches in a row.
       pass[c] = Math.max(pass[c], virtualTime);
     }
-    classes[c].add(t);
+    if (classes[c].add(t)) {
+      counted(t);
+    }
   }
 
   public boolean remove(TaskRecord t) {
-    return classes[t.priority().ordinal()].remove(t);
+    boolean removed = classes[t.priority().ordinal()].remove(t);
+    if (removed) {
+      uncounted(t);
+    }
+    return removed;
   }
 
   public int size() {
@@ -66,6 +118,7 @@ public final class TaskQueue {
     private final Iterator<TaskRecord>[] its = new Iterator[4];
     private final double[] local = pass.clone();
     private int last = -1;
+    private TaskRecord current;
 
     Cursor() {
       for (int i = 0; i < 4; i++) {
@@ -87,12 +140,14 @@ public final class TaskQueue {
         return null;
       }
       last = pick;
-      return its[pick].next();
+      current = its[pick].next();
+      return current;
     }
 
     /** The last candidate was placed: remove it and charge its class. */
     public void take() {
       its[last].remove();
+      uncounted(current);
       pass[last] += STRIDE[last];
       virtualTime = Math.max(virtualTime, pass[last]);
       local[last] = Math.max(local[last], pass[last]);

@@ -39,7 +39,8 @@ public interface ClusterStore {
    * retry by saving the tasks' current documents, not the failed batch: a later batch may have succeeded.
    * Every document needs {@code task_id} (string), {@code seq} (number) and {@code status}. The first time a
    * task is saved with a final status it gets the next finish position ({@code finish_seq}); the
-   * {@link Retention} is applied in the same write.
+   * {@link Retention} is applied in the same write. The store may keep the documents it is given: the caller
+   * must not change them afterwards.
    */
   Future<Void> saveTasks(List<JsonObject> tasks);
 

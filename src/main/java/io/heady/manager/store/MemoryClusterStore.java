@@ -1,6 +1,7 @@
 package io.heady.manager.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +17,8 @@ import java.util.TreeSet;
 
 /**
  * The default store: everything in this process's memory, gone when it stops. A real implementation of
- * the contract, not a mock: it copies what it is given and returns copies, keeps the same indexes, retention
+ * the contract, not a mock: it keeps the task documents it is given (the contract lets it), returns copies,
+ * keeps the same indexes, retention
  * and leadership lease as the Redis store, and answers synchronously (completed futures).
  */
 public final class MemoryClusterStore implements ClusterStore {
@@ -28,7 +30,8 @@ public final class MemoryClusterStore implements ClusterStore {
   private final Retention retention;
   private final Clock clock;
   private final Map<String, JsonObject> nodes = new LinkedHashMap<>();
-  private final Map<String, JsonObject> tasks = new HashMap<>();
+  // why: a finished task is kept encoded (a third of the memory of its object tree) and read back rarely
+  private final Map<String, Object> tasks = new HashMap<>(); // JsonObject while unfinished, else Buffer
   private final TreeSet<Queued> unfinished = new TreeSet<>(QUEUE_ORDER);
   private final Map<String, Long> seqOf = new HashMap<>();
   private final TreeMap<Long, String> finishedByOrder = new TreeMap<>();
@@ -95,7 +98,7 @@ public final class MemoryClusterStore implements ClusterStore {
     }
     Instant now = clock.instant();
     for (TaskEntry t : batch) {
-      tasks.put(t.id(), t.doc().copy());
+      tasks.put(t.id(), t.finished() ? t.doc().toBuffer() : t.doc());
       Long oldSeq = seqOf.remove(t.id());
       if (oldSeq != null) {
         unfinished.remove(new Queued(oldSeq, t.id()));
@@ -125,14 +128,22 @@ public final class MemoryClusterStore implements ClusterStore {
 
   @Override
   public synchronized Future<JsonObject> task(String taskId) {
-    JsonObject t = tasks.get(taskId);
-    return Future.succeededFuture(t == null ? null : t.copy());
+    return Future.succeededFuture(doc(taskId));
+  }
+
+  /** A copy of a task's document, or {@code null}. */
+  private JsonObject doc(String id) {
+    Object d = tasks.get(id);
+    if (d instanceof Buffer b) {
+      return new JsonObject(b);
+    }
+    return d == null ? null : ((JsonObject) d).copy();
   }
 
   @Override
   public synchronized Future<List<JsonObject>> unfinishedTasks() {
     List<JsonObject> out = new ArrayList<>(unfinished.size());
-    unfinished.forEach(q -> out.add(tasks.get(q.id()).copy()));
+    unfinished.forEach(q -> out.add(doc(q.id())));
     return Future.succeededFuture(out);
   }
 
@@ -144,7 +155,7 @@ public final class MemoryClusterStore implements ClusterStore {
       if (out.size() >= limit) {
         break;
       }
-      out.add(tasks.get(e.getValue()).copy().put("finish_seq", e.getKey()));
+      out.add(doc(e.getValue()).put("finish_seq", e.getKey()));
     }
     java.util.Collections.reverse(out);
     return Future.succeededFuture(out);

@@ -39,6 +39,16 @@ public final class Attempt {
     return dispatchedAt;
   }
 
+  /** When the node reported this attempt running; {@code null} before that. */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /** When this attempt ended; {@code null} while live. */
+  public Instant endedAt() {
+    return endedAt;
+  }
+
   public int number() {
     return number;
   }

@@ -164,6 +164,11 @@ public final class TaskRecord {
     this.nodeTier = tier;
   }
 
+  /** The run time the node measured, once the task finished with a result; else {@code null}. */
+  public Long durationMs() {
+    return state.terminal() && exitCode != null ? durationMs : null;
+  }
+
   public String id() {
     return id;
   }
@@ -248,6 +253,20 @@ public final class TaskRecord {
     this.explain = e;
   }
 
+  /** Why the latest placement chose its node (or none), as the placer explained it. */
+  public JsonArray explain() {
+    return explain;
+  }
+
+  /** The name of the node of the latest attempt, as it was when placed. */
+  public String nodeName() {
+    return nodeName;
+  }
+
+  public String nodeTier() {
+    return nodeTier;
+  }
+
   /** Something showed the task is alive: dispatched, started, or more output than before. */
   public void progressed(Instant now) {
     lastProgressAt = now;
@@ -306,7 +325,7 @@ public final class TaskRecord {
         .put("lease_id", last == null ? null : last.leaseId)
         .put("attempt", attempts.size())
         .put("exit_code", exitCode)
-        .put("duration_ms", state.terminal() && exitCode != null ? durationMs : null)
+        .put("duration_ms", durationMs())
         .put("result", new JsonObject().put("stdout", stdout).put("stderr", stderr)
             .put("truncated", outputTruncated))
         .put("reason", reason)
