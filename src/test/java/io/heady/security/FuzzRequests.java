@@ -45,6 +45,7 @@ public final class FuzzRequests {
   private static final String[] MANAGER_PATHS = {
       "/api/cluster/join", "/api/cluster/nodes/register", "/api/cluster/nodes/heartbeat",
       "/api/cluster/nodes/deregister", "/api/cluster/tasks/complete", "/api/cluster/tasks/progress",
+      "/api/cluster/tasks/report",
       "/api/cluster/state", "/api/cluster/workers", "/api/cluster/nodes", "/api/cluster/nodes/{id}",
       "/api/cluster/nodes/{id}/drain", "/api/cluster/nodes/{id}/reinstate", "/api/cluster/tasks/route",
       "/api/cluster/tasks", "/api/cluster/tasks/history", "/api/cluster/tasks/{id}", "/api/cluster/tasks/{id}/log",

@@ -38,6 +38,7 @@ public final class RouteTable {
       e("POST", "/api/cluster/nodes/deregister", Needs.JOIN, "/api/cluster/nodes/deregister", "{}"),
       e("POST", "/api/cluster/tasks/complete", Needs.JOIN, "/api/cluster/tasks/complete", "{}"),
       e("POST", "/api/cluster/tasks/progress", Needs.JOIN, "/api/cluster/tasks/progress", "{}"),
+      e("POST", "/api/cluster/tasks/report", Needs.JOIN, "/api/cluster/tasks/report", "{}"),
       e("GET", "/api/cluster/state", Needs.ADMIN, "/api/cluster/state", null),
       e("GET", "/api/cluster/workers", Needs.ADMIN, "/api/cluster/workers", null),
       e("GET", "/api/cluster/nodes", Needs.ADMIN, "/api/cluster/nodes", null),

@@ -236,4 +236,28 @@ class TaskQueueTest {
   private static List<String> ids(List<TaskRecord> ts) {
     return ts.stream().map(TaskRecord::id).toList();
   }
+
+  @Test
+  void countsTasksBySignatureAsTheyComeAndGo() {
+    TaskQueue q = new TaskQueue(t -> t.priority());
+    List<TaskRecord> added = new ArrayList<>();
+    for (Priority p : List.of(Priority.P1, Priority.P1, Priority.P3)) {
+      TaskRecord t = new TaskRecord("s" + (++seq), SpecBuilder.task("true").priority(p.name()).spec(), seq, null,
+          Instant.EPOCH);
+      t.start(TaskState.QUEUED, Instant.EPOCH);
+      q.add(t);
+      added.add(t);
+    }
+    assertEquals(2, q.signatures(), "P1 and P3");
+    assertEquals(Priority.P1, q.signature(added.get(0)));
+    TaskQueue.Cursor c = q.cursor();
+    assertEquals(added.get(0), c.next());
+    c.take();
+    assertNull(q.signature(added.get(0)), "a dispatched task no longer counts");
+    assertEquals(2, q.signatures(), "one P1 is still queued");
+    assertTrue(q.remove(added.get(1)));
+    assertEquals(1, q.signatures(), "only P3 is left");
+    assertTrue(q.remove(added.get(2)));
+    assertEquals(0, q.signatures());
+  }
 }
