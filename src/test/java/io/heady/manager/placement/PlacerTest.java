@@ -4,6 +4,7 @@ import static io.heady.manager.testing.NodeBuilder.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import io.heady.common.protocol.SystemStats;
 import io.heady.manager.node.NodeEvent;
 import io.heady.manager.node.NodeRecord;
 import io.heady.manager.node.NodeStatus;
+import io.heady.manager.testing.NodeBuilder;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -375,5 +377,53 @@ class PlacerTest {
     NodeRecord one = node("one").cores(2).ram(4).active(T);
     assertEquals(1, one.maxConcurrent());
     assertEquals(1, SlotCheck.usableSlots(req("shell", Priority.P3), one, PlacementSettings.DEFAULTS));
+  }
+
+  /** A cluster too large to explain node by node: {@code n} x86 nodes, the first {@code armFirst} of them arm. */
+  private static List<NodeRecord> many(int n, int armFirst, int slots) {
+    List<NodeRecord> out = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      NodeBuilder b = node(String.format("n%03d", i)).cores(8).ram(16).slots(slots).caps("gcc", "make", "git");
+      if (i < armFirst) {
+        b.arch("armv7");
+      }
+      out.add(b.active(T));
+    }
+    return out;
+  }
+
+  @Test
+  void aLargeClusterIsSearchedBoundedAndExplainedByCounts() {
+    Placer bounded = new Placer(new PlacementSettings(0.9, 0.8, 0.7, 70, true, 8));
+    List<NodeRecord> nodes = many(100, 0, 2);
+    Placement p = bounded.place(req("build", Priority.P2), nodes);
+    assertTrue(p.placed());
+    JsonObject counts = p.explain().getJsonObject(p.explain().size() - 1);
+    assertEquals(100, counts.getInteger("nodes"));
+    assertEquals(8, counts.getInteger("eligible_seen"), "the search stops after the configured candidates");
+    assertTrue(p.explain().getJsonObject(0).getBoolean("chosen"));
+    Placement next = bounded.place(req("build", Priority.P2), nodes);
+    assertNotSame(p.node(), next.node(), "the next search starts where the last one stopped");
+  }
+
+  @Test
+  void aLargeClusterTellsWaitingFromImpossible() {
+    Placer bounded = new Placer(new PlacementSettings(0.9, 0.8, 0.7, 70, true, 8));
+    List<NodeRecord> nodes = many(40, 20, 1);
+    for (NodeRecord n : nodes.subList(20, 40)) {
+      n.running().add(n.nodeId() + "-busy");
+    }
+    PlacementRequest x86 = needing("build", new Requirements(0, 0, false, "x86_64", List.of(), Map.of()));
+    Placement waiting = bounded.place(x86, nodes);
+    assertFalse(waiting.placed());
+    assertTrue(waiting.waitingForSlot(), "the x86 nodes are only full");
+    JsonObject byCheck = waiting.explain().getJsonObject(0).getJsonObject("rejected_by_check");
+    assertEquals(20, byCheck.getInteger("arch"));
+    assertEquals(20, byCheck.getInteger("slots"));
+
+    Placement never = bounded.place(x86, nodes.subList(0, 20));
+    assertFalse(never.waitingForSlot());
+    assertTrue(never.summary().startsWith("no eligible node: n0") && never.summary().endsWith(
+        "needs arch x86_64, node is armv7"), never.summary());
   }
 }
