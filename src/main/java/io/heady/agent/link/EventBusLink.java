@@ -61,11 +61,6 @@ public final class EventBusLink implements ManagerLink {
   }
 
   @Override
-  public Future<JsonObject> complete(JsonObject completion) {
-    return request(Addresses.COMPLETE, completion);
-  }
-
-  @Override
   public Future<JsonObject> report(JsonObject report) {
     return request(Addresses.REPORT, report);
   }
@@ -73,11 +68,6 @@ public final class EventBusLink implements ManagerLink {
   @Override
   public Future<JsonObject> deregister(JsonObject node) {
     return request(Addresses.DEREGISTER, node);
-  }
-
-  @Override
-  public void progress(JsonObject progress) {
-    SignedBus.send(vertx.eventBus(), Addresses.PROGRESS, signer, progress);
   }
 
   @Override

@@ -103,11 +103,6 @@ public final class HttpLink implements ManagerLink {
   }
 
   @Override
-  public Future<JsonObject> complete(JsonObject completion) {
-    return post("/api/cluster/tasks/complete", completion);
-  }
-
-  @Override
   public Future<JsonObject> report(JsonObject report) {
     return post("/api/cluster/tasks/report", report);
   }
@@ -115,11 +110,6 @@ public final class HttpLink implements ManagerLink {
   @Override
   public Future<JsonObject> deregister(JsonObject node) {
     return post("/api/cluster/nodes/deregister", node);
-  }
-
-  @Override
-  public void progress(JsonObject progress) {
-    post("/api/cluster/tasks/progress", progress);
   }
 
   @Override

@@ -12,16 +12,11 @@ public interface ManagerLink {
 
   Future<JsonObject> heartbeat(JsonObject heartbeat);
 
-  Future<JsonObject> complete(JsonObject completion);
-
   /** A {@link io.heady.common.protocol.Report}: answered with {@code {results: [...]}}, one per result. */
   Future<JsonObject> report(JsonObject report);
 
   /** The node leaves on purpose (graceful shutdown). */
   Future<JsonObject> deregister(JsonObject node);
-
-  /** Fire and forget: the attempt started, or produced output. */
-  void progress(JsonObject progress);
 
   /** Which transport this is ({@code eventbus} or {@code http}). */
   String transport();

@@ -57,18 +57,8 @@ class ReportsTest {
       }
 
       @Override
-      public Future<JsonObject> complete(JsonObject completion) {
-        throw new UnsupportedOperationException("results go in reports");
-      }
-
-      @Override
       public Future<JsonObject> deregister(JsonObject node) {
         throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public void progress(JsonObject progress) {
-        throw new UnsupportedOperationException("starts go in reports");
       }
 
       @Override
