@@ -204,9 +204,10 @@ public final class TaskSlots {
   }
 
   /** Output bytes so far of each running task: the progress the watchdog looks for. */
-  public synchronized Map<String, Long> progress() {
-    Map<String, Long> out = new LinkedHashMap<>();
-    running.forEach((id, s) -> out.put(id, s.process() == null ? 0L : s.process().outputBytes()));
+  public synchronized Map<String, io.heady.common.protocol.TaskProgress> progress() {
+    Map<String, io.heady.common.protocol.TaskProgress> out = new LinkedHashMap<>();
+    running.forEach((id, s) -> out.put(id, io.heady.common.protocol.TaskProgress.output(
+        s.process() == null ? 0L : s.process().outputBytes())));
     return out;
   }
 

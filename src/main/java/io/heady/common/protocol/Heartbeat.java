@@ -7,10 +7,10 @@ import java.util.Map;
 
 /**
  * An agent's periodic proof of life, with its load, the tasks it holds, and how much output each running
- * task has produced so far ({@code progress}: task id → bytes), which the watchdog reads as progress.
+ * task has done so far ({@code progress}: task id → {@link TaskProgress}), which the watchdog reads as progress.
  */
 public record Heartbeat(String nodeId, int currentLoad, List<String> runningTaskIds, SystemStats systemStats,
-    Map<String, Long> progress) {
+    Map<String, TaskProgress> progress) {
 
   public Heartbeat(String nodeId, int currentLoad, List<String> runningTaskIds, SystemStats systemStats) {
     this(nodeId, currentLoad, runningTaskIds, systemStats, Map.of());
@@ -18,7 +18,7 @@ public record Heartbeat(String nodeId, int currentLoad, List<String> runningTask
 
   public JsonObject toJson() {
     JsonObject p = new JsonObject();
-    progress.forEach(p::put);
+    progress.forEach((k, v) -> p.put(k, v.toJson()));
     return new JsonObject()
         .put("node_id", nodeId)
         .put("current_load", currentLoad)
@@ -29,7 +29,7 @@ public record Heartbeat(String nodeId, int currentLoad, List<String> runningTask
 
   public static Heartbeat fromJson(JsonObject j) {
     JsonObject p = Fields.optObject(j, "progress");
-    Map<String, Long> progress = new LinkedHashMap<>();
+    Map<String, TaskProgress> progress = new LinkedHashMap<>();
     if (p != null) {
       if (p.size() > 4096) {
         throw new InvalidInputException("progress", "progress has more than 4096 entries");
@@ -38,7 +38,7 @@ public record Heartbeat(String nodeId, int currentLoad, List<String> runningTask
         if (!Fields.ID.matcher(k).matches()) {
           throw new InvalidInputException("progress", "progress keys must be task ids");
         }
-        progress.put(k, Fields.optLong(p, k, 0, 0, Long.MAX_VALUE));
+        progress.put(k, TaskProgress.fromJson("progress." + k, p.getValue(k)));
       }
     }
     return new Heartbeat(

@@ -91,11 +91,11 @@ public final class Scheduler {
     }
     n.heartbeat(now, hb.systemStats());
     n.probeOk();
-    hb.progress().forEach((taskId, bytes) -> {
+    hb.progress().forEach((taskId, progress) -> {
       TaskRecord t = tasks.get(taskId);
       Attempt a = t == null ? null : t.currentAttempt();
       if (a != null && a.nodeId().equals(n.nodeId())) {
-        t.output(bytes, now);
+        t.output(progress.outputBytes(), now);
       }
     });
     NodeStatus prev = n.apply(NodeEvent.HEARTBEAT, now);
