@@ -47,6 +47,9 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
     void cancel(NodeRecord node, String taskId, String leaseId);
 
+    /** Probes a node soon (and again with a growing pause while it stays suspect). */
+    void probe(NodeRecord node);
+
     /** A slice of a task's full log, from the node that ran it. */
     Future<JsonObject> fetchLog(NodeRecord node, String taskId, long offset, int max);
   }
@@ -365,6 +368,7 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
    */
   public Future<JsonObject> report(Report r) {
     return call((s, now) -> {
+      scheduler.reported(r.nodeId(), now);
       for (Report.Started st : r.started()) {
         scheduler.started(st.taskId(), st.leaseId(), now);
       }
@@ -393,6 +397,11 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
   @Override
   public void cancel(NodeRecord node, String taskId, String leaseId) {
     afterWrite.add(() -> delivery.cancel(node, taskId, leaseId));
+  }
+
+  @Override
+  public void probe(NodeRecord node) {
+    afterWrite.add(() -> delivery.probe(node));
   }
 
   @Override
