@@ -885,7 +885,7 @@ public final class Scheduler {
 
   /** One dispatch pass: queued tasks in fair order onto the best free nodes, until slots or tasks run out. */
   public void schedule(Instant now) {
-    int free = queue.size() == 0 ? 0 : nodes.freeSlots();
+    int free = queue.size() == 0 ? 0 : nodes.slotsForPass();
     if (free == 0) {
       return;
     }

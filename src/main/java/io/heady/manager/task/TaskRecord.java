@@ -448,8 +448,8 @@ public final class TaskRecord {
     t.infraRequeues = j.getInteger("infra_requeues", 0);
     t.stagnations = j.getInteger("stagnations", 0);
     t.outputBytes = j.getLong("output_bytes", 0L);
-    t.cpuMs = j.getLong("cpu_ms", -1L);
-    t.ioBytes = j.getLong("io_bytes", -1L);
+    t.cpuMs = j.getValue("cpu_ms") instanceof Number n ? n.longValue() : -1;
+    t.ioBytes = j.getValue("io_bytes") instanceof Number n ? n.longValue() : -1;
     t.progressReports = j.getLong("progress_reports", 0L);
     t.progressNote = j.getString("progress_note");
     t.stagnantSince = Attempt.parse(j.getString("stagnant_since"));
