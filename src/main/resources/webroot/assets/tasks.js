@@ -89,7 +89,11 @@ export class TaskList {
       el('div', { class: 'cmd', title: t.command || (t.argv || []).join(' ') }, t.command || (t.argv || []).join(' '))),
     el('td', {}, t.type),
     el('td', {}, el('span', { class: `pri pri-${t.priority}` }, t.priority)),
-    el('td', {}, badge(t.status)),
+    el('td', {}, badge(t.status),
+      t.stagnant_since && !TERMINAL.has(t.status)
+        ? el('span', { class: 'sub quiet', title: `no progress seen since ${t.stagnant_since}` }, 'quiet') : null,
+      t.unplaceable && t.status === 'queued'
+        ? el('span', { class: 'sub unplaceable', title: t.waiting_reason || '' }, 'no node can take it') : null),
     el('td', {}, t.node_name || t.node_id || el('span', { class: 'muted' }, '–')),
     el('td', { class: 'num' }, String(t.attempt ?? (t.attempts || []).length ?? 0)),
     el('td', { class: 'muted' }, when(t)),

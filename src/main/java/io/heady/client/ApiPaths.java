@@ -32,6 +32,10 @@ public final class ApiPaths {
     return NODES + "/" + seg(id);
   }
 
+  public static String reinstate(String id) {
+    return node(id) + "/reinstate";
+  }
+
   public static String drain(String id) {
     return node(id) + "/drain";
   }

@@ -172,6 +172,8 @@ final class TaskRoutes {
     if (routed && t.nodeId() != null) {
       out.put("node_id", t.nodeId()).put("node_name", t.nodeName()).put("node_tier", t.nodeTier())
           .put("explain", t.explain());
+    } else if (t.state() == TaskState.QUEUED && t.unplaceable() != null) {
+      out.put("waiting_reason", t.unplaceable()).put("unplaceable", true);
     } else if (t.state() == TaskState.QUEUED && s.nodes().size() <= EXPLAIN_WAITING_UP_TO) {
       Placement p = waiting.computeIfAbsent(s.placementSignature(t), k -> s.explain(t));
       out.put("waiting_reason", p.summary()).put("explain", p.explain());

@@ -562,7 +562,7 @@ public final class Scheduler {
       if (t.state().terminal()) {
         // already skipped by a dependency earlier in this batch
       } else if (t.state() == TaskState.QUEUED) {
-        enqueue(t, now);
+        queue.add(t);
       } else {
         int waitingOn = 0;
         String doomedBy = null;
@@ -577,7 +577,7 @@ public final class Scheduler {
         }
         if (waitingOn == 0) {
           t.moveTo(TaskState.QUEUED, now, "dependencies succeeded");
-          enqueue(t, now);
+          queue.add(t);
         } else {
           unmet.put(t.id(), waitingOn);
           if (doomedBy != null) {
@@ -587,6 +587,9 @@ public final class Scheduler {
       }
       sink.taskChanged(t);
       sink.event("task.submitted", taskEvent(t));
+      if (t.state() == TaskState.QUEUED) {
+        checkPlaceable(t, now); // why: after task.submitted, so a listener hears of the task first
+      }
     }
     schedule(now);
     return out;
