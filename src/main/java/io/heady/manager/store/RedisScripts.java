@@ -16,7 +16,7 @@ final class RedisScripts {
   /**
    * KEYS: see {@link RedisKeys#writeKeys()}. ARGV: 1 fencing owner ('' = not fenced), 2 now (epoch ms),
    * 3 keep finished (0 = all), 4 age cutoff (epoch ms; '' = no age limit), 5 op, 6… the op's arguments:
-   * {@code tasks}: id, seq, finished ('1'/'0'), document, repeated; {@code nodes}: id, document, repeated;
+   * {@code tasks}: id, seq, status, document, repeated; {@code nodes}: id, document, repeated;
    * {@code delnode}: id; {@code counters}: document; {@code expire}: nothing.
    * Returns how many finished tasks the retention removed.
    */
@@ -29,24 +29,47 @@ final class RedisScripts {
         end
       end
       local now, op = ARGV[2], ARGV[5]
+      local done = {succeeded = KEYS[9], failed = KEYS[10], timed_out = KEYS[11], cancelled = KEYS[12],
+        skipped = KEYS[13]}
+      local function undone(id)
+        for _, k in pairs(done) do
+          redis.call('ZREM', k, id)
+        end
+      end
       local expire = false
       if op == 'tasks' then
+        local top = tonumber(redis.call('GET', KEYS[14]) or '0')
+        local high = top
         for i = 6, #ARGV, 4 do
-          local id = ARGV[i]
+          local id, seq, index = ARGV[i], ARGV[i + 1], done[ARGV[i + 2]]
           redis.call('HSET', KEYS[1], id, ARGV[i + 3])
-          if ARGV[i + 2] == '1' then
+          -- a task is in one status index at most, and only while it is in the history
+          local was = redis.call('ZSCORE', KEYS[3], id)
+          if was then
+            undone(id)
+          end
+          if index then
             redis.call('ZREM', KEYS[2], id)
-            if not redis.call('ZSCORE', KEYS[3], id) then
+            if not was then
               redis.call('ZADD', KEYS[3], redis.call('INCR', KEYS[5]), id)
               redis.call('ZADD', KEYS[4], now, id)
             end
+            redis.call('ZADD', index, seq, id)
           else
             -- whatever the last document says is the state: a finished task saved as unfinished again
             -- (a stale retry) leaves the history and rejoins the queue
-            redis.call('ZADD', KEYS[2], ARGV[i + 1], id)
-            redis.call('ZREM', KEYS[3], id)
-            redis.call('ZREM', KEYS[4], id)
+            redis.call('ZADD', KEYS[2], seq, id)
+            if was then
+              redis.call('ZREM', KEYS[3], id)
+              redis.call('ZREM', KEYS[4], id)
+            end
           end
+          if tonumber(seq) > high then
+            high = tonumber(seq)
+          end
+        end
+        if high > top then
+          redis.call('SET', KEYS[14], string.format('%d', high))
         end
         expire = true
       elseif op == 'nodes' then
@@ -72,6 +95,7 @@ final class RedisScripts {
           redis.call('HDEL', KEYS[1], id)
           redis.call('ZREM', KEYS[3], id)
           redis.call('ZREM', KEYS[4], id)
+          undone(id)
         end
         removed = removed + #ids
       end

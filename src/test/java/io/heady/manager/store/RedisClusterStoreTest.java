@@ -396,6 +396,8 @@ class RedisClusterStoreTest extends ClusterStoreContract {
         () -> s.task("before"),
         () -> s.unfinishedTasks(),
         () -> s.history(10, 0),
+        () -> s.tasks(TaskQuery.all(10)),
+        () -> s.highestSeq(),
         () -> s.expireFinished(),
         () -> s.saveNodes(List.of(node("n", 0))),
         () -> s.nodes(),
