@@ -31,7 +31,8 @@ export class TaskList {
     this.selected = null;
     this.before = null;
     this.cursors = new Map(); // finished status → next_cursor of its list (null: all loaded)
-    filterEl.addEventListener('change', () => this.filtered().catch(() => {}));
+    filterEl.addEventListener('change', () => this.filtered()
+      .catch((e) => console.error('loading the filtered tasks failed', e)));
     olderBtn.addEventListener('click', () => this.loadOlder());
   }
 
