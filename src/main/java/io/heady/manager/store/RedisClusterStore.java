@@ -51,6 +51,8 @@ public final class RedisClusterStore implements ClusterStore {
   private static final long FIRST_BACKOFF_MS = 100;
   /** HMGET this many documents per command when reading many; all chunks go in one pipelined batch. */
   private static final int READ_CHUNK = 500;
+  /** Earlier tasks indexed by status per script run (see {@link RedisScripts#BACKFILL}). */
+  private static final int BACKFILL_CHUNK = 500;
 
   /**
    * How the store is laid out and behaves.
@@ -137,6 +139,7 @@ public final class RedisClusterStore implements ClusterStore {
   private long reconnectTimer = -1;
   private boolean closed;
   private boolean durabilityChecked;
+  private boolean indexing;
 
   /** A store with {@link Settings#defaults()} and the system clock. */
   public RedisClusterStore(Vertx vertx, String url) {
@@ -642,6 +645,44 @@ public final class RedisClusterStore implements ClusterStore {
       LOG.info("redis store: connected again to {}", description);
     }
     checkDurability(c);
+    indexEarlierTasks();
+  }
+
+  /**
+   * Once per store, in the background: indexes by status the finished tasks an earlier heady saved before
+   * those indexes existed, {@link #BACKFILL_CHUNK} per script run so Redis is never busy long. Resumes where
+   * it stopped after a lost connection; a store that has done it (or began empty) skips it at once.
+   */
+  private void indexEarlierTasks() {
+    synchronized (this) {
+      if (indexing) {
+        return;
+      }
+      indexing = true;
+    }
+    backfill(0);
+  }
+
+  private void backfill(long so) {
+    Request r = Request.cmd(Command.EVALSHA).arg(RedisScripts.BACKFILL_SHA);
+    String[] k = keys.backfillKeys();
+    r.arg(k.length);
+    for (String key : k) {
+      r.arg(key);
+    }
+    send(r.arg(BACKFILL_CHUNK)).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("redis store: indexing earlier finished tasks by status stopped ({}); it resumes on the next"
+            + " connection", reason(ar.cause()));
+        synchronized (this) {
+          indexing = false;
+        }
+      } else if (ar.result().toLong() > 0) {
+        backfill(so + ar.result().toLong());
+      } else if (so > 0) {
+        LOG.info("redis store: indexed {} finished tasks of an earlier heady by status", so);
+      }
+    });
   }
 
   /**

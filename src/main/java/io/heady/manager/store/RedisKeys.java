@@ -15,6 +15,7 @@ import java.util.List;
  * {prefix}tasks:finish_seq   string  the last finish_seq given out
  * {prefix}tasks:done:STATUS  zset    task_id scored by seq, one per final status (lists by status)
  * {prefix}tasks:max_seq      string  the highest seq ever saved
+ * {prefix}tasks:done_indexed string  how far the status indexes were built for an earlier heady's tasks
  * {prefix}nodes              hash    node_id → node document
  * {prefix}counters           string  the counters document
  * {prefix}leader             string  the manager id holding the leadership lease (expires, PX)
@@ -52,6 +53,18 @@ record RedisKeys(String prefix) {
 
   String maxSeq() {
     return prefix + "tasks:max_seq";
+  }
+
+  String doneIndexed() {
+    return prefix + "tasks:done_indexed";
+  }
+
+  /** The keys of {@link RedisScripts#BACKFILL}, in the order it names them. */
+  String[] backfillKeys() {
+    List<String> k = new ArrayList<>(List.of(tasks(), finished()));
+    DONE.forEach(s -> k.add(done(s)));
+    k.addAll(List.of(doneIndexed(), maxSeq(), unfinished()));
+    return k.toArray(String[]::new);
   }
 
   String nodes() {

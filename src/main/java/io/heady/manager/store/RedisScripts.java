@@ -131,13 +131,62 @@ final class RedisScripts {
       return 0
       """;
 
+  /**
+   * Indexes, by status, finished tasks an earlier heady saved before the status indexes existed, a chunk per
+   * run, resuming where the last run stopped (its place is kept in KEYS[8]; 'done' once it reached the end),
+   * and raises the highest seq to theirs and the unfinished tasks'. Idempotent: a task already indexed is
+   * indexed again with the same score. KEYS: 1 tasks, 2 finished, 3-7 the status indexes (as in
+   * {@link RedisKeys#DONE}), 8 where it stands, 9 the highest seq, 10 unfinished. ARGV: 1 chunk size.
+   * Returns how many tasks this run looked at (0: nothing is left).
+   */
+  static final String BACKFILL = """
+      local from = redis.call('GET', KEYS[8])
+      if from == 'done' then
+        return 0
+      end
+      local top = tonumber(redis.call('GET', KEYS[9]) or '0')
+      local high = top
+      if not from then
+        local u = redis.call('ZREVRANGE', KEYS[10], 0, 0, 'WITHSCORES')
+        if #u == 2 and tonumber(u[2]) > high then
+          high = tonumber(u[2])
+        end
+        from = '0'
+      end
+      local done = {succeeded = KEYS[3], failed = KEYS[4], timed_out = KEYS[5], cancelled = KEYS[6],
+        skipped = KEYS[7]}
+      local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. from, '+inf', 'WITHSCORES', 'LIMIT', 0, ARGV[1])
+      for i = 1, #ids, 2 do
+        local doc = redis.call('HGET', KEYS[1], ids[i])
+        if doc then
+          local ok, t = pcall(cjson.decode, doc)
+          if ok and type(t) == 'table' then
+            local seq, index = tonumber(t.seq), done[t.status]
+            if seq and index then
+              redis.call('ZADD', index, seq, ids[i])
+              if seq > high then
+                high = seq
+              end
+            end
+          end
+        end
+        from = ids[i + 1]
+      end
+      if high > top then
+        redis.call('SET', KEYS[9], string.format('%d', high))
+      end
+      redis.call('SET', KEYS[8], #ids == 0 and 'done' or from)
+      return #ids / 2
+      """;
+
   static final String WRITE_SHA = sha1(WRITE);
+  static final String BACKFILL_SHA = sha1(BACKFILL);
   static final String LEAD_SHA = sha1(LEAD);
   static final String RESIGN_SHA = sha1(RESIGN);
 
   /** Every script with its SHA-1, for loading on a new connection. */
   static final List<String[]> ALL = List.of(new String[] {WRITE, WRITE_SHA}, new String[] {LEAD, LEAD_SHA},
-      new String[] {RESIGN, RESIGN_SHA});
+      new String[] {RESIGN, RESIGN_SHA}, new String[] {BACKFILL, BACKFILL_SHA});
 
   private RedisScripts() {}
 
