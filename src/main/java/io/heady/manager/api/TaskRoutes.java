@@ -244,11 +244,12 @@ final class TaskRoutes {
     Set<String> statuses = Set.of();
     String status = q.get("status");
     if (status != null) {
-      if (TaskState.fromWire(status) == null) {
+      TaskState state = TaskState.fromWire(status);
+      if (state == null) {
         throw invalid("status", "status must be one of waiting, queued, dispatched, running, succeeded, failed,"
             + " timed_out, cancelled, skipped");
       }
-      statuses = Set.of(status);
+      statuses = Set.of(state.wire());
     }
     String node = q.get("node") == null || q.get("node").isBlank() ? null : q.get("node");
     if (node != null && (node.length() > 128 || node.chars().anyMatch(Character::isISOControl))) {
