@@ -424,8 +424,8 @@ public final class RedisClusterStore implements ClusterStore {
       }
       if (filled) {
         // why: this reply did not reach its end; what the next one read lies beyond it and must wait. (A seq
-        // shared by more tasks than the window, all at or before the cursor, would stall here; a seq is shared
-        // only by tasks of different manager runs, a handful at most.)
+        // shared by more tasks than the window, all at or before the cursor, would lose the rest of its ties; a
+        // seq is shared only by tasks of different manager runs, a handful at most.)
         return new IndexMerge.Slice(out, true);
       }
     }
