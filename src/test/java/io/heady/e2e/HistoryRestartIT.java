@@ -113,6 +113,12 @@ class HistoryRestartIT {
       assertEquals(0, next.rc, next::toString);
       assertEquals(reversed(succeeded).subList(2, 4), listed(next.out, ids), next::toString);
 
+      // a task submitted after the restart comes after every task the store holds, finished ones included
+      String after = c.submit(new JsonObject().put("command", "echo after"));
+      c.awaitFinished(after, Duration.ofSeconds(60));
+      List<String> newestFirst = finished(c.admin.get("/api/cluster/tasks?order=newest").json());
+      assertEquals(after, newestFirst.get(0), "the newest task is listed first: " + newestFirst);
+
       // the dashboard, in a real browser
       String nodeBin = DashboardIT.requireTools();
       Path log = Path.of("target", "history-browser.log");

@@ -205,10 +205,14 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
   /** Reads back what the store holds (nothing for a fresh memory store) before taking any request. */
   private Future<Void> recover() {
-    return Future.all(store.nodes(), store.unfinishedTasks(), store.counters()).compose(all -> {
+    return Future.all(store.nodes(), store.unfinishedTasks(), store.counters(), store.highestSeq()).compose(all -> {
       List<JsonObject> nodes = all.resultAt(0);
       List<JsonObject> tasks = all.resultAt(1);
       JsonObject counters = all.resultAt(2);
+      Long highest = all.resultAt(3);
+      // why: a new task must come after every task the store holds, finished ones included, or lists by
+      // submission order would put it among the old ones
+      scheduler.tasks().seqAtLeast(highest == null ? 0 : highest);
       if (nodes.isEmpty() && tasks.isEmpty()) {
         return Future.succeededFuture();
       }
