@@ -150,12 +150,16 @@ class HistoryRestartIT {
           return r.status() == 503 && r.json() != null
               && "NOT_LEADER".equals(r.json().getJsonObject("error").getString("code")) ? r : null;
         });
+        List<String> allDone = new ArrayList<>(ids);
+        allDone.add(after);
+        List<String> allSucceeded = new ArrayList<>(List.of(after));
+        allSucceeded.addAll(reversed(succeeded));
         Api.Res sh = standby.get("/api/cluster/tasks/history?limit=200");
         assertEquals(200, sh.status(), sh.raw());
-        assertEquals(ids, ids(sh.json()));
-        assertEquals(reversed(succeeded), ids(standby.get("/api/cluster/tasks?status=succeeded&order=newest")
+        assertEquals(allDone, ids(sh.json()));
+        assertEquals(allSucceeded, ids(standby.get("/api/cluster/tasks?status=succeeded&order=newest")
             .json()));
-        assertEquals(ids, finished(standby.get("/api/cluster/tasks").json()));
+        assertEquals(allDone, finished(standby.get("/api/cluster/tasks").json()));
       }
     }
   }
