@@ -88,6 +88,26 @@ public interface ClusterStore {
    */
   Future<Integer> expireFinished();
 
+  /**
+   * The cluster's identity document (its CA and the managers' key, see {@code ClusterAuthority}), or
+   * {@code null} before the first manager made one.
+   */
+  Future<JsonObject> identity();
+
+  /**
+   * Saves the identity unless the store has one; answers the one it keeps (so two managers starting at once
+   * end with the same: the first one's).
+   */
+  Future<JsonObject> saveIdentityIfAbsent(JsonObject identity);
+
+  /** Every node enrollment ({@code node_id}, public key, status), in no particular order. */
+  Future<List<JsonObject>> enrollments();
+
+  /** Saves one enrollment by its {@code node_id}, replacing the one kept. */
+  Future<Void> saveEnrollment(JsonObject enrollment);
+
+  Future<Void> deleteEnrollment(String nodeId);
+
   /** Counters are written whole; they are a snapshot, not deltas. */
   Future<Void> saveCounters(JsonObject counters);
 

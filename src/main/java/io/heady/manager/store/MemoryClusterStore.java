@@ -56,6 +56,8 @@ public final class MemoryClusterStore implements ClusterStore {
   private final Map<String, TreeSet<TaskPosition>> byStatus = new HashMap<>();
   private final Map<String, Listed> listed = new HashMap<>();
   private long highestSeq;
+  private JsonObject identity;
+  private final Map<String, JsonObject> enrollments = new java.util.LinkedHashMap<>();
   private JsonObject counters = new JsonObject();
   private String leader;
   private Instant leaseUntil = Instant.MIN;
@@ -286,6 +288,38 @@ public final class MemoryClusterStore implements ClusterStore {
   @Override
   public synchronized Future<Long> highestSeq() {
     return Future.succeededFuture(highestSeq);
+  }
+
+  @Override
+  public synchronized Future<JsonObject> identity() {
+    return Future.succeededFuture(identity == null ? null : identity.copy());
+  }
+
+  @Override
+  public synchronized Future<JsonObject> saveIdentityIfAbsent(JsonObject id) {
+    if (identity == null) {
+      identity = id.copy();
+    }
+    return Future.succeededFuture(identity.copy());
+  }
+
+  @Override
+  public synchronized Future<List<JsonObject>> enrollments() {
+    List<JsonObject> out = new ArrayList<>();
+    enrollments.values().forEach(e -> out.add(e.copy()));
+    return Future.succeededFuture(out);
+  }
+
+  @Override
+  public synchronized Future<Void> saveEnrollment(JsonObject e) {
+    enrollments.put(e.getString("node_id"), e.copy());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<Void> deleteEnrollment(String nodeId) {
+    enrollments.remove(nodeId);
+    return Future.succeededFuture();
   }
 
   @Override

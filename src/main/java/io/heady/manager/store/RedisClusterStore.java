@@ -496,6 +496,39 @@ public final class RedisClusterStore implements ClusterStore {
     });
   }
 
+  @Override
+  public Future<JsonObject> identity() {
+    return send(Request.cmd(Command.GET).arg(keys.identity())).map(RedisClusterStore::json);
+  }
+
+  @Override
+  public Future<JsonObject> saveIdentityIfAbsent(JsonObject id) {
+    return send(Request.cmd(Command.SET).arg(keys.identity()).arg(id.toBuffer()).arg("NX"))
+        .compose(r -> identity());
+  }
+
+  @Override
+  public Future<List<JsonObject>> enrollments() {
+    return send(Request.cmd(Command.HVALS).arg(keys.enrollments())).map(r -> {
+      List<JsonObject> out = new ArrayList<>();
+      if (r != null) {
+        r.forEach(v -> out.add(new JsonObject(v.toBuffer())));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Void> saveEnrollment(JsonObject e) {
+    return send(Request.cmd(Command.HSET).arg(keys.enrollments()).arg(e.getString("node_id")).arg(e.toBuffer()))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Void> deleteEnrollment(String nodeId) {
+    return send(Request.cmd(Command.HDEL).arg(keys.enrollments()).arg(nodeId)).mapEmpty();
+  }
+
   private static JsonObject json(Response r) {
     return r == null ? null : new JsonObject(r.toBuffer());
   }

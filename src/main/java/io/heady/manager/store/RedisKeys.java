@@ -71,6 +71,14 @@ record RedisKeys(String prefix) {
     return prefix + "nodes";
   }
 
+  String identity() {
+    return prefix + "identity";
+  }
+
+  String enrollments() {
+    return prefix + "enrollments";
+  }
+
   String counters() {
     return prefix + "counters";
   }

@@ -677,4 +677,34 @@ public abstract class ClusterStoreContract {
       return out;
     }
   }
+
+  // ---- identity and enrollments ------------------------------------------------------------------------
+
+  @Test
+  void theFirstIdentitySavedIsTheOneKept() {
+    assertNull(result(store.identity()));
+    JsonObject first = new JsonObject().put("ca", "first");
+    assertEquals(first, result(store.saveIdentityIfAbsent(first)));
+    assertEquals(first, result(store.saveIdentityIfAbsent(new JsonObject().put("ca", "second"))),
+        "a second manager gets the first one's identity");
+    assertEquals(first, result(store.identity()));
+    ClusterStore other = sameDataAs(store);
+    if (other != null) {
+      track(other);
+      assertEquals(first, result(other.identity()), "shared by the managers on the same data");
+    }
+  }
+
+  @Test
+  void enrollmentsAreSavedReplacedAndDeletedByNodeId() {
+    assertTrue(result(store.enrollments()).isEmpty());
+    result(store.saveEnrollment(new JsonObject().put("node_id", "a").put("status", "pending_approval")));
+    result(store.saveEnrollment(new JsonObject().put("node_id", "b").put("status", "enrolled")));
+    result(store.saveEnrollment(new JsonObject().put("node_id", "a").put("status", "enrolled")));
+    List<JsonObject> all = result(store.enrollments());
+    assertEquals(2, all.size());
+    assertTrue(all.stream().allMatch(e -> "enrolled".equals(e.getString("status"))), all.toString());
+    result(store.deleteEnrollment("a"));
+    assertEquals(List.of("b"), result(store.enrollments()).stream().map(e -> e.getString("node_id")).toList());
+  }
 }
