@@ -1,5 +1,6 @@
 package io.heady.agent;
 
+import io.heady.agent.identity.NodeIdentity;
 import io.heady.common.config.Config;
 import io.heady.common.config.ConfigException;
 import io.heady.common.config.Keys;
@@ -42,13 +43,17 @@ public final class AgentMain {
       }
     }
     String managerUrl = String.join(",", managers);
-    String token = cfg.required(Keys.TOKEN);
+    String token = NodeIdentity.joinToken(cfg.string(Keys.TOKEN), cfg.string(Keys.TOKEN_FILE));
     String nodeId = cfg.string(Keys.NODE_ID);
     if (nodeId.isBlank()) {
       nodeId = defaultNodeId();
     }
     if (!Fields.ID.matcher(nodeId).matches()) {
       throw new ConfigException("--node-id: '" + nodeId + "' must match [A-Za-z0-9._-]{1,64}");
+    }
+    if (Fields.RESERVED_NODE_IDS.contains(nodeId)) {
+      throw new ConfigException("--node-id: '" + nodeId + "' is reserved (" + String.join(", ",
+          new java.util.TreeSet<>(Fields.RESERVED_NODE_IDS)) + "); choose another");
     }
     String name = cfg.string(Keys.NAME).isBlank() ? nodeId : cfg.string(Keys.NAME);
     if (name.length() > 128 || name.chars().anyMatch(Character::isISOControl)) {

@@ -1,6 +1,7 @@
 package io.heady.agent;
 
 import io.heady.agent.executor.Reports;
+import io.heady.agent.identity.NodeIdentity;
 import io.heady.common.config.Config;
 import io.heady.common.config.Keys;
 import io.heady.common.exec.ProcessRunner;
@@ -29,7 +30,11 @@ import org.slf4j.LoggerFactory;
 public final class AgentRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
 
-  /** What an agent is told at start. */
+  /**
+   * What an agent is told at start.
+   *
+   * @param token the join token, only needed to enroll; {@code null} once the node holds its credential
+   */
   public record Settings(String managerUrl, String token, String nodeId, String name, String transport,
       String tunnelUrl, Path dataDir, Map<String, String> labels, int maxConcurrent, int port,
       long shutdownGraceMs) {}
@@ -42,6 +47,7 @@ public final class AgentRuntime {
   private final TaskSlots slots;
   private final Object lock = new Object();
   private volatile Session session;
+  private NodeIdentity identity;
   private volatile boolean stopping;
   private Thread supervisor;
 
@@ -82,7 +88,12 @@ public final class AgentRuntime {
     long backoff = 250;
     while (!stopping) {
       try {
-        Session s = Session.open(cfg, settings, state, slots, reports, probe, this::sessionLost);
+        if (identity == null) {
+          identity = NodeIdentity.ensure(settings.dataDir(), settings.nodeId(), settings.name(),
+              settings.managerUrl(), settings::token, io.heady.common.tls.ClientTls.fromConfig(cfg), () -> stopping,
+              Clock.systemUTC());
+        }
+        Session s = Session.open(cfg, settings, state, slots, reports, probe, identity, this::sessionLost);
         synchronized (lock) {
           if (stopping) {
             s.close();
@@ -93,6 +104,17 @@ public final class AgentRuntime {
         return;
       } catch (io.heady.common.config.ConfigException e) {
         throw e;
+      } catch (Session.CredentialRefused e) {
+        if (settings.token() == null || settings.token().isBlank()) {
+          throw new io.heady.common.config.ConfigException(e.getMessage() + "; if this node was revoked or the "
+              + "cluster is new, enroll it again with --token-file=FILE");
+        }
+        LOG.warn("{}; enrolling again with the join token", e.getMessage());
+        NodeIdentity.forget(settings.dataDir(), settings.nodeId());
+        identity = null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       } catch (Exception e) {
         LOG.warn("cannot join the manager yet ({}); retrying in {} ms", e.getMessage(), backoff);
         // why: the supervisor thread has nothing else to do until the manager answers

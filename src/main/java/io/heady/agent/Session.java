@@ -20,7 +20,9 @@ import io.heady.common.config.ConfigException;
 import io.heady.common.config.Keys;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.hardware.HardwareProbe;
-import io.heady.common.protocol.Signer;
+import io.heady.agent.identity.NodeIdentity;
+import io.heady.common.identity.BusSecurity;
+import io.heady.common.identity.Pki;
 import io.heady.common.tls.ClientTls;
 import io.heady.common.tls.ServerTls;
 import io.vertx.core.Vertx;
@@ -28,6 +30,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +44,7 @@ public final class Session {
   private static final Logger LOG = LoggerFactory.getLogger(Session.class);
   private final Vertx vertx;
   private final ManagerLink link;
-  private final AgentState state;
+  private AgentState state;
   private final Reports reports;
 
   private Session(Vertx vertx, ManagerLink link, AgentState state, Reports reports) {
@@ -50,10 +54,16 @@ public final class Session {
     this.reports = reports;
   }
 
+  /** The manager refused this node's credential (it no longer knows it: revoked, or a new cluster). */
+  static final class CredentialRefused extends Exception {
+    CredentialRefused(String why) {
+      super(why);
+    }
+  }
+
   static Session open(Config cfg, AgentRuntime.Settings s, AgentState state, TaskSlots slots, Reports reports,
-      HardwareProbe probe, Runnable managerLost) throws Exception {
-    JsonObject join = fetchJoin(cfg, s);
-    Signer signer = Signer.of(s.token(), java.time.Clock.systemUTC());
+      HardwareProbe probe, NodeIdentity id, Runnable managerLost) throws Exception {
+    JsonObject join = fetchJoin(cfg, s, id);
     List<String> members = new ArrayList<>();
     join.getJsonArray("members").forEach(m -> members.add(String.valueOf(m)));
     String host = cfg.string(Keys.CLUSTER_HOST);
@@ -65,14 +75,15 @@ public final class Session {
     ManagerLink link;
     boolean eventBus = s.transport().equals("eventbus");
     if (eventBus) {
+      // why: TLS with this node's certificate both ways; it accepts only the manager at the other end
+      BusSecurity bus = BusSecurity.member(id.credential(), id.managersCa());
       ClusterSettings cs = new ClusterSettings(join.getString("cluster_name"), host, cfg.integer(Keys.CLUSTER_PORT),
           members, true, join.getInteger("hz_heartbeat_sec", cfg.integer(Keys.HZ_HEARTBEAT_SEC)),
           join.getInteger("hz_max_no_heartbeat_sec", cfg.integer(Keys.HZ_MAX_NO_HEARTBEAT_SEC)),
-          cfg.integer(Keys.BUS_PORT),
-          join.getBoolean("bus_tls", false) ? s.dataDir().resolve("bus-tls") : null);
+          cfg.integer(Keys.BUS_PORT), bus);
       ClusterSetup.Clustered c = ClusterSetup.start(cs, new VertxOptions()).await();
       vertx = c.vertx();
-      link = new EventBusLink(vertx, 5000, signer);
+      link = new EventBusLink(vertx, 5000, id.seal());
       state.memberId(c.manager().getNodeId());
       c.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
         @Override
@@ -94,29 +105,34 @@ public final class Session {
       });
     } else {
       vertx = Vertx.vertx();
-      link = new HttpLink(vertx, s.managerUrl(), s.token(), 5000, ClientTls.fromConfig(cfg));
+      link = new HttpLink(vertx, s.managerUrl(), id.seal(), 5000, ClientTls.fromConfig(cfg));
     }
-    ServerTls tls = ServerTls.fromConfig(cfg, s.dataDir(), List.of(host));
-    String tunnel = s.tunnelUrl().isBlank() ? tls.scheme() + "://" + host + ":" + s.port() : s.tunnelUrl();
-    AgentState st = eventBus ? state : state.withTunnel(tunnel);
-    Session session = new Session(vertx, link, st, reports);
+    String apiHost = cfg.string(Keys.NODE_API_HOST).isBlank() ? host : cfg.string(Keys.NODE_API_HOST);
+    ServerTls tls = ServerTls.fromConfig(cfg, s.dataDir(), List.of(apiHost));
+    Session session = new Session(vertx, link, state, reports);
     try {
-      vertx.deployVerticle(new HardwareVerticle(probe, st, 5000)).await();
-      ExecutorVerticle executor = new ExecutorVerticle(st, slots, reports, eventBus,
-          s.dataDir().resolve("logs"), signer);
+      vertx.deployVerticle(new HardwareVerticle(probe, state, 5000)).await();
+      ExecutorVerticle executor = new ExecutorVerticle(state, slots, reports, eventBus,
+          s.dataDir().resolve("logs"), id.seal());
       vertx.deployVerticle(executor).await();
       String admin = cfg.string(Keys.AGENT_ADMIN_TOKEN);
-      NodeApiVerticle api = new NodeApiVerticle(st, executor, new NodeApiVerticle.Settings("0.0.0.0", s.port(),
-          s.token(), admin.isBlank() ? null : admin, cfg.bool(Keys.EXECUTE_ENABLED),
+      NodeApiVerticle api = new NodeApiVerticle(state, executor, new NodeApiVerticle.Settings(apiHost, s.port(),
+          id.seal(), admin.isBlank() ? null : admin, cfg.bool(Keys.EXECUTE_ENABLED),
           cfg.longValue(Keys.MAX_BODY_KB) * 1024, tls, 300_000));
       vertx.deployVerticle(api).await();
+      // why: every agent names its node API's URL, so the manager can reach an event-bus agent over HTTP
+      // when the bus cannot (see the manager's AgentsVerticle)
+      String tunnel = s.tunnelUrl().isBlank() ? tls.scheme() + "://" + apiHost + ":" + api.actualPort()
+          : s.tunnelUrl();
+      AgentState st = state.withTunnel(tunnel);
+      session.state = st;
       reports.attach(vertx, link);
       long hbMs = join.getLong("heartbeat_interval_sec", cfg.longValue(Keys.HEARTBEAT_SEC)) * 1000;
       long lostAfter = join.getLong("ttl_sec", 120L) * 1000;
       vertx.deployVerticle(new HeartbeatVerticle(st, link, executor, hbMs, eventBus ? managerLost : null,
           lostAfter)).await();
-      LOG.info("heady agent {} up: transport {}, node API on {}:{}, manager {}", s.nodeId(), s.transport(),
-          tls.scheme(), api.actualPort(), s.managerUrl());
+      LOG.info("heady agent {} up: transport {}, node API on {}://{}:{}, manager {}", s.nodeId(), s.transport(),
+          tls.scheme(), apiHost, api.actualPort(), s.managerUrl());
       if (tls.enabled()) {
         LOG.info("node API TLS certificate {} SHA-256 fingerprint: {}", tls.cert(), tls.fingerprint());
       }
@@ -131,14 +147,14 @@ public final class Session {
     return session;
   }
 
-  private static JsonObject fetchJoin(Config cfg, AgentRuntime.Settings s) throws Exception {
+  private static JsonObject fetchJoin(Config cfg, AgentRuntime.Settings s, NodeIdentity id) throws Exception {
     Vertx boot = Vertx.vertx();
     try {
-      return new HttpLink(boot, s.managerUrl(), s.token(), 5000, ClientTls.fromConfig(cfg))
+      return new HttpLink(boot, s.managerUrl(), id.seal(), 5000, ClientTls.fromConfig(cfg))
           .get("/api/cluster/join").await();
     } catch (LinkException e) {
       if (e.status() == 401 || e.status() == 403) {
-        throw new ConfigException("--token: the manager refused the join token (" + e.getMessage() + ")");
+        throw new CredentialRefused("the manager refused this node's credential (" + e.getMessage() + ")");
       }
       throw e;
     } finally {

@@ -13,9 +13,15 @@ import io.heady.common.exec.ProcessRunner;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.hardware.HardwareProbe;
 import io.heady.common.protocol.Hardware;
-import io.heady.common.protocol.Signer;
+import io.heady.common.identity.BusSecurity;
+import io.heady.common.identity.Pki;
+import io.heady.common.identity.Seal;
 import io.heady.common.tls.ServerTls;
-import io.heady.manager.allocator.AllocatorVerticle;
+import io.heady.manager.agents.AgentsVerticle;
+import io.heady.manager.agents.LocalTransport;
+import io.heady.manager.identity.ClusterAuthority;
+import io.heady.manager.identity.EnrollmentDesk;
+import io.heady.manager.identity.Enrollments;
 import io.heady.manager.api.ApiSettings;
 import io.heady.manager.api.ApiVerticle;
 import io.heady.manager.api.DashboardRoutes;
@@ -46,6 +52,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,10 +91,15 @@ public final class ManagerMain {
     }
     // why: a bad TLS setting must stop the start before the cluster member is up
     ServerTls tls = ServerTls.fromConfig(cfg, dataDir, java.util.List.of(cfg.string(Keys.HOST), host));
-    ClusterSettings cs = new ClusterSettings(cfg.string(Keys.CLUSTER_NAME), host, cfg.integer(Keys.CLUSTER_PORT),
+    Clock clock = Clock.systemUTC();
+    String clusterName = cfg.string(Keys.CLUSTER_NAME);
+    // why: the event bus's TLS needs the cluster's identity before this member joins, and the identity may
+    // live in the store (a standby shares the first manager's): read it with a Vert.x of its own
+    ClusterAuthority authority = loadAuthority(cfg, dataDir, clusterName, clock);
+    BusSecurity bus = BusSecurity.manager(authority.manager(), authority.issuers());
+    ClusterSettings cs = new ClusterSettings(clusterName, host, cfg.integer(Keys.CLUSTER_PORT),
         cfg.list(Keys.CLUSTER_MEMBERS), false, cfg.integer(Keys.HZ_HEARTBEAT_SEC),
-        cfg.integer(Keys.HZ_MAX_NO_HEARTBEAT_SEC), cfg.integer(Keys.BUS_PORT),
-        cfg.bool(Keys.BUS_TLS) ? dataDir.resolve("bus-tls") : null);
+        cfg.integer(Keys.HZ_MAX_NO_HEARTBEAT_SEC), cfg.integer(Keys.BUS_PORT), bus);
     ClusterSetup.Clustered cluster = ClusterSetup.start(cs,
         new VertxOptions().setMetricsOptions(metrics.vertxOptions())).await();
     var vertx = cluster.vertx();
@@ -99,19 +112,25 @@ public final class ManagerMain {
             e.getMessage());
       }
     }
+    Enrollments enrollments = new Enrollments(authority, new EnrollmentDesk(new EnrollmentDesk.Settings(
+        cfg.bool(Keys.APPROVE_NODES), 100, Duration.ofDays(1))), store.describe().equals("memory")
+            ? Enrollments.in(vertx, dataDir.resolve("identity").resolve("enrollments.json")) : Enrollments.in(store),
+        clock);
+    loadEnrollments(vertx, enrollments);
+    Seal seal = new Seal(Seal.MANAGER, enrollments::pairKey, clock, Seal.DEFAULT_WINDOW);
     vertx.setPeriodic(60_000, id -> store.expireFinished()
         .onFailure(e -> LOG.debug("retention pass failed: {}", e.getMessage())));
 
-    Clock clock = Clock.systemUTC();
-    // why: during a join-token rotation's grace, messages from agents not yet restarted still verify
-    Signer signer = new Signer(tokens::join, tokens::validJoinTokens, clock, Signer.DEFAULT_WINDOW);
     EventJournal journal = new EventJournal(10_000);
     long tickMs = Math.max(100, Math.min(1000, settings.ttl().toMillis() / 4));
     SchedulerVerticle scheduler = new SchedulerVerticle(clock, store, settings,
-        sink -> new Scheduler(settings, policy, sink, new IdSource()), tickMs, journal, signer);
-    AllocatorVerticle allocator = new AllocatorVerticle(scheduler, tokens::joinFor, signer,
-        cfg.longValue(Keys.PROBE_SEC) * 1000, 5000);
-    scheduler.delivery(allocator);
+        sink -> new Scheduler(settings, policy, sink, new IdSource()), tickMs, journal, seal);
+    scheduler.eventSigner(authority::sign);
+    LocalTransport local = new LocalTransport();
+    AgentsVerticle agents = new AgentsVerticle(scheduler, seal, local, cfg.longValue(Keys.PROBE_SEC) * 1000, 5000,
+        settings.heartbeat().multipliedBy(2).plusSeconds(2), clock);
+    scheduler.delivery(agents);
+    scheduler.resubscribeHint(agents::takeResubscribe);
     boolean standbyCapable = !store.describe().equals("memory");
     if (standbyCapable) {
       String managerId = cluster.manager().getNodeId();
@@ -119,7 +138,7 @@ public final class ManagerMain {
           Duration.ofSeconds(cfg.longValue(Keys.LEADER_TTL_SEC))), () -> new Thread(() -> {
             // why: hardware detection and deployment block; never on the scheduler's event loop
             try {
-              deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, signer);
+              deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, local);
             } catch (Exception e) {
               LOG.error("the local executor did not start: {}", e.getMessage());
             }
@@ -131,7 +150,7 @@ public final class ManagerMain {
       LOG.info("manager {} is a candidate for leadership through {}", managerId, store.describe());
     }
     vertx.deployVerticle(scheduler).await();
-    vertx.deployVerticle(allocator).await();
+    vertx.deployVerticle(agents).await();
     vertx.deployVerticle(new WatchdogVerticle(scheduler, watchdog(cfg), 1000)).await();
     MetricsVerticle metricsFeed = new MetricsVerticle(scheduler, metrics, policy::known, 5000);
     vertx.deployVerticle(metricsFeed).await();
@@ -153,14 +172,14 @@ public final class ManagerMain {
     });
 
     if (!standbyCapable) {
-      deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, signer);
+      deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, local);
     }
     String clusterHost = host;
     ApiVerticle api = new ApiVerticle(new ApiSettings(cfg.string(Keys.HOST), cfg.integer(Keys.PORT_MANAGER),
         cfg.longValue(Keys.MAX_BODY_KB) * 1024, cfg.bool(Keys.OPEN_HEALTH), cfg.string(Keys.ADVERTISE_URL), tls,
         cfg.integer(Keys.SUBMIT_RATE), cfg.integer(Keys.SUBMIT_BURST), cfg.integer(Keys.MAX_DAG_TASKS)), tokens,
         scheduler, store, journal,
-        () -> joinInfo(cluster, cs, settings, clusterHost));
+        () -> joinInfo(cluster, cs, settings, clusterHost), enrollments, seal);
     api.dashboard(new DashboardRoutes(metricsFeed::scrape).readiness("cluster",
         new ClusterMembershipCheck(() -> ClusterMembership.of(cluster.hazelcast()))));
     vertx.deployVerticle(api).await();
@@ -176,8 +195,12 @@ public final class ManagerMain {
         ? "from " + cfg.source(Keys.ADMIN_TOKEN) : tokens.adminFile());
     LOG.info("join token (for agents): {}", cfg.has(Keys.JOIN_TOKEN)
         ? "from " + cfg.source(Keys.JOIN_TOKEN) : tokens.joinFile());
-    LOG.info("add a node: java -jar heady.jar --role=agent --manager={}://{}:{} --token=<join token>{}",
-        tls.scheme(), clusterHost, port, tls.selfSigned() ? " --manager-fingerprint=" + tls.fingerprint() : "");
+    LOG.info("add a node: copy the join token to it (a file, mode 0600), then: java -jar heady.jar --role=agent"
+        + " --manager={}://{}:{} --token-file=<that file>{} (it is needed once, to enroll the node)", tls.scheme(),
+        clusterHost, port, tls.selfSigned() ? " --manager-fingerprint=" + tls.fingerprint() : "");
+    if (cfg.bool(Keys.APPROVE_NODES)) {
+      LOG.info("new nodes wait for approval: heady nodes approve NODE");
+    }
     Running running = new Running(cluster, port, tokens);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("manager shutting down");
@@ -191,7 +214,7 @@ public final class ManagerMain {
   }
 
   private static void deployLocalExecutor(Config cfg, io.vertx.core.Vertx vertx, SchedulerVerticle scheduler,
-      SchedulerSettings settings, Path dataDir, Clock clock, Signer signer) throws Exception {
+      SchedulerSettings settings, Path dataDir, Clock clock, LocalTransport local) throws Exception {
     if (cfg.bool(Keys.LOCAL_EXECUTOR)) {
       HardwareProbe probe = HardwareProbe.system(dataDir);
       Hardware hw = probe.detect();
@@ -203,9 +226,48 @@ public final class ManagerMain {
           timers("heady-local-timer"));
       TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
           cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)), logs);
-      vertx.deployVerticle(new LocalExecutorVerticle(scheduler, runner, ss, probe, hw, slots,
-          settings.heartbeat().toMillis(), clock, signer)).await();
+      LocalExecutorVerticle executor = new LocalExecutorVerticle(scheduler, runner, ss, probe, hw, slots,
+          settings.heartbeat().toMillis(), clock);
+      // why: attached before it registers, so the first dispatch to it finds it
+      local.attach(executor);
+      vertx.deployVerticle(executor).await();
     }
+  }
+
+  /**
+   * The cluster's identity: from the store when it answers (a standby shares the first manager's), else from
+   * the data dir, else a new one. A store that does not answer is not waited for when the data dir has one.
+   */
+  private static ClusterAuthority loadAuthority(Config cfg, Path dataDir, String clusterName, Clock clock)
+      throws Exception {
+    io.vertx.core.Vertx boot = io.vertx.core.Vertx.vertx();
+    try {
+      ClusterStore s = openStore(cfg, boot, clusterName);
+      try {
+        return ClusterAuthority.load(s, dataDir, clusterName, clock).await(15, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        if (!java.nio.file.Files.isRegularFile(dataDir.resolve("identity").resolve("cluster.json"))) {
+          throw new ConfigException("the cluster identity could not be read from " + s.describe() + " ("
+              + e.getMessage() + ") and there is none in " + dataDir.resolve("identity")
+              + "; start the manager when its store answers");
+        }
+        LOG.warn("the store does not answer ({}); using the cluster identity in {}", e.getMessage(), dataDir);
+        return ClusterAuthority.load(new MemoryClusterStore(), dataDir, clusterName, clock)
+            .await(15, java.util.concurrent.TimeUnit.SECONDS);
+      } finally {
+        s.close();
+      }
+    } finally {
+      boot.close().await(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  /** Reads the enrollments, again and again while the store does not answer (no node is trusted meanwhile). */
+  private static void loadEnrollments(io.vertx.core.Vertx vertx, Enrollments e) {
+    e.load().onFailure(x -> {
+      LOG.warn("cannot read the enrollments yet ({}); retrying", x.getMessage());
+      vertx.setTimer(2000, t -> loadEnrollments(vertx, e));
+    });
   }
 
   private static JsonObject joinInfo(ClusterSetup.Clustered cluster, ClusterSettings cs, SchedulerSettings s,
@@ -224,7 +286,7 @@ public final class ManagerMain {
         .put("ttl_sec", s.ttl().toSeconds())
         .put("hz_heartbeat_sec", cs.heartbeatSec())
         .put("hz_max_no_heartbeat_sec", cs.maxNoHeartbeatSec())
-        .put("bus_tls", cs.busTlsDir() != null)
+        .put("bus_tls", true)
         .put("version", io.heady.common.Version.VERSION);
   }
 

@@ -17,7 +17,8 @@ public final class Http {
   public Res send(String method, String url, String token, String body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
     if (token != null) {
-      b.header("Authorization", "Bearer " + token);
+      // why: a value that already names its scheme (a node's or the manager's seal) goes as it is
+      b.header("Authorization", token.startsWith("Heady ") ? token : "Bearer " + token);
     }
     if (body != null) {
       b.header("Content-Type", "application/json");
@@ -40,7 +41,8 @@ public final class Http {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
         .method(method, HttpRequest.BodyPublishers.noBody());
     if (token != null) {
-      b.header("Authorization", "Bearer " + token);
+      // why: a value that already names its scheme (a node's or the manager's seal) goes as it is
+      b.header("Authorization", token.startsWith("Heady ") ? token : "Bearer " + token);
     }
     try {
       HttpResponse<java.io.InputStream> r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());

@@ -1,6 +1,9 @@
 package io.heady.security;
 
-import io.heady.common.protocol.Signer;
+import io.heady.common.identity.Seal;
+import io.heady.manager.identity.ClusterAuthority;
+import io.heady.manager.identity.EnrollmentDesk;
+import io.heady.manager.identity.Enrollments;
 import io.heady.manager.api.ApiSettings;
 import io.heady.manager.api.ApiVerticle;
 import io.heady.manager.api.DashboardRoutes;
@@ -28,18 +31,23 @@ final class InProcessManager implements AutoCloseable {
   final Tokens tokens;
   final ApiVerticle api;
   final SchedulerVerticle scheduler;
+  final ClusterAuthority authority;
+  final Enrollments enrollments;
 
   InProcessManager(Path dataDir, ApiSettings settings) throws Exception {
     tokens = Tokens.load(dataDir, null, null);
     SchedulerSettings ss = SchedulerSettings.defaults();
     MemoryClusterStore store = new MemoryClusterStore();
     EventJournal journal = new EventJournal(1000);
+    authority = ClusterAuthority.create("in-process", Clock.systemUTC());
+    enrollments = new Enrollments(authority, new EnrollmentDesk(EnrollmentDesk.Settings.OPEN),
+        Enrollments.in(store), Clock.systemUTC());
+    Seal seal = new Seal(Seal.MANAGER, enrollments::pairKey, Clock.systemUTC(), Seal.DEFAULT_WINDOW);
     scheduler = new SchedulerVerticle(Clock.systemUTC(), store, ss,
-        sink -> new Scheduler(ss, Policy.builtIn(), sink, new IdSource()), 1000, journal,
-        Signer.of(tokens.join(), Clock.systemUTC()));
+        sink -> new Scheduler(ss, Policy.builtIn(), sink, new IdSource()), 1000, journal, seal);
     vertx.deployVerticle(scheduler).await(20, TimeUnit.SECONDS);
-    api = new ApiVerticle(settings, tokens, scheduler, store, journal, () -> new JsonObject().put("test", true))
-        .dashboard(new DashboardRoutes(() -> Future.succeededFuture("# metrics\n")));
+    api = new ApiVerticle(settings, tokens, scheduler, store, journal, () -> new JsonObject().put("test", true),
+        enrollments, seal).dashboard(new DashboardRoutes(() -> Future.succeededFuture("# metrics\n")));
     vertx.deployVerticle(api).await(20, TimeUnit.SECONDS);
   }
 

@@ -49,7 +49,7 @@ public final class RawHttp {
       h.append("Host: ").append(host).append(':').append(port).append("\r\n");
       h.append("Connection: close\r\n");
       if (token != null) {
-        h.append("Authorization: Bearer ").append(token).append("\r\n");
+        h.append("Authorization: ").append(token.startsWith("Heady ") ? "" : "Bearer ").append(token).append("\r\n");
       }
       if (body != null) {
         h.append("Content-Type: application/json\r\n");

@@ -2,6 +2,7 @@ package io.heady.agent.api;
 
 import io.heady.agent.AgentState;
 import io.heady.agent.executor.ExecutorVerticle;
+import io.heady.common.identity.Seal;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Dispatch;
@@ -32,15 +33,15 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The node API. Every route is declared with the token it needs: the join token (only the manager, or an
- * operator holding the join token, may look at or dispatch to a node), or for {@code POST
- * /api/node/execute} the admin token, and only when the operator enabled it. A blanket check in front of
- * every {@code /api/node/*} path refuses requests without a known token, so a route added without a
- * declaration is still closed.
+ * The node API. Every route is declared with who may call it: the manager (a request sealed with this node's
+ * pair key, which only the node and the manager hold: no token, not even the join token, runs anything here),
+ * or for {@code POST /api/node/execute} the admin token, and only when the operator enabled it. A blanket
+ * check in front of every {@code /api/node/*} path refuses requests without a known credential, so a route
+ * added without a declaration is still closed.
  */
 public final class NodeApiVerticle extends VerticleBase {
-  /** Which token a route needs. */
-  public enum Needs { JOIN, ADMIN }
+  /** Who may call a route: the manager (its seal), or a person with the admin token. */
+  public enum Needs { MANAGER, ADMIN }
 
   /** One declared route. */
   public record Declared(String method, String path, Needs needs) {}
@@ -52,7 +53,7 @@ public final class NodeApiVerticle extends VerticleBase {
    * @param executeEnabled whether {@code POST /api/node/execute} runs anything (it also needs the admin token)
    * @param executeTimeoutMs an execute's timeout when its body names none
    */
-  public record Settings(String host, int port, String joinToken, String adminToken, boolean executeEnabled,
+  public record Settings(String host, int port, Seal seal, String adminToken, boolean executeEnabled,
       long maxBody, ServerTls tls, long executeTimeoutMs) {
 
     /** Whether execute can run at all. */
@@ -67,7 +68,6 @@ public final class NodeApiVerticle extends VerticleBase {
   private final AgentState state;
   private final ExecutorVerticle executor;
   private final Settings settings;
-  private final byte[] joinDigest;
   private final byte[] adminDigest;
   private final List<Declared> declared = new ArrayList<>();
   private HttpServer server;
@@ -77,15 +77,14 @@ public final class NodeApiVerticle extends VerticleBase {
     this.state = state;
     this.executor = executor;
     this.settings = settings;
-    this.joinDigest = digest(settings.joinToken());
     this.adminDigest = settings.adminToken() == null || settings.adminToken().isBlank() ? null
         : digest(settings.adminToken());
   }
 
-  /** The node API with only the join token (execute off), plain HTTP. */
-  public NodeApiVerticle(AgentState state, ExecutorVerticle executor, String host, int port, String joinToken,
+  /** The node API for the manager only (execute off), plain HTTP. */
+  public NodeApiVerticle(AgentState state, ExecutorVerticle executor, String host, int port, Seal seal,
       long maxBody) {
-    this(state, executor, new Settings(host, port, joinToken, null, false, maxBody, ServerTls.NONE, 300_000));
+    this(state, executor, new Settings(host, port, seal, null, false, maxBody, ServerTls.NONE, 300_000));
   }
 
   @Override
@@ -101,10 +100,10 @@ public final class NodeApiVerticle extends VerticleBase {
     this.router = r;
     declared.clear();
     r.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBody()));
-    // why: defence in depth; whatever is under /api/node/ needs a known token, declared or not
+    // why: defence in depth; whatever is under /api/node/ needs a known credential, declared or not
     r.route("/api/node/*").handler(this::authenticate);
-    join("GET", "/api/node/health", rc -> json(rc, 200, executor.health()));
-    join("GET", "/api/node/system", rc -> json(rc, 200, new JsonObject()
+    manager("GET", "/api/node/health", rc -> json(rc, 200, executor.health()));
+    manager("GET", "/api/node/system", rc -> json(rc, 200, new JsonObject()
         .put("node_id", state.nodeId())
         .put("hardware", state.hardware() == null ? null : state.hardware().toJson())
         .put("capabilities", new io.vertx.core.json.JsonArray(state.capabilities()))
@@ -112,13 +111,13 @@ public final class NodeApiVerticle extends VerticleBase {
         .put("jvm", new JsonObject().put("version", System.getProperty("java.version"))
             .put("heap_used_mb", (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20)
             .put("heap_max_mb", Runtime.getRuntime().maxMemory() >> 20))));
-    join("GET", "/api/node/tasks", rc -> json(rc, 200, new JsonObject()
+    manager("GET", "/api/node/tasks", rc -> json(rc, 200, new JsonObject()
         .put("node_id", state.nodeId())
         .put("running", executor.running())
         .put("max_concurrent", executor.slots().limit())
         .put("tasks", executor.slots().snapshot())
         .put("pending_reports", executor.reports().size())));
-    join("POST", "/api/node/task", rc -> {
+    manager("POST", "/api/node/task", rc -> {
       JsonObject body = object(rc);
       if (body == null) {
         return;
@@ -132,7 +131,7 @@ public final class NodeApiVerticle extends VerticleBase {
         default -> error(rc, 400, "INVALID_FIELD", "the dispatch is not valid: " + dispatchProblem(body));
       }
     });
-    join("GET", "/api/node/tasks/:id/log", rc -> {
+    manager("GET", "/api/node/tasks/:id/log", rc -> {
       long offset = parse(rc, "offset", 0, Long.MAX_VALUE / 2);
       long max = parse(rc, "max", 65536, 1 << 20);
       if (offset < 0 || max < 0) {
@@ -148,7 +147,7 @@ public final class NodeApiVerticle extends VerticleBase {
         }
       });
     });
-    join("POST", "/api/node/tasks/:id/cancel", rc -> {
+    manager("POST", "/api/node/tasks/:id/cancel", rc -> {
       String lease = null;
       try {
         JsonObject b = rc.body() == null || rc.body().length() == 0 ? null : rc.body().asJsonObject();
@@ -184,8 +183,8 @@ public final class NodeApiVerticle extends VerticleBase {
     return r;
   }
 
-  private void join(String method, String path, Handler<RoutingContext> h) {
-    add(method, path, Needs.JOIN, h);
+  private void manager(String method, String path, Handler<RoutingContext> h) {
+    add(method, path, Needs.MANAGER, h);
   }
 
   private void admin(String method, String path, Handler<RoutingContext> h) {
@@ -248,25 +247,36 @@ public final class NodeApiVerticle extends VerticleBase {
     return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : "";
   }
 
-  /** Which token a request presented; every candidate compared, in constant time, as digests. */
-  private Needs which(String token) {
-    if (token.isEmpty() || token.length() > 4096) {
-      return null;
+  /** Whether the presented bearer token is the admin token; compared in constant time, as digests. */
+  private boolean isAdmin(String token) {
+    if (adminDigest == null || token.isEmpty() || token.length() > 4096) {
+      return false;
     }
-    byte[] p = digest(token);
-    boolean isJoin = MessageDigest.isEqual(p, joinDigest);
-    boolean isAdmin = adminDigest != null & MessageDigest.isEqual(p, adminDigest == null ? new byte[32]
-        : adminDigest);
-    return isAdmin ? Needs.ADMIN : isJoin ? Needs.JOIN : null;
+    return MessageDigest.isEqual(digest(token), adminDigest);
   }
 
   private void authenticate(RoutingContext rc) {
-    Needs kind = which(presented(rc));
+    String header = rc.request().getHeader("Authorization");
+    Needs kind = null;
+    String why = null;
+    try {
+      Seal.Claim claim = settings.seal().claim(header);
+      if (claim != null) {
+        byte[] body = rc.body() == null || rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes();
+        settings.seal().verify(claim, rc.request().method().name(), rc.request().uri(), body);
+        kind = Needs.MANAGER;
+      } else if (isAdmin(presented(rc))) {
+        kind = Needs.ADMIN;
+      }
+    } catch (Seal.Refused e) {
+      why = e.getMessage();
+    }
     if (kind == null) {
-      rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"heady-node\"");
-      error(rc, 401, "UNAUTHORIZED", "the node API needs Authorization: Bearer <join token>"
+      rc.response().putHeader("WWW-Authenticate", "Heady realm=\"heady-node\"");
+      error(rc, 401, "UNAUTHORIZED", why != null ? "the manager's seal was refused: " + why
+          : "only the manager may call the node API (a join token runs nothing here)"
           + (rc.request().path().startsWith("/api/node/execute") && !settings.executeAvailable()
-              ? " (and execute is off on this node)" : ""));
+              ? "; execute is off on this node" : "; execute needs Authorization: Bearer <admin token>"));
       return;
     }
     rc.put(KIND, kind);

@@ -5,11 +5,12 @@ import io.heady.common.exec.TaskSlots;
 import io.heady.common.protocol.Addresses;
 import io.heady.common.protocol.Dispatch;
 import io.heady.common.protocol.SignedBus;
-import io.heady.common.protocol.Signer;
+import io.heady.common.identity.Seal;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,11 +27,12 @@ public final class ExecutorVerticle extends VerticleBase {
   private final Reports reports;
   private final boolean eventBus;
   private final java.nio.file.Path logDir;
-  private final Signer signer;
+  private final Seal seal;
+  private final List<io.vertx.core.eventbus.MessageConsumer<Object>> consumers = new ArrayList<>();
 
   public ExecutorVerticle(AgentState state, TaskSlots slots, Reports reports, boolean eventBus,
-      java.nio.file.Path logDir, Signer signer) {
-    this.signer = signer;
+      java.nio.file.Path logDir, Seal seal) {
+    this.seal = seal;
     this.logDir = logDir;
     this.state = state;
     this.slots = slots;
@@ -40,33 +42,53 @@ public final class ExecutorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    if (eventBus) {
-      var bus = vertx.eventBus();
-      java.util.List<Future<Void>> ready = new java.util.ArrayList<>();
-      String id = state.nodeId();
-      ready.add(SignedBus.consumer(bus, false, Addresses.nodeDispatch(id), signer, body -> {
-        int status = admit(body);
-        return status == 202 ? Future.succeededFuture(new JsonObject().put("accepted", true))
-            : Future.failedFuture(new SignedBus.StatusException(status,
-                status == 429 ? "node full" : status == 409 ? "duplicate" : "refused"));
-      }).completion());
-      ready.add(SignedBus.consumer(bus, false, Addresses.nodeDispatchBatch(id), signer,
-          body -> Future.succeededFuture(slots.admitBatch(body))).completion());
-      ready.add(SignedBus.consumer(bus, false, Addresses.nodeCancel(id), signer, b -> Future.succeededFuture(
-          new JsonObject().put("cancelled", slots.cancel(b.getString("task_id"), b.getString("lease_id")))))
-          .completion());
-      ready.add(SignedBus.consumer(bus, false, Addresses.nodeHealth(id), signer,
-          b -> Future.succeededFuture(health())).completion());
-      ready.add(SignedBus.consumer(bus, false, Addresses.nodeLog(id), signer,
-          b -> readLog(b.getString("task_id", ""), b.getLong("offset", 0L), b.getInteger("max", 65536))
-              .compose(j -> j != null ? Future.succeededFuture(j)
-                  : Future.failedFuture(new SignedBus.StatusException(404, "no log for that task on this node"))))
-          .completion());
-      // why: the manager dispatches as soon as the node registers; registering before these subscriptions
-      // have reached the whole cluster would make the first dispatches fail with NO_HANDLERS
-      return Future.all(ready);
+    return eventBus ? subscribe() : Future.succeededFuture();
+  }
+
+  /**
+   * The node's addresses on the bus. Only the manager's sealed messages open (this node's seal holds no
+   * other key), so no other member can make this node run or stop anything.
+   */
+  private Future<?> subscribe() {
+    var bus = vertx.eventBus();
+    List<Future<Void>> ready = new ArrayList<>();
+    String id = state.nodeId();
+    consumers.add(SignedBus.consumer(bus, false, Addresses.nodeDispatch(id), seal, (from, body) -> {
+      int status = admit(body);
+      return status == 202 ? Future.succeededFuture(new JsonObject().put("accepted", true))
+          : Future.failedFuture(new SignedBus.StatusException(status,
+              status == 429 ? "node full" : status == 409 ? "duplicate" : "refused"));
+    }));
+    consumers.add(SignedBus.consumer(bus, false, Addresses.nodeDispatchBatch(id), seal,
+        (from, body) -> Future.succeededFuture(slots.admitBatch(body))));
+    consumers.add(SignedBus.consumer(bus, false, Addresses.nodeCancel(id), seal, (from, b) ->
+        Future.succeededFuture(new JsonObject().put("cancelled", slots.cancel(b.getString("task_id"),
+            b.getString("lease_id"))))));
+    consumers.add(SignedBus.consumer(bus, false, Addresses.nodeHealth(id), seal,
+        (from, b) -> Future.succeededFuture(health())));
+    consumers.add(SignedBus.consumer(bus, false, Addresses.nodeLog(id), seal,
+        (from, b) -> readLog(b.getString("task_id", ""), b.getLong("offset", 0L), b.getInteger("max", 65536))
+            .compose(j -> j != null ? Future.succeededFuture(j)
+                : Future.failedFuture(new SignedBus.StatusException(404, "no log for that task on this node")))));
+    consumers.forEach(c -> ready.add(c.completion()));
+    // why: the manager dispatches as soon as the node registers; registering before these subscriptions
+    // have reached the whole cluster would make the first dispatches fail with NO_HANDLERS
+    return Future.all(ready);
+  }
+
+  /**
+   * Subscribes the node's addresses again (the manager found them missing from the cluster's map while the
+   * node was alive: someone removed them).
+   */
+  public Future<?> resubscribe() {
+    if (!eventBus) {
+      return Future.succeededFuture();
     }
-    return Future.succeededFuture();
+    List<io.vertx.core.eventbus.MessageConsumer<Object>> old = new ArrayList<>(consumers);
+    consumers.clear();
+    List<Future<Void>> gone = new ArrayList<>();
+    old.forEach(c -> gone.add(c.unregister()));
+    return Future.join(gone).transform(ar -> subscribe());
   }
 
   /** Admits one dispatch: 202 accepted, 409 duplicate, 429 full, 503 shutting down, 400 bad. */

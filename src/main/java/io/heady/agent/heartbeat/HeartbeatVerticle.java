@@ -99,6 +99,10 @@ public final class HeartbeatVerticle extends VerticleBase {
     link.heartbeat(hb.toJson()).onComplete(ar -> {
       if (ar.succeeded()) {
         lastOkNanos = System.nanoTime();
+        if (ar.result() != null && ar.result().getBoolean("resubscribe", false)) {
+          LOG.warn("the manager could not reach this node on the event bus; subscribing its addresses again");
+          executor.resubscribe();
+        }
         schedule(intervalMs, this::beat);
       } else if (ar.cause() instanceof LinkException e && e.unknownNode()) {
         LOG.info("the manager does not know this node (it restarted?); registering again");

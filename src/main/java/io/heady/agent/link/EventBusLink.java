@@ -2,7 +2,7 @@ package io.heady.agent.link;
 
 import io.heady.common.protocol.Addresses;
 import io.heady.common.protocol.SignedBus;
-import io.heady.common.protocol.Signer;
+import io.heady.common.identity.Seal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -14,16 +14,17 @@ import io.vertx.core.json.JsonObject;
 public final class EventBusLink implements ManagerLink {
   private final Vertx vertx;
   private final DeliveryOptions options;
-  private final Signer signer;
+  private final Seal seal;
 
-  public EventBusLink(Vertx vertx, long timeoutMs, Signer signer) {
+  public EventBusLink(Vertx vertx, long timeoutMs, Seal seal) {
     this.vertx = vertx;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
-    this.signer = signer;
+    this.seal = seal;
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
-    return SignedBus.request(vertx.eventBus(), address, signer, body, options).recover(EventBusLink::translate);
+    return SignedBus.request(vertx.eventBus(), address, seal, Seal.MANAGER, body, options)
+        .recover(EventBusLink::translate);
   }
 
   static Future<JsonObject> translate(Throwable t) {
@@ -44,7 +45,7 @@ public final class EventBusLink implements ManagerLink {
           re.failureType() == ReplyFailure.NO_HANDLERS ? "the manager is not on the event bus (yet)"
               : "the manager did not answer in time"));
     }
-    if (t instanceof Signer.Refused) {
+    if (t instanceof Seal.Refused) {
       return Future.failedFuture(new LinkException(0, "BAD_REPLY", "a reply did not open: " + t.getMessage()));
     }
     return Future.failedFuture(new LinkException(0, null, t.getMessage()));

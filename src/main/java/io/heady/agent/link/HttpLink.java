@@ -1,5 +1,6 @@
 package io.heady.agent.link;
 
+import io.heady.common.identity.Seal;
 import io.heady.common.tls.ClientTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -9,40 +10,52 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
-/** The manager over its documented HTTP endpoints, with the join token. */
+/**
+ * The manager over its documented HTTP endpoints, every request sealed with the node's pair key
+ * ({@code Authorization: Heady …}, see {@link Seal}).
+ */
 public final class HttpLink implements ManagerLink {
   private final WebClient client;
   private final java.util.List<String> bases = new java.util.ArrayList<>();
-  private final String token;
+  private final Seal seal;
   private final long timeoutMs;
   private volatile int current;
 
   /** @param managerUrls one manager URL, or several comma-separated (a leader and its standbys) */
-  public HttpLink(Vertx vertx, String managerUrls, String token, long timeoutMs) {
-    this(vertx, managerUrls, token, timeoutMs, ClientTls.DEFAULT);
+  public HttpLink(Vertx vertx, String managerUrls, Seal seal, long timeoutMs) {
+    this(vertx, managerUrls, seal, timeoutMs, ClientTls.DEFAULT);
   }
 
   /** With how to trust the managers' certificates when their URLs are {@code https://}. */
-  public HttpLink(Vertx vertx, String managerUrls, String token, long timeoutMs, ClientTls tls) {
+  public HttpLink(Vertx vertx, String managerUrls, Seal seal, long timeoutMs, ClientTls tls) {
     this.client = WebClient.create(vertx, tls.apply(new WebClientOptions().setConnectTimeout((int) timeoutMs)
         .setKeepAlive(true).setUserAgent("heady-agent")));
     for (String u : managerUrls.split(",")) {
       String b = u.trim();
       bases.add(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
     }
-    this.token = token;
+    this.seal = seal;
     this.timeoutMs = timeoutMs;
   }
 
-  /** GET with the token, for the join document. */
+  /** A sealed GET, for the join document. */
   public Future<JsonObject> get(String path) {
-    return withFailover(base -> client.getAbs(base + path).bearerTokenAuthentication(token).timeout(timeoutMs)
-        .send(), bases.size());
+    return withFailover(base -> client.getAbs(base + path).putHeader("Authorization",
+        seal.header("GET", signedPath(base, path), new byte[0], Seal.MANAGER)).timeout(timeoutMs).send(),
+        bases.size());
   }
 
   private Future<JsonObject> post(String path, JsonObject body) {
-    return withFailover(base -> client.postAbs(base + path).bearerTokenAuthentication(token).timeout(timeoutMs)
-        .sendJsonObject(body), bases.size());
+    Buffer b = body.toBuffer();
+    return withFailover(base -> client.postAbs(base + path).putHeader("Authorization",
+        seal.header("POST", signedPath(base, path), b.getBytes(), Seal.MANAGER))
+        .putHeader("Content-Type", "application/json").timeout(timeoutMs).sendBuffer(b), bases.size());
+  }
+
+  /** The path the manager receives (a base URL may carry a path of its own). */
+  private static String signedPath(String base, String path) {
+    String p = java.net.URI.create(base + path).getRawPath();
+    return p == null || p.isEmpty() ? path : p;
   }
 
   /**

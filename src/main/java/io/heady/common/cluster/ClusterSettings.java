@@ -12,12 +12,13 @@ import java.util.List;
  * @param heartbeatSec Hazelcast member heartbeat interval
  * @param maxNoHeartbeatSec a silent member is removed after this
  * @param busPort the event-bus TCP port; 0: any free port
- * @param busTlsDir where this member keeps the certificate its event-bus TLS uses; {@code null}: no TLS
+ * @param bus the member's credential and whom it accepts (TLS with client certificates on the event bus);
+ *     {@code null} only for a process outside the cluster's trust (a test's rogue member)
  */
 public record ClusterSettings(String clusterName, String host, int port, List<String> members, boolean lite,
-    int heartbeatSec, int maxNoHeartbeatSec, int busPort, java.nio.file.Path busTlsDir) {
+    int heartbeatSec, int maxNoHeartbeatSec, int busPort, io.heady.common.identity.BusSecurity bus) {
 
-  /** Without event-bus TLS. */
+  /** Without a credential: no TLS (nobody in a heady cluster talks to such a member). */
   public ClusterSettings(String clusterName, String host, int port, List<String> members, boolean lite,
       int heartbeatSec, int maxNoHeartbeatSec, int busPort) {
     this(clusterName, host, port, members, lite, heartbeatSec, maxNoHeartbeatSec, busPort, null);

@@ -51,18 +51,8 @@ public final class ClusterSetup {
   public static Future<Clustered> start(ClusterSettings s, VertxOptions options) {
     HazelcastClusterManager mgr = new HazelcastClusterManager(hazelcastConfig(s));
     options.getEventBusOptions().setHost(s.host()).setPort(s.busPort()).setClusterPublicHost(s.host());
-    if (s.busTlsDir() != null) {
-      // why: every member has its own self-signed certificate and trusts any; TLS here is for privacy on
-      // the wire, while who may speak is decided by the HMAC on every control message (Signer)
-      java.nio.file.Path[] pair;
-      try {
-        pair = io.heady.common.tls.SelfSignedCert.ensure(s.busTlsDir(), List.of(s.host()));
-      } catch (java.io.IOException e) {
-        return Future.failedFuture(new IllegalStateException("event-bus TLS: " + e.getMessage(), e));
-      }
-      options.getEventBusOptions().setSsl(true).setTrustAll(true)
-          .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(pair[0].toString())
-              .setKeyPath(pair[1].toString()));
+    if (s.bus() != null) {
+      s.bus().apply(options.getEventBusOptions());
     }
     return Vertx.builder().with(options).withClusterManager(mgr).buildClustered()
         .map(v -> new Clustered(v, mgr.getHazelcastInstance(), mgr));

@@ -31,9 +31,6 @@ public final class Keys {
   public static final ConfigKey HZ_MAX_NO_HEARTBEAT_SEC = key("hz-max-no-heartbeat-sec").seconds(5, 2, 600)
       .roles(M, A).help("a silent (hung) member is removed from the cluster after this");
 
-  public static final ConfigKey BUS_TLS = key("bus-tls").bool(false).roles(M)
-      .help("encrypt the event bus with TLS (agents follow the manager's choice by themselves)");
-
   // Manager.
   public static final ConfigKey HOST = key("host").string("0.0.0.0").roles(M)
       .help("address the manager's HTTP API binds to");
@@ -63,6 +60,8 @@ public final class Keys {
       .help("active health probe interval");
   public static final ConfigKey PROBE_FAILURES = key("probe-failures").integer(3, 1, 100).roles(M)
       .help("consecutive failed probes that make a node unhealthy");
+  public static final ConfigKey APPROVE_NODES = key("approve-nodes").bool(false).roles(M)
+      .help("a new agent waits as pending_approval until an operator approves it (heady nodes approve NODE)");
   public static final ConfigKey MAX_REQUEUES = key("max-requeues").integer(100, 1, 100000).roles(M)
       .help("times a task may go back to the queue because nodes did not run it (lost, undelivered) before it"
           + " fails; never counts against its own max_attempts");
@@ -105,8 +104,13 @@ public final class Keys {
   // Agent.
   public static final ConfigKey MANAGER = key("manager").env("HEADY_MANAGER_URL").urls().roles(A)
       .help("the manager's URL, e.g. http://192.168.1.10:7070 (required; repeat or comma-separate for standbys)");
-  public static final ConfigKey TOKEN = key("token").env("HEADY_TOKEN").string(null).roles(A)
-      .help("the join token printed by the manager (required)");
+  public static final ConfigKey TOKEN = key("token").env("HEADY_TOKEN").string("").roles(A)
+      .help("the join token, needed once to enroll this node (prefer --token-file: a command line is visible to"
+          + " every local user)");
+  public static final ConfigKey TOKEN_FILE = key("token-file").env("HEADY_TOKEN_FILE").string("").roles(A)
+      .help("file holding the join token, read once to enroll this node; - reads it from standard input");
+  public static final ConfigKey NODE_API_HOST = key("node-api-host").string("").roles(A)
+      .help("address the node API binds to; empty: the cluster address (--cluster-host)");
   public static final ConfigKey NODE_ID = key("node-id").string("").roles(A)
       .help("stable id of this node; empty: this host's name");
   public static final ConfigKey NAME = key("name").env("HEADY_NODE_NAME").string("").roles(A)
@@ -141,14 +145,14 @@ public final class Keys {
       .help("agent node API port");
 
   private static final List<ConfigKey> ALL = List.of(
-      ROLE, CONF_DIR, DATA_DIR, LOG_LEVEL, CLUSTER_HOST, CLUSTER_PORT, BUS_PORT, BUS_TLS, HZ_HEARTBEAT_SEC,
+      ROLE, CONF_DIR, DATA_DIR, LOG_LEVEL, CLUSTER_HOST, CLUSTER_PORT, BUS_PORT, HZ_HEARTBEAT_SEC,
       HZ_MAX_NO_HEARTBEAT_SEC, HOST, PORT_MANAGER, STORE, LEADER_TTL_SEC, CLUSTER_NAME, CLUSTER_MEMBERS, ADVERTISE_URL,
-      JOIN_TOKEN, ADMIN_TOKEN, HEARTBEAT_SEC, TTL_SEC, OFFLINE_SEC, PROBE_SEC, PROBE_FAILURES, MAX_REQUEUES, PROBATION_TASKS,
-      STAGNATION_SEC, STALL_SEC, LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, OFFLOAD_CPU_PCT, PLACEMENT_CANDIDATES,
+      JOIN_TOKEN, ADMIN_TOKEN, HEARTBEAT_SEC, TTL_SEC, OFFLINE_SEC, PROBE_SEC, PROBE_FAILURES, MAX_REQUEUES,
+      PROBATION_TASKS, APPROVE_NODES, STAGNATION_SEC, STALL_SEC, LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, OFFLOAD_CPU_PCT, PLACEMENT_CANDIDATES,
       MAX_BODY_KB,
       OPEN_HEALTH,
       TOKEN_GRACE_SEC, SUBMIT_RATE, SUBMIT_BURST, MAX_DAG_TASKS, TLS_CERT, TLS_KEY, TLS_SELF_SIGNED, MANAGER, TOKEN,
-      NODE_ID, NAME, TRANSPORT, TUNNEL_URL, LABEL, MAX_CONCURRENT, EXECUTE_ENABLED, AGENT_ADMIN_TOKEN,
+      TOKEN_FILE, NODE_API_HOST, NODE_ID, NAME, TRANSPORT, TUNNEL_URL, LABEL, MAX_CONCURRENT, EXECUTE_ENABLED, AGENT_ADMIN_TOKEN,
       MANAGER_FINGERPRINT, TLS_INSECURE, OUTPUT_TAIL_KB, LOG_MAX_KB,
       KILL_GRACE_SEC, SHUTDOWN_GRACE_SEC, PORT_AGENT);
 

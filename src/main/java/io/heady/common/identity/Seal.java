@@ -18,11 +18,13 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Seals and opens what a node and the manager send each other, with the {@link PairKey} of the two: on the
- * event bus as {@code {f, p, ts, n, sig}} (sender, payload as exact JSON text, timestamp, nonce, HMAC-SHA256
- * over the address, sender, timestamp, nonce and payload), over HTTP as an {@code Authorization: Heady f=…,
- * ts=…, n=…, sig=…} header over the method, path, sender, timestamp, nonce and the body's SHA-256. A message
- * is refused when unsealed, from a peer without a key (never enrolled, revoked), forged, meant for another
- * address, outside the clock window, or replayed.
+ * event bus as {@code {f, c, ts, n}} (sender, the payload encrypted and authenticated with AES-256-GCM over the
+ * address, sender, timestamp and nonce, timestamp, nonce), so a message routed to the wrong member (a tampered
+ * subscription map) reads as noise; over HTTP as an {@code Authorization: Heady f=…, ts=…, n=…, sig=…} header,
+ * an HMAC-SHA256 over the method, path, sender, timestamp, nonce and the body's SHA-256 (HTTP's own TLS keeps
+ * the body private). A message is refused when unsealed, from a peer without a key (never enrolled,
+ * revoked), forged, meant for another address, outside the clock window, or replayed. Encryption and MACs use
+ * keys derived from the pair key, one for each.
  *
  * <p>Each side has one of these: the manager ({@code self = "manager"}) finds each node's key by its id; a node
  * ({@code self} = its id) has one key, for {@code manager}. So a node can neither forge the manager's word to
@@ -84,11 +86,11 @@ public final class Seal {
   /** Seals a message to {@code to} at {@code address}. */
   public JsonObject seal(String address, JsonObject payload, String to) {
     byte[] key = key(to);
-    String p = payload.encode();
     long ts = clock.millis();
     String n = nonce();
-    return new JsonObject().put("f", self).put("p", p).put("ts", ts).put("n", n)
-        .put("sig", mac(key, address, self, ts, n, p.getBytes(StandardCharsets.UTF_8)));
+    return new JsonObject().put("f", self).put("ts", ts).put("n", n)
+        .put("c", Base64.getEncoder().encodeToString(Aead.encrypt(key, aad(address, self, ts, n), self + n,
+            payload.encode().getBytes(StandardCharsets.UTF_8))));
   }
 
   /** Opens a sealed message: who sent it and the payload, or {@link Refused}. */
@@ -96,16 +98,33 @@ public final class Seal {
     if (!(body instanceof JsonObject env)) {
       throw new Refused("not a sealed message");
     }
-    if (!(env.getValue("p") instanceof String p) || !(env.getValue("f") instanceof String from)) {
+    if (!(env.getValue("c") instanceof String c) || !(env.getValue("f") instanceof String from)
+        || !(env.getValue("ts") instanceof Number tn) || !(env.getValue("n") instanceof String ns)
+        || ns.length() > 64 || from.length() > 128 || c.length() > 64 * 1024 * 1024) {
       throw new Refused("unsealed or malformed message");
     }
-    check(address, from, env.getValue("ts"), env.getValue("n"), env.getValue("sig"),
-        p.getBytes(StandardCharsets.UTF_8));
+    long t = tn.longValue();
+    inWindow(t);
+    byte[] key = key(from);
+    byte[] plain;
     try {
-      return new Opened(from, new JsonObject(p));
+      plain = Aead.decrypt(key, aad(address, from, t, ns), from + ns, Base64.getDecoder().decode(c));
+    } catch (IllegalArgumentException e) {
+      throw new Refused("bad seal");
+    }
+    if (seen.putIfAbsent(from + "/" + ns, t) != null) {
+      throw new Refused("replayed message");
+    }
+    purge(clock.millis());
+    try {
+      return new Opened(from, new JsonObject(new String(plain, StandardCharsets.UTF_8)));
     } catch (RuntimeException e) {
       throw new Refused("payload is not a JSON object");
     }
+  }
+
+  private static byte[] aad(String address, String from, long ts, String nonce) {
+    return ("heady-bus-v2\n" + address + "\n" + from + "\n" + ts + "\n" + nonce).getBytes(StandardCharsets.UTF_8);
   }
 
   // ---- HTTP ---------------------------------------------------------------------------------------------
@@ -234,7 +253,7 @@ public final class Seal {
           macs.clear();
         }
         m = Mac.getInstance("HmacSHA256");
-        m.init(new SecretKeySpec(key, "HmacSHA256"));
+        m.init(new SecretKeySpec(Aead.derive(key, "mac"), "HmacSHA256"));
         macs.put(key, m);
       }
       m.update("heady-v2\n".getBytes(StandardCharsets.US_ASCII));

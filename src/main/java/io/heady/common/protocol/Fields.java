@@ -10,6 +10,9 @@ import java.util.regex.Pattern;
 
 /** Typed, validating reads of JSON fields: a wrong type or value throws naming the field. */
 public final class Fields {
+  /** Node ids no agent may take: the manager's own executor and the managers' names. */
+  public static final java.util.Set<String> RESERVED_NODE_IDS = java.util.Set.of("local", "manager", "heady");
+
   /** Node ids, task ids and names that are safe in paths, logs and shells. */
   public static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 

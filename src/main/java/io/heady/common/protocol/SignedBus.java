@@ -1,19 +1,22 @@
 package io.heady.common.protocol;
 
+import io.heady.common.identity.Seal;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Request/reply over the event bus with every message sealed by a {@link Signer}: the one way heady's
- * manager and agents talk on the bus. A message that does not open is dropped (a request is failed with
- * 401 so an honest sender with a stale token learns why).
+ * Request/reply over the event bus with every message sealed by a {@link Seal}: the one way heady's manager
+ * and agents talk on the bus. Each side's seal knows only the keys it shares (the manager: each enrolled
+ * node's; a node: its own with the manager), so a handler learns who sent a message from the seal, never from
+ * the message. A message that does not open is dropped (a request is failed with 401 so an honest sender with
+ * a stale credential learns why); a reply opens only from the peer the request went to.
  */
 public final class SignedBus {
   private static final Logger LOG = LoggerFactory.getLogger(SignedBus.class);
@@ -21,16 +24,16 @@ public final class SignedBus {
   private SignedBus() {}
 
   /**
-   * Registers a consumer whose handler sees opened payloads and answers with a JSON object (sealed on the
-   * way back) or fails (an {@link ApiException} keeps its status and error shape).
+   * Registers a consumer whose handler sees the sender and the opened payload and answers with a JSON object
+   * (sealed back to the sender) or fails (an {@link ApiException} keeps its status and error shape).
    */
-  public static MessageConsumer<Object> consumer(EventBus bus, boolean localOnly, String address, Signer signer,
-      Function<JsonObject, Future<JsonObject>> handler) {
+  public static MessageConsumer<Object> consumer(EventBus bus, boolean localOnly, String address, Seal seal,
+      BiFunction<String, JsonObject, Future<JsonObject>> handler) {
     io.vertx.core.Handler<Message<Object>> h = m -> {
-      JsonObject body;
+      Seal.Opened opened;
       try {
-        body = signer.open(address, m.body());
-      } catch (Signer.Refused e) {
+        opened = seal.open(address, m.body());
+      } catch (Seal.Refused e) {
         LOG.warn("dropped a message to {}: {}", address, e.getMessage());
         if (m.replyAddress() != null) {
           m.fail(401, new ApiException(ErrorCode.UNAUTHORIZED, "message refused: " + e.getMessage()).toJson()
@@ -40,7 +43,7 @@ public final class SignedBus {
       }
       Future<JsonObject> f;
       try {
-        f = handler.apply(body);
+        f = handler.apply(opened.from(), opened.payload());
       } catch (InvalidInputException e) {
         f = Future.failedFuture(ApiException.invalid(e));
       } catch (RuntimeException e) {
@@ -51,7 +54,12 @@ public final class SignedBus {
       }
       f.onComplete(ar -> {
         if (ar.succeeded()) {
-          m.reply(signer.seal(Signer.replyTo(address), ar.result() == null ? new JsonObject() : ar.result()));
+          try {
+            m.reply(seal.seal(Seal.replyTo(address), ar.result() == null ? new JsonObject() : ar.result(),
+                opened.from()));
+          } catch (Seal.Refused e) {
+            m.fail(401, new ApiException(ErrorCode.UNAUTHORIZED, e.getMessage()).toJson().encode());
+          }
         } else if (ar.cause() instanceof ApiException e) {
           m.fail(e.code().status(), e.toJson().encode());
         } else if (ar.cause() instanceof StatusException e) {
@@ -65,16 +73,22 @@ public final class SignedBus {
     return localOnly ? bus.localConsumer(address, h) : bus.consumer(address, h);
   }
 
-  /** Sends a sealed request and opens the reply. */
-  public static Future<JsonObject> request(EventBus bus, String address, Signer signer, JsonObject body,
+  /** Sends a sealed request to a peer and opens its reply (which must come from that peer). */
+  public static Future<JsonObject> request(EventBus bus, String address, Seal seal, String to, JsonObject body,
       DeliveryOptions options) {
-    return bus.request(address, signer.seal(address, body), options)
-        .map(m -> signer.open(Signer.replyTo(address), m.body()));
-  }
-
-  /** Sends a sealed one-way message. */
-  public static void send(EventBus bus, String address, Signer signer, JsonObject body) {
-    bus.send(address, signer.seal(address, body));
+    JsonObject sealed;
+    try {
+      sealed = seal.seal(address, body, to);
+    } catch (Seal.Refused e) {
+      return Future.failedFuture(e);
+    }
+    return bus.request(address, sealed, options).map(m -> {
+      Seal.Opened o = seal.open(Seal.replyTo(address), m.body());
+      if (!to.equals(o.from())) {
+        throw new Seal.Refused("the reply came from " + o.from() + ", not " + to);
+      }
+      return o.payload();
+    });
   }
 
   /** A failure with a bare status, for node-side refusals (429 full, 409 duplicate …). */

@@ -36,13 +36,18 @@ public final class ApiVerticle extends VerticleBase {
   private final ClusterStore store;
   private final EventJournal journal;
   private final Supplier<JsonObject> joinInfo;
+  private final io.heady.manager.identity.Enrollments enrollments;
+  private final io.heady.common.identity.Seal seal;
   private HttpServer server;
   private Router router;
   private java.util.List<Routes.Declared> declared = java.util.List.of();
   private DashboardRoutes dashboard;
 
   public ApiVerticle(ApiSettings settings, Tokens tokens, SchedulerVerticle scheduler, ClusterStore store,
-      EventJournal journal, Supplier<JsonObject> joinInfo) {
+      EventJournal journal, Supplier<JsonObject> joinInfo, io.heady.manager.identity.Enrollments enrollments,
+      io.heady.common.identity.Seal seal) {
+    this.enrollments = enrollments;
+    this.seal = seal;
     this.settings = settings;
     this.tokens = tokens;
     this.scheduler = scheduler;
@@ -86,43 +91,10 @@ public final class ApiVerticle extends VerticleBase {
     Routes routes = new Routes(r, tokens, settings.openHealth());
     SubmitLimiter limiter = new SubmitLimiter(settings.submitRate(), settings.submitBurst(), System::nanoTime);
 
-    // Agents (join token).
-    routes.join("GET", "/api/cluster/join", rc -> Replies.json(rc, 200, joinInfo.get()));
-    routes.join("POST", "/api/cluster/nodes/register", rc -> {
-      Registration reg = Registration.fromJson(Replies.body(rc));
-      tokens.seen(reg.nodeId(), rc.get(Routes.MATCH));
-      scheduler.register(reg, false).onComplete(ar -> {
-        if (ar.succeeded()) {
-          boolean created = ar.result().getBoolean("created");
-          Replies.json(rc, created ? 201 : 200, ar.result());
-        } else {
-          Replies.error(rc, ar.cause());
-        }
-      });
-    });
-    routes.join("POST", "/api/cluster/nodes/heartbeat", rc -> {
-      Heartbeat hb = Heartbeat.fromJson(Replies.body(rc));
-      tokens.seen(hb.nodeId(), rc.get(Routes.MATCH));
-      Replies.from(rc, 200, scheduler.heartbeat(hb));
-    });
-    routes.join("POST", "/api/cluster/nodes/deregister", rc ->
-        Replies.from(rc, 200, scheduler.deregister(Fields.reqId(Replies.body(rc), "node_id"))));
-    routes.join("POST", "/api/cluster/tasks/complete", rc ->
-        Replies.from(rc, 200, scheduler.complete(Completion.fromJson(Replies.body(rc)))));
-    routes.join("POST", "/api/cluster/tasks/report", rc -> {
-      Report report = Report.fromJson(Replies.body(rc));
-      tokens.seen(report.nodeId(), rc.get(Routes.MATCH));
-      Replies.from(rc, 200, scheduler.report(report));
-    });
-    routes.join("POST", "/api/cluster/tasks/progress", rc -> {
-      JsonObject b = Replies.body(rc);
-      String t = Fields.reqId(b, "task_id");
-      String l = Fields.reqId(b, "lease_id");
-      Replies.from(rc, 200, scheduler.call((s, now) -> {
-        s.started(t, l, now);
-        return new JsonObject().put("accepted", true);
-      }));
-    });
+    // Agents: enrollment with the join token, then everything with the node's own credential.
+    routes.nodes(new NodeCredentials(seal));
+    new EnrollRoutes(vertx, enrollments, scheduler, settings.advertiseUrl()).mount(routes);
+    new AgentRoutes(scheduler, joinInfo).mount(routes);
 
     // People and programs (admin token).
     new NodeRoutes(scheduler, store).mount(routes);

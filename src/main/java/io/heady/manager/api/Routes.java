@@ -19,6 +19,8 @@ public final class Routes {
   static final String MATCH = "heady.token";
   /** Where the guard leaves the client's identity for rate limits: token kind and generation, and address. */
   static final String CLIENT = "heady.client";
+  /** Where the guard leaves the id of the enrolled node a request came from. */
+  static final String NODE = "heady.node";
 
   /** One declared route and the token it requires ({@code null}: open). */
   public record Declared(String method, String path, Tokens.Kind needs) {}
@@ -27,6 +29,7 @@ public final class Routes {
   private final Tokens tokens;
   private final List<Declared> declared = new ArrayList<>();
   private final boolean openHealth;
+  private NodeCredentials nodes;
 
   Routes(Router router, Tokens tokens) {
     this(router, tokens, true);
@@ -39,8 +42,45 @@ public final class Routes {
     this.openHealth = openHealth;
   }
 
-  void join(String method, String path, Handler<RoutingContext> h) {
-    add(method, path, Tokens.Kind.JOIN, h);
+  /** Checks node credentials for the routes declared with {@link #node}. */
+  Routes nodes(NodeCredentials n) {
+    this.nodes = n;
+    return this;
+  }
+
+  /**
+   * A route for enrollment only: it needs the current join token (not the previous one of a rotation: a
+   * rotated join token enrolls nothing, at once).
+   */
+  void enroll(String method, String path, Handler<RoutingContext> h) {
+    declared.add(new Declared(method, path, Tokens.Kind.JOIN));
+    router.route(HttpMethod.valueOf(method), path).handler(rc -> guard(rc, Tokens.Kind.JOIN, false)).handler(rc -> {
+      Tokens.Match m = rc.get(MATCH);
+      if (m == null || m.previous()) {
+        Replies.error(rc, new ApiException(ErrorCode.UNAUTHORIZED, "that join token was rotated out; enroll with the"
+            + " current one"));
+      } else {
+        rc.next();
+      }
+    }).handler(ApiVerticle.safe(h));
+  }
+
+  /**
+   * A route for agents: it needs the calling node's own credential (a request sealed with its pair key),
+   * and leaves the node's id at {@link #NODE}. A join token is refused here.
+   */
+  void node(String method, String path, Handler<RoutingContext> h) {
+    declared.add(new Declared(method, path, Tokens.Kind.NODE));
+    router.route(HttpMethod.valueOf(method), path).handler(rc -> {
+      String id = nodes == null ? null : nodes.authenticate(rc);
+      if (id != null) {
+        rc.put(NODE, id);
+        rc.put(CLIENT, "NODE/" + id);
+        rc.next();
+      } else if (!rc.response().ended()) {
+        Replies.error(rc, new ApiException(ErrorCode.UNAUTHORIZED, "this route is for enrolled nodes"));
+      }
+    }).handler(ApiVerticle.safe(h));
   }
 
   void admin(String method, String path, Handler<RoutingContext> h) {

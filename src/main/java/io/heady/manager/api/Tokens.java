@@ -30,8 +30,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * so neither the content nor the length of a token leaks through timing.
  */
 public final class Tokens {
-  /** Which secret a request presented. */
-  public enum Kind { JOIN, ADMIN, NONE }
+  /**
+   * Which secret a request presented; {@code NODE} is not a token: routes declared with it need a node's own
+   * credential (see {@code NodeCredentials}).
+   */
+  public enum Kind { JOIN, ADMIN, NODE, NONE }
 
   /**
    * What a presented secret is.

@@ -3,19 +3,16 @@ package io.heady.manager.local;
 import io.heady.common.exec.ProcessRunner;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.hardware.HardwareProbe;
-import io.heady.common.protocol.Addresses;
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Dispatch;
 import io.heady.common.protocol.Hardware;
 import io.heady.common.protocol.Heartbeat;
 import io.heady.common.protocol.Registration;
-import io.heady.common.protocol.SignedBus;
-import io.heady.common.protocol.Signer;
 import io.heady.common.protocol.SystemStats;
-import io.heady.common.protocol.TaskProgress;
 import io.heady.manager.scheduler.SchedulerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.List;
@@ -25,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the cloud executor node inside the manager: registers it (location {@code cloud}), heartbeats it,
- * and runs what is dispatched to it with the same slot logic as an agent.
+ * and runs what is dispatched to it with the same task slots as an agent, answering the same way (a
+ * duplicate is 409). The manager reaches it by direct calls ({@code LocalTransport}), never over the event
+ * bus, so no other cluster member can receive what is meant for it.
  */
 public final class LocalExecutorVerticle extends VerticleBase {
   public static final String NODE_ID = "local";
@@ -40,12 +39,10 @@ public final class LocalExecutorVerticle extends VerticleBase {
   private final int slots;
   private final long heartbeatMs;
   private final Clock clock;
-  private final Signer signer;
-  private TaskSlots tasks;
+  private volatile TaskSlots tasks;
 
   public LocalExecutorVerticle(SchedulerVerticle scheduler, ProcessRunner runner, TaskSlots.Settings slotSettings,
-      HardwareProbe probe, Hardware hardware, int slots, long heartbeatMs, Clock clock, Signer signer) {
-    this.signer = signer;
+      HardwareProbe probe, Hardware hardware, int slots, long heartbeatMs, Clock clock) {
     this.probe = probe;
     this.scheduler = scheduler;
     this.runner = runner;
@@ -62,7 +59,7 @@ public final class LocalExecutorVerticle extends VerticleBase {
       @Override
       public void started(Dispatch d) {
         scheduler.call((s, now) -> {
-          s.started(d.taskId(), d.leaseId(), now);
+          s.started(NODE_ID, d.taskId(), d.leaseId(), now);
           return null;
         });
       }
@@ -72,47 +69,61 @@ public final class LocalExecutorVerticle extends VerticleBase {
         scheduler.complete(c).onFailure(e -> LOG.warn("local result of {} refused: {}", c.taskId(), e.getMessage()));
       }
     }, clock);
-    var bus = vertx.eventBus();
-    SignedBus.consumer(bus, true, Addresses.nodeDispatch(NODE_ID), signer, body -> {
-      Dispatch d = Dispatch.fromJson(body);
-      return switch (tasks.accept(d)) {
-        case ACCEPTED, DUPLICATE -> Future.succeededFuture(new JsonObject().put("accepted", true));
-        case FULL -> Future.failedFuture(new SignedBus.StatusException(429, "node full"));
-        case CLOSED -> Future.failedFuture(new SignedBus.StatusException(503, "node shutting down"));
-      };
-    });
-    SignedBus.consumer(bus, true, Addresses.nodeDispatchBatch(NODE_ID), signer,
-        body -> Future.succeededFuture(tasks.admitBatch(body)));
-    SignedBus.consumer(bus, true, Addresses.nodeCancel(NODE_ID), signer, b -> Future.succeededFuture(
-        new JsonObject().put("cancelled", tasks.cancel(b.getString("task_id"), b.getString("lease_id")))));
-    SignedBus.consumer(bus, true, Addresses.nodeLog(NODE_ID), signer, b -> vertx.executeBlocking(() ->
-        io.heady.common.exec.LogReader.read(slotSettings.logDir(), b.getString("task_id", ""),
-            b.getLong("offset", 0L), b.getInteger("max", 65536))).compose(j -> j != null ? Future.succeededFuture(j)
-            : Future.failedFuture(new SignedBus.StatusException(404, "no log for that task on this node"))));
     vertx.setPeriodic(heartbeatMs, id -> heartbeat());
     Registration reg = new Registration(NODE_ID, NODE_ID, "eventbus", null, hardware,
-        probe.capabilities(hardware), Map.of(), slots,
-        null, List.of(), io.heady.common.Version.VERSION);
-    // why: nothing runs yet, so there is no progress to measure
-    return scheduler.register(reg, true).compose(j -> scheduler.heartbeat(beat(Map.of()))).mapEmpty();
+        probe.capabilities(hardware), Map.of(), slots, null, List.of(), io.heady.common.Version.VERSION);
+    return scheduler.register(reg, true).compose(j -> scheduler.heartbeat(new Heartbeat(NODE_ID, 0, List.of(),
+        stats, Map.of()))).mapEmpty();
   }
 
-  private Heartbeat beat(Map<String, TaskProgress> progress) {
-    return new Heartbeat(NODE_ID, tasks.running(), tasks.runningIds(), stats, progress);
+  private TaskSlots slots() {
+    TaskSlots t = tasks;
+    if (t == null) {
+      throw new IllegalStateException("the local executor is not running");
+    }
+    return t;
+  }
+
+  /** A batch of dispatches, answered per task as an agent answers: 202, 409 duplicate, 429 full, 503 closing. */
+  public JsonObject admitBatch(JsonObject body) {
+    return slots().admitBatch(body);
+  }
+
+  public boolean cancel(String taskId, String leaseId) {
+    return slots().cancel(taskId, leaseId);
+  }
+
+  /** What an agent's health probe answers, as far as the local executor has it. */
+  public JsonObject health() {
+    TaskSlots t = slots();
+    return new JsonObject().put("node_id", NODE_ID).put("running", t.running())
+        .put("running_task_ids", new JsonArray(t.runningIds())).put("max_concurrent", t.limit());
+  }
+
+  /** A slice of a task's full log, read on a worker thread. */
+  public Future<JsonObject> readLog(String taskId, long offset, int max) {
+    return vertx.executeBlocking(() -> io.heady.common.exec.LogReader.read(slotSettings.logDir(), taskId, offset,
+        max)).compose(j -> j != null ? Future.succeededFuture(j)
+        : Future.failedFuture(new io.heady.common.protocol.SignedBus.StatusException(404,
+            "no log for that task on this node")));
   }
 
   private void heartbeat() {
-    // why: the probe and the progress of running tasks (/proc, progress files) block; both run on a worker
-    vertx.executeBlocking(probe::sample).onSuccess(s -> stats = s)
-        .transform(x -> vertx.executeBlocking(tasks::progress))
-        .onComplete(p -> scheduler.heartbeat(beat(p.succeeded() ? p.result() : Map.of()))
-            .onFailure(e -> LOG.warn("local executor heartbeat failed: {}", e.getMessage())));
+    // why: OSHI and the /proc walk for task progress block; never on the event loop
+    vertx.executeBlocking(() -> {
+      stats = probe.sample();
+      TaskSlots t = slots();
+      return new Heartbeat(NODE_ID, t.running(), t.runningIds(), stats, t.progress());
+    }).compose(scheduler::heartbeat).onFailure(e -> LOG.warn("local executor heartbeat failed: {}", e.getMessage()));
   }
 
   @Override
   public Future<?> stop() {
-    tasks.close();
-    tasks.cancelAll();
+    TaskSlots t = tasks;
+    if (t != null) {
+      t.close();
+      t.cancelAll();
+    }
     return Future.succeededFuture();
   }
 }

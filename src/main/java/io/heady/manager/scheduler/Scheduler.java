@@ -595,11 +595,11 @@ public final class Scheduler {
     return out;
   }
 
-  /** The agent's "running" report: the attempt started. */
-  public void started(String taskId, String leaseId, Instant now) {
+  /** The node's "running" report: the attempt started. A node reports only its own attempts. */
+  public void started(String nodeId, String taskId, String leaseId, Instant now) {
     TaskRecord t = tasks.get(taskId);
     Attempt a = t == null ? null : t.currentAttempt();
-    if (a != null && a.leaseId().equals(leaseId)) {
+    if (a != null && a.leaseId().equals(leaseId) && a.nodeId().equals(nodeId)) {
       t.markAttemptStarted(now);
       t.progressed(now);
       if (t.state() == TaskState.DISPATCHED) {
@@ -998,6 +998,24 @@ public final class Scheduler {
   /** Places an existing queued task without dispatching (why is it waiting?). */
   public Placement explain(TaskRecord t) {
     return placer.explainAll(request(t), nodes.list());
+  }
+
+  /** Publishes an event about something decided outside the scheduler (enrollment, say). */
+  public void publish(String type, JsonObject data) {
+    sink.event(type, data);
+  }
+
+  /**
+   * A node's credential is being revoked: like a delete, its attempts are taken back and it is told to stop
+   * them, and its record goes; unlike a delete, it does not come back (it cannot register any more).
+   */
+  public NodeRecord revokeNode(String nodeId, Instant now) {
+    NodeRecord n = nodes.get(nodeId);
+    if (n != null) {
+      deleteNode(nodeId, now);
+    }
+    sink.event("node.revoked", new JsonObject().put("node_id", nodeId));
+    return n;
   }
 
   // ---- reads -------------------------------------------------------------------------------------------

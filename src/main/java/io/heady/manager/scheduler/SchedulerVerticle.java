@@ -10,7 +10,6 @@ import io.heady.common.protocol.InvalidInputException;
 import io.heady.common.protocol.Registration;
 import io.heady.common.protocol.Report;
 import io.heady.common.protocol.SignedBus;
-import io.heady.common.protocol.Signer;
 import io.heady.manager.metrics.TaskMetrics;
 import io.heady.manager.metrics.TaskTimings;
 import io.heady.manager.node.NodeRecord;
@@ -69,7 +68,8 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
   private final List<EventJournal.Entry> events = new ArrayList<>();
   private Promise<Void> nextFlush;
   private final EventJournal journal;
-  private final Signer signer;
+  private final io.heady.common.identity.Seal seal;
+  private java.util.function.Function<byte[], String> eventSigner = b -> null;
   private long wakeTimer = -1;
   private long retryTimer = -1;
   private boolean countersDirty;
@@ -78,8 +78,9 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
   private Instant wakeAt;
 
   public SchedulerVerticle(Clock clock, ClusterStore store, SchedulerSettings settings,
-      Function<SchedulerSink, Scheduler> factory, long tickMs, EventJournal journal, Signer signer) {
-    this.signer = signer;
+      Function<SchedulerSink, Scheduler> factory, long tickMs, EventJournal journal,
+      io.heady.common.identity.Seal seal) {
+    this.seal = seal;
     this.clock = clock;
     this.settings = settings;
     this.store = store;
@@ -149,6 +150,18 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
         return call((s, now) -> s.commit(prepared, now));
       });
     });
+  }
+
+  private java.util.function.Predicate<String> resubscribe = id -> false;
+
+  /** Tells a node in its heartbeat's answer to subscribe its bus addresses again (when this says so). */
+  public void resubscribeHint(java.util.function.Predicate<String> r) {
+    this.resubscribe = r;
+  }
+
+  /** Signs each batch of events published on the bus (the managers' key). */
+  public void eventSigner(java.util.function.Function<byte[], String> signer) {
+    this.eventSigner = signer;
   }
 
   public void delivery(Delivery d) {
@@ -224,19 +237,34 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
   private Future<Void> listen() {
     var bus = vertx.eventBus();
-    // Agents on the event bus: every message must be sealed with the join token (see Signer).
-    SignedBus.consumer(bus, false, Addresses.REGISTER, signer, j -> register(Registration.fromJson(j), false));
-    SignedBus.consumer(bus, false, Addresses.HEARTBEAT, signer, j -> heartbeat(Heartbeat.fromJson(j)));
-    SignedBus.consumer(bus, false, Addresses.DEREGISTER, signer,
-        j -> deregister(io.heady.common.protocol.Fields.reqId(j, "node_id")));
-    SignedBus.consumer(bus, false, Addresses.COMPLETE, signer, j -> complete(Completion.fromJson(j)));
-    SignedBus.consumer(bus, false, Addresses.REPORT, signer, j -> report(Report.fromJson(j)));
-    SignedBus.consumer(bus, false, Addresses.PROGRESS, signer, j -> {
+    // Agents on the event bus: every message is sealed with the sender's pair key (see Seal); a node speaks
+    // only for itself.
+    SignedBus.consumer(bus, false, Addresses.REGISTER, seal, (from, j) -> {
+      Registration r = Registration.fromJson(j);
+      return sameNode(from, r.nodeId()).compose(v -> register(r, false));
+    });
+    SignedBus.consumer(bus, false, Addresses.HEARTBEAT, seal, (from, j) -> {
+      Heartbeat hb = Heartbeat.fromJson(j);
+      return sameNode(from, hb.nodeId()).compose(v -> heartbeat(hb));
+    });
+    SignedBus.consumer(bus, false, Addresses.DEREGISTER, seal, (from, j) -> {
+      String id = io.heady.common.protocol.Fields.reqId(j, "node_id");
+      return sameNode(from, id).compose(v -> deregister(id));
+    });
+    SignedBus.consumer(bus, false, Addresses.COMPLETE, seal, (from, j) -> {
+      Completion c = Completion.fromJson(j);
+      return sameNode(from, c.nodeId()).compose(v -> complete(c));
+    });
+    SignedBus.consumer(bus, false, Addresses.REPORT, seal, (from, j) -> {
+      Report r = Report.fromJson(j);
+      return sameNode(from, r.nodeId()).compose(v -> report(r));
+    });
+    SignedBus.consumer(bus, false, Addresses.PROGRESS, seal, (from, j) -> {
       String t = j.getString("task_id");
       String l = j.getString("lease_id");
       if (t != null && l != null) {
         call((s, now) -> {
-          scheduler.started(t, l, now);
+          scheduler.started(from, t, l, now);
           return null;
         });
       }
@@ -247,6 +275,17 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
       return null;
     }));
     return Future.succeededFuture();
+  }
+
+  /**
+   * A node speaks only for itself: what it sends about another node is refused (403), counted nowhere.
+   */
+  public static Future<Void> sameNode(String authenticated, String claimed) {
+    if (authenticated != null && authenticated.equals(claimed)) {
+      return Future.succeededFuture();
+    }
+    return Future.failedFuture(new ApiException(ErrorCode.FORBIDDEN, "node " + authenticated
+        + " may only speak for itself, not for " + claimed, new JsonObject().put("node_id", claimed)));
   }
 
   // ---- the service the API and the other verticles call ------------------------------------------------
@@ -351,7 +390,11 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
   public Future<JsonObject> heartbeat(Heartbeat hb) {
     return call((s, now) -> {
       scheduler.heartbeat(hb, now);
-      return new JsonObject().put("accepted", true).put("next_heartbeat_sec", heartbeatSec());
+      JsonObject out = new JsonObject().put("accepted", true).put("next_heartbeat_sec", heartbeatSec());
+      if (resubscribe.test(hb.nodeId())) {
+        out.put("resubscribe", true);
+      }
+      return out;
     });
   }
 
@@ -374,7 +417,7 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     return call((s, now) -> {
       scheduler.reported(r.nodeId(), now);
       for (Report.Started st : r.started()) {
-        scheduler.started(st.taskId(), st.leaseId(), now);
+        scheduler.started(r.nodeId(), st.taskId(), st.leaseId(), now);
       }
       JsonArray out = new JsonArray(new ArrayList<>(r.results().size()));
       for (Completion c : r.results()) {
@@ -551,7 +594,10 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
         journal.publish(published);
         JsonArray arr = new JsonArray(new ArrayList<>(published.size()));
         published.forEach(e -> arr.add(e.json()));
-        vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("events", arr));
+        // why: any member may listen to events; the managers' signature lets it tell them from a forgery
+        String text = arr.encode();
+        vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("events", arr).put("signed", text)
+            .put("sig", eventSigner.apply(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
       }
     };
   }

@@ -100,7 +100,7 @@ class SchedulerReadsTest {
     assertEquals(Duration.ZERO, queued.queueWait());
     assertNull(queued.dispatchLatency());
 
-    scheduler.started("t1", d.leaseId(), T0.plusMillis(40));
+    scheduler.started("n1", "t1", d.leaseId(), T0.plusMillis(40));
     assertEquals(Duration.ofMillis(40), TaskTimings.of(scheduler.tasks().get("t1")).dispatchLatency());
 
     scheduler.complete(new Completion("t1", "n1", d.leaseId(), "succeeded", 0, 1234, "hi\n", "", false, null),

@@ -64,7 +64,7 @@ class SchedulerFlowTest {
     assertTrue(h.node("ryzen9").running().contains("b1"));
     assertTrue(h.sink.eventTypes().containsAll(List.of("task.submitted", "task.dispatched")));
 
-    h.scheduler.started("b1", d.leaseId(), h.at(1));
+    h.scheduler.started("ryzen9", "b1", d.leaseId(), h.at(1));
     assertEquals(TaskState.RUNNING, t.state());
     h.at(3);
     Scheduler.Completed c = h.succeed("b1");
@@ -440,7 +440,7 @@ class SchedulerFlowTest {
     h.submit(task("sleep 100").id("run").spec());
     h.submit(task("sleep 100").id("next").spec());
     RecordingSink.Sent s = h.sink.dispatchOf("run");
-    h.scheduler.started("run", s.leaseId(), h.now);
+    h.scheduler.started("one", "run", s.leaseId(), h.now);
     h.scheduler.cancel("run", h.at(5));
     assertEquals(TaskState.CANCELLED, h.task("run").state());
     assertEquals(List.of(new RecordingSink.Cancel("one", "run", s.leaseId())), h.sink.cancels);

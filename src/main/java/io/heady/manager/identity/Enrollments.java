@@ -1,0 +1,225 @@
+package io.heady.manager.identity;
+
+import io.heady.common.identity.Credential;
+import io.heady.common.identity.Pki;
+import io.heady.manager.store.ClusterStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every node's enrollment, held in memory for the checks each message makes (a node's pair key, whether a
+ * certificate is still trusted) and kept in a {@link Book}: the cluster store when it is durable (standby
+ * managers share it), else a file in the manager's data dir, so agents keep their identity across restarts
+ * of a manager without a store. Decisions are the {@link EnrollmentDesk}'s.
+ */
+public final class Enrollments {
+  /** Where enrollments are kept. */
+  public interface Book {
+    Future<List<JsonObject>> load();
+
+    Future<Void> save(JsonObject enrollment);
+
+    Future<Void> delete(String nodeId);
+  }
+
+  /** One enrollment with what the checks need, computed once. */
+  private record Entry(Enrollment e, PublicKey key, byte[] pairKey) {}
+
+  private final ClusterAuthority authority;
+  private final EnrollmentDesk desk;
+  private final Book book;
+  private final Clock clock;
+  private final Map<String, Entry> byId = new ConcurrentHashMap<>();
+
+  public Enrollments(ClusterAuthority authority, EnrollmentDesk desk, Book book, Clock clock) {
+    this.authority = authority;
+    this.desk = desk;
+    this.book = book;
+    this.clock = clock;
+  }
+
+  /** Enrollments kept in the cluster store. */
+  public static Book in(ClusterStore store) {
+    return new Book() {
+      @Override
+      public Future<List<JsonObject>> load() {
+        return store.enrollments();
+      }
+
+      @Override
+      public Future<Void> save(JsonObject e) {
+        return store.saveEnrollment(e);
+      }
+
+      @Override
+      public Future<Void> delete(String nodeId) {
+        return store.deleteEnrollment(nodeId);
+      }
+    };
+  }
+
+  /** Enrollments kept in one file (0600), rewritten whole on a worker thread at each change. */
+  public static Book in(Vertx vertx, Path file) {
+    Map<String, JsonObject> all = new LinkedHashMap<>();
+    return new Book() {
+      @Override
+      public Future<List<JsonObject>> load() {
+        return vertx.executeBlocking(() -> {
+          synchronized (all) {
+            all.clear();
+            if (Files.isRegularFile(file)) {
+              new JsonArray(Files.readString(file, StandardCharsets.UTF_8))
+                  .forEach(o -> all.put(((JsonObject) o).getString("node_id"), (JsonObject) o));
+            }
+            return new ArrayList<>(all.values());
+          }
+        });
+      }
+
+      @Override
+      public Future<Void> save(JsonObject e) {
+        return write(() -> all.put(e.getString("node_id"), e.copy()));
+      }
+
+      @Override
+      public Future<Void> delete(String nodeId) {
+        return write(() -> all.remove(nodeId));
+      }
+
+      private Future<Void> write(Runnable change) {
+        return vertx.executeBlocking(() -> {
+          synchronized (all) {
+            change.run();
+            Files.createDirectories(file.getParent());
+            Credential.writePrivate(file, new JsonArray(new ArrayList<>(all.values())).encodePrettily());
+          }
+          return null;
+        });
+      }
+    };
+  }
+
+  /** Reads what the book keeps (at start). */
+  public Future<Void> load() {
+    return book.load().map(list -> {
+      list.forEach(j -> put(Enrollment.fromJson(j)));
+      return null;
+    });
+  }
+
+  private void put(Enrollment e) {
+    PublicKey k = Pki.publicKey(e.publicKey());
+    byId.put(e.nodeId(), new Entry(e, k, e.status() == Enrollment.Status.ENROLLED
+        ? authority.pairKey(e.nodeId(), k) : null));
+  }
+
+  private Future<Enrollment> keep(Enrollment e) {
+    put(e);
+    return book.save(e.toJson()).map(e);
+  }
+
+  // ---- the checks every message makes -------------------------------------------------------------------
+
+  /** The key the manager shares with an enrolled node, or {@code null} (unknown, waiting, revoked). */
+  public byte[] pairKey(String nodeId) {
+    Entry e = nodeId == null ? null : byId.get(nodeId);
+    return e == null ? null : e.pairKey();
+  }
+
+  /** Whether a node is enrolled now. */
+  public boolean enrolled(String nodeId) {
+    return pairKey(nodeId) != null;
+  }
+
+  // ---- enrollment ---------------------------------------------------------------------------------------
+
+  /** An enrollment request, decided and kept. */
+  public synchronized Future<EnrollmentDesk.Decision> enroll(EnrollmentDesk.Request r) {
+    Instant now = clock.instant();
+    expire(now);
+    Entry existing = byId.get(r.nodeId());
+    boolean revokedKey = byId.values().stream().anyMatch(x -> x.e().status() == Enrollment.Status.REVOKED
+        && x.e().fingerprint().equals(r.fingerprint()));
+    EnrollmentDesk.Decision d = desk.decide(r, existing == null ? null : existing.e(), revokedKey, pending(), now);
+    if (!d.changed()) {
+      return Future.succeededFuture(d);
+    }
+    Future<Void> moved = Future.succeededFuture();
+    if (existing != null && existing.e().status() == Enrollment.Status.REVOKED) {
+      // why: the id goes to a new key, but the revoked key must still enroll nothing: keep it apart
+      Enrollment old = existing.e();
+      Enrollment apart = new Enrollment("revoked~" + old.fingerprint().replace(":", "").substring(0, 16), old.name(),
+          old.publicKey(), old.fingerprint(), Enrollment.Status.REVOKED, old.requestedAt(), old.decidedAt(),
+          old.address());
+      moved = keep(apart).mapEmpty();
+    }
+    return moved.compose(v -> keep(d.record())).map(d);
+  }
+
+  /** An operator approves a waiting node. */
+  public synchronized Future<Enrollment> approve(String nodeId) {
+    Entry e = byId.get(nodeId);
+    if (e == null || e.e().status() != Enrollment.Status.PENDING_APPROVAL) {
+      return Future.failedFuture(new IllegalStateException(e == null ? "no node " + nodeId + " waits for approval"
+          : "node " + nodeId + " is " + e.e().status().wire() + ", not waiting for approval"));
+    }
+    return keep(e.e().with(Enrollment.Status.ENROLLED, clock.instant()));
+  }
+
+  /** An operator revokes a node (enrolled or waiting): nothing it sends is accepted any more. */
+  public synchronized Future<Enrollment> revoke(String nodeId) {
+    Entry e = byId.get(nodeId);
+    if (e == null || e.e().status() == Enrollment.Status.REVOKED) {
+      return Future.failedFuture(new IllegalStateException(e == null ? "node " + nodeId + " is not enrolled"
+          : "node " + nodeId + " is already revoked"));
+    }
+    return keep(e.e().with(Enrollment.Status.REVOKED, clock.instant()));
+  }
+
+  public Enrollment get(String nodeId) {
+    Entry e = byId.get(nodeId);
+    return e == null ? null : e.e();
+  }
+
+  public List<Enrollment> all() {
+    List<Enrollment> out = new ArrayList<>();
+    byId.values().forEach(e -> out.add(e.e()));
+    out.sort((a, b) -> a.nodeId().compareTo(b.nodeId()));
+    return out;
+  }
+
+  private int pending() {
+    return (int) byId.values().stream().filter(e -> e.e().status() == Enrollment.Status.PENDING_APPROVAL).count();
+  }
+
+  private void expire(Instant now) {
+    for (Entry e : List.copyOf(byId.values())) {
+      if (desk.expired(e.e(), now)) {
+        byId.remove(e.e().nodeId());
+        book.delete(e.e().nodeId());
+      }
+    }
+  }
+
+  public ClusterAuthority authority() {
+    return authority;
+  }
+
+  public EnrollmentDesk desk() {
+    return desk;
+  }
+}
