@@ -45,7 +45,7 @@ public final class ChaosReport {
     row(sb, "submit retries", r.retries() + " for " + r.retriedTasks() + " tasks" + causes(r.retryCauses()));
     row(sb, "late results", v.lateResults() + " (refused: their lease was revoked; not counted)");
     row(sb, "event stream", "opened " + r.eventConnections() + " times; " + r.readBack().size()
-        + " tasks' ends read back (no event seen)");
+        + " tasks' ends read back before their event came, " + r.noEndEvent().size() + " of them never seen on it");
     row(sb, "wall", String.format(Locale.ROOT, "%.1f s", r.wallSec()));
     findings(sb, "lost", v.lost());
     findings(sb, "failed", v.failed());
@@ -72,7 +72,7 @@ public final class ChaosReport {
         .put("timed_out", r.timedOut()).put("submit_retries", r.retries()).put("retried_tasks", r.retriedTasks())
         .put("retry_causes", new JsonObject(Map.copyOf(r.retryCauses())))
         .put("event_connections", r.eventConnections()).put("read_back", r.readBack().size())
-        .put("read_back_ids", new JsonArray(r.readBack().stream().limit(50).toList())).put("steps", steps);
+        .put("no_end_event", new JsonArray(r.noEndEvent().stream().limit(50).toList())).put("steps", steps);
     j.mergeIn(r.verdict().toJson());
     return j;
   }

@@ -31,13 +31,15 @@ public final class ChaosRun {
   /**
    * What the run did and found.
    *
-   * @param readBack the tasks whose end no event brought, read back from the manager
+   * @param readBack the tasks whose end no event had brought when they were read back from the manager
+   * @param noEndEvent of those, the tasks whose end event never came (the stream was down, or it was not sent)
    * @param timedOut whether the deadline passed with tasks still unfinished
    * @param dir the processes' logs and data (kept with {@code --keep})
    */
   public record Result(ChaosSettings settings, FaultPlan plan, String runId, Instant startedAt, double wallSec,
       List<FaultRunner.Entry> steps, ChaosAudit.Verdict verdict, long retries, int retriedTasks,
-      Map<String, Long> retryCauses, int eventConnections, List<String> readBack, boolean timedOut, Path dir) {}
+      Map<String, Long> retryCauses, int eventConnections, List<String> readBack, List<String> noEndEvent,
+      boolean timedOut, Path dir) {}
 
   private final ChaosSettings s;
   private final FaultPlan plan;
@@ -115,8 +117,9 @@ public final class ChaosRun {
         bar.note("reading " + s.tasks() + " task records");
         Audit records = Audit.fetch(admin, sent.stream().map(ChaosAudit.Sent::id).toList());
         ChaosAudit.Verdict v = ChaosAudit.judge(sent, records::record, before, after, statuses, faults.errors());
+        List<String> noEndEvent = readBack.stream().filter(id -> !tally.endEventSeen(stream.index(id))).toList();
         return new Result(s, plan, runId, startedAt, wall, faults.log(), v, stream.retries(), stream.retriedTasks(),
-            stream.retryCauses(), tally.connections(), readBack, timedOut, cluster.dir());
+            stream.retryCauses(), tally.connections(), readBack, noEndEvent, timedOut, cluster.dir());
       }
     }
   }

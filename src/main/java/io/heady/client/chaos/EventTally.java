@@ -33,6 +33,7 @@ public final class EventTally implements AutoCloseable {
   private final ToIntFunction<String> index;
   private final AtomicIntegerArray successes;
   private final AtomicReferenceArray<String> ends;
+  private final AtomicIntegerArray endEvents;
   private final AtomicInteger ended = new AtomicInteger();
   private final AtomicInteger connections = new AtomicInteger();
   private final CountDownLatch first = new CountDownLatch(1);
@@ -51,6 +52,7 @@ public final class EventTally implements AutoCloseable {
     this.index = index;
     this.successes = new AtomicIntegerArray(tasks);
     this.ends = new AtomicReferenceArray<>(tasks);
+    this.endEvents = new AtomicIntegerArray(tasks);
     this.thread = new Thread(this::follow, "chaos-events");
     this.thread.setDaemon(true);
   }
@@ -118,6 +120,7 @@ public final class EventTally implements AutoCloseable {
             successes.incrementAndGet(i);
           }
           if (e.terminal()) {
+            endEvents.incrementAndGet(i);
             end(i, e.type().substring("task.".length()));
           }
         }
@@ -140,6 +143,11 @@ public final class EventTally implements AutoCloseable {
   /** Tasks whose end is known. */
   public int endedCount() {
     return ended.get();
+  }
+
+  /** Whether an event ending task {@code i} was seen (its end may also have been read back). */
+  public boolean endEventSeen(int i) {
+    return endEvents.get(i) > 0;
   }
 
   /** {@code task.succeeded} events seen for task {@code i}. */

@@ -20,7 +20,7 @@ class ChaosAuditTest {
   private final Map<String, String> agents = new LinkedHashMap<>(Map.of("chaos-a1", "active"));
   private ChaosAudit.Counts after = new ChaosAudit.Counts(0, 0);
 
-  /** A task sent and recorded with these attempts ({@code node:outcome:reason}); stdout its marker when it succeeded. */
+  /** A task sent and recorded with these attempts ({@code node:outcome:reason}); stdout its marker if it succeeded. */
   private JsonObject task(String id, String status, String... attempts) {
     JsonArray at = new JsonArray();
     int n = 1;
@@ -114,7 +114,8 @@ class ChaosAuditTest {
     clean(1);
     task("chaos-r-5", "succeeded", "chaos-a1:succeeded").getJsonObject("result").put("stdout", "chaos-r-6\n");
     task("chaos-r-7", "succeeded", "chaos-a1:succeeded").getJsonObject("result").put("stdout", "chaos-r-7");
-    task("chaos-r-8", "succeeded", "chaos-a1:succeeded").getJsonObject("result").put("stdout", "chaos-r-8\nchaos-r-8\n");
+    task("chaos-r-8", "succeeded", "chaos-a1:succeeded").getJsonObject("result")
+        .put("stdout", "chaos-r-8\nchaos-r-8\n");
     task("chaos-r-9", "succeeded", "chaos-a1:succeeded").getJsonObject("result").putNull("stdout");
     ChaosAudit.Verdict v = judge();
     assertEquals(4, v.crossed().size(), v.crossed().toString());

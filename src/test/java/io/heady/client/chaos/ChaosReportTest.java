@@ -18,7 +18,7 @@ class ChaosReportTest {
     return new ChaosRun.Result(s, plan, "r", Instant.parse("2025-01-02T03:04:05Z"), 12.5,
         List.of(new FaultRunner.Entry(20.04, Instant.parse("2025-01-02T03:04:25.040Z"),
             "SIGKILL agent chaos-a1 (pid 77, 2 tasks running)")),
-        v, 12, 3, Map.of("503 STORE_UNAVAILABLE", 10L, "no answer", 2L), 2, List.of("chaos-r-1"), false,
+        v, 12, 3, new java.util.TreeMap<>(Map.of("503 STORE_UNAVAILABLE", 10L, "no answer", 2L)), 2, List.of("chaos-r-1"), List.of(), false,
         Path.of("/tmp/x"));
   }
 
