@@ -100,6 +100,19 @@ public final class ChaosReport {
     return sb.append(')').toString();
   }
 
+  /** Findings counted by their cause: the detail up to the list of attempts, most frequent first. */
+  static Map<String, Long> byCause(List<ChaosAudit.Finding> f) {
+    Map<String, Long> counts = new java.util.HashMap<>();
+    for (ChaosAudit.Finding x : f) {
+      int cut = x.detail().indexOf("; attempts:");
+      counts.merge(cut < 0 ? x.detail() : x.detail().substring(0, cut), 1L, Long::sum);
+    }
+    Map<String, Long> sorted = new java.util.LinkedHashMap<>();
+    counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
+        .thenComparing(Map.Entry.comparingByKey())).forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    return sorted;
+  }
+
   private static void row(StringBuilder sb, String k, String v) {
     sb.append(String.format(Locale.ROOT, "  %-15s %s%n", k, v));
   }
@@ -109,6 +122,11 @@ public final class ChaosReport {
       return;
     }
     sb.append('\n').append(what).append(" (").append(f.size()).append(")\n");
+    Map<String, Long> byCause = byCause(f);
+    if (byCause.size() < f.size()) {
+      byCause.forEach((cause, n) -> sb.append(String.format(Locale.ROOT, "  %5d x %s%n", n, cause)));
+      sb.append("  each:\n");
+    }
     f.stream().limit(SHOWN).forEach(x -> sb.append("  ").append(x.taskId()).append(": ").append(x.detail())
         .append('\n'));
     if (f.size() > SHOWN) {

@@ -45,6 +45,19 @@ class ChaosReportTest {
   }
 
   @Test
+  void findingsAreCountedByCauseFirst() {
+    List<ChaosAudit.Finding> f = List.of(new ChaosAudit.Finding("t1", "failed: lost 6 times; attempts: #1 a"),
+        new ChaosAudit.Finding("t2", "failed: lost 6 times; attempts: #1 b"),
+        new ChaosAudit.Finding("t3", "timed_out"));
+    assertEquals(Map.of("failed: lost 6 times", 2L, "timed_out", 1L), ChaosReport.byCause(f));
+    assertEquals("failed: lost 6 times", ChaosReport.byCause(f).keySet().iterator().next());
+    ChaosAudit.Verdict v = new ChaosAudit.Verdict(3, 0, List.of(), f, List.of(), List.of(), 0, 0, 0,
+        Map.of("chaos-a1", "active"), List.of());
+    String t = ChaosReport.table(result(v));
+    assertTrue(t.contains("failed (3)\n      2 x failed: lost 6 times\n      1 x timed_out\n  each:\n  t1: "), t);
+  }
+
+  @Test
   void theJsonLineHoldsTheSettingsTheStepsAndTheVerdict() {
     JsonObject j = ChaosReport.json(result(verdict(List.of(), 2)));
     assertEquals("chaos", j.getString("kind"));
