@@ -27,12 +27,10 @@ import picocli.CommandLine.Spec;
         "Exit 0: no violation; 1: a violation (listed); 2: a bad flag."},
     footerHeading = "%n",
     footer = {"Examples:",
-        "  heady chaos --local                                   1,000 tasks, 3 agent kills, 1 pause, Redis and "
-            + "manager kills",
-        "  heady chaos --local --store memory --agent-kills 1    no Redis, no manager kill",
-        "  heady chaos --local --seed 42 --keep                  replay a schedule, keep the logs",
-        "  bench/chaos-soak.sh                                   the long run: 10,000 tasks, 10 kills, 10 s Redis "
-            + "outage"})
+        "  heady chaos --local                        1,000 tasks; agent, Redis, manager faults",
+        "  heady chaos --local --store memory         no Redis, no manager kill",
+        "  heady chaos --local --seed 42 --keep       replay a schedule, keep the logs",
+        "  bench/chaos-soak.sh                        the long run (10,000 tasks, 10 kills)"})
 public final class ChaosCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
