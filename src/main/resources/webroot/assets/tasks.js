@@ -1,4 +1,6 @@
-// The live task list: what is active plus the recent finished ones, kept up to date from events.
+// The live task list: what is active plus the recent finished ones, kept up to date from events. Finished
+// tasks come from the manager's store as well as its memory, so they are listed after a restart too; a
+// filter on a finished status pages through that status, newest first.
 import { el, badge, duration, ago, TERMINAL, ACTIVE } from './dom.js';
 import { api } from './api.js';
 
@@ -28,8 +30,26 @@ export class TaskList {
     this.tasks = new Map();
     this.selected = null;
     this.before = null;
-    filterEl.addEventListener('change', () => this.render());
+    this.cursors = new Map(); // finished status → next_cursor of its list (null: all loaded)
+    filterEl.addEventListener('change', () => this.filtered()
+      .catch((e) => console.error('loading the filtered tasks failed', e)));
     olderBtn.addEventListener('click', () => this.loadOlder());
+  }
+
+  async filtered() {
+    this.render();
+    const f = this.filterEl.value;
+    if (TERMINAL.has(f) && !this.cursors.has(f)) await this.loadStatus(f);
+  }
+
+  /** The next page of one finished status, newest first. */
+  async loadStatus(status) {
+    const cursor = this.cursors.get(status);
+    const page = await api(`/api/cluster/tasks?status=${status}&order=newest&limit=100`
+      + (cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''));
+    for (const t of page.tasks) if (!this.tasks.has(t.task_id)) this.tasks.set(t.task_id, brief(t));
+    this.cursors.set(status, page.next_cursor ?? null);
+    this.render();
   }
 
   /** Everything active, and the last finished tasks. */
@@ -41,10 +61,18 @@ export class TaskList {
     for (const page of active) for (const t of page.tasks) this.tasks.set(t.task_id, brief(t));
     for (const t of hist.tasks) this.tasks.set(t.task_id, brief(t));
     this.before = hist.before;
+    this.cursors.clear();
     this.render();
+    const f = this.filterEl.value;
+    if (TERMINAL.has(f)) await this.loadStatus(f);
   }
 
   async loadOlder() {
+    const f = this.filterEl.value;
+    if (TERMINAL.has(f)) {
+      if (this.cursors.get(f) != null) await this.loadStatus(f);
+      return;
+    }
     if (this.before == null) return;
     const hist = await api(`/api/cluster/tasks/history?limit=100&before=${this.before}`);
     for (const t of hist.tasks) if (!this.tasks.has(t.task_id)) this.tasks.set(t.task_id, brief(t));
@@ -89,7 +117,11 @@ export class TaskList {
       el('div', { class: 'cmd', title: t.command || (t.argv || []).join(' ') }, t.command || (t.argv || []).join(' '))),
     el('td', {}, t.type),
     el('td', {}, el('span', { class: `pri pri-${t.priority}` }, t.priority)),
-    el('td', {}, badge(t.status)),
+    el('td', {}, badge(t.status),
+      t.stagnant_since && !TERMINAL.has(t.status)
+        ? el('span', { class: 'sub quiet', title: `no progress seen since ${t.stagnant_since}` }, 'quiet') : null,
+      t.unplaceable && t.status === 'queued'
+        ? el('span', { class: 'sub unplaceable', title: t.waiting_reason || '' }, 'no node can take it') : null),
     el('td', {}, t.node_name || t.node_id || el('span', { class: 'muted' }, '–')),
     el('td', { class: 'num' }, String(t.attempt ?? (t.attempts || []).length ?? 0)),
     el('td', { class: 'muted' }, when(t)),
@@ -102,6 +134,7 @@ export class TaskList {
         : 'No tasks yet. Run a command on the right.')));
     this.table.replaceChildren(head, body);
     this.countEl.textContent = `${shown.length} of ${all.length} shown · ${this.tasks.size} loaded`;
-    this.olderBtn.hidden = this.before == null;
+    const f = this.filterEl.value;
+    this.olderBtn.hidden = TERMINAL.has(f) ? this.cursors.get(f) == null : this.before == null;
   }
 }

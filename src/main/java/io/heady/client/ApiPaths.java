@@ -32,6 +32,10 @@ public final class ApiPaths {
     return NODES + "/" + seg(id);
   }
 
+  public static String reinstate(String id) {
+    return node(id) + "/reinstate";
+  }
+
   public static String drain(String id) {
     return node(id) + "/drain";
   }
@@ -42,11 +46,21 @@ public final class ApiPaths {
 
   /** {@code GET /api/cluster/tasks} with the filters that are set (null: not sent). */
   public static String tasks(String status, String node, Integer limit, String cursor) {
-    return TASKS + query("status", status, "node", node, "limit", limit == null ? null : limit.toString(),
-        "cursor", cursor);
+    return tasks(status, node, null, limit, cursor, null);
   }
 
-  public static String history(Integer limit, Integer before) {
+  /**
+   * {@code GET /api/cluster/tasks} with the filters that are set (null: not sent).
+   *
+   * @param order {@code oldest} (the server's default) or {@code newest}
+   */
+  public static String tasks(String status, String node, String type, Integer limit, String cursor, String order) {
+    return TASKS + query("status", status, "node", node, "type", type,
+        "limit", limit == null ? null : limit.toString(), "cursor", cursor, "order", order);
+  }
+
+  /** {@code GET /api/cluster/tasks/history}; {@code before} is the {@code before} of the previous page. */
+  public static String history(Integer limit, Long before) {
     return HISTORY + query("limit", limit == null ? null : limit.toString(), "before",
         before == null ? null : before.toString());
   }

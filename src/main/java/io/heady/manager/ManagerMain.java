@@ -52,12 +52,6 @@ import org.slf4j.LoggerFactory;
 
 /** Starts the manager role: the cluster member, the store, the four verticles and the local executor. */
 public final class ManagerMain {
-  /**
-   * Finished tasks the scheduler keeps as objects for quick reads; older ones are read from the store. Sized
-   * for the default 512 MB heap with room for a deep queue (a finished task is a few KB).
-   */
-  static final int FINISHED_IN_MEMORY = 20_000;
-
   private static final Logger LOG = LoggerFactory.getLogger(ManagerMain.class);
 
   private ManagerMain() {}
@@ -246,8 +240,12 @@ public final class ManagerMain {
     }
     PlacementSettings ps = new PlacementSettings(0.9, 0.8, 0.7, cfg.integer(Keys.OFFLOAD_CPU_PCT),
         cfg.bool(Keys.FAILOVER_TO_CLOUD), cfg.integer(Keys.PLACEMENT_CANDIDATES));
+    // why: finished tasks kept as objects are sized for the default 512 MB heap with room for a deep queue;
+    // older ones are read from the store
     return new SchedulerSettings(Duration.ofSeconds(hb), Duration.ofSeconds(ttl), Duration.ofSeconds(off),
-        cfg.integer(Keys.PROBE_FAILURES), 5, Duration.ofSeconds(1), Duration.ofSeconds(60), FINISHED_IN_MEMORY, ps);
+        cfg.integer(Keys.MAX_REQUEUES), Duration.ofSeconds(1), Duration.ofSeconds(60),
+        SchedulerSettings.FINISHED_IN_MEMORY, ps, new io.heady.manager.node.NodeLiveness.Settings(
+            cfg.integer(Keys.PROBE_FAILURES), cfg.integer(Keys.PROBATION_TASKS), 3));
   }
 
   static Watchdog watchdog(Config cfg) {

@@ -163,7 +163,9 @@ class SecurityAuthMatrixIT {
       assertFalse(tasks.encode().contains("rogue-"), tasks.encode());
       assertFalse(Files.exists(pwned), "a request without the right token ran a command");
 
-      // and the admin token does execute on the node that allows it
+      // and the admin token does execute on the node that allows it (once the control task freed its slot)
+      Poll.until("the control task's slot is free", Duration.ofSeconds(20), () -> new JsonObject(http.send("GET",
+          base + "/api/node/tasks", cluster.joinToken, null).body()).getInteger("running") == 0);
       Http.Res ran = http.send("POST", base + "/api/node/execute", cluster.adminToken,
           new JsonObject().put("command", "echo executed").encode());
       assertEquals(200, ran.status(), ran.body());

@@ -119,12 +119,16 @@ class SelfHealingIT {
   void aHungAgentsTasksRunElsewhereAndItsLateResultsAreRefused() throws Exception {
     try (Cluster c = new Cluster().startManager(FAST)) {
       HeadyProcess hung = c.startAgent("hung", "--max-concurrent=2");
+      // why: the spare is up (but drained) before the tasks start, so its start-up time, long on a busy
+      // machine, cannot outlast the tasks on the node about to hang
+      c.startAgent("spare", "--max-concurrent=2");
       c.awaitNode("hung", "active", Duration.ofSeconds(30));
+      c.awaitNode("spare", "active", Duration.ofSeconds(30));
+      assertEquals(200, c.admin.post("/api/cluster/nodes/spare/drain", "{\"enabled\":true}").status());
       String a = c.submit(new JsonObject().put("command", "sleep 6"));
       String b = c.submit(new JsonObject().put("command", "sleep 6"));
       Poll.until("both running on hung", Duration.ofSeconds(20), () -> c.node("hung").getInteger("running") == 2);
-      c.startAgent("spare", "--max-concurrent=2");
-      c.awaitNode("spare", "active", Duration.ofSeconds(30));
+      assertEquals(200, c.admin.post("/api/cluster/nodes/spare/drain", "{\"enabled\":false}").status());
 
       hung.signal("STOP");
       try {

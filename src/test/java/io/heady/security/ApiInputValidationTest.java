@@ -201,6 +201,27 @@ class ApiInputValidationTest {
     }
   }
 
+  @Test
+  void listAndHistoryQueriesNameTheFieldThatIsWrong() {
+    String admin = m.tokens.admin();
+    String[][] cases = {{"/api/cluster/tasks?order=sideways", "order"}, {"/api/cluster/tasks?order=", "order"},
+        {"/api/cluster/tasks?cursor=abc", "cursor"}, {"/api/cluster/tasks?cursor=12:a%20b", "cursor"},
+        {"/api/cluster/tasks?type=BAD%20TYPE", "type"}, {"/api/cluster/tasks?status=done", "status"},
+        {"/api/cluster/tasks?limit=1001", "limit"}, {"/api/cluster/tasks?node=a%01b", "node"},
+        {"/api/cluster/tasks/history?before=0", "before"}, {"/api/cluster/tasks/history?limit=201", "limit"}};
+    for (String[] c : cases) {
+      Http.Res r = http.send("GET", m.url() + c[0], admin, null);
+      assertEquals(400, r.status(), c[0] + " → " + r.body());
+      assertEquals(c[1], error(r).getJsonObject("details").getString("field"), c[0] + " → " + r.body());
+      assertTrue(error(r).getString("message").contains(c[1]), c[0] + " → " + r.body());
+    }
+    for (String ok : new String[] {"/api/cluster/tasks?order=newest&type=shell&node=mac-mini&cursor=7:t-1",
+        "/api/cluster/tasks?order=oldest&status=succeeded&cursor=7", "/api/cluster/tasks/history?before=5"}) {
+      Http.Res r = http.send("GET", m.url() + ok, admin, null);
+      assertEquals(200, r.status(), ok + " → " + r.body());
+    }
+  }
+
   /** Targets a well-behaved client would refuse to send: bad percent-encoding, NUL, odd methods. */
   @Test
   void rawHostileTargetsAre4xxInTheErrorShape() throws Exception {

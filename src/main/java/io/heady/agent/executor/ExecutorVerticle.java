@@ -128,6 +128,7 @@ public final class ExecutorVerticle extends VerticleBase {
         .put("capabilities", new JsonArray(state.capabilities()))
         .put("labels", new JsonObject(new LinkedHashMap<>(state.labels())))
         .put("running", slots.running())
+        .put("running_task_ids", new JsonArray(heldTaskIds()))
         .put("max_concurrent", slots.limit())
         .put("pending_reports", reports.size())
         .put("system_stats", state.stats().toJson())

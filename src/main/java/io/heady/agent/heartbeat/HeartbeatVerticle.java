@@ -8,6 +8,7 @@ import io.heady.common.protocol.Heartbeat;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,8 +84,18 @@ public final class HeartbeatVerticle extends VerticleBase {
     if (stopped) {
       return;
     }
-    Heartbeat hb = new Heartbeat(state.nodeId(), executor.running(), executor.heldTaskIds(), state.stats(),
-        executor.slots().progress());
+    // why: measuring progress reads /proc and the tasks' progress files, which must not block the event loop
+    vertx.executeBlocking(() -> executor.slots().progress()).onComplete(pr -> {
+      if (stopped) {
+        return;
+      }
+      Heartbeat hb = new Heartbeat(state.nodeId(), executor.running(), executor.heldTaskIds(), state.stats(),
+          pr.succeeded() ? pr.result() : Map.of());
+      send(hb);
+    });
+  }
+
+  private void send(Heartbeat hb) {
     link.heartbeat(hb.toJson()).onComplete(ar -> {
       if (ar.succeeded()) {
         lastOkNanos = System.nanoTime();

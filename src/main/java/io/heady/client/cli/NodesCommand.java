@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code heady nodes [NODE]}: the node table, or one node's record. */
-@Command(name = "nodes", description = "List the nodes (tier, status, slots, reliability, load), or show one.")
+@Command(name = "nodes", description = "List the nodes (tier, status, slots, reliability, load), or show one.",
+    subcommands = {NodesReinstateCommand.class})
 final class NodesCommand extends SubCommand {
   @Parameters(arity = "0..1", paramLabel = "NODE", description = "show only this node (id)")
   String node;

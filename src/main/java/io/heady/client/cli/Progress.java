@@ -17,11 +17,29 @@ final class Progress implements TaskListener {
   private boolean lineShown;
   private volatile boolean done;
   private boolean printedOutput;
+  private String toldUnplaceable;
 
   Progress(CliContext ctx, boolean show, Submission s) {
     this.ctx = ctx;
     this.show = show;
     this.waitingReason = s == null ? null : s.waitingReason();
+    if (s != null && s.json().getBoolean("unplaceable", false)) {
+      unplaceable(s.waitingReason());
+    }
+  }
+
+  /**
+   * A task no node of the cluster could take is said once, in full, on stderr (terminal or not): it waits,
+   * and nobody should wait for it without knowing why.
+   */
+  private void unplaceable(String why) {
+    if (why == null || why.equals(toldUnplaceable)) {
+      return;
+    }
+    toldUnplaceable = why;
+    clear();
+    ctx.err().println("heady: " + why + " (it stays queued and runs when such a node registers)");
+    ctx.err().flush();
   }
 
   @Override
@@ -33,6 +51,10 @@ final class Progress implements TaskListener {
   public synchronized void update(TaskInfo t) {
     if (t.status().terminal()) {
       done = true;
+    }
+    if (t.status() == TaskStatus.QUEUED && t.json() != null && t.json().getBoolean("unplaceable", false)) {
+      waitingReason = t.json().getString("waiting_reason");
+      unplaceable(waitingReason);
     }
     if (!show || printedOutput || t.status().terminal()) {
       return;

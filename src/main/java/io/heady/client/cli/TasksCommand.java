@@ -10,21 +10,31 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code heady tasks}: the task list with filters. */
-@Command(name = "tasks", sortOptions = false, description = "List tasks, oldest first; filter by status or node.")
+/**
+ * {@code heady tasks}: the task list, newest first, with the API's filters, a page at a time; finished
+ * tasks come from the store when the manager no longer holds them, so they are listed after a restart too.
+ */
+@Command(name = "tasks", sortOptions = false,
+    description = "List tasks, newest first; filter by status, node or type; page with --cursor.")
 final class TasksCommand extends SubCommand {
   @Option(names = "--status", paramLabel = "STATUS",
       description = "waiting, queued, dispatched, running, succeeded, failed, timed_out, cancelled, skipped")
   String status;
 
-  @Option(names = "--node", paramLabel = "NODE", description = "only tasks on this node (id)")
+  @Option(names = "--node", paramLabel = "NODE", description = "only tasks that ran on this node (id or name)")
   String node;
 
+  @Option(names = "--type", paramLabel = "TYPE", description = "only tasks of this type (shell, build, ...)")
+  String type;
+
   @Option(names = "--limit", paramLabel = "N", defaultValue = "100",
-      description = "at most N tasks (1-1000; default 100)")
+      description = "at most N tasks per page (1-1000; default 100)")
   int limit;
 
-  @Option(names = "--cursor", paramLabel = "CURSOR", description = "continue after this cursor (from the last page)")
+  @Option(names = "--oldest-first", description = "in submission order, oldest first")
+  boolean oldestFirst;
+
+  @Option(names = "--cursor", paramLabel = "CURSOR", description = "the next page: the cursor the last page printed")
   String cursor;
 
   @Override
@@ -33,10 +43,14 @@ final class TasksCommand extends SubCommand {
       throw usage("--status must be one of waiting, queued, dispatched, running, succeeded, failed, timed_out, "
           + "cancelled, skipped");
     }
+    if (type != null && !type.matches("[a-z0-9_.-]{1,64}")) {
+      throw usage("--type must match [a-z0-9_.-]{1,64}");
+    }
     if (limit < 1 || limit > 1000) {
       throw usage("--limit must be 1 to 1000");
     }
-    JsonObject page = client().get(ApiPaths.tasks(status, node, limit, cursor));
+    JsonObject page = client().get(ApiPaths.tasks(status, node, type, limit, cursor,
+        oldestFirst ? "oldest" : "newest"));
     if (json()) {
       top.printJson(page);
       return ExitCodes.OK;
@@ -46,11 +60,37 @@ final class TasksCommand extends SubCommand {
       a.forEach(o -> tasks.add(TaskInfo.fromJson((JsonObject) o)));
     }
     String out = Render.tasks(tasks, ctx().clock().instant());
-    if (page.getString("next_cursor") != null) {
-      out += "more: heady tasks --cursor " + page.getString("next_cursor")
-          + (status != null ? " --status " + status : "") + (node != null ? " --node " + node : "") + "\n";
+    String next = page.getString("next_cursor");
+    if (next != null) {
+      out += "next page: " + nextPage(next) + "\n";
     }
     top.print(out);
     return ExitCodes.OK;
+  }
+
+  /** The command that prints the page after this one: these filters, from the cursor. */
+  String nextPage(String next) {
+    StringBuilder sb = new StringBuilder("heady tasks");
+    if (status != null) {
+      sb.append(" --status ").append(status);
+    }
+    if (node != null) {
+      sb.append(" --node ").append(shellWord(node));
+    }
+    if (type != null) {
+      sb.append(" --type ").append(type);
+    }
+    if (limit != 100) {
+      sb.append(" --limit ").append(limit);
+    }
+    if (oldestFirst) {
+      sb.append(" --oldest-first");
+    }
+    return sb.append(" --cursor ").append(next).toString();
+  }
+
+  /** A word the shell reads back as itself. */
+  static String shellWord(String s) {
+    return s.matches("[A-Za-z0-9._:/@+=-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 }

@@ -63,6 +63,11 @@ public final class Keys {
       .help("active health probe interval");
   public static final ConfigKey PROBE_FAILURES = key("probe-failures").integer(3, 1, 100).roles(M)
       .help("consecutive failed probes that make a node unhealthy");
+  public static final ConfigKey MAX_REQUEUES = key("max-requeues").integer(100, 1, 100000).roles(M)
+      .help("times a task may go back to the queue because nodes did not run it (lost, undelivered) before it"
+          + " fails; never counts against its own max_attempts");
+  public static final ConfigKey PROBATION_TASKS = key("probation-tasks").integer(3, 1, 1000).roles(M)
+      .help("P3 tasks a quarantined node must run to its end on probation before it is active again");
   public static final ConfigKey STAGNATION_SEC = key("stagnation-sec").string("300,300,600,900").roles(M)
       .help("seconds without progress before the watchdog acts on a P0,P1,P2,P3 task");
   public static final ConfigKey STALL_SEC = key("stall-sec").seconds(30, 1, 86400).roles(M)
@@ -138,7 +143,7 @@ public final class Keys {
   private static final List<ConfigKey> ALL = List.of(
       ROLE, CONF_DIR, DATA_DIR, LOG_LEVEL, CLUSTER_HOST, CLUSTER_PORT, BUS_PORT, BUS_TLS, HZ_HEARTBEAT_SEC,
       HZ_MAX_NO_HEARTBEAT_SEC, HOST, PORT_MANAGER, STORE, LEADER_TTL_SEC, CLUSTER_NAME, CLUSTER_MEMBERS, ADVERTISE_URL,
-      JOIN_TOKEN, ADMIN_TOKEN, HEARTBEAT_SEC, TTL_SEC, OFFLINE_SEC, PROBE_SEC, PROBE_FAILURES,
+      JOIN_TOKEN, ADMIN_TOKEN, HEARTBEAT_SEC, TTL_SEC, OFFLINE_SEC, PROBE_SEC, PROBE_FAILURES, MAX_REQUEUES, PROBATION_TASKS,
       STAGNATION_SEC, STALL_SEC, LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, OFFLOAD_CPU_PCT, PLACEMENT_CANDIDATES,
       MAX_BODY_KB,
       OPEN_HEALTH,

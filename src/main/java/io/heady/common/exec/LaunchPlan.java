@@ -54,6 +54,10 @@ record LaunchPlan(ProcessBuilder builder, String program, String error) {
       }
     });
     env.putAll(spec.env());
+    if (spec.progressFile() != null) {
+      // why: set after the filter and after the task's own env, so neither can point it elsewhere
+      env.put(ProcessSpec.PROGRESS_FILE_ENV, spec.progressFile().toAbsolutePath().toString());
+    }
 
     String notRunnable = checkProgram(program, env.get("PATH"), dir);
     if (notRunnable != null) {

@@ -12,7 +12,8 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * <p>On Linux each task runs as {@code setsid -- [nice -n N --] program…}: its pid is the id of its own
  * process group, which it owns (see the package documentation). The task's environment is the runner's,
- * minus every {@code HEADY_*} variable, plus {@link ProcessSpec#env()}; its stdin is {@code /dev/null}.
+ * minus every {@code HEADY_*} variable, plus {@link ProcessSpec#env()}, plus {@code HEADY_PROGRESS_FILE} when the
+ * spec has a progress file ({@link ProcessSpec#PROGRESS_FILE_ENV}); its stdin is {@code /dev/null}.
  *
  * <p>{@code threads} carries two blocking output readers per running task for the task's whole life plus
  * short spawn and kill jobs; it must be unbounded (for example {@code Executors.newCachedThreadPool()}) or

@@ -29,6 +29,9 @@ import java.util.Objects;
  * @param logFile where the full combined stdout+stderr goes (replaced if it exists); {@code null}: no log
  * @param speed {@code "MAX"} or {@code null}: normal priority; {@code "ON"}: {@code nice -n 5};
  *     {@code "OFF"}: {@code nice -n 10}
+ * @param progressFile where the task may append progress reports, one line each: created empty before the
+ *     task starts, named to the task in {@link #PROGRESS_FILE_ENV} (over any value of {@code env}), removed when
+ *     the attempt ends; {@code null}: none
  */
 public record ProcessSpec(
     String taskId,
@@ -41,10 +44,24 @@ public record ProcessSpec(
     int tailBytes,
     long logMaxBytes,
     Path logFile,
-    String speed) {
+    String speed,
+    Path progressFile) {
 
   /** The kill grace used when none is given (the same as the {@code kill-grace-sec} default). */
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
+
+  /**
+   * The variable that gives a task the path of its progress file. Every line the task appends there is one
+   * progress report ({@code echo "50%" >> "$HEADY_PROGRESS_FILE"}), and the last one is shown with the task:
+   * the way a task that writes no output and uses little CPU tells the watchdog it is still alive.
+   */
+  public static final String PROGRESS_FILE_ENV = "HEADY_PROGRESS_FILE";
+
+  /** A spec without a progress file. */
+  public ProcessSpec(String taskId, String command, List<String> argv, Map<String, String> env, String cwd,
+      long timeoutMs, Duration killGrace, int tailBytes, long logMaxBytes, Path logFile, String speed) {
+    this(taskId, command, argv, env, cwd, timeoutMs, killGrace, tailBytes, logMaxBytes, logFile, speed, null);
+  }
 
   public ProcessSpec {
     Objects.requireNonNull(taskId, "taskId");

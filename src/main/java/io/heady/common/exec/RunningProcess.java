@@ -50,6 +50,7 @@ public final class RunningProcess {
   private volatile long pid = -1;
   private volatile long startNanos = System.nanoTime();
   private volatile CappedLog log;
+  private volatile boolean progressFileMade;
   private volatile CompletableFuture<Void> readersDone = CompletableFuture.completedFuture(null);
 
   private final Object lock = new Object();
@@ -157,6 +158,15 @@ public final class RunningProcess {
         return;
       }
     }
+    if (spec.progressFile() != null) {
+      try {
+        ProgressFile.create(spec.progressFile());
+        progressFileMade = true;
+      } catch (IOException | RuntimeException e) {
+        failToStart("cannot create progress file " + spec.progressFile() + ": " + e);
+        return;
+      }
+    }
     Process p;
     try {
       p = plan.builder().start();
@@ -201,6 +211,7 @@ public final class RunningProcess {
     if (l != null) {
       l.close();
     }
+    dropProgressFile();
     outcome.complete(new ProcessOutcome(ProcessOutcome.FAILED, -1, elapsedMs(), "", "", false, error));
   }
 
@@ -255,6 +266,7 @@ public final class RunningProcess {
     if (l != null) {
       l.close();
     }
+    dropProgressFile();
     String status;
     int exit;
     if (e == End.CANCELLED) {
@@ -269,6 +281,13 @@ public final class RunningProcess {
     }
     outcome.complete(new ProcessOutcome(status, exit, elapsedMs(), stdout.text(), stderr.text(),
         stdout.truncated() || stderr.truncated(), null));
+  }
+
+  /** The attempt has ended: its progress file goes (only if this attempt made it, so never on a caller's thread). */
+  private void dropProgressFile() {
+    if (progressFileMade) {
+      ProgressFile.remove(spec.progressFile());
+    }
   }
 
   private long elapsedMs() {

@@ -2,20 +2,27 @@ package io.heady.common.exec;
 
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Dispatch;
+import io.heady.common.protocol.TaskProgress;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A node's task slots: admits dispatches up to its limit (refusing the rest, so it is never oversubscribed
  * whatever the manager believes), runs each (or completes a noop at once), cancels on request and reports
  * results. Used by the agent and by the manager's local executor alike. Thread-safe.
+ *
+ * <p>With a log directory, each attempt's output goes to {@code <taskId>.log} there, and the task gets
+ * {@code <taskId>.progress} there as its progress file ({@link ProcessSpec#PROGRESS_FILE_ENV}).
+ * {@link #progress()} measures every running task at once for the heartbeat.
  */
 public final class TaskSlots {
   /** Receives what happens to admitted tasks; called from runner threads. */
@@ -31,7 +38,7 @@ public final class TaskSlots {
   /** Settings for every task of this node. */
   public record Settings(int tailBytes, long logMaxBytes, Duration killGrace, Path logDir) {}
 
-  private record Slot(Dispatch dispatch, RunningProcess process, Instant startedAt) {}
+  private record Slot(Dispatch dispatch, RunningProcess process, Instant startedAt, AttemptMeter meter) {}
 
   private final String nodeId;
   private final ProcessRunner runner;
@@ -39,11 +46,21 @@ public final class TaskSlots {
   private final Reporter reporter;
   private final Map<String, Slot> running = new LinkedHashMap<>();
   private final java.time.Clock clock;
+  private final ProcessSampler sampler;
+  // why: sampling reads /proc and files; it holds this lock, not the slots' own, so admissions never wait on it
+  private final Object sampleLock = new Object();
   private int limit;
   private boolean closed;
 
   public TaskSlots(String nodeId, int limit, ProcessRunner runner, Settings settings, Reporter reporter,
       java.time.Clock clock) {
+    this(nodeId, limit, runner, settings, reporter, clock, null);
+  }
+
+  /** @param sampler what measures CPU and I/O; {@code null}: this machine's {@code /proc}, looked up on first use */
+  TaskSlots(String nodeId, int limit, ProcessRunner runner, Settings settings, Reporter reporter,
+      java.time.Clock clock, ProcessSampler sampler) {
+    this.sampler = sampler;
     this.clock = clock;
     this.nodeId = nodeId;
     this.limit = limit;
@@ -75,10 +92,11 @@ public final class TaskSlots {
         return Admission.FULL;
       }
       if (d.noop()) {
-        running.put(d.taskId(), new Slot(d, null, clock.instant()));
+        running.put(d.taskId(), new Slot(d, null, clock.instant(), new AttemptMeter(null, null)));
       } else {
-        p = runner.start(spec(d));
-        running.put(d.taskId(), new Slot(d, p, clock.instant()));
+        ProcessSpec spec = spec(d);
+        p = runner.start(spec);
+        running.put(d.taskId(), new Slot(d, p, clock.instant(), new AttemptMeter(p, spec.progressFile())));
         p.outcome().whenComplete((o, err) -> done(d, o, err, reporter));
         reporter.started(d);
         return Admission.ACCEPTED;
@@ -126,9 +144,11 @@ public final class TaskSlots {
   }
 
   private ProcessSpec spec(Dispatch d) {
-    Path log = settings.logDir() == null ? null : settings.logDir().resolve(d.taskId() + ".log");
+    Path dir = settings.logDir();
+    Path log = dir == null ? null : dir.resolve(d.taskId() + ".log");
+    Path progress = dir == null ? null : dir.resolve(d.taskId() + ".progress");
     return new ProcessSpec(d.taskId(), d.command(), d.argv(), d.env(), d.cwd(), d.timeoutMs(), settings.killGrace(),
-        settings.tailBytes(), settings.logMaxBytes(), log, d.speed());
+        settings.tailBytes(), settings.logMaxBytes(), log, d.speed(), progress);
   }
 
   private void done(Dispatch d, ProcessOutcome o, Throwable err, Reporter reporter) {
@@ -203,12 +223,33 @@ public final class TaskSlots {
     return out;
   }
 
-  /** Output bytes so far of each running task: the progress the watchdog looks for. */
-  public synchronized Map<String, io.heady.common.protocol.TaskProgress> progress() {
-    Map<String, io.heady.common.protocol.TaskProgress> out = new LinkedHashMap<>();
-    running.forEach((id, s) -> out.put(id, io.heady.common.protocol.TaskProgress.output(
-        s.process() == null ? 0L : s.process().outputBytes())));
-    return out;
+  /**
+   * The progress of each running task, the watchdog's evidence that it is alive: output bytes, CPU time and
+   * bytes read and written by its process group (from one walk of {@code /proc} for all tasks; -1 where the
+   * node cannot tell, as on macOS), and the reports it appended to its progress file. Every figure is a total
+   * for the attempt and never goes down.
+   *
+   * <p>Blocking (it reads {@code /proc} and the progress files): call it on a worker thread, never on an
+   * event loop. It does not hold up admissions meanwhile.
+   */
+  public Map<String, TaskProgress> progress() {
+    Map<String, AttemptMeter> meters = new LinkedHashMap<>();
+    synchronized (this) {
+      running.forEach((id, s) -> meters.put(id, s.meter()));
+    }
+    synchronized (sampleLock) {
+      Set<Long> groups = new HashSet<>();
+      meters.values().forEach(m -> {
+        if (m.pgid() > 0) {
+          groups.add(m.pgid());
+        }
+      });
+      Map<Long, ProcessSampler.Usage> usage = groups.isEmpty() ? Map.of()
+          : (sampler != null ? sampler : ProcessSampler.system()).sample(groups);
+      Map<String, TaskProgress> out = new LinkedHashMap<>();
+      meters.forEach((id, m) -> out.put(id, m.measure(usage.get(m.pgid()))));
+      return out;
+    }
   }
 
   /** Bytes of output and time of the last output of a running task, for progress reports. */

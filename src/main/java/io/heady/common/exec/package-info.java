@@ -21,5 +21,12 @@
  * {@code timers} executor only schedules (timeouts, nothing blocking runs on it). {@code threads} must
  * therefore be unbounded or sized well above twice the node's concurrent tasks: a Vert.x worker pool is
  * not suitable. The outcome future completes on a {@code threads} thread.
+ *
+ * <p><b>Progress.</b> {@link io.heady.common.exec.TaskSlots#progress()} tells, for every running task, what
+ * the watchdog counts as signs of life: output bytes, CPU time and bytes read or written by the task's
+ * process group (one walk of {@code /proc} for all tasks; unknown where there is no {@code /proc}), and the
+ * explicit reports the task appends to the file named by {@code HEADY_PROGRESS_FILE}
+ * ({@link io.heady.common.exec.ProcessSpec#PROGRESS_FILE_ENV}). Each figure is a total for the attempt that
+ * never goes down.
  */
 package io.heady.common.exec;

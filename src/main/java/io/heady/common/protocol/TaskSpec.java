@@ -11,6 +11,8 @@ import java.util.Map;
  * @param node pin to a node id or name (relayq's {@code run_on_mac})
  * @param timeoutMs 0: the type's default
  * @param maxAttempts 0: the default (1, no retries)
+ * @param onStagnation what the watchdog does when the task shows no progress; {@code null}: its type's setting
+ * @param stagnationSec seconds without progress before the watchdog acts; 0: its type's or priority's limit
  */
 public record TaskSpec(
     String id,
@@ -27,7 +29,9 @@ public record TaskSpec(
     Requirements requires,
     JsonObject payload,
     JsonObject metadata,
-    long estimatedDurationMs) {
+    long estimatedDurationMs,
+    StagnationAction onStagnation,
+    long stagnationSec) {
 
   public static final long MAX_TIMEOUT_MS = 30L * 24 * 3600 * 1000;
   public static final int MAX_COMMAND = 256 * 1024;
@@ -92,7 +96,9 @@ public record TaskSpec(
         Requirements.fromJson(Fields.optObject(j, "requires")),
         payload == null ? new JsonObject() : payload,
         metadata == null ? new JsonObject() : metadata,
-        Fields.optLong(j, "estimated_duration_ms", 0, 0, MAX_TIMEOUT_MS));
+        Fields.optLong(j, "estimated_duration_ms", 0, 0, MAX_TIMEOUT_MS),
+        StagnationAction.parse("on_stagnation", Fields.optString(j, "on_stagnation", 16)),
+        Fields.optLong(j, "stagnation_sec", 0, 0, MAX_TIMEOUT_MS / 1000));
   }
 
   public JsonObject toJson() {
@@ -111,7 +117,9 @@ public record TaskSpec(
         .put("requires", requires.toJson())
         .put("payload", payload)
         .put("metadata", metadata)
-        .put("estimated_duration_ms", estimatedDurationMs);
+        .put("estimated_duration_ms", estimatedDurationMs)
+        .put("on_stagnation", onStagnation == null ? null : onStagnation.wire())
+        .put("stagnation_sec", stagnationSec == 0 ? null : stagnationSec);
   }
 
   /** Whether this task starts a process (or argv); false means the type must supply one or it is noop. */

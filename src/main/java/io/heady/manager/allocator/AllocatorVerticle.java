@@ -7,6 +7,7 @@ import io.heady.common.protocol.Signer;
 import io.heady.manager.node.NodeRecord;
 import io.heady.manager.node.NodeStatus;
 import io.heady.manager.scheduler.SchedulerVerticle;
+import io.heady.manager.scheduler.Undelivered;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -40,6 +41,7 @@ public final class AllocatorVerticle extends VerticleBase implements SchedulerVe
   private final long requestTimeoutMs;
   private final Signer signer;
   private WebClient http;
+  private final java.util.Set<String> suspectProbes = new java.util.HashSet<>();
 
   public AllocatorVerticle(SchedulerVerticle scheduler, Supplier<String> joinToken, Signer signer, long probeMs,
       long requestTimeoutMs) {
@@ -112,18 +114,21 @@ public final class AllocatorVerticle extends VerticleBase implements SchedulerVe
     sent.onComplete(ar -> settle(node.nodeId(), d, ar.succeeded() ? ar.result() : -1, ar.cause()));
   }
 
-  /** What a node answered for one dispatch: accepted, or a refusal the scheduler must hear about. */
+  /** What a node answered for one dispatch: accepted, or a reason it never started the task. */
   private void settle(String nodeId, Dispatch d, int status, Throwable failure) {
     if (status == 202 || status == 200 || status == 409) {
       return; // accepted (409: the node already holds this lease, a repeated dispatch)
     }
-    boolean full = status == 429;
-    String why = full ? "node " + nodeId + " refused: full"
-        : status < 0 ? "dispatch to " + nodeId + " failed: " + (failure == null ? "no answer" : failure.getMessage())
-        : "node " + nodeId + " answered " + status;
-    LOG.info("dispatch of {} failed: {}", d.taskId(), why);
+    Undelivered kind = Undelivered.of(status);
+    String why = switch (kind) {
+      case FULL -> "node " + nodeId + " refused: full";
+      case CLOSING -> "node " + nodeId + " is shutting down";
+      case UNREACHABLE -> "dispatch to " + nodeId + " failed: " + (failure == null ? "no answer" : failure.getMessage());
+      case REFUSED -> "node " + nodeId + " answered " + status;
+    };
+    LOG.info("dispatch of {} not delivered: {}", d.taskId(), why);
     scheduler.call((s, now) -> {
-      s.dispatchFailed(d.taskId(), d.leaseId(), why, !full, now);
+      s.dispatchFailed(d.taskId(), d.leaseId(), why, kind, now);
       return null;
     });
   }
@@ -176,29 +181,76 @@ public final class AllocatorVerticle extends VerticleBase implements SchedulerVe
       for (NodeRecord n : s.nodes().all()) {
         NodeStatus st = n.status();
         if (!n.cloud() && (st == NodeStatus.ACTIVE || st == NodeStatus.DRAINING || st == NodeStatus.UNHEALTHY
-            || st == NodeStatus.PENDING)) {
+            || st == NodeStatus.PENDING || st == NodeStatus.SUSPECT)) {
           out.add(n);
         }
       }
       return out;
-    }).onSuccess(nodes -> nodes.forEach(this::probe));
+    }).onSuccess(nodes -> nodes.forEach(this::probeOnce));
   }
 
-  private void probe(NodeRecord n) {
-    Future<?> f = isHttp(n)
+  /**
+   * Probes a suspect node soon, and again after a pause that doubles (from 500 ms up to the probe interval)
+   * while it stays suspect: it gets work back as soon as it answers, and a dead one is not hammered.
+   */
+  @Override
+  public void probe(NodeRecord node) {
+    if (node.cloud() || !suspectProbes.add(node.nodeId())) {
+      return; // a probe loop for it runs already
+    }
+    probeLoop(node.nodeId(), 500);
+  }
+
+  private void probeLoop(String nodeId, long delayMs) {
+    vertx.setTimer(delayMs, t -> scheduler.read(s -> s.nodes().get(nodeId)).onComplete(ar -> {
+      NodeRecord n = ar.succeeded() ? ar.result() : null;
+      if (n == null || (n.status() != NodeStatus.SUSPECT && !n.fullClaimed())) {
+        suspectProbes.remove(nodeId);
+        return;
+      }
+      probeOnce(n).onComplete(done -> {
+        if (done.succeeded()) {
+          suspectProbes.remove(nodeId);
+        } else {
+          probeLoop(nodeId, Math.min(probeMs, delayMs * 2));
+        }
+      });
+    }));
+  }
+
+  /** One probe; its answer (with what the node holds) or failure goes to the scheduler. */
+  private Future<JsonObject> probeOnce(NodeRecord n) {
+    Future<JsonObject> f = isHttp(n)
         ? http.getAbs(n.tunnelUrl() + "/api/node/health").bearerTokenAuthentication(joinToken.apply(n.nodeId()))
-            .timeout(requestTimeoutMs).send().compose(r -> r.statusCode() == 200 ? Future.succeededFuture(r)
+            .timeout(requestTimeoutMs).send().compose(r -> r.statusCode() == 200
+                ? Future.succeededFuture(r.bodyAsJsonObject())
                 : Future.failedFuture("health answered " + r.statusCode()))
         : SignedBus.request(vertx.eventBus(), Addresses.nodeHealth(n.nodeId()), signer, new JsonObject(),
             new DeliveryOptions().setSendTimeout(requestTimeoutMs));
     String id = n.nodeId();
-    f.onComplete(ar -> scheduler.call((s, now) -> {
+    return f.andThen(ar -> scheduler.call((s, now) -> {
       if (ar.succeeded()) {
-        s.probeOk(id);
+        s.probeOk(id, listed(ar.result()), now);
       } else {
         s.probeFailed(id, now);
       }
       return null;
     }));
+  }
+
+  /** The task ids a node's health answer lists as held, or {@code null} when it does not say. */
+  private static List<String> listed(JsonObject health) {
+    Object v = health == null ? null : health.getValue("running_task_ids");
+    if (!(v instanceof JsonArray a) || a.size() > 4096) {
+      return null;
+    }
+    List<String> out = new ArrayList<>(a.size());
+    for (Object o : a) {
+      if (!(o instanceof String s) || !io.heady.common.protocol.Fields.ID.matcher(s).matches()) {
+        return null;
+      }
+      out.add(s);
+    }
+    return out;
   }
 }

@@ -11,10 +11,15 @@ import io.heady.manager.scheduler.ClusterViews;
 import io.heady.manager.scheduler.DagView;
 import io.heady.manager.scheduler.Scheduler;
 import io.heady.manager.scheduler.SchedulerVerticle;
+import io.heady.manager.scheduler.TaskBook;
 import io.heady.manager.store.ClusterStore;
+import io.heady.manager.store.TaskPage;
+import io.heady.manager.store.TaskPosition;
+import io.heady.manager.store.TaskQuery;
 import io.heady.manager.task.TaskRecord;
 import io.heady.manager.task.TaskState;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -22,11 +27,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Task routes: submit (one or a DAG), read, list, history, cancel, can-handle. */
 final class TaskRoutes {
   /** Above this many nodes a queued task's reply does not re-run placement to say why it waits. */
   static final int EXPLAIN_WAITING_UP_TO = 64;
+  private static final List<String> FINAL = java.util.Arrays.stream(TaskState.values()).filter(TaskState::terminal)
+      .map(TaskState::wire).toList();
   private final SchedulerVerticle scheduler;
   private final ClusterStore store;
   private final SubmitLimiter limiter;
@@ -172,6 +181,8 @@ final class TaskRoutes {
     if (routed && t.nodeId() != null) {
       out.put("node_id", t.nodeId()).put("node_name", t.nodeName()).put("node_tier", t.nodeTier())
           .put("explain", t.explain());
+    } else if (t.state() == TaskState.QUEUED && t.unplaceable() != null) {
+      out.put("waiting_reason", t.unplaceable()).put("unplaceable", true);
     } else if (t.state() == TaskState.QUEUED && s.nodes().size() <= EXPLAIN_WAITING_UP_TO) {
       Placement p = waiting.computeIfAbsent(s.placementSignature(t), k -> s.explain(t));
       out.put("waiting_reason", p.summary()).put("explain", p.explain());
@@ -181,55 +192,137 @@ final class TaskRoutes {
     return out;
   }
 
+  /**
+   * {@code GET /api/cluster/tasks}: tasks in submission order ({@code order=oldest}, the default, or
+   * {@code newest}), filtered by status, node (id or name) and type, a page at a time. The leader lists what
+   * its memory holds and, for finished statuses, what only the store still has; a standby lists the store.
+   */
   private void list(RoutingContext rc) {
-    var q = rc.queryParams();
-    TaskState state = null;
-    if (q.get("status") != null) {
-      state = TaskState.fromWire(q.get("status"));
-      if (state == null) {
-        throw new ApiException(ErrorCode.INVALID_FIELD, "status must be one of waiting, queued, dispatched,"
-            + " running, succeeded, failed, timed_out, cancelled, skipped", new JsonObject().put("field", "status"));
-      }
+    TaskQuery q = listQuery(rc.queryParams());
+    boolean anyFinished = FINAL.stream().anyMatch(q::wants);
+    if (!scheduler.leading()) {
+      Replies.from(rc, 200, fromStore(q));
+      return;
     }
-    String node = q.get("node") == null || q.get("node").isBlank() ? null : q.get("node");
-    int limit = intParam(q.get("limit"), "limit", 100, 1, 1000);
-    long cursor = intParam(q.get("cursor"), "cursor", 0, 0, Long.MAX_VALUE);
-    TaskState st = state;
-    Replies.from(rc, 200, scheduler.read(s -> {
-      List<TaskRecord> page = s.tasks().page(st, node, cursor, limit);
-      JsonArray out = new JsonArray();
-      page.forEach(t -> out.add(brief(t)));
-      Long next = page.size() == limit ? page.get(page.size() - 1).seq() : null;
-      return new JsonObject().put("tasks", out).put("count", out.size())
-          .put("next_cursor", next == null ? null : Long.toString(next));
-    }));
+    // why: memory holds every unfinished task, so the store is asked only for finished ones, and only the
+    // ones memory no longer holds count (memory has the newer state of the others)
+    Future<TaskPage> stored = anyFinished
+        ? store.tasks(q.withStatuses(FINAL.stream().filter(q::wants).collect(Collectors.toSet())))
+        : Future.succeededFuture(TaskPage.empty());
+    Replies.from(rc, 200, stored.compose(sp -> scheduler.read(s -> {
+      List<TaskListMerge.Entry> mem = new ArrayList<>();
+      s.tasks().page(q).forEach(t -> mem.add(new TaskListMerge.Entry(TaskBook.position(t), brief(t))));
+      List<TaskListMerge.Entry> old = new ArrayList<>();
+      for (JsonObject d : sp.tasks()) {
+        if (s.tasks().get(d.getString("task_id")) == null) {
+          old.add(new TaskListMerge.Entry(position(d), brief(d)));
+        }
+      }
+      TaskListMerge.Page page = TaskListMerge.merge(mem, old, sp.next(), q);
+      return listReply(page.tasks(), page.next());
+    })).recover(e -> Replies.toApi(e).code() == ErrorCode.NOT_LEADER ? fromStore(q) : Future.failedFuture(e)));
   }
 
+  /** A standby's list: all from the store. */
+  private Future<JsonObject> fromStore(TaskQuery q) {
+    return store.tasks(q).map(p -> {
+      List<JsonObject> out = new ArrayList<>();
+      p.tasks().forEach(d -> out.add(brief(d)));
+      return listReply(out, p.next());
+    });
+  }
+
+  private static JsonObject listReply(List<JsonObject> tasks, TaskPosition next) {
+    return new JsonObject().put("tasks", new JsonArray(tasks)).put("count", tasks.size())
+        .put("next_cursor", next == null ? null : next.cursor());
+  }
+
+  private static TaskPosition position(JsonObject doc) {
+    return new TaskPosition(doc.getLong("seq", 0L), doc.getString("task_id"));
+  }
+
+  /** The list's query parameters, each checked: a 400 names the one that is wrong. */
+  static TaskQuery listQuery(MultiMap q) {
+    Set<String> statuses = Set.of();
+    String status = q.get("status");
+    if (status != null) {
+      TaskState state = TaskState.fromWire(status);
+      if (state == null) {
+        throw invalid("status", "status must be one of waiting, queued, dispatched, running, succeeded, failed,"
+            + " timed_out, cancelled, skipped");
+      }
+      statuses = Set.of(state.wire());
+    }
+    String node = q.get("node") == null || q.get("node").isBlank() ? null : q.get("node");
+    if (node != null && (node.length() > 128 || node.chars().anyMatch(Character::isISOControl))) {
+      throw invalid("node", "node must be a node id or name (at most 128 characters, no control characters)");
+    }
+    String type = q.get("type") == null || q.get("type").isBlank() ? null : q.get("type");
+    if (type != null && !type.matches("[a-z0-9_.-]{1,64}")) {
+      throw invalid("type", "type must match [a-z0-9_.-]{1,64}");
+    }
+    int limit = intParam(q.get("limit"), "limit", 100, 1, TaskQuery.MAX_LIMIT);
+    TaskPosition after = null;
+    String cursor = q.get("cursor");
+    if (cursor != null && !cursor.isEmpty()) {
+      try {
+        after = TaskPosition.parse(cursor);
+      } catch (IllegalArgumentException e) {
+        throw invalid("cursor", "cursor must be a next_cursor from an earlier page (seq or seq:task_id)");
+      }
+    }
+    String order = q.get("order");
+    if (order != null && !order.equals("oldest") && !order.equals("newest")) {
+      throw invalid("order", "order must be oldest (the default: submission order) or newest (newest first)");
+    }
+    return new TaskQuery(statuses, node, type, after, "newest".equals(order), limit);
+  }
+
+  /**
+   * {@code GET /api/cluster/tasks/history}: finished tasks in finish order, oldest to newest, the last
+   * {@code limit} before the finish position {@code before}; read from the store, which holds every finished
+   * task (as long as its retention keeps it), so it survives restarts and a standby answers the same.
+   */
   private void history(RoutingContext rc) {
     var q = rc.queryParams();
     int limit = intParam(q.get("limit"), "limit", 50, 1, 200);
-    int before = intParam(q.get("before"), "before", -1, 0, Integer.MAX_VALUE);
-    Replies.from(rc, 200, scheduler.read(s -> {
-      int total = s.tasks().finishedCount();
-      int end = before < 0 ? total : Math.min(before, total);
-      List<TaskRecord> page = s.tasks().history(limit, end);
+    long before = longParam(q.get("before"), "before", 0, 1, Long.MAX_VALUE);
+    // why: the store is one write behind memory; waiting for the write under way (a no-op on the scheduler's
+    // loop is acknowledged after it) puts every task that finished before this request in the store
+    Future<Void> written = scheduler.leading()
+        ? scheduler.call((s, now) -> null).<Void>mapEmpty().recover(e -> Future.succeededFuture())
+        : Future.succeededFuture();
+    Replies.from(rc, 200, written.compose(v -> store.history(limit + 1, before)).map(docs -> {
+      boolean more = docs.size() > limit;
+      List<JsonObject> page = more ? docs.subList(docs.size() - limit, docs.size()) : docs;
       JsonArray out = new JsonArray();
-      page.forEach(t -> out.add(brief(t)));
-      int start = end - page.size();
+      page.forEach(d -> out.add(brief(d)));
       return new JsonObject().put("tasks", out).put("count", out.size())
-          .put("before", start > 0 ? start : null);
+          .put("before", more ? page.get(0).getLong("finish_seq") : null);
     }));
   }
 
+  /** A task document as lists show it: without its history, spec and placement explanation. */
+  static JsonObject brief(JsonObject doc) {
+    doc.remove("history");
+    doc.remove("spec");
+    doc.remove("explain");
+    return doc;
+  }
+
+  private static ApiException invalid(String field, String message) {
+    return new ApiException(ErrorCode.INVALID_FIELD, message, new JsonObject().put("field", field));
+  }
+
   static JsonObject brief(TaskRecord t) {
-    JsonObject j = t.toJson();
-    j.remove("history");
-    j.remove("spec");
-    j.remove("explain");
-    return j;
+    return brief(t.toJson());
   }
 
   private static int intParam(String raw, String name, int def, long min, long max) {
+    return (int) Math.min(longParam(raw, name, def, min, max), Integer.MAX_VALUE);
+  }
+
+  private static long longParam(String raw, String name, long def, long min, long max) {
     if (raw == null) {
       return def;
     }
@@ -238,10 +331,9 @@ final class TaskRoutes {
       if (v < min || v > max) {
         throw new NumberFormatException();
       }
-      return (int) Math.min(v, Integer.MAX_VALUE);
+      return v;
     } catch (NumberFormatException e) {
-      throw new ApiException(ErrorCode.INVALID_FIELD, name + " must be a whole number from " + min + " to " + max,
-          new JsonObject().put("field", name));
+      throw invalid(name, name + " must be a whole number from " + min + " to " + max);
     }
   }
 

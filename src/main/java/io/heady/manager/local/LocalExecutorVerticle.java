@@ -12,6 +12,7 @@ import io.heady.common.protocol.Registration;
 import io.heady.common.protocol.SignedBus;
 import io.heady.common.protocol.Signer;
 import io.heady.common.protocol.SystemStats;
+import io.heady.common.protocol.TaskProgress;
 import io.heady.manager.scheduler.SchedulerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -92,16 +93,19 @@ public final class LocalExecutorVerticle extends VerticleBase {
     Registration reg = new Registration(NODE_ID, NODE_ID, "eventbus", null, hardware,
         probe.capabilities(hardware), Map.of(), slots,
         null, List.of(), io.heady.common.Version.VERSION);
-    return scheduler.register(reg, true).compose(j -> scheduler.heartbeat(beat())).mapEmpty();
+    // why: nothing runs yet, so there is no progress to measure
+    return scheduler.register(reg, true).compose(j -> scheduler.heartbeat(beat(Map.of()))).mapEmpty();
   }
 
-  private Heartbeat beat() {
-    return new Heartbeat(NODE_ID, tasks.running(), tasks.runningIds(), stats, tasks.progress());
+  private Heartbeat beat(Map<String, TaskProgress> progress) {
+    return new Heartbeat(NODE_ID, tasks.running(), tasks.runningIds(), stats, progress);
   }
 
   private void heartbeat() {
+    // why: the probe and the progress of running tasks (/proc, progress files) block; both run on a worker
     vertx.executeBlocking(probe::sample).onSuccess(s -> stats = s)
-        .onComplete(x -> scheduler.heartbeat(beat())
+        .transform(x -> vertx.executeBlocking(tasks::progress))
+        .onComplete(p -> scheduler.heartbeat(beat(p.succeeded() ? p.result() : Map.of()))
             .onFailure(e -> LOG.warn("local executor heartbeat failed: {}", e.getMessage())));
   }
 

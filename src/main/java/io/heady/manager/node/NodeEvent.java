@@ -16,8 +16,16 @@ public enum NodeEvent {
   PROBES_FAILED,
   /** Reliability fell below the quarantine bar. */
   RELIABILITY_LOW,
-  /** An operator reinstated a quarantined node, or it passed its probation task. */
+  /** An operator reinstated a quarantined node. */
   REINSTATED,
+  /** A dispatch to the node was not delivered (refused connection, no handler, no answer, closing). */
+  UNDELIVERED,
+  /** An active probe of the node answered. */
+  PROBE_OK,
+  /** The node sent a report (starts or results): it is alive. */
+  REPORTED,
+  /** A quarantined node ran enough probation tasks to its end. */
+  PROBATION_PASSED,
   /** An operator drained the node. */
   DRAIN_ON,
   /** An operator lifted the drain. */

@@ -49,6 +49,17 @@ public final class NodeRecord {
   private long totalDurationMs;
   private int probeFailures;
   private String version;
+  // An incident: one outage of the node, from its first sign (a dispatch not delivered, a lost lease, no
+  // heartbeat, its member leaving) until it proves it is alive again. It counts one fault at most.
+  private Instant incidentSince;
+  private String incidentReason;
+  private boolean incidentFaulted;
+  private long incidents;
+  private int probationPassed;
+  private boolean reachable = true;
+  // why: not persisted; the node's next heartbeat lists what it really holds, which rebuilds both
+  private final Map<String, String> foreign = new LinkedHashMap<>();
+  private boolean fullClaimed;
 
   public NodeRecord(Registration r, String location, Instant now) {
     this.nodeId = r.nodeId();
@@ -84,10 +95,11 @@ public final class NodeRecord {
     // why: ask the table first, so an illegal move throws before it changes anything
     NodeStatus to = NodeStatusMachine.next(from, event, drainAfter);
     drain = drainAfter;
-    if (event == NodeEvent.REINSTATED) {
+    if (event == NodeEvent.REINSTATED || event == NodeEvent.PROBATION_PASSED) {
       consecutiveFaults = 0;
       // why: a reinstated node starts from a clean slate of faults so the same score does not re-quarantine it
       faults = 0;
+      probationPassed = 0;
     }
     status = to;
     if (status != from) {
@@ -214,7 +226,98 @@ public final class NodeRecord {
   }
 
   public int free() {
-    return Math.max(0, maxConcurrent - running.size());
+    return Math.max(0, maxConcurrent - used());
+  }
+
+  /**
+   * Slots taken on the node as far as the manager knows: its live attempts, plus attempts the manager took
+   * back that the node still holds (being killed), or all of them when the node last said it was full and
+   * has not listed its tasks since.
+   */
+  public int used() {
+    return fullClaimed ? Math.max(maxConcurrent, running.size()) : running.size() + foreign.size();
+  }
+
+  /**
+   * Attempts the node holds that are no longer the manager's (revoked, lost, taken back): task id → lease.
+   * They hold a slot on the node until it has killed them.
+   */
+  public Map<String, String> foreign() {
+    return foreign;
+  }
+
+  /** The node refused a dispatch as full: treat it as full until it lists its tasks again. */
+  public void claimedFull(boolean full) {
+    this.fullClaimed = full;
+  }
+
+  public boolean fullClaimed() {
+    return fullClaimed;
+  }
+
+  // ---- incidents (see NodeLiveness) ----
+
+  /** When the current incident began, or {@code null} when the node is well. */
+  public Instant incidentSince() {
+    return incidentSince;
+  }
+
+  public String incidentReason() {
+    return incidentReason;
+  }
+
+  public boolean incidentFaulted() {
+    return incidentFaulted;
+  }
+
+  /** Incidents since the node first registered. */
+  public long incidents() {
+    return incidents;
+  }
+
+  /** Opens an incident if none is open; returns whether it opened one. */
+  public boolean openIncident(String why, Instant now) {
+    if (incidentSince != null) {
+      return false;
+    }
+    incidentSince = now;
+    incidentReason = why;
+    incidentFaulted = false;
+    incidents++;
+    return true;
+  }
+
+  /** Marks the open incident as having cost a fault (it counts one at most). */
+  public void incidentFaulted(boolean f) {
+    incidentFaulted = f;
+  }
+
+  public void closeIncident() {
+    incidentSince = null;
+    incidentReason = null;
+    incidentFaulted = false;
+  }
+
+  /** Probation tasks run to their end since the quarantine began. */
+  public int probationPassed() {
+    return probationPassed;
+  }
+
+  public int countProbation() {
+    return ++probationPassed;
+  }
+
+  public void resetProbation() {
+    probationPassed = 0;
+  }
+
+  /** Whether the node showed lately that it can be reached (a quarantined node only takes probation then). */
+  public boolean reachable() {
+    return reachable;
+  }
+
+  public void reachable(boolean r) {
+    this.reachable = r;
   }
 
   public long completed() {
@@ -263,7 +366,14 @@ public final class NodeRecord {
         .put("status_since", statusSince.toString())
         .put("probe_failures", probeFailures)
         .put("drain", drain)
-        .put("version", version);
+        .put("version", version)
+        .put("incident_since", incidentSince == null ? null : incidentSince.toString())
+        .put("incident_reason", incidentReason)
+        .put("incident_faulted", incidentFaulted)
+        .put("incidents", incidents)
+        .put("probation_passed", probationPassed)
+        .put("reachable", reachable)
+        .put("held_elsewhere", foreign.isEmpty() ? null : new JsonArray(List.copyOf(foreign.keySet())));
   }
 
   /** Rebuilds a record from {@link #toJson()} (store recovery). Running tasks are re-attached separately. */
@@ -271,6 +381,7 @@ public final class NodeRecord {
     JsonObject reg = j.copy();
     reg.put("max_concurrent", j.getInteger("requested_max_concurrent", 0));
     reg.remove("running_task_ids");
+    reg.remove("held_elsewhere");
     NodeRecord n = new NodeRecord(Registration.fromJson(reg), j.getString("location"),
         Instant.parse(j.getString("registered_at")));
     n.status = NodeStatus.fromWire(j.getString("status"));
@@ -284,6 +395,12 @@ public final class NodeRecord {
     n.consecutiveFaults = j.getLong("consecutive_faults", 0L);
     n.totalDurationMs = j.getLong("total_task_duration_ms", 0L);
     n.stats = SystemStats.fromJson(j.getJsonObject("system_stats"));
+    n.incidentSince = j.getString("incident_since") == null ? null : Instant.parse(j.getString("incident_since"));
+    n.incidentReason = j.getString("incident_reason");
+    n.incidentFaulted = j.getBoolean("incident_faulted", false);
+    n.incidents = j.getLong("incidents", 0L);
+    n.probationPassed = j.getInteger("probation_passed", 0);
+    n.reachable = j.getBoolean("reachable", true);
     return n;
   }
 }

@@ -2,9 +2,12 @@ package io.heady.manager.node;
 
 import java.util.Locale;
 
-/** Where a node stands; see {@link NodeStatusMachine} for how it moves. */
+/**
+ * Where a node stands; see {@link NodeStatusMachine} for how it moves. {@code SUSPECT}: a dispatch to it was
+ * not delivered, so it gets no new work until it proves it is alive (a heartbeat, a report or a probe).
+ */
 public enum NodeStatus {
-  PENDING, ACTIVE, STALE, OFFLINE, UNHEALTHY, DEGRADED, DRAINING;
+  PENDING, ACTIVE, SUSPECT, STALE, OFFLINE, UNHEALTHY, DEGRADED, DRAINING;
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT);

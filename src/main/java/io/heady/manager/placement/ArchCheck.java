@@ -5,6 +5,11 @@ import io.heady.manager.node.NodeRecord;
 /** A task may require a CPU architecture. */
 public final class ArchCheck implements FeasibilityCheck {
   @Override
+  public boolean lasting() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return "arch";
   }

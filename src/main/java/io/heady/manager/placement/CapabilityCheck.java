@@ -5,6 +5,11 @@ import io.heady.manager.node.NodeRecord;
 /** Capabilities the type or task requires must be present. */
 public final class CapabilityCheck implements FeasibilityCheck {
   @Override
+  public boolean lasting() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return "capabilities";
   }

@@ -5,6 +5,11 @@ import io.heady.manager.node.NodeRecord;
 /** Enough logical cores for the type and the task. */
 public final class CoresCheck implements FeasibilityCheck {
   @Override
+  public boolean lasting() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return "cores";
   }

@@ -8,4 +8,13 @@ public interface FeasibilityCheck {
   String name();
 
   String check(PlacementRequest req, NodeRecord node, PlacementSettings settings);
+
+  /**
+   * Whether a failure of this check lasts as long as the node and the task stay as they are (its hardware,
+   * labels, the task's pin and requirements), as opposed to passing states (status, drain, free slots). A
+   * task that every node fails on a lasting check can never be placed until the cluster changes.
+   */
+  default boolean lasting() {
+    return false;
+  }
 }

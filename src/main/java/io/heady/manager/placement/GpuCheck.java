@@ -5,6 +5,11 @@ import io.heady.manager.node.NodeRecord;
 /** GPU types and tasks that ask for a GPU need a real (discrete) one. */
 public final class GpuCheck implements FeasibilityCheck {
   @Override
+  public boolean lasting() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return "gpu";
   }

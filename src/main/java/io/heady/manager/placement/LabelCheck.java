@@ -5,6 +5,11 @@ import io.heady.manager.node.NodeRecord;
 /** Labels the task requires must match the operator's labels exactly. */
 public final class LabelCheck implements FeasibilityCheck {
   @Override
+  public boolean lasting() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return "labels";
   }

@@ -5,6 +5,11 @@ import io.heady.manager.node.NodeRecord;
 /** Cloud-only types run only on the local executor; physical types on agents unless failing over; GPU types never on the cloud. */
 public final class LocationCheck implements FeasibilityCheck {
   @Override
+  public boolean lasting() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return "location";
   }

@@ -5,6 +5,11 @@ import io.heady.manager.node.NodeRecord;
 /** A pinned task runs only on the node it names (by id or name). */
 public final class PinCheck implements FeasibilityCheck {
   @Override
+  public boolean lasting() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return "pin";
   }

@@ -27,6 +27,7 @@ public final class Placer {
       new CapabilityCheck(),  // docker, ffmpeg, …
       new LabelCheck(),       // operator labels
       new ReliabilityCheck(), // P0 needs >= 80
+      new HeldCheck(),        // not while the node still stops an earlier attempt of this task
       new SlotCheck());       // free slot within the speed share; must stay last
 
   // The seed formula: capability match, headroom, tier boost, reliability, speed, live load.
@@ -74,6 +75,48 @@ public final class Placer {
     return everyNode ? pass(req.withCloud(), nodes, true) : quickPass(req.withCloud(), nodes, true);
   }
 
+  /**
+   * Why no node could ever take the task as the cluster stands (every node fails a lasting check: unknown
+   * pin, wrong arch, too few cores or too little RAM, no GPU, a missing capability or label), or {@code null}
+   * when some node could, now or once it has room or is back in service. A cluster without nodes cannot.
+   */
+  public String unplaceable(PlacementRequest req, Collection<NodeRecord> nodes) {
+    if (nodes.isEmpty()) {
+      return "no node in the cluster can take this task: no node has registered yet";
+    }
+    boolean cloud = settings.failoverToCloud() && req.type().location() == Location.PHYSICAL
+        && !req.requires().gpu() && req.pin() == null;
+    java.util.Map<String, List<String>> byCheck = new java.util.LinkedHashMap<>();
+    for (NodeRecord n : nodes) {
+      FeasibilityCheck failed = lastingFailure(req, n);
+      if (failed == null || (cloud && lastingFailure(req.withCloud(), n) == null)) {
+        return null;
+      }
+      byCheck.computeIfAbsent(failed.name(), k -> new ArrayList<>()).add(n.name() + ": "
+          + failed.check(req, n, settings));
+    }
+    List<String> parts = new ArrayList<>();
+    boolean everyNode = nodes.size() <= EXPLAIN_EVERY_NODE_UP_TO / 2;
+    byCheck.forEach((check, lines) -> {
+      if (everyNode) {
+        parts.addAll(lines);
+      } else {
+        parts.add(lines.size() + (lines.size() == 1 ? " node fails " : " nodes fail ") + check + " (e.g. "
+            + lines.get(0) + ")");
+      }
+    });
+    return "no node in the cluster can take this task: " + String.join("; ", parts);
+  }
+
+  private FeasibilityCheck lastingFailure(PlacementRequest req, NodeRecord n) {
+    for (FeasibilityCheck c : CHECKS) {
+      if (c.lasting() && c.check(req, n, settings) != null) {
+        return c;
+      }
+    }
+    return null;
+  }
+
   /** The index of the first check the node fails, or -1 when it passes them all. */
   private int firstFailing(PlacementRequest req, NodeRecord n) {
     for (int i = 0; i < CHECKS.size(); i++) {
@@ -115,7 +158,7 @@ public final class Placer {
     for (int k = 0; k < size; k++) {
       NodeRecord n = list.get(bounded ? (start + k) % size : k);
       visited++;
-      if (waiting && n.running().size() >= n.maxConcurrent()) {
+      if (waiting && n.used() >= n.maxConcurrent()) {
         rejected[SLOT_CHECK]++;
         continue;
       }
@@ -231,8 +274,8 @@ public final class Placer {
     if (a != b) {
       return a > b;
     }
-    if (n.running().size() != best.running().size()) {
-      return n.running().size() < best.running().size();
+    if (n.used() != best.used()) {
+      return n.used() < best.used();
     }
     return n.nodeId().compareTo(best.nodeId()) < 0;
   }

@@ -12,9 +12,12 @@ public final class SlotCheck implements FeasibilityCheck {
   @Override
   public String check(PlacementRequest req, NodeRecord node, PlacementSettings settings) {
     int usable = usableSlots(req, node, settings);
-    int used = node.running().size();
+    int used = node.used();
     if (used < usable) {
       return null;
+    }
+    if (node.fullClaimed()) {
+      return "no free slot (the node said it is full; waiting for it to list its tasks)";
     }
     return "no free slot (" + used + "/" + node.maxConcurrent() + " running, " + req.speed().name()
         + " share allows " + usable + ")";

@@ -1,5 +1,7 @@
 package io.heady.manager.placement;
 
+import io.heady.common.protocol.InvalidInputException;
+import io.heady.common.protocol.StagnationAction;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -12,9 +14,12 @@ import java.util.List;
  * @param require capabilities a node must have
  * @param noop the type runs no process
  * @param needsCommand a task of this type must carry a command or argv
+ * @param onStagnation what the watchdog does with a task of this type that shows no progress (default warn)
+ * @param stagnationSec seconds without progress before it acts; 0: the limit of the task's priority
  */
 public record TaskType(String name, Location location, int minCores, double minRamGb, List<String> prefer,
-    List<String> require, long timeoutMs, boolean noop, boolean needsCommand, String description) {
+    List<String> require, long timeoutMs, boolean noop, boolean needsCommand, String description,
+    StagnationAction onStagnation, long stagnationSec) {
 
   public static TaskType fromJson(String name, JsonObject j, TaskType base) {
     Location loc = base == null ? Location.PHYSICAL : base.location;
@@ -35,13 +40,27 @@ public record TaskType(String name, Location location, int minCores, double minR
     if (cores < 0 || ram < 0) {
       throw new IllegalArgumentException("policy type '" + name + "': min_cores and min_ram_gb must be >= 0");
     }
+    StagnationAction action = base == null ? StagnationAction.WARN : base.onStagnation;
+    if (j.containsKey("on_stagnation")) {
+      try {
+        action = StagnationAction.parse("on_stagnation", String.valueOf(j.getValue("on_stagnation")));
+      } catch (InvalidInputException e) {
+        throw new IllegalArgumentException("policy type '" + name + "': on_stagnation must be warn, reassign or"
+            + " fail");
+      }
+    }
+    long stagnationSec = j.getLong("stagnation_sec", base == null ? 0L : base.stagnationSec);
+    if (stagnationSec < 0) {
+      throw new IllegalArgumentException("policy type '" + name + "': stagnation_sec must be >= 0");
+    }
     return new TaskType(name, loc, cores, ram,
         strings(j.getJsonArray("prefer"), base == null ? List.of() : base.prefer),
         strings(j.getJsonArray("require"), base == null ? List.of() : base.require),
         timeout,
         j.getBoolean("noop", base != null && base.noop),
         j.getBoolean("needs_command", base == null || base.needsCommand),
-        j.getString("description", base == null ? "" : base.description));
+        j.getString("description", base == null ? "" : base.description),
+        action, stagnationSec);
   }
 
   private static List<String> strings(JsonArray a, List<String> def) {
@@ -64,6 +83,8 @@ public record TaskType(String name, Location location, int minCores, double minR
         .put("timeout_ms", timeoutMs)
         .put("noop", noop)
         .put("needs_command", needsCommand)
-        .put("description", description);
+        .put("description", description)
+        .put("on_stagnation", onStagnation.wire())
+        .put("stagnation_sec", stagnationSec);
   }
 }

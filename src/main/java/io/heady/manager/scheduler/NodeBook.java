@@ -89,4 +89,17 @@ public final class NodeBook {
     }
     return n;
   }
+
+  /** Free slots a dispatch pass may fill: {@link #freeSlots()} plus one per quarantined node on probation. */
+  public int slotsForPass() {
+    int n = 0;
+    for (NodeRecord r : byId.values()) {
+      if (r.status().schedulable() && !r.drain()) {
+        n += r.free();
+      } else if (io.heady.manager.node.NodeLiveness.onProbation(r)) {
+        n++;
+      }
+    }
+    return n;
+  }
 }

@@ -6,10 +6,9 @@ import io.heady.common.protocol.Dispatch;
 import io.heady.common.protocol.ErrorCode;
 import io.heady.common.protocol.Heartbeat;
 import io.heady.common.protocol.Registration;
-import io.heady.manager.node.NodeEvent;
+import io.heady.manager.node.NodeLiveness;
 import io.heady.manager.node.NodeRecord;
 import io.heady.manager.node.NodeStatus;
-import io.heady.manager.node.Reliability;
 import io.heady.manager.placement.Placement;
 import io.heady.manager.placement.PlacementRequest;
 import io.heady.manager.placement.Placer;
@@ -48,6 +47,11 @@ public final class Scheduler {
   private final Map<String, Integer> unmet = new HashMap<>();
   private final Map<String, Set<String>> avoid = new HashMap<>();
   private final Counters counters = new Counters();
+  private final NodeLiveness liveness;
+  private final Map<List<Object>, Verdict> verdicts = new HashMap<>();
+  // why: nodes came or went (or changed hardware): queued tasks are checked again on the next tick
+  private boolean topologyChanged;
+  private long topology;
   private Instant lastDispatch;
 
   public Scheduler(SchedulerSettings settings, Policy policy, SchedulerSink sink, IdSource ids) {
@@ -57,6 +61,7 @@ public final class Scheduler {
     this.sink = sink;
     this.ids = ids;
     this.tasks = new TaskBook(settings.finishedInMemory());
+    this.liveness = new NodeLiveness(settings.liveness());
   }
 
   // ---- nodes -------------------------------------------------------------------------------------------
@@ -72,14 +77,15 @@ public final class Scheduler {
       n.update(r);
       nodes.reindex(n);
     }
+    topologyChanged = true;
     n.heartbeat(now, n.stats());
-    changed(n, n.apply(NodeEvent.REGISTERED, now), now);
-    boolean lost = reconcile(n, r.runningTaskIds(), now);
+    // why: what the node lost while it was away belongs to the outage its registration ends
+    NodeLiveness.Outcome o = reconcile(n, r.runningTaskIds(), now);
+    resync(n, r.runningTaskIds());
+    applyNode(n, o.then(liveness.registered(n, now)), "node re-registered", now);
     sink.nodeChanged(n);
     sink.event(created ? "node.registered" : "node.reregistered", nodeEvent(n));
-    if (lost) {
-      schedule(now);
-    }
+    schedule(now);
     return created;
   }
 
@@ -90,29 +96,39 @@ public final class Scheduler {
           new JsonObject().put("node_id", hb.nodeId()));
     }
     n.heartbeat(now, hb.systemStats());
-    n.probeOk();
-    hb.progress().forEach((taskId, progress) -> {
-      TaskRecord t = tasks.get(taskId);
-      Attempt a = t == null ? null : t.currentAttempt();
-      if (a != null && a.nodeId().equals(n.nodeId())) {
-        t.output(progress.outputBytes(), now);
-      }
-    });
-    NodeStatus prev = n.apply(NodeEvent.HEARTBEAT, now);
-    changed(n, prev, now);
-    boolean lost = reconcile(n, hb.runningTaskIds(), now);
-    if (prev != null || lost) {
+    hb.progress().forEach((taskId, progress) -> progressOf(n, taskId, progress, now));
+    NodeLiveness.Outcome o = reconcile(n, hb.runningTaskIds(), now);
+    boolean slots = resync(n, hb.runningTaskIds());
+    o = o.then(liveness.heartbeat(n, now));
+    applyNode(n, o, "", now);
+    if (o.any() || slots) {
       sink.nodeChanged(n);
       schedule(now);
     }
     return n;
   }
 
+  /** A running task's progress as its node measured it; growth of any measure ends a stagnation warning. */
+  private void progressOf(NodeRecord n, String taskId, io.heady.common.protocol.TaskProgress p, Instant now) {
+    TaskRecord t = tasks.get(taskId);
+    Attempt a = t == null ? null : t.currentAttempt();
+    if (a == null || !a.nodeId().equals(n.nodeId()) || !t.progress(p, now)) {
+      return;
+    }
+    if (t.stagnantSince() != null) {
+      long quietS = Duration.between(t.stagnantSince(), now).toSeconds();
+      t.stagnantSince(null);
+      t.note(now, "watchdog", "moving again after a stagnation warning", null);
+      sink.taskChanged(t);
+      sink.event("watchdog.moving", taskEvent(t).put("warned_for_sec", quietS));
+    }
+  }
+
   /** The node's cluster member left: the process died or was cut off. */
   public void memberLost(String memberId, Instant now) {
     NodeRecord n = nodes.byMember(memberId);
     if (n != null) {
-      nodeLost(n, NodeEvent.MEMBER_LOST, "cluster member left", now);
+      applyNode(n, liveness.memberLost(n, "cluster member left", now), "cluster member left", now);
       schedule(now);
     }
   }
@@ -120,33 +136,53 @@ public final class Scheduler {
   /** The agent is shutting down on purpose: it is offline now, and anything it still held is requeued. */
   public NodeRecord deregister(String nodeId, Instant now) {
     NodeRecord n = requireNode(nodeId);
-    nodeLost(n, NodeEvent.MEMBER_LOST, "node deregistered", now);
+    applyNode(n, liveness.memberLost(n, "node deregistered", now), "node deregistered", now);
     sink.event("node.deregistered", nodeEvent(n));
+    schedule(now);
     return n;
   }
 
   /** An active probe failed; enough in a row make the node unhealthy. */
   public void probeFailed(String nodeId, Instant now) {
     NodeRecord n = nodes.get(nodeId);
-    if (n != null && n.probeFailed() >= settings.probeFailures()) {
-      NodeStatus prev = n.apply(NodeEvent.PROBES_FAILED, now);
-      changed(n, prev, now);
-      if (prev != null) {
-        sink.nodeChanged(n);
-      }
+    if (n != null) {
+      applyNode(n, liveness.probeFailed(n, now), "", now);
     }
   }
 
-  public void probeOk(String nodeId) {
+  /**
+   * An active probe answered: proof the node is alive. {@code listed}, when the probe told it, is what the
+   * node holds (it corrects the manager's view of its slots).
+   */
+  public void probeOk(String nodeId, List<String> listed, Instant now) {
     NodeRecord n = nodes.get(nodeId);
-    if (n != null) {
-      n.probeOk();
+    if (n == null) {
+      return;
+    }
+    boolean slots = listed != null && resync(n, listed);
+    NodeLiveness.Outcome o = liveness.probeOk(n, now);
+    applyNode(n, o, "", now);
+    if (o.changed() || slots) {
+      sink.nodeChanged(n);
+      schedule(now);
+    }
+  }
+
+  /** The node sent a report (starts, results): proof it is alive. */
+  public void reported(String nodeId, Instant now) {
+    NodeRecord n = nodes.get(nodeId);
+    if (n != null && (n.status() == NodeStatus.SUSPECT || n.incidentSince() != null)) {
+      NodeLiveness.Outcome o = liveness.reported(n, now);
+      applyNode(n, o, "", now);
+      if (o.changed()) {
+        schedule(now);
+      }
     }
   }
 
   public NodeRecord drain(String nodeId, boolean on, Instant now) {
     NodeRecord n = requireNode(nodeId);
-    changed(n, n.apply(on ? NodeEvent.DRAIN_ON : NodeEvent.DRAIN_OFF, now), now);
+    applyNode(n, liveness.drain(n, on, now), "", now);
     sink.nodeChanged(n);
     if (!on) {
       schedule(now);
@@ -161,17 +197,32 @@ public final class Scheduler {
       throw new ApiException(ErrorCode.CONFLICT, "node " + nodeId + " is " + n.status().wire()
           + ", not quarantined (degraded)");
     }
-    changed(n, n.apply(NodeEvent.REINSTATED, now), now);
+    applyNode(n, liveness.reinstate(n, now), "", now);
     sink.nodeChanged(n);
+    sink.event("node.reinstated", nodeEvent(n));
     schedule(now);
     return n;
   }
 
-  /** Removes a node; its running tasks are requeued, not forgotten. */
+  /**
+   * Removes a node. Its live attempts are revoked and the node is told to stop them (their whole process
+   * trees); the tasks run again elsewhere, or on that node once it registers again. Not the node's fault.
+   */
   public NodeRecord deleteNode(String nodeId, Instant now) {
     NodeRecord n = requireNode(nodeId);
-    loseAttempts(n, "node deleted", now);
+    for (String taskId : new ArrayList<>(n.running())) {
+      TaskRecord t = tasks.get(taskId);
+      n.running().remove(taskId);
+      Attempt a = t == null ? null : t.currentAttempt();
+      if (a == null || !a.nodeId().equals(n.nodeId())) {
+        continue;
+      }
+      t.endAttempt("revoked", "node deleted", null, now);
+      sink.cancel(n, taskId, a.leaseId());
+      takeBack(t, n, "node " + n.name() + " deleted", now);
+    }
     nodes.remove(nodeId);
+    topologyChanged = true;
     sink.nodeRemoved(nodeId);
     sink.event("node.deleted", nodeEvent(n));
     schedule(now);
@@ -187,10 +238,30 @@ public final class Scheduler {
     return n;
   }
 
-  private void nodeLost(NodeRecord n, NodeEvent event, String why, Instant now) {
-    changed(n, n.apply(event, now), now);
-    loseAttempts(n, why, now);
+  /**
+   * Applies what a liveness step decided: the node's lost work is taken back (one fault for the incident),
+   * and its incident and status changes are published and written.
+   */
+  private void applyNode(NodeRecord n, NodeLiveness.Outcome o, String lossReason, Instant now) {
+    if (!o.any()) {
+      return;
+    }
+    if (o.opened() != null) {
+      sink.event("node.incident", nodeEvent(n).put("reason", o.opened()));
+    }
+    if (o.changed()) {
+      sink.event("node." + n.status().wire(), nodeEvent(n).put("previous", o.previous().wire()));
+      if (n.status() == NodeStatus.SUSPECT) {
+        sink.probe(n); // why: a suspect node gets work back as soon as it answers; ask now, not in 30 s
+      }
+    }
+    if (o.closed()) {
+      sink.event("node.recovered", nodeEvent(n));
+    }
     sink.nodeChanged(n);
+    if (o.loseWork()) {
+      loseAttempts(n, o.opened() != null ? o.opened() : lossReason, now);
+    }
   }
 
   /** Revokes every live lease on the node and requeues the tasks (not charged to their retry budget). */
@@ -204,36 +275,41 @@ public final class Scheduler {
       }
       t.endAttempt("lost", why, null, now);
       any = true;
-      requeueAfterInfraFailure(t, n, why, now);
+      takeBack(t, n, why, now);
     }
     if (any) {
-      // why: one crash is one fault of the node, however many tasks it happened to hold
-      n.recordFault();
-      checkQuarantine(n, now);
+      // why: one outage is one fault of the node, however many tasks it happened to hold
+      applyNode(n, liveness.workLost(n, why, now), why, now);
     }
   }
 
-  private void requeueAfterInfraFailure(TaskRecord t, NodeRecord n, String why, Instant now) {
+  /**
+   * A task whose attempt its node did not run to an end (lost with the node, never delivered, taken back)
+   * goes back to the queue at once, preferring another node next time. This never uses the task's own
+   * attempts; only a much larger bound on such requeues stops a task that no node ever runs.
+   */
+  private void takeBack(TaskRecord t, NodeRecord n, String why, Instant now) {
     t.countInfraRequeue();
     avoid.computeIfAbsent(t.id(), k -> new HashSet<>()).add(n.nodeId());
     if (t.infraRequeues() > settings.maxInfraRequeues()) {
-      finish(t, TaskState.FAILED, "lost " + t.infraRequeues() + " times with its node (last: " + why + ")", now);
+      finish(t, TaskState.FAILED, "requeued " + t.infraRequeues() + " times because nodes did not run it to an"
+          + " end (last: " + why + " on " + n.name() + "); the task itself never failed", now);
       return;
     }
     t.moveTo(TaskState.QUEUED, now, why + " on " + n.name());
     counters.requeued++;
-    queue.add(t);
+    enqueue(t, now);
     sink.taskChanged(t);
     sink.event("task.requeued", taskEvent(t).put("reason", why).put("from_node", n.nodeId()));
   }
 
   /**
-   * Tasks the manager has live on the node but the agent no longer knows are lost (after a grace). Returns
-   * whether any was.
+   * Tasks the manager has live on the node but the agent no longer knows are lost (after a grace): one fault
+   * for the incident.
    */
-  private boolean reconcile(NodeRecord n, List<String> agentRunning, Instant now) {
+  private NodeLiveness.Outcome reconcile(NodeRecord n, List<String> agentRunning, Instant now) {
     if (n.cloud()) {
-      return false;
+      return NodeLiveness.Outcome.NONE;
     }
     boolean lost = false;
     Set<String> listed = new HashSet<>(agentRunning);
@@ -245,29 +321,44 @@ public final class Scheduler {
           && Duration.between(a.dispatchedAt(), now).compareTo(settings.heartbeat()) > 0) {
         n.running().remove(taskId);
         t.endAttempt("lost", "agent no longer runs it", null, now);
-        requeueAfterInfraFailure(t, n, "agent no longer runs it", now);
+        takeBack(t, n, "agent no longer runs it", now);
         lost = true;
       }
     }
-    if (lost) {
-      n.recordFault(); // one loss, one fault (see loseAttempts)
-      checkQuarantine(n, now);
-    }
-    return lost;
+    return lost ? liveness.workLost(n, "the agent no longer runs tasks it was given", now)
+        : NodeLiveness.Outcome.NONE;
   }
 
-  private void checkQuarantine(NodeRecord n, Instant now) {
-    if (n.reliability() < Reliability.QUARANTINE_BELOW && n.history() >= Reliability.QUARANTINE_MIN_HISTORY
-        && n.status() != NodeStatus.DEGRADED) {
-      changed(n, n.apply(NodeEvent.RELIABILITY_LOW, now), now);
+  /**
+   * Rebuilds the manager's view of the node's slots from its own list: attempts it still holds that the
+   * manager took back take a slot until the node has stopped them, and the node is asked (once per lease) to
+   * stop them. Returns whether the view changed.
+   */
+  private boolean resync(NodeRecord n, List<String> listed) {
+    boolean changed = n.fullClaimed();
+    n.claimedFull(false);
+    Map<String, String> was = new HashMap<>(n.foreign());
+    n.foreign().clear();
+    for (String taskId : listed) {
+      if (n.running().contains(taskId)) {
+        continue;
+      }
+      TaskRecord t = tasks.get(taskId);
+      Attempt a = t == null ? null : t.lastAttemptOn(n.nodeId());
+      // why: an attempt that ended normally is a result still on its way, not a slot
+      if (a == null || a.live() || !TAKEN_BACK.contains(a.outcome())) {
+        continue;
+      }
+      n.foreign().put(taskId, a.leaseId());
+      if (!a.leaseId().equals(was.get(taskId))) {
+        sink.cancel(n, taskId, a.leaseId());
+      }
     }
+    return changed || !was.equals(n.foreign());
   }
 
-  private void changed(NodeRecord n, NodeStatus prev, Instant now) {
-    if (prev != null) {
-      sink.event("node." + n.status().wire(), nodeEvent(n).put("previous", prev.wire()));
-    }
-  }
+  /** Attempt outcomes that mean the manager took the attempt away while the node may still run it. */
+  private static final Set<String> TAKEN_BACK = Set.of("lost", "undelivered", "revoked", "stagnant");
 
   // ---- recovery ----------------------------------------------------------------------------------------
 
@@ -307,7 +398,7 @@ public final class Scheduler {
           }
           if (waiting == 0) {
             t.moveTo(TaskState.QUEUED, now, "dependencies succeeded (recovered)");
-            queue.add(t);
+            enqueue(t, now);
             sink.taskChanged(t);
           } else {
             unmet.put(t.id(), waiting);
@@ -318,7 +409,7 @@ public final class Scheduler {
           if (t.notBefore() != null && t.notBefore().isAfter(now)) {
             delayed.add(t);
           } else {
-            queue.add(t);
+            enqueue(t, now);
           }
         }
         case DISPATCHED, RUNNING -> {
@@ -331,7 +422,7 @@ public final class Scheduler {
               t.endAttempt("lost", "the manager restarted", null, now);
             }
             t.moveTo(TaskState.QUEUED, now, "requeued after a manager restart");
-            queue.add(t);
+            enqueue(t, now);
             sink.taskChanged(t);
           }
         }
@@ -339,27 +430,20 @@ public final class Scheduler {
       }
     }
     counters.restore(storedCounters);
+    topologyChanged = true;
     sink.event("manager.recovered", new JsonObject().put("nodes", nodes.size()).put("tasks", restored.size()));
   }
 
   // ---- time --------------------------------------------------------------------------------------------
 
-  /** Expires silent nodes, releases tasks whose retry delay has passed, and runs a dispatch pass. */
+  /**
+   * Expires silent nodes, releases tasks whose retry delay has passed, tells queued tasks that no node could
+   * ever take them after the cluster changed, and runs a dispatch pass.
+   */
   public void tick(Instant now) {
     for (NodeRecord n : new ArrayList<>(nodes.all())) {
-      Duration silent = Duration.between(n.lastHeartbeat(), now);
-      if (silent.compareTo(settings.ttl()) > 0) {
-        NodeStatus s = n.status();
-        boolean live = s == NodeStatus.PENDING || s == NodeStatus.ACTIVE || s == NodeStatus.DRAINING
-            || s == NodeStatus.UNHEALTHY;
-        if (live || !n.running().isEmpty()) {
-          nodeLost(n, NodeEvent.TTL_EXPIRED, "no heartbeat for " + silent.toSeconds() + " s", now);
-        }
-        if (silent.compareTo(settings.offline()) > 0 && n.status() == NodeStatus.STALE) {
-          changed(n, n.apply(NodeEvent.OFFLINE_EXPIRED, now), now);
-          sink.nodeChanged(n);
-        }
-      }
+      NodeLiveness.Outcome o = liveness.silent(n, settings.ttl(), settings.offline(), now);
+      applyNode(n, o, "no heartbeat", now);
     }
     while (!delayed.isEmpty() && !delayed.peek().notBefore().isAfter(now)) {
       TaskRecord t = delayed.poll();
@@ -367,6 +451,12 @@ public final class Scheduler {
         t.notBefore(null);
         queue.add(t);
       }
+    }
+    if (topologyChanged) {
+      topologyChanged = false;
+      topology++;
+      queue.forEach(t -> checkPlaceable(t, now));
+      delayed.forEach(t -> checkPlaceable(t, now));
     }
     schedule(now);
   }
@@ -497,6 +587,9 @@ public final class Scheduler {
       }
       sink.taskChanged(t);
       sink.event("task.submitted", taskEvent(t));
+      if (t.state() == TaskState.QUEUED) {
+        checkPlaceable(t, now); // why: after task.submitted, so a listener hears of the task first
+      }
     }
     schedule(now);
     return out;
@@ -562,9 +655,12 @@ public final class Scheduler {
       // The node stopped it without being asked (shutting down): not the task's fault.
       t.endAttempt("cancelled", c.error() == null ? "stopped by the node" : c.error(), c.exitCode(), now);
       if (n != null) {
-        n.recordFault();
-        requeueAfterInfraFailure(t, n, "stopped by the node", now);
-        sink.nodeChanged(n);
+        takeBack(t, n, "stopped by the node", now);
+        applyNode(n, liveness.workLost(n, "the node stopped a task it was given", now), "", now);
+      } else {
+        t.moveTo(TaskState.QUEUED, now, "stopped by a node that is gone");
+        enqueue(t, now);
+        sink.taskChanged(t);
       }
       schedule(now);
       return new Completed(true, false, t);
@@ -573,7 +669,7 @@ public final class Scheduler {
     t.setResult(c.exitCode(), c.durationMs(), c.stdout(), c.stderr(), c.outputTruncated());
     boolean ok = c.status().equals("succeeded");
     if (n != null) {
-      n.recordRan(ok, c.durationMs());
+      applyNode(n, liveness.ran(n, ok, c.durationMs(), now), "", now);
       sink.nodeChanged(n);
     }
     counters.durationSumMs += c.durationMs();
@@ -601,23 +697,43 @@ public final class Scheduler {
     t.moveTo(TaskState.QUEUED, now, "retry after " + why);
     t.notBefore(now.plusMillis(delay));
     delayed.add(t);
+    checkPlaceable(t, now);
     sink.taskChanged(t);
     sink.event("task.retrying", taskEvent(t).put("reason", why).put("delay_ms", delay));
   }
 
   /**
-   * The watchdog found the task without progress past its limit. The ladder: first reassign it to another
-   * node, then reassign it one priority higher, then fail it with reason {@code stagnation} (never faked as
-   * success). The stuck process is stopped each time; none of this charges the task's retry budget.
+   * The watchdog found a running task without progress past its limit, and its action is {@code warn}: an
+   * event and a mark on the task, once per quiet spell (progress clears the mark). The task runs on.
    */
-  public void stagnant(String taskId, Duration silentFor, Instant now) {
+  public void stagnantWarn(String taskId, Duration silentFor, Instant now) {
+    TaskRecord t = tasks.get(taskId);
+    Attempt a = t == null ? null : t.currentAttempt();
+    if (a == null || t.stagnantSince() != null) {
+      return;
+    }
+    t.stagnantSince(now);
+    String why = "no progress (output, CPU, I/O or report) for " + silentFor.toSeconds() + " s";
+    t.note(now, "watchdog", "stagnant: " + why + "; left running", null);
+    sink.taskChanged(t);
+    sink.event("watchdog.stagnant", taskEvent(t).put("reason", why).put("silent_sec", silentFor.toSeconds())
+        .put("action", "warn"));
+  }
+
+  /**
+   * The watchdog found a running task without progress past its limit, and its action is {@code reassign}:
+   * the ladder is reassign it to another node, then reassign it one priority higher, then fail it with reason
+   * {@code stagnation} (never faked as success). The stuck process is stopped each time; none of this
+   * charges the task's retry budget. With {@code failNow} (action {@code fail}) it fails at once.
+   */
+  public void stagnant(String taskId, Duration silentFor, boolean failNow, Instant now) {
     TaskRecord t = tasks.get(taskId);
     Attempt a = t == null ? null : t.currentAttempt();
     if (a == null) {
       return;
     }
-    int step = t.countStagnation();
-    String why = "no progress for " + silentFor.toSeconds() + " s";
+    int step = failNow ? 3 : t.countStagnation();
+    String why = "no progress (output, CPU, I/O or report) for " + silentFor.toSeconds() + " s";
     t.endAttempt("stagnant", why, null, now);
     NodeRecord n = nodes.get(a.nodeId());
     if (n != null) {
@@ -627,7 +743,7 @@ public final class Scheduler {
     }
     JsonObject ev = taskEvent(t).put("reason", why).put("step", step).put("from_node", a.nodeId());
     if (step >= 3) {
-      t.note(now, "watchdog", "failed: " + why + " (third time)", null);
+      t.note(now, "watchdog", "failed: " + why + (failNow ? "" : " (third time)"), null);
       sink.event("watchdog.failed", ev);
       finish(t, TaskState.FAILED, "stagnation: " + why, now);
       schedule(now);
@@ -643,12 +759,12 @@ public final class Scheduler {
     }
     avoid.computeIfAbsent(t.id(), k -> new HashSet<>()).add(a.nodeId());
     t.moveTo(TaskState.QUEUED, now, "watchdog: " + why);
-    queue.add(t);
+    enqueue(t, now);
     sink.taskChanged(t);
     schedule(now);
   }
 
-  /** Tasks on nodes whose last progress is older than their priority's limit, with how long they were silent. */
+  /** Tasks on nodes whose last progress is older than their limit, with how long they were silent. */
   public Map<String, Duration> stagnantTasks(Instant now, java.util.function.Function<TaskRecord, Duration> limit) {
     Map<String, Duration> out = new java.util.LinkedHashMap<>();
     for (NodeRecord n : nodes.all()) {
@@ -666,28 +782,41 @@ public final class Scheduler {
     return out;
   }
 
-  /** The dispatch was refused or never arrived; the task goes to the next-ranked node. */
-  public void dispatchFailed(String taskId, String leaseId, String why, boolean nodeFault, Instant now) {
+  /**
+   * A dispatch never started its task. It uses none of the task's attempts and never fails it: the task goes
+   * back to the queue and the next placement prefers another node (a pinned task waits for its node). An
+   * unreachable or closing node is {@code suspect} (no work until it proves it is alive; unreachable is one
+   * fault per incident); a node that answered "full" is taken as full until it lists its tasks, which
+   * corrects the manager's view of its slots, instead of being tried again at once.
+   */
+  public void dispatchFailed(String taskId, String leaseId, String why, Undelivered kind, Instant now) {
     TaskRecord t = tasks.get(taskId);
     Attempt a = t == null ? null : t.currentAttempt();
     if (a == null || !a.leaseId().equals(leaseId)) {
       return;
     }
-    t.endAttempt("refused", why, null, now);
-    NodeRecord n = nodes.get(a.nodeId());
+    t.endAttempt("undelivered", why, null, now);
     counters.failovers++;
+    NodeRecord n = nodes.get(a.nodeId());
     if (n == null) {
       t.moveTo(TaskState.QUEUED, now, why);
-      queue.add(t);
+      enqueue(t, now);
       sink.taskChanged(t);
-    } else {
-      n.running().remove(taskId);
-      if (nodeFault) {
-        n.recordFault();
-        checkQuarantine(n, now);
+      schedule(now);
+      return;
+    }
+    n.running().remove(taskId);
+    takeBack(t, n, why, now);
+    switch (kind) {
+      case UNREACHABLE -> applyNode(n, liveness.undelivered(n, why, true, now), why, now);
+      case CLOSING -> applyNode(n, liveness.undelivered(n, why, false, now), why, now);
+      case FULL, REFUSED -> {
+        // why: the node answered, so it is alive; what it holds comes with its next heartbeat or probe
+        n.claimedFull(true);
         sink.nodeChanged(n);
+        sink.probe(n);
       }
-      requeueAfterInfraFailure(t, n, why, now);
+      default -> throw new IllegalStateException("unknown kind " + kind);
     }
     schedule(now);
   }
@@ -704,6 +833,7 @@ public final class Scheduler {
     }
     if (t.state().onNode()) {
       Attempt a = t.endAttempt("revoked", "cancelled", null, now);
+      avoid.remove(t.id());
       NodeRecord n = nodes.get(a.nodeId());
       if (n != null) {
         n.running().remove(taskId);
@@ -742,7 +872,7 @@ public final class Scheduler {
         if (left <= 0) {
           unmet.remove(d);
           dep.moveTo(TaskState.QUEUED, now, "dependencies succeeded");
-          queue.add(dep);
+          enqueue(dep, now);
           sink.taskChanged(dep);
         }
       } else {
@@ -758,7 +888,7 @@ public final class Scheduler {
 
   /** One dispatch pass: queued tasks in fair order onto the best free nodes, until slots or tasks run out. */
   public void schedule(Instant now) {
-    int free = queue.size() == 0 ? 0 : nodes.freeSlots();
+    int free = queue.size() == 0 ? 0 : nodes.slotsForPass();
     if (free == 0) {
       return;
     }
@@ -783,6 +913,43 @@ public final class Scheduler {
       if (--free == 0) {
         break; // why: each dispatch takes one slot; counting them down spares a walk over every node
       }
+    }
+  }
+
+  /** Puts a task in the queue, telling it at once when no node of the cluster could ever take it. */
+  private void enqueue(TaskRecord t, Instant now) {
+    queue.add(t);
+    checkPlaceable(t, now);
+  }
+
+  /** A verdict of {@link Placer#unplaceable}, valid while the cluster's nodes stay as they were. */
+  private record Verdict(long topology, String reason) {}
+
+  /**
+   * Whether some node of the cluster could ever take the task (see {@link Placer#unplaceable}); when none
+   * could, the task says why in its {@code waiting_reason} and {@code task.unplaceable} is published once. It
+   * still waits: it is placed as soon as such a node registers. Verdicts are kept per kind of task until the
+   * set of nodes changes, so a deep queue costs one evaluation per kind.
+   */
+  private void checkPlaceable(TaskRecord t, Instant now) {
+    List<Object> key = java.util.Arrays.asList(t.spec().type(), t.spec().requires(), t.spec().node());
+    Verdict v = verdicts.get(key);
+    if (v == null || v.topology() != topology) {
+      if (verdicts.size() > 10_000) {
+        verdicts.clear();
+      }
+      v = new Verdict(topology, placer.unplaceable(request(t), nodes.list()));
+      verdicts.put(key, v);
+    }
+    String why = v.reason();
+    if (java.util.Objects.equals(why, t.unplaceable())) {
+      return;
+    }
+    t.unplaceable(why);
+    sink.taskChanged(t);
+    if (why != null) {
+      t.note(now, "unplaceable", why, null);
+      sink.event("task.unplaceable", taskEvent(t).put("reason", why));
     }
   }
 

@@ -17,6 +17,9 @@ public interface SchedulerSink {
   /** Ask a node to stop an attempt (kill its process tree). */
   void cancel(NodeRecord node, String taskId, String leaseId);
 
+  /** Probe a node soon (it became suspect): an answer is proof of life, and tells what it holds. */
+  void probe(NodeRecord node);
+
   /** Publish an event ({@code node.*}, {@code task.*}, {@code watchdog.*}). */
   void event(String type, JsonObject data);
 
@@ -36,6 +39,9 @@ public interface SchedulerSink {
 
     @Override
     public void cancel(NodeRecord node, String taskId, String leaseId) {}
+
+    @Override
+    public void probe(NodeRecord node) {}
 
     @Override
     public void event(String type, JsonObject data) {}

@@ -47,6 +47,9 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
     void cancel(NodeRecord node, String taskId, String leaseId);
 
+    /** Probes a node soon (and again with a growing pause while it stays suspect). */
+    void probe(NodeRecord node);
+
     /** A slice of a task's full log, from the node that ran it. */
     Future<JsonObject> fetchLog(NodeRecord node, String taskId, long offset, int max);
   }
@@ -202,10 +205,14 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
   /** Reads back what the store holds (nothing for a fresh memory store) before taking any request. */
   private Future<Void> recover() {
-    return Future.all(store.nodes(), store.unfinishedTasks(), store.counters()).compose(all -> {
+    return Future.all(store.nodes(), store.unfinishedTasks(), store.counters(), store.highestSeq()).compose(all -> {
       List<JsonObject> nodes = all.resultAt(0);
       List<JsonObject> tasks = all.resultAt(1);
       JsonObject counters = all.resultAt(2);
+      Long highest = all.resultAt(3);
+      // why: a new task must come after every task the store holds, finished ones included, or lists by
+      // submission order would put it among the old ones
+      scheduler.tasks().seqAtLeast(highest == null ? 0 : highest);
       if (nodes.isEmpty() && tasks.isEmpty()) {
         return Future.succeededFuture();
       }
@@ -365,6 +372,7 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
    */
   public Future<JsonObject> report(Report r) {
     return call((s, now) -> {
+      scheduler.reported(r.nodeId(), now);
       for (Report.Started st : r.started()) {
         scheduler.started(st.taskId(), st.leaseId(), now);
       }
@@ -393,6 +401,11 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
   @Override
   public void cancel(NodeRecord node, String taskId, String leaseId) {
     afterWrite.add(() -> delivery.cancel(node, taskId, leaseId));
+  }
+
+  @Override
+  public void probe(NodeRecord node) {
+    afterWrite.add(() -> delivery.probe(node));
   }
 
   @Override

@@ -1,7 +1,8 @@
 package io.heady.manager.scheduler;
 
+import io.heady.manager.store.TaskPosition;
+import io.heady.manager.store.TaskQuery;
 import io.heady.manager.task.TaskRecord;
-import io.heady.manager.task.TaskState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * The tasks held in memory: every unfinished one, and the most recent finished ones up to a bound (older
- * finished tasks live only in the store). Ordered by submission for paging, and by finish for history.
+ * finished tasks live only in the store, which lists and history read for them). Ordered by submission for
+ * paging.
  */
 public final class TaskBook {
   private final int finishedCap;
@@ -74,17 +76,26 @@ public final class TaskBook {
   }
 
   /**
-   * A page of tasks in submission order after {@code afterSeq}, filtered by state and node.
-   *
-   * @param limit at most this many
+   * A page of the tasks held here, in the query's order after its cursor, filtered by its status, node (id
+   * or name) and type: at most {@code query.limit()}. A full page may have more after it; a shorter one
+   * holds every match this book has beyond the cursor (finished tasks it no longer holds are the store's).
    */
-  public List<TaskRecord> page(TaskState state, String nodeId, long afterSeq, int limit) {
+  public List<TaskRecord> page(TaskQuery query) {
+    TaskPosition after = query.after();
+    NavigableMap<Long, TaskRecord> view;
+    if (after == null) {
+      view = query.newestFirst() ? bySeq.descendingMap() : bySeq;
+    } else if (query.newestFirst()) {
+      view = bySeq.headMap(after.seq(), true).descendingMap();
+    } else {
+      view = bySeq.tailMap(after.seq(), true);
+    }
     List<TaskRecord> out = new ArrayList<>();
-    NavigableMap<Long, TaskRecord> tail = bySeq.tailMap(afterSeq, false);
-    for (TaskRecord t : tail.values()) {
-      if ((state == null || t.state() == state) && (nodeId == null || nodeId.equals(t.nodeId()))) {
+    for (TaskRecord t : view.values()) {
+      if (query.afterCursor(position(t)) && query.matches(t.state().wire(), t.nodeId(), t.nodeName(),
+          t.spec().type())) {
         out.add(t);
-        if (out.size() >= limit) {
+        if (out.size() >= query.limit()) {
           break;
         }
       }
@@ -92,16 +103,9 @@ public final class TaskBook {
     return out;
   }
 
-  /** Finished tasks, oldest to newest, the last {@code limit} before position {@code before} (exclusive). */
-  public List<TaskRecord> history(int limit, int before) {
-    List<TaskRecord> all = new ArrayList<>(finished);
-    int end = before < 0 ? all.size() : Math.min(before, all.size());
-    int start = Math.max(0, end - limit);
-    return all.subList(start, end);
-  }
-
-  public int finishedCount() {
-    return finished.size();
+  /** Where a task stands in submission order. */
+  public static TaskPosition position(TaskRecord t) {
+    return new TaskPosition(t.seq(), t.id());
   }
 
   public Iterable<TaskRecord> all() {

@@ -107,6 +107,13 @@ public final class TaskQueue {
     return classes[p.ordinal()].size();
   }
 
+  /** Every queued task, in no particular order (reads only). */
+  public void forEach(java.util.function.Consumer<TaskRecord> action) {
+    for (TreeSet<TaskRecord> s : classes) {
+      s.forEach(action);
+    }
+  }
+
   /** Walks the queue in fair order; {@link Cursor#take()} removes the last task and charges its class. */
   public Cursor cursor() {
     return new Cursor();

@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <p>Records are the JSON documents of {@code NodeRecord.toJson()} and {@code TaskRecord.toJson()}, keyed by
  * {@code node_id} and {@code task_id}. A task's {@code status} and {@code seq} are indexed so unfinished
- * tasks can be recovered in queue order.
+ * tasks can be recovered in queue order and tasks listed by status in submission order ({@link #tasks}).
  *
  * <p>Every implementation passes the same contract suite ({@code ClusterStoreContract} in the tests); what
  * it checks is the meaning of these methods. Indexes always agree with the last document written for a task:
@@ -58,10 +58,55 @@ public interface ClusterStore {
   Future<List<JsonObject>> history(int limit, long beforeFinishSeq);
 
   /**
+   * A page of tasks, finished or not, in submission order ({@link TaskPosition}: {@code seq}, then id), for
+   * lists that reach further back than the scheduler's memory. Following {@link TaskPage#next()} from the
+   * start until it is {@code null} lists every matching task the store holds exactly once, in order; a task
+   * saved later at a position the pages have passed is not listed, and no page repeats one. What is checked
+   * is the document as last saved.
+   *
+   * <p>Bounded work: one call reads at most {@link #MAX_SCAN} documents, so a page can be shorter than the
+   * limit and still have a {@code next}. Finished statuses are indexed, so a query whose only filter is
+   * finished statuses, with a limit up to {@code MAX_SCAN}, fills its pages; a node or type filter (and, in
+   * some stores, an unfinished status) is checked on the documents, and such a page is short only when the
+   * store read {@code MAX_SCAN} documents for it.
+   */
+  Future<TaskPage> tasks(TaskQuery query);
+
+  /** The most task documents one {@link #tasks} call reads. */
+  int MAX_SCAN = 200;
+
+  /**
+   * The highest {@code seq} of any task ever saved here, 0 when none; it never goes down, not even when the
+   * {@link Retention} removes that task. A manager that starts numbering after it never gives a new task the
+   * seq of a stored one.
+   */
+  Future<Long> highestSeq();
+
+  /**
    * Applies the {@link Retention} now and says how many finished tasks it removed. {@link #saveTasks} does
    * the same on every write; call this on a timer so age-based expiry also happens while nothing finishes.
    */
   Future<Integer> expireFinished();
+
+  /**
+   * The cluster's identity document (its CA and the managers' key, see {@code ClusterAuthority}), or
+   * {@code null} before the first manager made one.
+   */
+  Future<JsonObject> identity();
+
+  /**
+   * Saves the identity unless the store has one; answers the one it keeps (so two managers starting at once
+   * end with the same: the first one's).
+   */
+  Future<JsonObject> saveIdentityIfAbsent(JsonObject identity);
+
+  /** Every node enrollment ({@code node_id}, public key, status), in no particular order. */
+  Future<List<JsonObject>> enrollments();
+
+  /** Saves one enrollment by its {@code node_id}, replacing the one kept. */
+  Future<Void> saveEnrollment(JsonObject enrollment);
+
+  Future<Void> deleteEnrollment(String nodeId);
 
   /** Counters are written whole; they are a snapshot, not deltas. */
   Future<Void> saveCounters(JsonObject counters);

@@ -24,6 +24,19 @@ import java.util.TreeSet;
 public final class MemoryClusterStore implements ClusterStore {
   private record Queued(long seq, String id) {}
 
+  /** What {@link #tasks} filters on, kept beside each document so a list decodes only what it returns. */
+  private record Listed(TaskPosition at, String status, String nodeId, String nodeName, String type) {
+    static Listed of(TaskEntry t) {
+      JsonObject d = t.doc();
+      return new Listed(new TaskPosition(t.seq(), t.id()), t.status(), str(d, "node_id"), str(d, "node_name"),
+          str(d, "type"));
+    }
+
+    private static String str(JsonObject d, String key) {
+      return d.getValue(key) instanceof String v ? v : null;
+    }
+  }
+
   private static final Comparator<Queued> QUEUE_ORDER =
       Comparator.comparingLong(Queued::seq).thenComparing(Queued::id);
 
@@ -38,6 +51,13 @@ public final class MemoryClusterStore implements ClusterStore {
   private final Map<String, Long> finishOrderOf = new HashMap<>();
   private final Map<String, Instant> finishedAt = new HashMap<>();
   private long finishCounter;
+  // why: one index per status, like the Redis store's indexes of finished tasks, so a list by status is a
+  // walk of its own index
+  private final Map<String, TreeSet<TaskPosition>> byStatus = new HashMap<>();
+  private final Map<String, Listed> listed = new HashMap<>();
+  private long highestSeq;
+  private JsonObject identity;
+  private final Map<String, JsonObject> enrollments = new java.util.LinkedHashMap<>();
   private JsonObject counters = new JsonObject();
   private String leader;
   private Instant leaseUntil = Instant.MIN;
@@ -99,6 +119,11 @@ public final class MemoryClusterStore implements ClusterStore {
     Instant now = clock.instant();
     for (TaskEntry t : batch) {
       tasks.put(t.id(), t.finished() ? t.doc().toBuffer() : t.doc());
+      unlist(t.id());
+      Listed l = Listed.of(t);
+      listed.put(t.id(), l);
+      byStatus.computeIfAbsent(l.status(), k -> new TreeSet<>()).add(l.at());
+      highestSeq = Math.max(highestSeq, t.seq());
       Long oldSeq = seqOf.remove(t.id());
       if (oldSeq != null) {
         unfinished.remove(new Queued(oldSeq, t.id()));
@@ -203,6 +228,98 @@ public final class MemoryClusterStore implements ClusterStore {
     }
     finishedAt.remove(id);
     tasks.remove(id);
+    unlist(id);
+  }
+
+  private void unlist(String id) {
+    Listed old = listed.remove(id);
+    if (old != null) {
+      byStatus.get(old.status()).remove(old.at());
+    }
+  }
+
+  @Override
+  public synchronized Future<TaskPage> tasks(TaskQuery q) {
+    // why: every status has its own exact index here, so only a node or type filter needs the scan window
+    int window = q.byStatusOnly() ? Math.min(q.limit(), MAX_SCAN) : MAX_SCAN;
+    List<IndexMerge.Slice> slices = new ArrayList<>();
+    for (String status : q.statuses().isEmpty() ? byStatus.keySet() : q.statuses()) {
+      TreeSet<TaskPosition> index = byStatus.get(status);
+      if (index != null && !index.isEmpty()) {
+        slices.add(slice(index, q, window));
+      }
+    }
+    IndexMerge.Candidates c = IndexMerge.merge(slices, q.newestFirst(), window);
+    IndexMerge.Collector page = new IndexMerge.Collector(q);
+    for (TaskPosition p : c.positions()) {
+      Listed l = listed.get(p.id());
+      boolean match = l != null && q.matches(l.status(), l.nodeId(), l.nodeName(), l.type());
+      if (page.offer(p, match ? doc(p.id()) : null)) {
+        break;
+      }
+    }
+    return Future.succeededFuture(page.page(c));
+  }
+
+  /** Up to {@code window} positions of one index after the query's cursor, in its order. */
+  private static IndexMerge.Slice slice(TreeSet<TaskPosition> index, TaskQuery q, int window) {
+    TaskPosition after = q.after();
+    java.util.NavigableSet<TaskPosition> view;
+    if (after == null) {
+      view = q.newestFirst() ? index.descendingSet() : index;
+    } else if (q.newestFirst()) {
+      view = index.headSet(new TaskPosition(after.seq() + 1, null), false).descendingSet();
+    } else {
+      view = index.tailSet(new TaskPosition(after.seq(), null), true);
+    }
+    List<TaskPosition> out = new ArrayList<>();
+    for (TaskPosition p : view) {
+      if (!q.afterCursor(p)) {
+        continue; // why: the cursor's own seq, at or before its id
+      }
+      if (out.size() == window) {
+        return new IndexMerge.Slice(out, true);
+      }
+      out.add(p);
+    }
+    return new IndexMerge.Slice(out, false);
+  }
+
+  @Override
+  public synchronized Future<Long> highestSeq() {
+    return Future.succeededFuture(highestSeq);
+  }
+
+  @Override
+  public synchronized Future<JsonObject> identity() {
+    return Future.succeededFuture(identity == null ? null : identity.copy());
+  }
+
+  @Override
+  public synchronized Future<JsonObject> saveIdentityIfAbsent(JsonObject id) {
+    if (identity == null) {
+      identity = id.copy();
+    }
+    return Future.succeededFuture(identity.copy());
+  }
+
+  @Override
+  public synchronized Future<List<JsonObject>> enrollments() {
+    List<JsonObject> out = new ArrayList<>();
+    enrollments.values().forEach(e -> out.add(e.copy()));
+    return Future.succeededFuture(out);
+  }
+
+  @Override
+  public synchronized Future<Void> saveEnrollment(JsonObject e) {
+    enrollments.put(e.getString("node_id"), e.copy());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<Void> deleteEnrollment(String nodeId) {
+    enrollments.remove(nodeId);
+    return Future.succeededFuture();
   }
 
   @Override

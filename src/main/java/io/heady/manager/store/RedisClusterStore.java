@@ -51,6 +51,8 @@ public final class RedisClusterStore implements ClusterStore {
   private static final long FIRST_BACKOFF_MS = 100;
   /** HMGET this many documents per command when reading many; all chunks go in one pipelined batch. */
   private static final int READ_CHUNK = 500;
+  /** Earlier tasks indexed by status per script run (see {@link RedisScripts#BACKFILL}). */
+  private static final int BACKFILL_CHUNK = 500;
 
   /**
    * How the store is laid out and behaves.
@@ -137,6 +139,7 @@ public final class RedisClusterStore implements ClusterStore {
   private long reconnectTimer = -1;
   private boolean closed;
   private boolean durabilityChecked;
+  private boolean indexing;
 
   /** A store with {@link Settings#defaults()} and the system clock. */
   public RedisClusterStore(Vertx vertx, String url) {
@@ -244,7 +247,7 @@ public final class RedisClusterStore implements ClusterStore {
     }
     Request r = write("tasks");
     for (TaskEntry t : batch) {
-      r.arg(t.id()).arg(t.seq()).arg(t.finished() ? "1" : "0").arg(t.doc().toBuffer());
+      r.arg(t.id()).arg(t.seq()).arg(t.status()).arg(t.doc().toBuffer());
     }
     return send(r).mapEmpty();
   }
@@ -356,6 +359,102 @@ public final class RedisClusterStore implements ClusterStore {
     });
   }
 
+  @Override
+  public Future<TaskPage> tasks(TaskQuery q) {
+    // why: finished tasks have one index per status, unfinished ones share one (their status changes often);
+    // an index whose members may not match (the shared one for some of its statuses, or any index under a
+    // node or type filter) is read a scan window deep, the others only as deep as the page
+    boolean allUnfinished = StoreStates.UNFINISHED.stream().allMatch(q::wants);
+    List<String> indexes = new ArrayList<>();
+    boolean exact = q.byStatusOnly();
+    for (String status : StoreStates.FINAL) {
+      if (q.wants(status)) {
+        indexes.add(keys.done(status));
+      }
+    }
+    if (StoreStates.UNFINISHED.stream().anyMatch(q::wants)) {
+      indexes.add(keys.unfinished());
+      exact &= allUnfinished;
+    }
+    if (indexes.isEmpty()) {
+      return Future.succeededFuture(TaskPage.empty());
+    }
+    int window = exact ? Math.min(q.limit(), MAX_SCAN) : MAX_SCAN;
+    TaskPosition after = q.after();
+    List<Request> reads = new ArrayList<>();
+    for (String index : indexes) {
+      if (after != null && after.id() != null) {
+        // the cursor's own seq: its ties after its id, then the seqs beyond
+        reads.add(range(index, q.newestFirst(), Long.toString(after.seq()), Long.toString(after.seq()), window));
+      }
+      String from = after == null ? (q.newestFirst() ? "+inf" : "-inf") : "(" + after.seq();
+      reads.add(range(index, q.newestFirst(), from, q.newestFirst() ? "-inf" : "+inf", window));
+    }
+    return batch(reads).compose(replies -> {
+      List<IndexMerge.Slice> slices = new ArrayList<>();
+      int per = reads.size() / indexes.size();
+      for (int i = 0; i < indexes.size(); i++) {
+        slices.add(slice(replies.subList(i * per, (i + 1) * per), q, window));
+      }
+      IndexMerge.Candidates c = IndexMerge.merge(slices, q.newestFirst(), window);
+      IndexMerge.Collector page = new IndexMerge.Collector(q);
+      return collect(c.positions(), 0, Math.min(q.limit(), window), page).map(v -> page.page(c));
+    });
+  }
+
+  /** ZRANGEBYSCORE (or ZREVRANGEBYSCORE) WITHSCORES from {@code from} to {@code to}, at most {@code max}. */
+  private static Request range(String index, boolean newestFirst, String from, String to, int max) {
+    return Request.cmd(newestFirst ? Command.ZREVRANGEBYSCORE : Command.ZRANGEBYSCORE).arg(index).arg(from).arg(to)
+        .arg("WITHSCORES").arg("LIMIT").arg(0).arg(max);
+  }
+
+  /** One index's slice from its replies: the ties of the cursor's seq (when asked), then the seqs beyond. */
+  private static IndexMerge.Slice slice(List<Response> replies, TaskQuery q, int window) {
+    List<TaskPosition> out = new ArrayList<>();
+    for (int r = 0; r < replies.size(); r++) {
+      List<String> ids = new ArrayList<>();
+      List<Long> seqs = new ArrayList<>();
+      pairs(replies.get(r), ids, seqs);
+      boolean filled = ids.size() >= window;
+      for (int i = 0; i < ids.size(); i++) {
+        TaskPosition p = new TaskPosition(seqs.get(i), ids.get(i));
+        if (q.afterCursor(p)) {
+          out.add(p);
+        }
+      }
+      if (filled) {
+        // why: this reply did not reach its end; what the next one read lies beyond it and must wait. (A seq
+        // shared by more tasks than the window, all at or before the cursor, would lose the rest of its ties; a
+        // seq is shared only by tasks of different manager runs, a handful at most.)
+        return new IndexMerge.Slice(out, true);
+      }
+    }
+    return new IndexMerge.Slice(out, false);
+  }
+
+  /** Reads the candidates' documents a page's worth at a time until the page is full or they are all read. */
+  private Future<Void> collect(List<TaskPosition> positions, int from, int chunk, IndexMerge.Collector page) {
+    if (from >= positions.size() || page.full()) {
+      return Future.succeededFuture();
+    }
+    List<TaskPosition> part = positions.subList(from, Math.min(positions.size(), from + chunk));
+    List<String> ids = new ArrayList<>(part.size());
+    part.forEach(p -> ids.add(p.id()));
+    return documents(ids).compose(docs -> {
+      for (int i = 0; i < part.size(); i++) {
+        if (page.offer(part.get(i), docs.get(i))) {
+          return Future.succeededFuture();
+        }
+      }
+      return collect(positions, from + chunk, chunk, page);
+    });
+  }
+
+  @Override
+  public Future<Long> highestSeq() {
+    return send(Request.cmd(Command.GET).arg(keys.maxSeq())).map(r -> r == null ? 0L : r.toLong());
+  }
+
   /** WITHSCORES answers flat ({@code id, score, …}) in RESP2 and as pairs in RESP3; reads both. */
   private static void pairs(Response page, List<String> ids, List<Long> scores) {
     if (page.size() > 0 && page.get(0).type() == ResponseType.MULTI) {
@@ -395,6 +494,39 @@ public final class RedisClusterStore implements ClusterStore {
       JsonObject j = json(r);
       return j == null ? new JsonObject() : j;
     });
+  }
+
+  @Override
+  public Future<JsonObject> identity() {
+    return send(Request.cmd(Command.GET).arg(keys.identity())).map(RedisClusterStore::json);
+  }
+
+  @Override
+  public Future<JsonObject> saveIdentityIfAbsent(JsonObject id) {
+    return send(Request.cmd(Command.SET).arg(keys.identity()).arg(id.toBuffer()).arg("NX"))
+        .compose(r -> identity());
+  }
+
+  @Override
+  public Future<List<JsonObject>> enrollments() {
+    return send(Request.cmd(Command.HVALS).arg(keys.enrollments())).map(r -> {
+      List<JsonObject> out = new ArrayList<>();
+      if (r != null) {
+        r.forEach(v -> out.add(new JsonObject(v.toBuffer())));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Void> saveEnrollment(JsonObject e) {
+    return send(Request.cmd(Command.HSET).arg(keys.enrollments()).arg(e.getString("node_id")).arg(e.toBuffer()))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Void> deleteEnrollment(String nodeId) {
+    return send(Request.cmd(Command.HDEL).arg(keys.enrollments()).arg(nodeId)).mapEmpty();
   }
 
   private static JsonObject json(Response r) {
@@ -548,6 +680,44 @@ public final class RedisClusterStore implements ClusterStore {
       LOG.info("redis store: connected again to {}", description);
     }
     checkDurability(c);
+    indexEarlierTasks();
+  }
+
+  /**
+   * Once per store, in the background: indexes by status the finished tasks an earlier heady saved before
+   * those indexes existed, {@link #BACKFILL_CHUNK} per script run so Redis is never busy long. Resumes where
+   * it stopped after a lost connection; a store that has done it (or began empty) skips it at once.
+   */
+  private void indexEarlierTasks() {
+    synchronized (this) {
+      if (indexing) {
+        return;
+      }
+      indexing = true;
+    }
+    backfill(0);
+  }
+
+  private void backfill(long so) {
+    Request r = Request.cmd(Command.EVALSHA).arg(RedisScripts.BACKFILL_SHA);
+    String[] k = keys.backfillKeys();
+    r.arg(k.length);
+    for (String key : k) {
+      r.arg(key);
+    }
+    send(r.arg(BACKFILL_CHUNK)).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("redis store: indexing earlier finished tasks by status stopped ({}); it resumes on the next"
+            + " connection", reason(ar.cause()));
+        synchronized (this) {
+          indexing = false;
+        }
+      } else if (ar.result().toLong() > 0) {
+        backfill(so + ar.result().toLong());
+      } else if (so > 0) {
+        LOG.info("redis store: indexed {} finished tasks of an earlier heady by status", so);
+      }
+    });
   }
 
   /**

@@ -16,7 +16,7 @@ final class RedisScripts {
   /**
    * KEYS: see {@link RedisKeys#writeKeys()}. ARGV: 1 fencing owner ('' = not fenced), 2 now (epoch ms),
    * 3 keep finished (0 = all), 4 age cutoff (epoch ms; '' = no age limit), 5 op, 6… the op's arguments:
-   * {@code tasks}: id, seq, finished ('1'/'0'), document, repeated; {@code nodes}: id, document, repeated;
+   * {@code tasks}: id, seq, status, document, repeated; {@code nodes}: id, document, repeated;
    * {@code delnode}: id; {@code counters}: document; {@code expire}: nothing.
    * Returns how many finished tasks the retention removed.
    */
@@ -29,24 +29,47 @@ final class RedisScripts {
         end
       end
       local now, op = ARGV[2], ARGV[5]
+      local done = {succeeded = KEYS[9], failed = KEYS[10], timed_out = KEYS[11], cancelled = KEYS[12],
+        skipped = KEYS[13]}
+      local function undone(id)
+        for _, k in pairs(done) do
+          redis.call('ZREM', k, id)
+        end
+      end
       local expire = false
       if op == 'tasks' then
+        local top = tonumber(redis.call('GET', KEYS[14]) or '0')
+        local high = top
         for i = 6, #ARGV, 4 do
-          local id = ARGV[i]
+          local id, seq, index = ARGV[i], ARGV[i + 1], done[ARGV[i + 2]]
           redis.call('HSET', KEYS[1], id, ARGV[i + 3])
-          if ARGV[i + 2] == '1' then
+          -- a task is in one status index at most, and only while it is in the history
+          local was = redis.call('ZSCORE', KEYS[3], id)
+          if was then
+            undone(id)
+          end
+          if index then
             redis.call('ZREM', KEYS[2], id)
-            if not redis.call('ZSCORE', KEYS[3], id) then
+            if not was then
               redis.call('ZADD', KEYS[3], redis.call('INCR', KEYS[5]), id)
               redis.call('ZADD', KEYS[4], now, id)
             end
+            redis.call('ZADD', index, seq, id)
           else
             -- whatever the last document says is the state: a finished task saved as unfinished again
             -- (a stale retry) leaves the history and rejoins the queue
-            redis.call('ZADD', KEYS[2], ARGV[i + 1], id)
-            redis.call('ZREM', KEYS[3], id)
-            redis.call('ZREM', KEYS[4], id)
+            redis.call('ZADD', KEYS[2], seq, id)
+            if was then
+              redis.call('ZREM', KEYS[3], id)
+              redis.call('ZREM', KEYS[4], id)
+            end
           end
+          if tonumber(seq) > high then
+            high = tonumber(seq)
+          end
+        end
+        if high > top then
+          redis.call('SET', KEYS[14], string.format('%d', high))
         end
         expire = true
       elseif op == 'nodes' then
@@ -72,6 +95,7 @@ final class RedisScripts {
           redis.call('HDEL', KEYS[1], id)
           redis.call('ZREM', KEYS[3], id)
           redis.call('ZREM', KEYS[4], id)
+          undone(id)
         end
         removed = removed + #ids
       end
@@ -107,13 +131,62 @@ final class RedisScripts {
       return 0
       """;
 
+  /**
+   * Indexes, by status, finished tasks an earlier heady saved before the status indexes existed, a chunk per
+   * run, resuming where the last run stopped (its place is kept in KEYS[8]; 'done' once it reached the end),
+   * and raises the highest seq to theirs and the unfinished tasks'. Idempotent: a task already indexed is
+   * indexed again with the same score. KEYS: 1 tasks, 2 finished, 3-7 the status indexes (as in
+   * {@link RedisKeys#DONE}), 8 where it stands, 9 the highest seq, 10 unfinished. ARGV: 1 chunk size.
+   * Returns how many tasks this run looked at (0: nothing is left).
+   */
+  static final String BACKFILL = """
+      local from = redis.call('GET', KEYS[8])
+      if from == 'done' then
+        return 0
+      end
+      local top = tonumber(redis.call('GET', KEYS[9]) or '0')
+      local high = top
+      if not from then
+        local u = redis.call('ZREVRANGE', KEYS[10], 0, 0, 'WITHSCORES')
+        if #u == 2 and tonumber(u[2]) > high then
+          high = tonumber(u[2])
+        end
+        from = '0'
+      end
+      local done = {succeeded = KEYS[3], failed = KEYS[4], timed_out = KEYS[5], cancelled = KEYS[6],
+        skipped = KEYS[7]}
+      local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. from, '+inf', 'WITHSCORES', 'LIMIT', 0, ARGV[1])
+      for i = 1, #ids, 2 do
+        local doc = redis.call('HGET', KEYS[1], ids[i])
+        if doc then
+          local ok, t = pcall(cjson.decode, doc)
+          if ok and type(t) == 'table' then
+            local seq, index = tonumber(t.seq), done[t.status]
+            if seq and index then
+              redis.call('ZADD', index, seq, ids[i])
+              if seq > high then
+                high = seq
+              end
+            end
+          end
+        end
+        from = ids[i + 1]
+      end
+      if high > top then
+        redis.call('SET', KEYS[9], string.format('%d', high))
+      end
+      redis.call('SET', KEYS[8], #ids == 0 and 'done' or from)
+      return #ids / 2
+      """;
+
   static final String WRITE_SHA = sha1(WRITE);
+  static final String BACKFILL_SHA = sha1(BACKFILL);
   static final String LEAD_SHA = sha1(LEAD);
   static final String RESIGN_SHA = sha1(RESIGN);
 
   /** Every script with its SHA-1, for loading on a new connection. */
   static final List<String[]> ALL = List.of(new String[] {WRITE, WRITE_SHA}, new String[] {LEAD, LEAD_SHA},
-      new String[] {RESIGN, RESIGN_SHA});
+      new String[] {RESIGN, RESIGN_SHA}, new String[] {BACKFILL, BACKFILL_SHA});
 
   private RedisScripts() {}
 

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A task document with the fields the stores index on, checked before anything of a batch is written. */
-record TaskEntry(String id, long seq, boolean finished, JsonObject doc) {
+record TaskEntry(String id, long seq, String status, JsonObject doc) {
   /** Reads and checks a whole batch first, so a bad document fails the batch before any write. */
   static List<TaskEntry> of(List<JsonObject> docs) {
     List<TaskEntry> out = new ArrayList<>(docs.size());
@@ -25,9 +25,13 @@ record TaskEntry(String id, long seq, boolean finished, JsonObject doc) {
       if (!(status instanceof String st)) {
         throw new IllegalArgumentException("task " + id + " has no status");
       }
-      out.add(new TaskEntry(s, n.longValue(), StoreStates.finished(st), d));
+      out.add(new TaskEntry(s, n.longValue(), st, d));
     }
     return out;
+  }
+
+  boolean finished() {
+    return StoreStates.finished(status);
   }
 
   private static String brief(JsonObject d) {

@@ -41,7 +41,13 @@ public final class TaskRecord {
   private boolean critical;
   private Instant lastProgressAt;
   private long outputBytes;
+  private long cpuMs = -1;
+  private long ioBytes = -1;
+  private long progressReports;
+  private String progressNote;
+  private Instant stagnantSince;
   private int stagnations;
+  private String unplaceable;
 
   public TaskRecord(String id, TaskSpec spec, long seq, String dagId, Instant now) {
     this.id = id;
@@ -103,6 +109,14 @@ public final class TaskRecord {
   }
 
   public Attempt newAttempt(String leaseId, String nodeId, Instant now) {
+    // why: the node measures each attempt from zero; the new one's progress is compared with its own
+    outputBytes = 0;
+    cpuMs = -1;
+    ioBytes = -1;
+    progressReports = 0;
+    progressNote = null;
+    stagnantSince = null;
+    unplaceable = null;
     Attempt a = new Attempt(attempts.size() + 1, leaseId, nodeId, now);
     attempts.add(a);
     return a;
@@ -274,12 +288,74 @@ public final class TaskRecord {
 
   /** Output reported by the node; returns whether it grew (progress). */
   public boolean output(long bytes, Instant now) {
-    if (bytes > outputBytes) {
-      outputBytes = bytes;
-      lastProgressAt = now;
-      return true;
+    return progress(io.heady.common.protocol.TaskProgress.output(bytes), now);
+  }
+
+  /**
+   * What the node measured of the running attempt; returns whether anything grew (output, CPU time, bytes
+   * read or written, explicit reports), which is progress. Counters only move up: a node that cannot tell a
+   * measure (-1) leaves it as it was.
+   */
+  public boolean progress(io.heady.common.protocol.TaskProgress p, Instant now) {
+    boolean grew = false;
+    if (p.outputBytes() > outputBytes) {
+      outputBytes = p.outputBytes();
+      grew = true;
     }
-    return false;
+    if (p.cpuMs() > cpuMs) {
+      // why: the first sample of a measure only sets its baseline; a task that used CPU before it could
+      // be measured has not shown anything new yet
+      grew |= cpuMs >= 0;
+      cpuMs = p.cpuMs();
+    }
+    if (p.ioBytes() > ioBytes) {
+      grew |= ioBytes >= 0;
+      ioBytes = p.ioBytes();
+    }
+    if (p.reports() > progressReports) {
+      progressReports = p.reports();
+      progressNote = p.note();
+      grew = true;
+    }
+    if (grew) {
+      lastProgressAt = now;
+    }
+    return grew;
+  }
+
+  /** When the watchdog found the task silent and warned about it; {@code null} while it moves. */
+  public Instant stagnantSince() {
+    return stagnantSince;
+  }
+
+  public void stagnantSince(Instant t) {
+    this.stagnantSince = t;
+  }
+
+  public long outputBytes() {
+    return outputBytes;
+  }
+
+  /**
+   * Why no node of the cluster could ever take this task as it stands (unknown pin, requirements beyond
+   * every node's hardware); {@code null} when some node could.
+   */
+  public String unplaceable() {
+    return unplaceable;
+  }
+
+  public void unplaceable(String why) {
+    this.unplaceable = why;
+  }
+
+  /** The last attempt that went to a node, or {@code null}. */
+  public Attempt lastAttemptOn(String nodeId) {
+    for (int i = attempts.size() - 1; i >= 0; i--) {
+      if (attempts.get(i).nodeId.equals(nodeId)) {
+        return attempts.get(i);
+      }
+    }
+    return null;
   }
 
   public Instant lastProgressAt() {
@@ -341,6 +417,13 @@ public final class TaskRecord {
         .put("infra_requeues", infraRequeues)
         .put("stagnations", stagnations)
         .put("output_bytes", outputBytes)
+        .put("cpu_ms", cpuMs < 0 ? null : cpuMs)
+        .put("io_bytes", ioBytes < 0 ? null : ioBytes)
+        .put("progress_reports", progressReports)
+        .put("progress_note", progressNote)
+        .put("stagnant_since", stagnantSince == null ? null : stagnantSince.toString())
+        .put("waiting_reason", unplaceable)
+        .put("unplaceable", unplaceable != null)
         .put("last_progress_at", lastProgressAt == null ? null : lastProgressAt.toString())
         .put("attempts", at)
         .put("explain", explain)
@@ -365,6 +448,12 @@ public final class TaskRecord {
     t.infraRequeues = j.getInteger("infra_requeues", 0);
     t.stagnations = j.getInteger("stagnations", 0);
     t.outputBytes = j.getLong("output_bytes", 0L);
+    t.cpuMs = j.getValue("cpu_ms") instanceof Number n ? n.longValue() : -1;
+    t.ioBytes = j.getValue("io_bytes") instanceof Number n ? n.longValue() : -1;
+    t.progressReports = j.getLong("progress_reports", 0L);
+    t.progressNote = j.getString("progress_note");
+    t.stagnantSince = Attempt.parse(j.getString("stagnant_since"));
+    t.unplaceable = j.getBoolean("unplaceable", false) ? j.getString("waiting_reason") : null;
     t.lastProgressAt = Attempt.parse(j.getString("last_progress_at"));
     t.exitCode = j.getInteger("exit_code");
     Long d = j.getLong("duration_ms");

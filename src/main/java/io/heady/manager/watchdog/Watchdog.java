@@ -12,26 +12,25 @@ import java.util.Map;
 /**
  * The anti-stagnation watchdog. Plain Java, driven by {@code now}:
  * <ul>
- *   <li>a task on a node with no progress (no output growth, no start report) past its priority's limit
- *       (P0/P1 300 s, P2 600 s, P3 900 s by default) goes up the ladder in {@link Scheduler#stagnant}:
- *       reassigned, then escalated and reassigned, then failed with reason {@code stagnation};</li>
+ *   <li>a task on a node with no progress (no output, no CPU time, no I/O, no explicit report) past its limit
+ *       (its own, its type's, else its priority's: P0/P1 300 s, P2 600 s, P3 900 s by default) is acted on as
+ *       {@link Stagnation} says: {@code warn} (the default: {@code watchdog.stagnant} and a mark, the task
+ *       runs on), {@code reassign} (the ladder in {@link Scheduler#stagnant}: reassigned, then escalated and
+ *       reassigned, then failed with reason {@code stagnation}) or {@code fail};</li>
  *   <li>a queue that has work and free slots but dispatched nothing for {@code stallAfter} raises
  *       {@code watchdog.queue_stalled} and re-runs placement.</li>
  * </ul>
  */
 public final class Watchdog {
   private final Duration stallAfter;
-  private final List<Duration> limits;
+  private final Stagnation stagnation;
   private Instant stalledSince;
   private Instant lastAlarm;
 
   /** @param limits stagnation limits for P0, P1, P2, P3 */
   public Watchdog(Duration stallAfter, List<Duration> limits) {
-    if (limits.size() != 4) {
-      throw new IllegalArgumentException("four stagnation limits are needed, P0 to P3");
-    }
     this.stallAfter = stallAfter;
-    this.limits = List.copyOf(limits);
+    this.stagnation = new Stagnation(limits);
   }
 
   public static Watchdog defaults() {
@@ -39,13 +38,17 @@ public final class Watchdog {
         Duration.ofSeconds(600), Duration.ofSeconds(900)));
   }
 
-  public Duration limit(TaskRecord t) {
-    return limits.get(t.priority().ordinal());
-  }
-
   public void check(Scheduler s, Instant now, SchedulerSink sink) {
-    Map<String, Duration> stuck = s.stagnantTasks(now, this::limit);
-    stuck.forEach((id, silent) -> s.stagnant(id, silent, now));
+    Map<String, Duration> stuck = s.stagnantTasks(now, t -> stagnation.limit(t, s.policy().type(t.spec().type())));
+    stuck.forEach((id, silent) -> {
+      TaskRecord t = s.tasks().get(id);
+      switch (stagnation.action(t, s.policy().type(t.spec().type()))) {
+        case WARN -> s.stagnantWarn(id, silent, now);
+        case REASSIGN -> s.stagnant(id, silent, false, now);
+        case FAIL -> s.stagnant(id, silent, true, now);
+        default -> throw new IllegalStateException("unknown stagnation action");
+      }
+    });
     checkQueue(s, now, sink);
   }
 

@@ -238,6 +238,21 @@ class CliTest {
   }
 
   @Test
+  void theNextPageOfTasksIsACommandWithTheSameFilters() {
+    TasksCommand t = new TasksCommand();
+    t.limit = 100;
+    assertEquals("heady tasks --cursor 41:t-1", t.nextPage("41:t-1"));
+    t.status = "failed";
+    t.node = "mac mini";
+    t.type = "build";
+    t.limit = 20;
+    t.oldestFirst = true;
+    assertEquals("heady tasks --status failed --node 'mac mini' --type build --limit 20 --oldest-first --cursor 41:t-1",
+        t.nextPage("41:t-1"));
+    assertEquals("'it'\\''s'", TasksCommand.shellWord("it's"));
+  }
+
+  @Test
   void usageErrorsAreOneLineAndExitTwo() {
     String[][] bad = {
         {"frobnicate"},
@@ -249,6 +264,8 @@ class CliTest {
         {"run", "x", "--bogus"},
         {"tasks", "--status", "done"},
         {"tasks", "--limit", "0"},
+        {"tasks", "--type", "Not A Type"},
+        {"tasks", "--oldest-first=maybe"},
         {"token", "steal"},
         {"status", "--url", "ftp://x"},
     };

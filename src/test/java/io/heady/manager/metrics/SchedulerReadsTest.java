@@ -46,6 +46,9 @@ class SchedulerReadsTest {
       public void cancel(NodeRecord node, String taskId, String leaseId) {}
 
       @Override
+      public void probe(NodeRecord node) {}
+
+      @Override
       public void event(String type, JsonObject data) {}
 
       @Override

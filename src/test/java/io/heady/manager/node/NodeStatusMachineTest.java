@@ -5,17 +5,22 @@ import static io.heady.manager.node.NodeEvent.DRAIN_ON;
 import static io.heady.manager.node.NodeEvent.HEARTBEAT;
 import static io.heady.manager.node.NodeEvent.MEMBER_LOST;
 import static io.heady.manager.node.NodeEvent.OFFLINE_EXPIRED;
+import static io.heady.manager.node.NodeEvent.PROBATION_PASSED;
 import static io.heady.manager.node.NodeEvent.PROBES_FAILED;
+import static io.heady.manager.node.NodeEvent.PROBE_OK;
 import static io.heady.manager.node.NodeEvent.REGISTERED;
 import static io.heady.manager.node.NodeEvent.REINSTATED;
 import static io.heady.manager.node.NodeEvent.RELIABILITY_LOW;
+import static io.heady.manager.node.NodeEvent.REPORTED;
 import static io.heady.manager.node.NodeEvent.TTL_EXPIRED;
+import static io.heady.manager.node.NodeEvent.UNDELIVERED;
 import static io.heady.manager.node.NodeStatus.ACTIVE;
 import static io.heady.manager.node.NodeStatus.DEGRADED;
 import static io.heady.manager.node.NodeStatus.DRAINING;
 import static io.heady.manager.node.NodeStatus.OFFLINE;
 import static io.heady.manager.node.NodeStatus.PENDING;
 import static io.heady.manager.node.NodeStatus.STALE;
+import static io.heady.manager.node.NodeStatus.SUSPECT;
 import static io.heady.manager.node.NodeStatus.UNHEALTHY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,7 +40,10 @@ import org.junit.jupiter.api.Test;
  * Walks the node status table. The expected table is written here from DESIGN.md §3, not copied from the
  * code: pending → active on the first heartbeat; TTL → stale; offline only from stale; probes → unhealthy;
  * low reliability → degraded from anywhere; heartbeat and registration revive stale, offline, unhealthy;
- * degraded leaves only by reinstatement; drain toggles are no-ops on the status outside service.
+ * degraded leaves only by reinstatement or a passed probation; drain toggles are no-ops on the status outside
+ * service. From issue 14: an undelivered dispatch makes an in-service node suspect; any proof of life (heartbeat,
+ * registration, answered probe, report) makes a suspect node active again at once; an answered probe also
+ * revives an unhealthy node.
  */
 class NodeStatusMachineTest {
   private static final Map<NodeStatus, Map<NodeEvent, NodeStatus>> EXPECTED = new EnumMap<>(NodeStatus.class);
@@ -50,22 +58,31 @@ class NodeStatusMachineTest {
 
   static {
     row(PENDING, HEARTBEAT, ACTIVE, REGISTERED, PENDING, TTL_EXPIRED, STALE, MEMBER_LOST, OFFLINE,
-        PROBES_FAILED, UNHEALTHY, RELIABILITY_LOW, DEGRADED, DRAIN_ON, PENDING, DRAIN_OFF, PENDING);
+        PROBES_FAILED, UNHEALTHY, RELIABILITY_LOW, DEGRADED, DRAIN_ON, PENDING, DRAIN_OFF, PENDING,
+        UNDELIVERED, PENDING, PROBE_OK, PENDING, REPORTED, PENDING);
     // ACTIVE in the table means "in service"; the drain flag makes it DRAINING (tested below).
     row(ACTIVE, HEARTBEAT, ACTIVE, REGISTERED, ACTIVE, TTL_EXPIRED, STALE, MEMBER_LOST, OFFLINE,
-        PROBES_FAILED, UNHEALTHY, RELIABILITY_LOW, DEGRADED, DRAIN_ON, ACTIVE, DRAIN_OFF, ACTIVE);
+        PROBES_FAILED, UNHEALTHY, RELIABILITY_LOW, DEGRADED, DRAIN_ON, ACTIVE, DRAIN_OFF, ACTIVE,
+        UNDELIVERED, SUSPECT, PROBE_OK, ACTIVE, REPORTED, ACTIVE);
     row(DRAINING, HEARTBEAT, ACTIVE, REGISTERED, ACTIVE, TTL_EXPIRED, STALE, MEMBER_LOST, OFFLINE,
-        PROBES_FAILED, UNHEALTHY, RELIABILITY_LOW, DEGRADED, DRAIN_ON, ACTIVE, DRAIN_OFF, ACTIVE);
+        PROBES_FAILED, UNHEALTHY, RELIABILITY_LOW, DEGRADED, DRAIN_ON, ACTIVE, DRAIN_OFF, ACTIVE,
+        UNDELIVERED, SUSPECT, PROBE_OK, ACTIVE, REPORTED, ACTIVE);
+    row(SUSPECT, HEARTBEAT, ACTIVE, REGISTERED, ACTIVE, PROBE_OK, ACTIVE, REPORTED, ACTIVE,
+        UNDELIVERED, SUSPECT, TTL_EXPIRED, STALE, MEMBER_LOST, OFFLINE, PROBES_FAILED, UNHEALTHY,
+        RELIABILITY_LOW, DEGRADED, DRAIN_ON, SUSPECT, DRAIN_OFF, SUSPECT);
     row(STALE, HEARTBEAT, ACTIVE, REGISTERED, ACTIVE, TTL_EXPIRED, STALE, OFFLINE_EXPIRED, OFFLINE,
-        MEMBER_LOST, OFFLINE, PROBES_FAILED, STALE, RELIABILITY_LOW, DEGRADED, DRAIN_ON, STALE, DRAIN_OFF, STALE);
+        MEMBER_LOST, OFFLINE, PROBES_FAILED, STALE, RELIABILITY_LOW, DEGRADED, DRAIN_ON, STALE, DRAIN_OFF, STALE,
+        UNDELIVERED, STALE, PROBE_OK, STALE, REPORTED, STALE);
     row(OFFLINE, HEARTBEAT, ACTIVE, REGISTERED, ACTIVE, TTL_EXPIRED, OFFLINE, OFFLINE_EXPIRED, OFFLINE,
         MEMBER_LOST, OFFLINE, PROBES_FAILED, OFFLINE, RELIABILITY_LOW, DEGRADED, DRAIN_ON, OFFLINE,
-        DRAIN_OFF, OFFLINE);
+        DRAIN_OFF, OFFLINE, UNDELIVERED, OFFLINE, PROBE_OK, OFFLINE, REPORTED, OFFLINE);
     row(UNHEALTHY, HEARTBEAT, ACTIVE, REGISTERED, ACTIVE, TTL_EXPIRED, STALE, MEMBER_LOST, OFFLINE,
-        PROBES_FAILED, UNHEALTHY, RELIABILITY_LOW, DEGRADED, DRAIN_ON, UNHEALTHY, DRAIN_OFF, UNHEALTHY);
+        PROBES_FAILED, UNHEALTHY, RELIABILITY_LOW, DEGRADED, DRAIN_ON, UNHEALTHY, DRAIN_OFF, UNHEALTHY,
+        UNDELIVERED, UNHEALTHY, PROBE_OK, ACTIVE, REPORTED, UNHEALTHY);
     row(DEGRADED, HEARTBEAT, DEGRADED, REGISTERED, DEGRADED, TTL_EXPIRED, DEGRADED, OFFLINE_EXPIRED, DEGRADED,
         MEMBER_LOST, DEGRADED, PROBES_FAILED, DEGRADED, RELIABILITY_LOW, DEGRADED, DRAIN_ON, DEGRADED,
-        DRAIN_OFF, DEGRADED, REINSTATED, ACTIVE);
+        DRAIN_OFF, DEGRADED, UNDELIVERED, DEGRADED, PROBE_OK, DEGRADED, REPORTED, DEGRADED,
+        REINSTATED, ACTIVE, PROBATION_PASSED, ACTIVE);
   }
 
   @Test
@@ -106,13 +123,14 @@ class NodeStatusMachineTest {
         assertThrows(IllegalTransitionException.class, () -> NodeStatusMachine.next(s, e, true));
       }
     }
-    // PENDING, ACTIVE, DRAINING, UNHEALTHY: OFFLINE_EXPIRED and REINSTATED; STALE, OFFLINE: REINSTATED.
-    assertEquals(10, illegal);
+    // PENDING, ACTIVE, DRAINING, SUSPECT, UNHEALTHY: OFFLINE_EXPIRED, REINSTATED and PROBATION_PASSED;
+    // STALE, OFFLINE: REINSTATED and PROBATION_PASSED.
+    assertEquals(19, illegal);
   }
 
   @Test
   void theDrainFlagTurnsInServiceIntoDraining() {
-    for (NodeStatus from : EnumSet.of(PENDING, ACTIVE, DRAINING, STALE, OFFLINE, UNHEALTHY)) {
+    for (NodeStatus from : EnumSet.of(PENDING, ACTIVE, DRAINING, SUSPECT, STALE, OFFLINE, UNHEALTHY)) {
       assertEquals(DRAINING, NodeStatusMachine.next(from, HEARTBEAT, true), from + " on heartbeat, drained");
     }
     assertEquals(DRAINING, NodeStatusMachine.next(ACTIVE, DRAIN_ON, true));
@@ -160,7 +178,7 @@ class NodeStatusMachineTest {
     n.apply(RELIABILITY_LOW, t);
     assertEquals(DEGRADED, n.status());
     for (NodeEvent e : NodeEvent.values()) {
-      if (e != REINSTATED) {
+      if (e != REINSTATED && e != PROBATION_PASSED) {
         n.apply(e, t);
         assertEquals(DEGRADED, n.status(), "after " + e);
       }
@@ -172,13 +190,14 @@ class NodeStatusMachineTest {
   }
 
   @Test
-  void onlyReinstatedLeavesDegraded() {
+  void onlyReinstatementOrProbationLeavesDegraded() {
     for (NodeEvent e : NodeEvent.values()) {
       NodeStatus to = NodeStatusMachine.next(DEGRADED, e, false);
-      assertEquals(e == REINSTATED ? ACTIVE : DEGRADED, to, "degraded on " + e);
+      assertEquals(e == REINSTATED || e == PROBATION_PASSED ? ACTIVE : DEGRADED, to, "degraded on " + e);
     }
     for (NodeStatus s : NodeStatus.values()) {
       assertEquals(s == DEGRADED, NodeStatusMachine.allowed(s, REINSTATED), "reinstated from " + s);
+      assertEquals(s == DEGRADED, NodeStatusMachine.allowed(s, PROBATION_PASSED), "probation passed from " + s);
     }
   }
 

@@ -29,6 +29,7 @@ final class RecordingSink implements SchedulerSink {
   final List<Sent> dispatches = new ArrayList<>();
   final List<Cancel> cancels = new ArrayList<>();
   final List<Event> events = new ArrayList<>();
+  final List<String> probes = new ArrayList<>();
   final List<String> taskWrites = new ArrayList<>();
   final List<String> nodeWrites = new ArrayList<>();
   final List<String> removed = new ArrayList<>();
@@ -41,6 +42,11 @@ final class RecordingSink implements SchedulerSink {
   @Override
   public void cancel(NodeRecord node, String taskId, String leaseId) {
     cancels.add(new Cancel(node.nodeId(), taskId, leaseId));
+  }
+
+  @Override
+  public void probe(NodeRecord node) {
+    probes.add(node.nodeId());
   }
 
   @Override

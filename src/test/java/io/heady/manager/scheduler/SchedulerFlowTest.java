@@ -139,15 +139,15 @@ class SchedulerFlowTest {
     h.submit(ofType("build").id("b").spec());
     RecordingSink.Sent first = h.sink.dispatchOf("b");
     assertEquals("ryzen9", first.nodeId());
-    h.scheduler.dispatchFailed("b", first.leaseId(), "no route to host", true, h.now);
+    h.scheduler.dispatchFailed("b", first.leaseId(), "no route to host", Undelivered.UNREACHABLE, h.now);
     RecordingSink.Sent second = h.sink.dispatchOf("b");
     assertEquals("laptop", second.nodeId());
     assertEquals(2, second.dispatch().attempt());
-    assertEquals("refused", h.task("b").attemptByLease(first.leaseId()).outcome());
+    assertEquals("undelivered", h.task("b").attemptByLease(first.leaseId()).outcome());
     assertEquals(0, h.task("b").taskFailures());
     assertTrue(h.node("ryzen9").running().isEmpty());
     // A stale report about the old lease changes nothing.
-    h.scheduler.dispatchFailed("b", first.leaseId(), "again", true, h.now);
+    h.scheduler.dispatchFailed("b", first.leaseId(), "again", Undelivered.UNREACHABLE, h.now);
     assertEquals(TaskState.DISPATCHED, h.task("b").state());
     assertEquals(2, h.task("b").attempts().size());
   }

@@ -113,7 +113,7 @@ class SchedulerLivenessTest {
     h.join(node("n"));
     h.scheduler.probeFailed("n", h.now);
     h.scheduler.probeFailed("n", h.now);
-    h.scheduler.probeOk("n");
+    h.scheduler.probeOk("n", null, h.now);
     h.scheduler.probeFailed("n", h.now);
     h.scheduler.probeFailed("n", h.now);
     assertEquals(NodeStatus.ACTIVE, h.node("n").status(), "two in a row, twice, is not three in a row");
@@ -305,7 +305,9 @@ class SchedulerLivenessTest {
     }
     TaskRecord t = h.task("poison");
     assertEquals(TaskState.FAILED, t.state());
-    assertTrue(t.reason().startsWith("lost " + (d.maxInfraRequeues() + 1) + " times"), t.reason());
+    assertTrue(t.reason().startsWith("requeued " + (d.maxInfraRequeues() + 1) + " times because nodes did not"
+        + " run it"), t.reason());
+    assertTrue(t.reason().contains("the task itself never failed"), "the reason says whose fault it was");
     assertEquals(0, t.taskFailures());
   }
 

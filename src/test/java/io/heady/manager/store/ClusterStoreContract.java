@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -261,9 +263,14 @@ public abstract class ClusterStoreContract {
     result(store.saveTasks(List.of(task("a", 1, "queued"))));
     assertEquals(List.of("a"), ids(result(store.unfinishedTasks())));
     assertTrue(result(store.history(10, 0)).isEmpty());
+    TaskQuery succeeded = TaskQuery.all(10).withStatuses(Set.of("succeeded"));
+    assertTrue(result(store.tasks(succeeded)).tasks().isEmpty());
+    assertEquals(List.of("a"), ids(result(store.tasks(TaskQuery.all(10).withStatuses(Set.of("queued")))).tasks()));
     result(store.saveTasks(List.of(task("a", 1, "failed"))));
     assertTrue(result(store.unfinishedTasks()).isEmpty());
     assertEquals(List.of("a"), ids(result(store.history(10, 0))));
+    assertTrue(result(store.tasks(succeeded)).tasks().isEmpty());
+    assertEquals(List.of("a"), ids(result(store.tasks(TaskQuery.all(10).withStatuses(Set.of("failed")))).tasks()));
   }
 
   @Test
@@ -364,6 +371,177 @@ public abstract class ClusterStoreContract {
     assertTrue(result(store.counters()).containsKey("worker"));
   }
 
+  // ---- lists by seq ------------------------------------------------------------------------------------
+
+  /** Every page of a query from the start, checked as it goes: no page over its limit, a bounded count. */
+  private static List<List<JsonObject>> pages(ClusterStore s, TaskQuery q, int maxPages) {
+    List<List<JsonObject>> out = new ArrayList<>();
+    TaskQuery next = q;
+    while (true) {
+      TaskPage p = result(s.tasks(next));
+      assertTrue(p.tasks().size() <= q.limit(), "a page holds at most its limit");
+      out.add(p.tasks());
+      if (p.next() == null) {
+        return out;
+      }
+      assertTrue(out.size() < maxPages, "more than " + maxPages + " pages for " + q);
+      next = next.withAfter(p.next());
+    }
+  }
+
+  private static List<String> listed(List<List<JsonObject>> pages) {
+    List<String> ids = new ArrayList<>();
+    pages.forEach(p -> ids.addAll(ids(p)));
+    return ids;
+  }
+
+  /** The tasks a query should list, in its order, from the documents last saved. */
+  private static List<String> expected(Map<String, JsonObject> saved, TaskQuery q) {
+    List<JsonObject> docs = new ArrayList<>(saved.values());
+    docs.removeIf(d -> !q.matches(d));
+    docs.sort(Comparator.comparing(d -> new TaskPosition(d.getLong("seq"), d.getString("task_id"))));
+    if (q.newestFirst()) {
+      Collections.reverse(docs);
+    }
+    return ids(docs);
+  }
+
+  private static JsonObject ran(JsonObject task, String nodeId, String nodeName, String type) {
+    return task.put("node_id", nodeId).put("node_name", nodeName).put("type", type);
+  }
+
+  @Test
+  void listsPageEveryMatchingTaskOnceInSeqOrderEitherWay() {
+    String[] statuses = {"waiting", "queued", "dispatched", "running", "succeeded", "failed", "timed_out",
+        "cancelled", "skipped"};
+    String[][] nodes = {{"n1", "box one"}, {"n2", "box-two"}, {null, null}};
+    Map<String, JsonObject> saved = new LinkedHashMap<>();
+    List<Long> seqs = new ArrayList<>(LongRange.of(1, 45));
+    Collections.shuffle(seqs, new Random(11));
+    for (long seq : seqs) {
+      String[] n = nodes[(int) (seq % 3)];
+      saved.put("t" + seq, ran(task("t" + seq, seq, statuses[(int) (seq % 9)]), n[0], n[1],
+          seq % 4 == 0 ? "build" : "shell"));
+    }
+    // two managers' runs can give two tasks one seq: both are listed, in id order
+    saved.put("a-tie", ran(task("a-tie", 20, "succeeded"), "n1", "box one", "shell"));
+    saved.put("z-tie", ran(task("z-tie", 20, "queued"), "n2", "box-two", "shell"));
+    List<JsonObject> docs = new ArrayList<>(saved.values());
+    for (int i = 0; i < docs.size(); i += 6) {
+      // first saved unfinished, then in their final state: every task moves between indexes once
+      List<JsonObject> batch = docs.subList(i, Math.min(docs.size(), i + 6));
+      List<JsonObject> early = new ArrayList<>();
+      batch.forEach(d -> early.add(d.copy().put("status", "queued")));
+      result(store.saveTasks(early));
+      List<JsonObject> copies = new ArrayList<>();
+      batch.forEach(d -> copies.add(d.copy()));
+      result(store.saveTasks(copies));
+    }
+
+    List<TaskQuery> queries = List.of(
+        TaskQuery.all(4),
+        TaskQuery.all(4).withStatuses(Set.of("succeeded")),
+        TaskQuery.all(4).withStatuses(Set.of("failed", "cancelled")),
+        TaskQuery.all(4).withStatuses(Set.of("queued")),
+        TaskQuery.all(4).withStatuses(Set.of("queued", "running", "succeeded")),
+        TaskQuery.all(4).withStatuses(Set.of("waiting", "queued", "dispatched", "running")),
+        TaskQuery.all(4).withNode("n1"),
+        TaskQuery.all(4).withNode("box-two"),
+        TaskQuery.all(4).withType("build"),
+        TaskQuery.all(4).withStatuses(Set.of("succeeded")).withNode("n2").withType("shell"),
+        TaskQuery.all(1).withStatuses(Set.of("skipped", "timed_out")),
+        TaskQuery.all(200),
+        TaskQuery.all(3).withNode("nowhere"));
+    for (TaskQuery base : queries) {
+      for (boolean newest : new boolean[] {false, true}) {
+        TaskQuery q = base.withNewestFirst(newest);
+        List<List<JsonObject>> ps = pages(store, q, 60);
+        assertEquals(expected(saved, q), listed(ps), q.toString());
+        for (int i = 0; i + 1 < ps.size(); i++) {
+          // fewer documents than MAX_SCAN in all: no store has a reason to stop short
+          assertEquals(q.limit(), ps.get(i).size(), "page " + i + " of " + q + " is full");
+        }
+        for (List<JsonObject> p : ps) {
+          for (JsonObject d : p) {
+            assertEquals(saved.get(d.getString("task_id")), d, "the document as last saved");
+          }
+        }
+      }
+    }
+    assertTrue(expected(saved, TaskQuery.all(4).withStatuses(Set.of("succeeded"))).contains("a-tie"));
+  }
+
+  @Test
+  void aListCursorStaysPutWhileTasksAreSavedAroundIt() {
+    List<JsonObject> first = new ArrayList<>();
+    for (long seq = 1; seq <= 20; seq++) {
+      first.add(task("t" + seq, seq, seq % 2 == 0 ? "succeeded" : "queued"));
+    }
+    result(store.saveTasks(first));
+    TaskQuery q = TaskQuery.all(5).withStatuses(Set.of("succeeded")).withNewestFirst(true);
+    TaskPage p1 = result(store.tasks(q));
+    assertEquals(List.of("t20", "t18", "t16", "t14", "t12"), ids(p1.tasks()));
+
+    // a newer task, and one finishing behind the cursor: both at positions the pages have passed
+    result(store.saveTasks(List.of(task("t30", 30, "succeeded"), task("t13", 13, "succeeded"))));
+    // one finishing ahead of the cursor, and one leaving the status there
+    result(store.saveTasks(List.of(task("t7", 7, "succeeded"), task("t4", 4, "queued"))));
+    List<String> rest = listed(pages(store, q.withAfter(p1.next()), 10));
+    assertEquals(List.of("t10", "t8", "t7", "t6", "t2"), rest);
+    // a cursor is plain text: it survives a round trip through a client
+    assertEquals(p1.next(), TaskPosition.parse(p1.next().cursor()));
+  }
+
+  @Test
+  void aLongPageIsCutAtTheScanBoundAndContinues() {
+    int n = ClusterStore.MAX_SCAN * 2 + 50;
+    List<JsonObject> batch = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      batch.add(task("s" + i, i, "succeeded"));
+    }
+    result(store.saveTasks(batch));
+    TaskQuery q = TaskQuery.all(TaskQuery.MAX_LIMIT).withStatuses(Set.of("succeeded"));
+    TaskPage first = result(store.tasks(q));
+    assertEquals(ClusterStore.MAX_SCAN, first.tasks().size(), "one call reads at most MAX_SCAN documents");
+    assertEquals(new TaskPosition(ClusterStore.MAX_SCAN, "s" + ClusterStore.MAX_SCAN), first.next());
+    List<List<JsonObject>> ps = pages(store, q, 4);
+    assertEquals(3, ps.size());
+    assertEquals(n, new HashSet<>(listed(ps)).size());
+  }
+
+  @Test
+  void aFilterOnTheDocumentsReadsABoundedNumberPerCall() {
+    int n = ClusterStore.MAX_SCAN * 2 + 10;
+    List<JsonObject> batch = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      batch.add(ran(task("c" + i, i, "succeeded"), "n1", "box", "common"));
+    }
+    batch.add(ran(task("rare", n + 1, "succeeded"), "n1", "box", "rare"));
+    result(store.saveTasks(batch));
+    TaskQuery q = TaskQuery.all(10).withType("rare");
+    TaskPage first = result(store.tasks(q));
+    assertTrue(first.tasks().isEmpty(), "the rare task lies beyond the first MAX_SCAN documents");
+    assertNotNull(first.next(), "a short page says where to go on");
+    List<List<JsonObject>> ps = pages(store, q, 4);
+    assertEquals(List.of("rare"), listed(ps));
+    assertEquals(List.of("rare"), listed(pages(store, q.withNewestFirst(true), 4)));
+  }
+
+  @Test
+  void theHighestSeqOnlyGrows() {
+    ClusterStore s = track(open(new Retention(1, null)));
+    assertEquals(0L, result(s.highestSeq()));
+    result(s.saveTasks(List.of(task("a", 7, "queued"), task("b", 3, "queued"))));
+    assertEquals(7L, result(s.highestSeq()));
+    result(s.saveTasks(List.of(task("c", 12, "succeeded"), task("d", 5, "failed"))));
+    assertEquals(12L, result(s.highestSeq()));
+    assertNull(result(s.task("c")), "retention removed the task");
+    result(s.expireFinished());
+    assertEquals(12L, result(s.highestSeq()), "its seq stays taken");
+    assertEquals(List.of("d"), ids(result(s.tasks(TaskQuery.all(10).withStatuses(Set.of("succeeded", "failed"))))
+        .tasks()));
+  }
+
   // ---- counters ----------------------------------------------------------------------------------------
 
   @Test
@@ -387,6 +565,8 @@ public abstract class ClusterStoreContract {
       result(s.saveTasks(List.of(task("t" + i, i, "succeeded"))));
     }
     assertEquals(List.of("t4", "t5", "t6", "t7", "t8"), ids(result(s.history(100, 0))));
+    assertEquals(List.of("t4", "t5", "t6", "t7", "t8", "q"), ids(result(s.tasks(TaskQuery.all(100))).tasks()),
+        "expired tasks leave the lists too");
     for (int i = 1; i <= 3; i++) {
       assertNull(result(s.task("t" + i)), "t" + i + " expired");
     }
@@ -422,6 +602,8 @@ public abstract class ClusterStoreContract {
     clock.advance(Duration.ofMinutes(30));
     result(s.saveTasks(List.of(task("f", 7, "succeeded"))));
     assertEquals(List.of("f"), ids(result(s.history(100, 0))));
+    assertEquals(List.of("f"), ids(result(s.tasks(TaskQuery.all(100).withStatuses(Set.of("succeeded", "failed",
+        "cancelled", "skipped")))).tasks()));
     assertEquals(List.of("q"), ids(result(s.unfinishedTasks())), "a task still running never expires");
     clock.advance(Duration.ofDays(30));
     assertEquals(1, result(s.expireFinished()));
@@ -494,5 +676,35 @@ public abstract class ClusterStoreContract {
       }
       return out;
     }
+  }
+
+  // ---- identity and enrollments ------------------------------------------------------------------------
+
+  @Test
+  void theFirstIdentitySavedIsTheOneKept() {
+    assertNull(result(store.identity()));
+    JsonObject first = new JsonObject().put("ca", "first");
+    assertEquals(first, result(store.saveIdentityIfAbsent(first)));
+    assertEquals(first, result(store.saveIdentityIfAbsent(new JsonObject().put("ca", "second"))),
+        "a second manager gets the first one's identity");
+    assertEquals(first, result(store.identity()));
+    ClusterStore other = sameDataAs(store);
+    if (other != null) {
+      track(other);
+      assertEquals(first, result(other.identity()), "shared by the managers on the same data");
+    }
+  }
+
+  @Test
+  void enrollmentsAreSavedReplacedAndDeletedByNodeId() {
+    assertTrue(result(store.enrollments()).isEmpty());
+    result(store.saveEnrollment(new JsonObject().put("node_id", "a").put("status", "pending_approval")));
+    result(store.saveEnrollment(new JsonObject().put("node_id", "b").put("status", "enrolled")));
+    result(store.saveEnrollment(new JsonObject().put("node_id", "a").put("status", "enrolled")));
+    List<JsonObject> all = result(store.enrollments());
+    assertEquals(2, all.size());
+    assertTrue(all.stream().allMatch(e -> "enrolled".equals(e.getString("status"))), all.toString());
+    result(store.deleteEnrollment("a"));
+    assertEquals(List.of("b"), result(store.enrollments()).stream().map(e -> e.getString("node_id")).toList());
   }
 }

@@ -63,6 +63,17 @@ public final class SpecBuilder {
     return this;
   }
 
+  /** The watchdog's action for this task: warn, reassign or fail. */
+  public SpecBuilder onStagnation(String action) {
+    j.put("on_stagnation", action);
+    return this;
+  }
+
+  public SpecBuilder stagnationSec(long s) {
+    j.put("stagnation_sec", s);
+    return this;
+  }
+
   public SpecBuilder estimate(long ms) {
     j.put("estimated_duration_ms", ms);
     return this;

@@ -1,0 +1,259 @@
+package io.heady.common.identity;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Seals and opens what a node and the manager send each other, with the {@link PairKey} of the two: on the
+ * event bus as {@code {f, p, ts, n, sig}} (sender, payload as exact JSON text, timestamp, nonce, HMAC-SHA256
+ * over the address, sender, timestamp, nonce and payload), over HTTP as an {@code Authorization: Heady f=…,
+ * ts=…, n=…, sig=…} header over the method, path, sender, timestamp, nonce and the body's SHA-256. A message
+ * is refused when unsealed, from a peer without a key (never enrolled, revoked), forged, meant for another
+ * address, outside the clock window, or replayed.
+ *
+ * <p>Each side has one of these: the manager ({@code self = "manager"}) finds each node's key by its id; a node
+ * ({@code self} = its id) has one key, for {@code manager}. So a node can neither forge the manager's word to
+ * another node nor speak as another node.
+ */
+public final class Seal {
+  /** The manager's name as a sender. */
+  public static final String MANAGER = "manager";
+  /** How far a sender's clock may be from ours (and how long nonces are remembered). */
+  public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(120);
+  public static final String SCHEME = "Heady";
+
+  private final String self;
+  private final Function<String, byte[]> keyOf;
+  private final Clock clock;
+  private final long windowMs;
+  private final String noncePrefix;
+  private final AtomicLong counter = new AtomicLong();
+  private final Map<String, Long> seen = new ConcurrentHashMap<>();
+  private volatile long lastPurge;
+  private static final ThreadLocal<Map<byte[], Mac>> MACS = ThreadLocal.withInitial(java.util.IdentityHashMap::new);
+
+  /**
+   * @param self who seals: {@link #MANAGER} or a node id
+   * @param keyOf the pair key shared with a peer, or {@code null} when there is none (unknown, revoked)
+   */
+  public Seal(String self, Function<String, byte[]> keyOf, Clock clock, Duration window) {
+    this.self = self;
+    this.keyOf = keyOf;
+    this.clock = clock;
+    this.windowMs = window.toMillis();
+    byte[] nb = new byte[12];
+    new SecureRandom().nextBytes(nb);
+    // why: a nonce must never repeat, not be secret; a random prefix per sealer and a counter make it unique
+    this.noncePrefix = Base64.getUrlEncoder().withoutPadding().encodeToString(nb) + ".";
+  }
+
+  /** A node's seal: it talks to the manager only, with its one key. */
+  public static Seal node(String nodeId, byte[] key, Clock clock) {
+    return new Seal(nodeId, peer -> MANAGER.equals(peer) ? key : null, clock, DEFAULT_WINDOW);
+  }
+
+  public String self() {
+    return self;
+  }
+
+  /** The message refused, and why. */
+  public static final class Refused extends RuntimeException {
+    public Refused(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  /** An opened message: who sent it, and what. */
+  public record Opened(String from, JsonObject payload) {}
+
+  // ---- the event bus ------------------------------------------------------------------------------------
+
+  /** Seals a message to {@code to} at {@code address}. */
+  public JsonObject seal(String address, JsonObject payload, String to) {
+    byte[] key = key(to);
+    String p = payload.encode();
+    long ts = clock.millis();
+    String n = nonce();
+    return new JsonObject().put("f", self).put("p", p).put("ts", ts).put("n", n)
+        .put("sig", mac(key, address, self, ts, n, p.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Opens a sealed message: who sent it and the payload, or {@link Refused}. */
+  public Opened open(String address, Object body) {
+    if (!(body instanceof JsonObject env)) {
+      throw new Refused("not a sealed message");
+    }
+    if (!(env.getValue("p") instanceof String p) || !(env.getValue("f") instanceof String from)) {
+      throw new Refused("unsealed or malformed message");
+    }
+    check(address, from, env.getValue("ts"), env.getValue("n"), env.getValue("sig"),
+        p.getBytes(StandardCharsets.UTF_8));
+    try {
+      return new Opened(from, new JsonObject(p));
+    } catch (RuntimeException e) {
+      throw new Refused("payload is not a JSON object");
+    }
+  }
+
+  // ---- HTTP ---------------------------------------------------------------------------------------------
+
+  /** The {@code Authorization} header value for a request to {@code to}. */
+  public String header(String method, String pathAndQuery, byte[] body, String to) {
+    byte[] key = key(to);
+    long ts = clock.millis();
+    String n = nonce();
+    return SCHEME + " f=" + self + ", ts=" + ts + ", n=" + n + ", sig="
+        + mac(key, method + " " + pathAndQuery, self, ts, n, sha256(body));
+  }
+
+  /**
+   * What a request's {@code Authorization} header claims, checked as far as it can be without the body:
+   * the scheme, a sender with a key, a timestamp in the window. Returns {@code null} when the header is not
+   * this scheme at all.
+   */
+  public Claim claim(String header) {
+    if (header == null || !header.regionMatches(true, 0, SCHEME + " ", 0, SCHEME.length() + 1)
+        || header.length() > 1024) {
+      return null;
+    }
+    Map<String, String> f = new HashMap<>();
+    for (String part : header.substring(SCHEME.length() + 1).split(",")) {
+      int eq = part.indexOf('=');
+      if (eq > 0) {
+        f.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+      }
+    }
+    String from = f.get("f");
+    long ts;
+    try {
+      ts = Long.parseLong(f.getOrDefault("ts", ""));
+    } catch (NumberFormatException e) {
+      throw new Refused("malformed Authorization header");
+    }
+    if (from == null || f.get("n") == null || f.get("sig") == null || f.get("n").length() > 64) {
+      throw new Refused("malformed Authorization header");
+    }
+    inWindow(ts);
+    if (key(from) == null) {
+      throw new Refused("no credential for " + abbreviate(from));
+    }
+    return new Claim(from, ts, f.get("n"), f.get("sig"));
+  }
+
+  /** A request's claim, to be verified against its body once read. */
+  public record Claim(String from, long ts, String nonce, String sig) {}
+
+  /** Verifies a claimed request against its method, path and body; returns the sender or {@link Refused}. */
+  public String verify(Claim c, String method, String pathAndQuery, byte[] body) {
+    check(method + " " + pathAndQuery, c.from(), c.ts(), c.nonce(), c.sig(), sha256(body));
+    return c.from();
+  }
+
+  // ---- shared -------------------------------------------------------------------------------------------
+
+  private byte[] key(String peer) {
+    byte[] k = peer == null ? null : keyOf.apply(peer);
+    if (k == null) {
+      throw new Refused("no credential for " + abbreviate(peer));
+    }
+    return k;
+  }
+
+  private void check(String address, String from, Object ts, Object n, Object sig, byte[] payload) {
+    if (!(ts instanceof Number tn) || !(n instanceof String ns) || !(sig instanceof String ss) || ns.length() > 64
+        || from.length() > 128) {
+      throw new Refused("unsealed or malformed message");
+    }
+    long t = tn.longValue();
+    inWindow(t);
+    byte[] key = key(from);
+    byte[] want = mac(key, address, from, t, ns, payload).getBytes(StandardCharsets.US_ASCII);
+    if (!MessageDigest.isEqual(ss.getBytes(StandardCharsets.US_ASCII), want)) {
+      throw new Refused("bad signature");
+    }
+    if (seen.putIfAbsent(from + "/" + ns, t) != null) {
+      throw new Refused("replayed message");
+    }
+    purge(clock.millis());
+  }
+
+  private void inWindow(long t) {
+    if (Math.abs(clock.millis() - t) > windowMs) {
+      throw new Refused("message timestamp outside the " + windowMs / 1000 + " s window (clock skew?)");
+    }
+  }
+
+  private String nonce() {
+    return noncePrefix + Long.toString(counter.incrementAndGet(), 36);
+  }
+
+  private void purge(long now) {
+    if (now - lastPurge < windowMs / 4) {
+      return;
+    }
+    lastPurge = now;
+    seen.values().removeIf(t -> now - t > 2 * windowMs);
+  }
+
+  private static String abbreviate(String s) {
+    if (s == null) {
+      return "an unnamed sender";
+    }
+    String t = s.replaceAll("[^A-Za-z0-9._-]", "?");
+    return t.length() > 64 ? t.substring(0, 64) + "…" : t;
+  }
+
+  static byte[] sha256(byte[] body) {
+    try {
+      return Base64.getEncoder().encode(MessageDigest.getInstance("SHA-256").digest(body == null ? new byte[0]
+          : body));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String mac(byte[] key, String address, String from, long ts, String nonce, byte[] payload) {
+    try {
+      Map<byte[], Mac> macs = MACS.get();
+      Mac m = macs.get(key);
+      if (m == null) {
+        if (macs.size() >= 256) {
+          macs.clear();
+        }
+        m = Mac.getInstance("HmacSHA256");
+        m.init(new SecretKeySpec(key, "HmacSHA256"));
+        macs.put(key, m);
+      }
+      m.update("heady-v2\n".getBytes(StandardCharsets.US_ASCII));
+      m.update(address.getBytes(StandardCharsets.UTF_8));
+      m.update((byte) '\n');
+      m.update(from.getBytes(StandardCharsets.UTF_8));
+      m.update((byte) '\n');
+      m.update(Long.toString(ts).getBytes(StandardCharsets.US_ASCII));
+      m.update((byte) '\n');
+      m.update(nonce.getBytes(StandardCharsets.US_ASCII));
+      m.update((byte) '\n');
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(m.doFinal(payload));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+
+  /** The address a reply is sealed for: replies cannot be swapped for requests. */
+  public static String replyTo(String address) {
+    return "reply:" + address;
+  }
+}

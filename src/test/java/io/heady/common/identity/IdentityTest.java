@@ -1,0 +1,176 @@
+package io.heady.common.identity;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cluster's certificates, pair keys and seals, by a clock set by hand. */
+class IdentityTest {
+  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+  private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+  private final KeyPair caKeys = Pki.newKeyPair();
+  private final X509Certificate ca = Pki.ca("heady cluster CA", caKeys, NOW.minusSeconds(60),
+      NOW.plus(Duration.ofDays(3650)));
+
+  private X509Certificate issue(String name, Pki.Role role, KeyPair kp) {
+    return Pki.issue(name, role, kp.getPublic(), Pki.name(ca), caKeys.getPrivate(), NOW.minusSeconds(60),
+        NOW.plus(Duration.ofDays(365)));
+  }
+
+  @Test
+  void aCertificateNamesItsHolderAndRoleAndIsIssuedByTheCa() throws Exception {
+    KeyPair kp = Pki.newKeyPair();
+    X509Certificate c = issue("rpi4", Pki.Role.NODE, kp);
+    assertEquals("rpi4", Pki.name(c));
+    assertEquals(Pki.Role.NODE, Pki.role(c));
+    assertEquals(Pki.Role.CA, Pki.role(ca));
+    assertTrue(Pki.issuedBy(c, ca, NOW));
+    assertFalse(Pki.issuedBy(c, ca, NOW.plus(Duration.ofDays(400))), "expired");
+    KeyPair other = Pki.newKeyPair();
+    X509Certificate otherCa = Pki.ca("another cluster", other, NOW, NOW.plus(Duration.ofDays(1)));
+    assertFalse(Pki.issuedBy(c, otherCa, NOW));
+    assertEquals(3, c.getVersion());
+    assertEquals(-1, c.getBasicConstraints(), "a leaf is not a CA");
+    assertTrue(ca.getBasicConstraints() >= 0, "the CA is one");
+    // PEM round trips
+    assertEquals(c, Pki.certificate(Pki.pem(c)));
+    assertEquals(kp.getPublic(), Pki.publicKey(Pki.pem(kp.getPublic())));
+    assertEquals(kp.getPrivate(), Pki.privateKey(Pki.pem(kp.getPrivate())));
+    assertThrows(IllegalArgumentException.class, () -> Pki.publicKey("not pem"));
+  }
+
+  @Test
+  void trustFollowsTheCaTheRoleAndEnrollment() {
+    KeyPair nk = Pki.newKeyPair();
+    X509Certificate node = issue("nuc", Pki.Role.NODE, nk);
+    X509Certificate manager = issue("manager", Pki.Role.MANAGER, Pki.newKeyPair());
+    ClusterTrust agentSide = new ClusterTrust(ca, Set.of(Pki.Role.MANAGER), c -> true, clock);
+    ClusterTrust managerSide = new ClusterTrust(ca, Set.of(Pki.Role.NODE, Pki.Role.MANAGER),
+        c -> !"revoked".equals(Pki.name(c)), clock);
+    assertDoesNotThrow(() -> agentSide.check(new X509Certificate[] {manager}));
+    assertThrows(CertificateException.class, () -> agentSide.check(new X509Certificate[] {node}),
+        "an enrolled node cannot stand in for the manager");
+    assertDoesNotThrow(() -> managerSide.check(new X509Certificate[] {node}));
+    X509Certificate revoked = issue("revoked", Pki.Role.NODE, Pki.newKeyPair());
+    assertThrows(CertificateException.class, () -> managerSide.check(new X509Certificate[] {revoked}));
+    KeyPair stranger = Pki.newKeyPair();
+    X509Certificate self = Pki.ca("manager", stranger, NOW, NOW.plus(Duration.ofDays(1)));
+    assertThrows(CertificateException.class, () -> agentSide.check(new X509Certificate[] {self}),
+        "a self-signed certificate of a stranger");
+    assertThrows(CertificateException.class, () -> agentSide.check(new X509Certificate[0]));
+  }
+
+  private static void assertDoesNotThrow(org.junit.jupiter.api.function.Executable e) {
+    org.junit.jupiter.api.Assertions.assertDoesNotThrow(e);
+  }
+
+  @Test
+  void aPairKeyIsTheSameFromBothSidesAndDiffersPerNode() {
+    KeyPair m = Pki.newKeyPair();
+    KeyPair a = Pki.newKeyPair();
+    KeyPair b = Pki.newKeyPair();
+    byte[] ka = PairKey.derive(a.getPrivate(), m.getPublic(), "a");
+    assertArrayEquals(ka, PairKey.derive(m.getPrivate(), a.getPublic(), "a"));
+    assertFalse(java.util.Arrays.equals(ka, PairKey.derive(m.getPrivate(), b.getPublic(), "b")));
+    assertFalse(java.util.Arrays.equals(ka, PairKey.derive(m.getPrivate(), a.getPublic(), "b")),
+        "bound to the node id");
+  }
+
+  @Test
+  void sealsOpenOnlyWithThePairKeyForTheirAddressOnce() {
+    byte[] ka = new byte[32];
+    byte[] kb = new byte[32];
+    ka[0] = 1;
+    kb[0] = 2;
+    Map<String, byte[]> keys = Map.of("a", ka, "b", kb);
+    Seal manager = new Seal(Seal.MANAGER, keys::get, clock, Seal.DEFAULT_WINDOW);
+    Seal a = Seal.node("a", ka, clock);
+    Seal b = Seal.node("b", kb, clock);
+    JsonObject hb = new JsonObject().put("node_id", "a");
+
+    JsonObject sealed = a.seal("heady.cluster.heartbeat", hb, Seal.MANAGER);
+    Seal.Opened o = manager.open("heady.cluster.heartbeat", sealed);
+    assertEquals("a", o.from());
+    assertEquals(hb, o.payload());
+    assertThrows(Seal.Refused.class, () -> manager.open("heady.cluster.heartbeat", sealed), "a replay");
+    assertThrows(Seal.Refused.class, () -> manager.open("heady.cluster.report",
+        a.seal("heady.cluster.heartbeat", hb, Seal.MANAGER)), "another address");
+
+    // b cannot speak as a: the sender named in the envelope picks the key
+    JsonObject forged = b.seal("heady.cluster.heartbeat", hb, Seal.MANAGER).put("f", "a");
+    assertThrows(Seal.Refused.class, () -> manager.open("heady.cluster.heartbeat", forged));
+    // nor forge the manager's word to a: a only opens what comes from the manager, with its own key
+    JsonObject dispatch = new JsonObject().put("task_id", "t");
+    JsonObject fromB = b.seal("heady.node.a.dispatch", dispatch, Seal.MANAGER).put("f", Seal.MANAGER);
+    assertThrows(Seal.Refused.class, () -> a.open("heady.node.a.dispatch", fromB));
+    assertEquals(Seal.MANAGER, a.open("heady.node.a.dispatch", manager.seal("heady.node.a.dispatch", dispatch, "a"))
+        .from());
+    // nobody seals to a peer without a key (unknown, revoked)
+    assertThrows(Seal.Refused.class, () -> manager.seal("x", hb, "ghost"));
+    assertThrows(Seal.Refused.class, () -> manager.open("x", new JsonObject().put("f", "ghost").put("p", "{}")
+        .put("ts", NOW.toEpochMilli()).put("n", "n").put("sig", "s")));
+    assertThrows(Seal.Refused.class, () -> manager.open("x", hb), "an unsealed message");
+  }
+
+  @Test
+  void aSealFromAnotherTimeIsRefused() {
+    byte[] k = new byte[32];
+    Seal past = Seal.node("a", k, Clock.fixed(NOW.minusSeconds(121), ZoneOffset.UTC));
+    Seal manager = new Seal(Seal.MANAGER, p -> "a".equals(p) ? k : null, clock, Seal.DEFAULT_WINDOW);
+    assertThrows(Seal.Refused.class, () -> manager.open("x", past.seal("x", new JsonObject(), Seal.MANAGER)));
+  }
+
+  @Test
+  void anHttpRequestIsClaimedFromItsHeaderThenVerifiedWithItsBody() {
+    byte[] k = new byte[32];
+    k[5] = 9;
+    Seal node = Seal.node("a", k, clock);
+    Seal manager = new Seal(Seal.MANAGER, p -> "a".equals(p) ? k : null, clock, Seal.DEFAULT_WINDOW);
+    byte[] body = "{\"node_id\":\"a\"}".getBytes(StandardCharsets.UTF_8);
+    String h = node.header("POST", "/api/cluster/nodes/heartbeat", body, Seal.MANAGER);
+    Seal.Claim c = manager.claim(h);
+    assertEquals("a", c.from());
+    assertThrows(Seal.Refused.class, () -> manager.verify(c, "POST", "/api/cluster/nodes/heartbeat",
+        "{\"node_id\":\"b\"}".getBytes(StandardCharsets.UTF_8)), "another body");
+    assertEquals("a", manager.verify(manager.claim(h), "POST", "/api/cluster/nodes/heartbeat", body));
+    assertThrows(Seal.Refused.class, () -> manager.verify(manager.claim(h), "POST", "/api/cluster/nodes/heartbeat",
+        body), "once only");
+    assertNull(manager.claim("Bearer abc"), "another scheme is not this one's business");
+    assertThrows(Seal.Refused.class, () -> manager.claim("Heady f=ghost, ts=" + NOW.toEpochMilli()
+        + ", n=x, sig=y"), "no key for the sender: refused before any body is read");
+  }
+
+  @Test
+  void aCredentialIsKeptWithItsKeyPrivate(@TempDir Path dir) throws Exception {
+    KeyPair kp = Credential.loadOrCreateKey(dir);
+    assertEquals(kp.getPublic(), Credential.loadOrCreateKey(dir).getPublic(), "the key is kept");
+    Credential c = new Credential(kp.getPrivate(), issue("a", Pki.Role.NODE, kp), ca);
+    c.save(dir);
+    assertTrue(Credential.exists(dir));
+    Credential back = Credential.load(dir);
+    assertEquals("a", back.name());
+    assertEquals(Pki.Role.NODE, back.role());
+    assertEquals(Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(dir.resolve("key.pem")));
+    assertTrue(back.keyManager().getCertificateChain("heady").length == 2);
+  }
+}
