@@ -44,6 +44,11 @@ public final class Audit {
     return records.containsKey(id);
   }
 
+  /** The record of a task, or null when none was added. */
+  public JsonObject record(String id) {
+    return records.get(id);
+  }
+
   /** Judges the given ids against the records added so far. */
   public Verdict judge(Collection<String> ids) {
     int ok = 0;
@@ -87,6 +92,14 @@ public final class Audit {
    * {@code ids} not listed (older finished tasks are served from the store), and judges {@code ids}.
    */
   public static Verdict of(AdminHttp admin, Collection<String> ids) {
+    return fetch(admin, ids).judge(ids);
+  }
+
+  /**
+   * Reads the records of {@code ids}: every task the manager lists, then each of {@code ids} not listed, one
+   * by one (a manager that does not answer at once is asked again, a few times).
+   */
+  public static Audit fetch(AdminHttp admin, Collection<String> ids) {
     Audit a = new Audit();
     String cursor = "0";
     int pages = 0;
@@ -99,11 +112,23 @@ public final class Audit {
     for (String id : ids) {
       if (!a.has(id) && fetched++ < 200_000) {
         AdminHttp.Res r = admin.get("/api/cluster/tasks/" + AdminHttp.q(id));
+        for (int again = 0; again < 3 && (r.status() == 0 || r.status() >= 500); again++) {
+          pause(500);
+          r = admin.get("/api/cluster/tasks/" + AdminHttp.q(id));
+        }
         if (r.ok()) {
           a.add(r.json());
         }
       }
     }
-    return a.judge(ids);
+    return a;
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

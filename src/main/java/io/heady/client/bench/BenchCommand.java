@@ -162,7 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    bar = new ProgressBar(err, stderrTty());
+    bar = new ProgressBar(err, ProgressBar.stderrTty());
     Path hist = history != null ? history : Path.of(System.getProperty("user.home", "."), ".heady",
         "bench-history.jsonl");
     if (tableOnly) {
@@ -641,22 +641,5 @@ public final class BenchCommand implements Callable<Integer> {
 
   private ParameterException usage(String message) {
     return new ParameterException(spec.commandLine(), message);
-  }
-
-  private static boolean stderrTty() {
-    String told = System.getProperty("heady.stderr.tty");
-    if (told != null) {
-      return Boolean.parseBoolean(told);
-    }
-    try {
-      Path fd2 = Path.of("/proc/self/fd/2");
-      if (Files.exists(fd2, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        String target = Files.readSymbolicLink(fd2).toString();
-        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-      }
-    } catch (Exception e) {
-      // not Linux
-    }
-    return false;
   }
 }

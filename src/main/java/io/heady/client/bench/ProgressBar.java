@@ -12,12 +12,19 @@ public final class ProgressBar implements LoadDriver.Listener {
   static final int WIDTH = 30;
   private final PrintWriter err;
   private final boolean tty;
+  private final String prefix;
   private long lastLineNs;
   private boolean drawn;
 
   public ProgressBar(PrintWriter err, boolean tty) {
+    this(err, tty, "heady bench");
+  }
+
+  /** A bar whose plain lines and notes start with {@code <prefix>: }. */
+  public ProgressBar(PrintWriter err, boolean tty, String prefix) {
     this.err = err;
     this.tty = tty;
+    this.prefix = prefix;
   }
 
   @Override
@@ -28,7 +35,7 @@ public final class ProgressBar implements LoadDriver.Listener {
       drawn = true;
     } else if (System.nanoTime() - lastLineNs > 10_000_000_000L && finished < total) {
       lastLineNs = System.nanoTime();
-      err.println("heady bench: " + line(phase, finished, total, perSecond));
+      err.println(prefix + ": " + line(phase, finished, total, perSecond));
       err.flush();
     }
   }
@@ -45,7 +52,7 @@ public final class ProgressBar implements LoadDriver.Listener {
   /** A note line on stderr ({@code heady bench: …}), below the bar. */
   public synchronized void note(String s) {
     clear();
-    err.println("heady bench: " + s);
+    err.println(prefix + ": " + s);
     err.flush();
   }
 
@@ -53,5 +60,23 @@ public final class ProgressBar implements LoadDriver.Listener {
     int filled = total <= 0 ? WIDTH : (int) Math.min(WIDTH, (long) finished * WIDTH / total);
     return String.format(Locale.ROOT, "%-8s [%s%s] %,d/%,d  %,.0f/s", phase, "#".repeat(filled),
         ".".repeat(WIDTH - filled), finished, total, perSecond);
+  }
+
+  /** Whether stderr is a terminal (the system property {@code heady.stderr.tty} overrides). */
+  public static boolean stderrTty() {
+    String told = System.getProperty("heady.stderr.tty");
+    if (told != null) {
+      return Boolean.parseBoolean(told);
+    }
+    try {
+      java.nio.file.Path fd2 = java.nio.file.Path.of("/proc/self/fd/2");
+      if (java.nio.file.Files.exists(fd2, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        String target = java.nio.file.Files.readSymbolicLink(fd2).toString();
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+      }
+    } catch (Exception e) {
+      // not Linux
+    }
+    return false;
   }
 }

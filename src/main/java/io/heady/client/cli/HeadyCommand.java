@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     description = {"Run shell tasks on the best machine of your heady cluster, and see what it does.",
         "'heady help COMMAND' explains a command."},
     subcommands = {RunCommand.class, SubmitCommand.class, StatusCommand.class, NodesCommand.class,
-        io.heady.client.bench.BenchCommand.class,
+        io.heady.client.bench.BenchCommand.class, io.heady.client.chaos.ChaosCommand.class,
         WorkersCommand.class, TasksCommand.class, TaskCommand.class, LogsCommand.class, CancelCommand.class,
         DrainCommand.class, ExplainCommand.class, TokenCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%n",
