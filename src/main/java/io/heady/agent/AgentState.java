@@ -11,7 +11,7 @@ public final class AgentState {
   private final String nodeId;
   private final String name;
   private final String transport;
-  private final String tunnelUrl;
+  private volatile String tunnelUrl;
   private final Map<String, String> labels;
   private final int requestedSlots;
   private volatile Hardware hardware;
@@ -30,6 +30,11 @@ public final class AgentState {
     this.tunnelUrl = tunnelUrl;
     this.labels = Map.copyOf(labels);
     this.requestedSlots = requestedSlots;
+  }
+
+  /** Where the manager reaches this node's API (once it listens). */
+  public void tunnel(String url) {
+    this.tunnelUrl = url;
   }
 
   /** The same node, reachable at a tunnel URL (HTTP transport). */

@@ -124,13 +124,13 @@ public final class Session {
       // when the bus cannot (see the manager's AgentsVerticle)
       String tunnel = s.tunnelUrl().isBlank() ? tls.scheme() + "://" + apiHost + ":" + api.actualPort()
           : s.tunnelUrl();
-      AgentState st = state.withTunnel(tunnel);
-      session.state = st;
+      state.tunnel(tunnel);
+      AgentState st = state;
       reports.attach(vertx, link);
       long hbMs = join.getLong("heartbeat_interval_sec", cfg.longValue(Keys.HEARTBEAT_SEC)) * 1000;
       long lostAfter = join.getLong("ttl_sec", 120L) * 1000;
       vertx.deployVerticle(new HeartbeatVerticle(st, link, executor, hbMs, eventBus ? managerLost : null,
-          lostAfter)).await();
+          lostAfter, s.dataDir().resolve("agent-status.json"))).await();
       LOG.info("heady agent {} up: transport {}, node API on {}://{}:{}, manager {}", s.nodeId(), s.transport(),
           tls.scheme(), apiHost, api.actualPort(), s.managerUrl());
       if (tls.enabled()) {

@@ -39,6 +39,20 @@ public final class Api {
     return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), token);
   }
 
+  /**
+   * A request sealed as {@code seal}'s holder would send it to {@code to} (the manager, or a node): the
+   * {@code Authorization: Heady …} header over the method, path and body.
+   */
+  public Res sealed(io.heady.common.identity.Seal seal, String to, String method, String path, String body) {
+    byte[] bytes = body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+    b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
+        : b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    b.header("Authorization", seal.header(method, URI.create(base + path).getRawPath()
+        + (URI.create(base + path).getRawQuery() == null ? "" : "?" + URI.create(base + path).getRawQuery()), bytes, to));
+    return send(b, null);
+  }
+
   public Res withToken(String t, String method, String path, String body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
     b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())

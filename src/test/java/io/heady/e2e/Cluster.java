@@ -24,6 +24,7 @@ public final class Cluster implements AutoCloseable {
   public String adminToken;
   public Api admin;
   private final List<HeadyProcess> agents = new ArrayList<>();
+  private final Map<String, Path> agentDirs = new HashMap<>();
 
   public Cluster() throws IOException {
     this.dataDir = HeadyProcess.tempDir("manager-");
@@ -83,13 +84,68 @@ public final class Cluster implements AutoCloseable {
 
   /** Starts an agent process; returns it (not yet registered: use {@link #awaitNode}). */
   public HeadyProcess startAgent(String nodeId, String... extra) throws IOException {
-    List<String> args = new ArrayList<>(List.of("--role=agent", "--manager=" + url(), "--token=" + joinToken,
+    Path dir = agentDirs.containsKey(nodeId) ? agentDirs.get(nodeId) : HeadyProcess.tempDir("agent-" + nodeId + "-");
+    agentDirs.put(nodeId, dir);
+    List<String> args = new ArrayList<>(List.of("--role=agent", "--manager=" + url(),
         "--node-id=" + nodeId, "--port=" + HeadyProcess.freePort(), "--cluster-host=127.0.0.1",
-        "--data-dir=" + HeadyProcess.tempDir("agent-" + nodeId + "-")));
+        "--data-dir=" + dir));
+    if (joinToken != null) {
+      args.add("--token=" + joinToken); // why: null starts an agent that holds no join token (enrolled already)
+    }
     args.addAll(List.of(extra));
     HeadyProcess a = HeadyProcess.start("agent-" + nodeId, new HashMap<>(), args.toArray(String[]::new));
     agents.add(a);
     return a;
+  }
+
+  /** The data dir of an agent this cluster started. */
+  public Path agentDir(String nodeId) {
+    return agentDirs.get(nodeId);
+  }
+
+  /**
+   * What the manager holds for an enrolled node: a seal with their pair key, derived from the real keys on
+   * disk (the manager's and the node's public key). For tests that must call a node's API as the manager does.
+   */
+  public io.heady.common.identity.Seal asManager(String nodeId) throws IOException {
+    JsonObject identity = new JsonObject(Files.readString(dataDir.resolve("identity").resolve("cluster.json")));
+    java.security.PrivateKey mk = io.heady.common.identity.Pki.privateKey(identity.getString("manager_key"));
+    java.security.cert.X509Certificate nodeCert = io.heady.common.identity.Pki.certificate(Files.readString(
+        agentDirs.get(nodeId).resolve("identity").resolve(nodeId).resolve("cert.pem")));
+    byte[] key = io.heady.common.identity.PairKey.derive(mk, nodeCert.getPublicKey(), nodeId);
+    return new io.heady.common.identity.Seal(io.heady.common.identity.Seal.MANAGER,
+        p -> nodeId.equals(p) ? key : null, java.time.Clock.systemUTC(), io.heady.common.identity.Seal.DEFAULT_WINDOW);
+  }
+
+  /** What an enrolled node holds: its own seal, from its real keys on disk. */
+  public io.heady.common.identity.Seal asNode(String nodeId) throws IOException {
+    Path id = agentDirs.get(nodeId).resolve("identity").resolve(nodeId);
+    java.security.PrivateKey k = io.heady.common.identity.Pki.privateKey(Files.readString(id.resolve("key.pem")));
+    java.security.cert.X509Certificate m = io.heady.common.identity.Pki.certificate(Files.readString(
+        id.resolve("manager.pem")));
+    return io.heady.common.identity.Seal.node(nodeId, io.heady.common.identity.PairKey.derive(k, m.getPublicKey(),
+        nodeId), java.time.Clock.systemUTC());
+  }
+
+  /**
+   * Enrolls a node of the test's own through the real enrollment route (a new key, its proof, the join
+   * token) and returns its seal: for tests that send the manager what a node may send, without an agent.
+   */
+  public io.heady.common.identity.Seal enroll(String nodeId) {
+    java.security.KeyPair kp = io.heady.common.identity.Pki.newKeyPair();
+    long ts = System.currentTimeMillis();
+    JsonObject body = new JsonObject().put("node_id", nodeId).put("public_key",
+        io.heady.common.identity.Pki.pem(kp.getPublic())).put("ts", ts)
+        .put("proof", io.heady.common.identity.Pki.sign(kp.getPrivate(), ("heady-enroll-v1\n" + nodeId + "\n" + ts)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    Api.Res r = new Api(url(), joinToken).post("/api/cluster/enroll", body);
+    if (r.status() != 201 && r.status() != 200) {
+      throw new AssertionError("enrolling " + nodeId + " answered " + r.status() + ": " + r.raw());
+    }
+    java.security.cert.X509Certificate m = io.heady.common.identity.Pki.certificate(
+        r.json().getString("manager_certificate"));
+    return io.heady.common.identity.Seal.node(nodeId, io.heady.common.identity.PairKey.derive(kp.getPrivate(),
+        m.getPublicKey(), nodeId), java.time.Clock.systemUTC());
   }
 
   /** Waits until the node is listed with the given status; returns its record. */

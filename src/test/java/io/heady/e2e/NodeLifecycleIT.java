@@ -76,8 +76,9 @@ class NodeLifecycleIT {
       int port = HeadyProcess.freePort();
       c.startAgent("hw", "--transport=http", "--port=" + port);
       c.awaitNode("hw", "active", Duration.ofSeconds(20));
-      Api node = new Api("http://127.0.0.1:" + port, c.joinToken);
-      Api.Res r = node.get("/api/node/health");
+      Api node = new Api("http://127.0.0.1:" + port, null);
+      io.heady.common.identity.Seal manager = c.asManager("hw");
+      Api.Res r = node.sealed(manager, "hw", "GET", "/api/node/health", null);
       assertEquals(200, r.status(), r.raw());
       assertEquals(Integer.parseInt(HeadyProcess.nproc()), r.json().getInteger("cpu_cores"));
       double memGb = 0;
@@ -88,9 +89,11 @@ class NodeLifecycleIT {
       }
       assertTrue(Math.abs(r.json().getDouble("ram_gb") - memGb) < 1.0, r.raw());
       assertEquals(401, new Api("http://127.0.0.1:" + port, c.adminToken).get("/api/node/health").status(),
-          "the node API takes the join token only");
-      assertEquals(200, node.get("/api/node/system").status());
-      assertEquals(200, node.get("/api/node/tasks").status());
+          "the node API takes the manager's seal only");
+      assertEquals(401, new Api("http://127.0.0.1:" + port, c.joinToken).get("/api/node/health").status(),
+          "the join token opens nothing on a node");
+      assertEquals(200, node.sealed(manager, "hw", "GET", "/api/node/system", null).status());
+      assertEquals(200, node.sealed(manager, "hw", "GET", "/api/node/tasks", null).status());
     }
   }
 }

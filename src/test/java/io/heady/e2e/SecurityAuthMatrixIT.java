@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every route of the manager and of the node API × {no token, wrong token, join token, admin token}, on the
- * real processes: 401 without a valid token, 403 with the other kind, and with the right kind an answer
- * that is neither (2xx, or a 4xx for the deliberately empty body). And nothing runs on an agent without the
- * right token. The routes come from {@link RouteTable}, which a unit test keeps equal to the live routers.
+ * Every route of the manager and of the node API × {no token, wrong token, join token, admin token, an
+ * enrolled node's seal, the manager's seal}, on the real processes: 401 without a valid credential, 403 with a
+ * valid one of the wrong kind, and with the right one an answer that is neither (2xx, or a 4xx for the
+ * deliberately empty body). The join token only enrolls; nothing runs on an agent but what the manager seals.
+ * The routes come from {@link RouteTable}, which a unit test keeps equal to the live routers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecurityAuthMatrixIT {
@@ -55,22 +56,34 @@ class SecurityAuthMatrixIT {
         : http.send(e.method(), base + e.path(), token, e.body()).status();
   }
 
+  /** The {@code Authorization} value a seal gives one request (fresh each time: a seal opens once). */
+  private static String sealed(io.heady.common.identity.Seal seal, String to, RouteTable.Entry e) {
+    byte[] body = e.body() == null ? new byte[0] : e.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return seal.header(e.method(), e.path(), body, to);
+  }
+
   private static boolean answered(int s) {
     return s != 401 && s != 403 && s < 500;
   }
 
   @Test
-  void managerRoutesByToken() {
+  void managerRoutesByToken() throws Exception {
     List<String> wrong = new ArrayList<>();
+    io.heady.common.identity.Seal node = cluster.asNode("sec-plain");
     for (RouteTable.Entry e : RouteTable.MANAGER) {
       int none = status(cluster.url(), e, null);
       int bad = status(cluster.url(), e, WRONG);
       int join = status(cluster.url(), e, cluster.joinToken);
       int admin = status(cluster.url(), e, cluster.adminToken);
-      boolean ok = none == 401 && bad == 401
-          && (e.needs() == RouteTable.Needs.JOIN ? answered(join) && admin == 403 : join == 403 && answered(admin));
-      String row = String.format("%-7s %-40s none=%d wrong=%d join=%d admin=%d", e.method(), e.template(), none,
-          bad, join, admin);
+      int seal = status(cluster.url(), e, sealed(node, io.heady.common.identity.Seal.MANAGER, e));
+      boolean ok = none == 401 && bad == 401 && switch (e.needs()) {
+        case ENROLL -> answered(join) && admin == 403 && seal == 401;
+        case NODE -> join == 401 && admin == 401 && answered(seal);
+        case ADMIN -> join == 403 && answered(admin) && seal == 401;
+        default -> false;
+      };
+      String row = String.format("%-7s %-40s none=%d wrong=%d join=%d admin=%d node=%d", e.method(), e.template(),
+          none, bad, join, admin, seal);
       System.out.println("[auth-matrix] manager " + row);
       if (!ok) {
         wrong.add(row);
@@ -101,25 +114,32 @@ class SecurityAuthMatrixIT {
   }
 
   @Test
-  void nodeRoutesByToken() {
+  void nodeRoutesByToken() throws Exception {
     List<String> wrong = new ArrayList<>();
     for (int port : new int[] {execPort, plainPort}) {
       boolean knowsAdmin = port == execPort;
+      String nodeId = knowsAdmin ? "sec-exec" : "sec-plain";
+      io.heady.common.identity.Seal manager = cluster.asManager(nodeId);
+      io.heady.common.identity.Seal otherNode = cluster.asNode(knowsAdmin ? "sec-plain" : "sec-exec");
       String base = "http://127.0.0.1:" + port;
       for (RouteTable.Entry e : RouteTable.NODE) {
         int none = status(base, e, null);
         int bad = status(base, e, WRONG);
         int join = status(base, e, cluster.joinToken);
         int admin = status(base, e, cluster.adminToken);
+        int seal = status(base, e, sealed(manager, nodeId, e));
+        int peer = status(base, e, sealed(otherNode, io.heady.common.identity.Seal.MANAGER, e));
         boolean ok;
-        if (e.needs() == RouteTable.Needs.JOIN) {
+        if (e.needs() == RouteTable.Needs.MANAGER) {
           // a node that does not know the admin token cannot tell it from any wrong token
-          ok = none == 401 && bad == 401 && answered(join) && admin == (knowsAdmin ? 403 : 401);
+          ok = none == 401 && bad == 401 && join == 401 && answered(seal) && peer == 401
+              && admin == (knowsAdmin ? 403 : 401);
         } else {
-          ok = none == 401 && bad == 401 && join == 403 && (knowsAdmin ? answered(admin) : admin == 401);
+          ok = none == 401 && bad == 401 && join == 401 && seal == 403 && peer == 401
+              && (knowsAdmin ? answered(admin) : admin == 401);
         }
-        String row = String.format("%-10s %-6s %-28s none=%d wrong=%d join=%d admin=%d",
-            knowsAdmin ? "sec-exec" : "sec-plain", e.method(), e.template(), none, bad, join, admin);
+        String row = String.format("%-10s %-6s %-28s none=%d wrong=%d join=%d admin=%d manager=%d other-node=%d",
+            nodeId, e.method(), e.template(), none, bad, join, admin, seal, peer);
         System.out.println("[auth-matrix] node " + row);
         if (!ok) {
           wrong.add(row);
@@ -139,7 +159,7 @@ class SecurityAuthMatrixIT {
       String dispatch = new JsonObject().put("task_id", "rogue-" + tag.substring(0, 8)).put("lease_id", "l-rogue")
           .put("command", "touch " + pwned).encode();
       String execute = new JsonObject().put("command", "touch " + pwned).encode();
-      for (String token : new String[] {null, WRONG, cluster.adminToken, "", cluster.joinToken + "x"}) {
+      for (String token : new String[] {null, WRONG, cluster.adminToken, "", cluster.joinToken, cluster.joinToken + "x"}) {
         int s = http.send("POST", base + "/api/node/task", token, dispatch).status();
         assertTrue(s == 401 || s == 403, "dispatch with " + token + " → " + s);
       }
@@ -154,18 +174,27 @@ class SecurityAuthMatrixIT {
       assertEquals(403, cluster.admin.withToken(cluster.joinToken, "POST", "/api/cluster/tasks/route",
           byJoin.encode()).status(), "the join token cannot submit work");
 
-      // a dispatch with the join token does run: once its marker exists, the refused ones had their chance
+      // another enrolled node's seal, posing as the manager, runs nothing either
+      io.heady.common.identity.Seal peer = cluster.asNode("sec-plain");
+      assertEquals(401, http.send("POST", base + "/api/node/task", peer.header("POST", "/api/node/task",
+          dispatch.getBytes(java.nio.charset.StandardCharsets.UTF_8), io.heady.common.identity.Seal.MANAGER),
+          dispatch).status());
+      // a dispatch sealed by the manager does run: once its marker exists, the refused ones had their chance
+      io.heady.common.identity.Seal manager = cluster.asManager("sec-exec");
       String ok = new JsonObject().put("task_id", "control-" + tag.substring(0, 8)).put("lease_id", "l-ok")
           .put("command", "touch " + control).encode();
-      assertEquals(202, http.send("POST", base + "/api/node/task", cluster.joinToken, ok).status());
+      assertEquals(202, http.send("POST", base + "/api/node/task", manager.header("POST", "/api/node/task",
+          ok.getBytes(java.nio.charset.StandardCharsets.UTF_8), "sec-exec"), ok).status());
       Poll.until("the control dispatch ran", Duration.ofSeconds(20), () -> Files.exists(control));
-      JsonObject tasks = new JsonObject(http.send("GET", base + "/api/node/tasks", cluster.joinToken, null).body());
+      JsonObject tasks = new JsonObject(http.send("GET", base + "/api/node/tasks", manager.header("GET",
+          "/api/node/tasks", new byte[0], "sec-exec"), null).body());
       assertFalse(tasks.encode().contains("rogue-"), tasks.encode());
       assertFalse(Files.exists(pwned), "a request without the right token ran a command");
 
       // and the admin token does execute on the node that allows it (once the control task freed its slot)
       Poll.until("the control task's slot is free", Duration.ofSeconds(20), () -> new JsonObject(http.send("GET",
-          base + "/api/node/tasks", cluster.joinToken, null).body()).getInteger("running") == 0);
+          base + "/api/node/tasks", manager.header("GET", "/api/node/tasks", new byte[0], "sec-exec"), null).body())
+          .getInteger("running") == 0);
       Http.Res ran = http.send("POST", base + "/api/node/execute", cluster.adminToken,
           new JsonObject().put("command", "echo executed").encode());
       assertEquals(200, ran.status(), ran.body());

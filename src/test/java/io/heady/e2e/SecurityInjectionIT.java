@@ -65,7 +65,9 @@ class SecurityInjectionIT {
   @Test
   void metacharactersAreRefusedOrInertEverywhere() {
     Api admin = cluster.admin;
-    Api join = new Api(cluster.url(), cluster.joinToken);
+    Api join = new Api(cluster.url(), null);
+    io.heady.common.identity.Seal probe = cluster.enroll("inj-probe");
+    String to = io.heady.common.identity.Seal.MANAGER;
     JsonObject hw = new JsonObject().put("cpu_cores", 2).put("ram_gb", 4);
 
     // ids: refused
@@ -75,7 +77,8 @@ class SecurityInjectionIT {
       assertEquals("id", r.json().getJsonObject("error").getJsonObject("details").getString("field"));
     }
     for (String id : payloads("nodeid")) {
-      Api.Res r = join.post("/api/cluster/nodes/register", new JsonObject().put("node_id", id).put("hardware", hw));
+      Api.Res r = join.sealed(probe, to, "POST", "/api/cluster/nodes/register", new JsonObject().put("node_id", id)
+          .put("hardware", hw).encode());
       assertEquals(400, r.status(), id);
     }
     for (String type : payloads("type")) {
@@ -90,10 +93,12 @@ class SecurityInjectionIT {
     // names and labels of a registered node: refused (control characters) or stored as given
     int n = 0;
     for (String s : payloads("label")) {
-      String id = "inj-node-" + n++;
+      // why: a node registers only itself; the test's own enrolled node takes each name in turn
+      String id = "inj-probe";
+      n++;
       JsonObject reg = new JsonObject().put("node_id", id).put("name", s).put("hardware", hw)
           .put("labels", new JsonObject().put("site", s)).put("capabilities", new JsonArray().add(s));
-      Api.Res r = join.post("/api/cluster/nodes/register", reg);
+      Api.Res r = join.sealed(probe, to, "POST", "/api/cluster/nodes/register", reg.encode());
       if (r.status() == 400) {
         assertTrue(s.contains("\n"), "only a control character is a reason to refuse: " + s);
         continue;
@@ -102,8 +107,9 @@ class SecurityInjectionIT {
       JsonObject stored = cluster.node(id);
       assertEquals(s, stored.getString("name"));
       assertEquals(s, stored.getJsonObject("labels").getString("site"));
-      admin.delete("/api/cluster/nodes/" + id);
     }
+
+    admin.delete("/api/cluster/nodes/inj-probe");
 
     // fields of built-in and unknown types, requirement labels, payload and metadata: stored verbatim
     List<String> ids = new ArrayList<>();

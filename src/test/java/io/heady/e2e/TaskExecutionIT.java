@@ -48,12 +48,13 @@ class TaskExecutionIT {
       t.join();
     }
     assertEquals(20, ids.size());
-    Api node = new Api("http://127.0.0.1:" + agentPort, c.joinToken);
+    Api node = new Api("http://127.0.0.1:" + agentPort, null);
+    io.heady.common.identity.Seal manager = c.asManager("two");
     int maxSeen = 0;
     int queuedSeen = 0;
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
-      int running = node.get("/api/node/tasks").json().getInteger("running");
+      int running = node.sealed(manager, "two", "GET", "/api/node/tasks", null).json().getInteger("running");
       maxSeen = Math.max(maxSeen, running);
       JsonObject q = c.admin.get("/api/cluster/tasks?status=queued").json();
       queuedSeen = Math.max(queuedSeen, q.getInteger("count"));

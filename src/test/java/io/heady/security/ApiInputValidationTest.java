@@ -1,5 +1,6 @@
 package io.heady.security;
 
+import io.heady.common.identity.Seal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,8 +149,8 @@ class ApiInputValidationTest {
   }
 
   @Test
-  void badNodeInputIsRefusedNamingTheField() {
-    String join = m.tokens.join();
+  void badNodeInputIsRefusedNamingTheField() throws Exception {
+    Seal ok = m.enrollNode("ok");
     String url = m.url() + "/api/cluster/nodes/register";
     String hw = ", \"hardware\": {\"cpu_cores\": 4, \"ram_gb\": 8}";
     Object[][] cases = {
@@ -167,16 +168,19 @@ class ApiInputValidationTest {
         {"{\"node_id\": \"ok\", \"transport\": \"carrier-pigeon\"" + hw + "}", "transport"},
     };
     for (Object[] c : cases) {
-      Http.Res r = http.send("POST", url, join, (String) c[0]);
+      Http.Res r = http.send("POST", url, InProcessManager.sealed(ok, "POST", "/api/cluster/nodes/register",
+          (String) c[0]), (String) c[0]);
       assertEquals(400, r.status(), c[0] + " → " + r.body());
       String field = error(r).getJsonObject("details").getString("field");
       assertTrue(field != null && field.contains((String) c[1]), c[0] + " → " + r.body());
     }
-    Http.Res hb = http.send("POST", m.url() + "/api/cluster/nodes/heartbeat", join,
-        "{\"node_id\": \"ok\", \"current_load\": -3}");
+    String hbBody = "{\"node_id\": \"ok\", \"current_load\": -3}";
+    Http.Res hb = http.send("POST", m.url() + "/api/cluster/nodes/heartbeat", InProcessManager.sealed(ok, "POST",
+        "/api/cluster/nodes/heartbeat", hbBody), hbBody);
     assertEquals(400, hb.status(), hb.body());
-    Http.Res done = http.send("POST", m.url() + "/api/cluster/tasks/complete", join,
-        "{\"task_id\": \"t\", \"node_id\": \"n\", \"lease_id\": \"l\", \"status\": \"exploded\"}");
+    String doneBody = "{\"task_id\": \"t\", \"node_id\": \"ok\", \"lease_id\": \"l\", \"status\": \"exploded\"}";
+    Http.Res done = http.send("POST", m.url() + "/api/cluster/tasks/complete", InProcessManager.sealed(ok, "POST",
+        "/api/cluster/tasks/complete", doneBody), doneBody);
     assertEquals("status", error(done).getJsonObject("details").getString("field"));
   }
 

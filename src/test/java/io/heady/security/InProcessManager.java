@@ -55,6 +55,25 @@ final class InProcessManager implements AutoCloseable {
     this(dataDir, new ApiSettings("127.0.0.1", 0, 64 * 1024, true));
   }
 
+  /** Enrolls a node of the test's own (the real enrollment rules) and returns its seal. */
+  Seal enrollNode(String nodeId) throws Exception {
+    java.security.KeyPair kp = io.heady.common.identity.Pki.newKeyPair();
+    var d = enrollments.enroll(new EnrollmentDesk.Request(nodeId, nodeId,
+        io.heady.common.identity.Pki.pem(kp.getPublic()), io.heady.common.identity.Pki.fingerprint(kp.getPublic()),
+        "127.0.0.1")).await(10, TimeUnit.SECONDS);
+    if (d.verdict() != EnrollmentDesk.Verdict.ENROLLED) {
+      throw new IllegalStateException("not enrolled: " + d);
+    }
+    return Seal.node(nodeId, io.heady.common.identity.PairKey.derive(kp.getPrivate(),
+        authority.manager().certificate().getPublicKey(), nodeId), Clock.systemUTC());
+  }
+
+  /** The {@code Authorization} value for one request a node sends the manager. */
+  static String sealed(Seal node, String method, String path, String body) {
+    return node.header(method, path, body == null ? new byte[0]
+        : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), Seal.MANAGER);
+  }
+
   String url() {
     return "http://127.0.0.1:" + api.actualPort();
   }

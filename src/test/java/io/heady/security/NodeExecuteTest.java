@@ -31,7 +31,9 @@ class NodeExecuteTest {
     String m = marker();
     String body = new JsonObject().put("command", "touch " + m).encode();
     try (InProcessNode n = new InProcessNode(dir, JOIN, null, false, 2, 4096, ServerTls.NONE)) {
-      Http.Res r = http.send("POST", n.url() + "/api/node/execute", JOIN, body);
+      assertEquals(401, http.send("POST", n.url() + "/api/node/execute", JOIN, body).status(),
+          "a join token opens nothing on a node");
+      Http.Res r = http.send("POST", n.url() + "/api/node/execute", n.seal("POST", "/api/node/execute", body), body);
       assertEquals(403, r.status(), r.body());
       assertEquals("EXECUTE_DISABLED", new JsonObject(r.body()).getJsonObject("error").getString("code"));
       assertTrue(r.body().contains("--execute-enabled"), "the message says how to enable it");
@@ -45,8 +47,8 @@ class NodeExecuteTest {
           "knowing the admin token is not enough: --execute-enabled is off");
     }
     try (InProcessNode n = new InProcessNode(dir, JOIN, null, true, 2, 4096, ServerTls.NONE)) {
-      assertEquals(403, http.send("POST", n.url() + "/api/node/execute", JOIN, body).status(),
-          "enabled without an admin token stays refused");
+      assertEquals(403, http.send("POST", n.url() + "/api/node/execute", n.seal("POST", "/api/node/execute", body),
+          body).status(), "enabled without an admin token stays refused");
       assertEquals(0, n.slots.running());
     }
     assertFalse(Files.exists(Path.of(m)), "no refused execute ran");
@@ -58,7 +60,9 @@ class NodeExecuteTest {
       String url = n.url() + "/api/node/execute";
       String m = marker();
       String body = new JsonObject().put("command", "touch " + m + "; echo out; echo err >&2; exit 4").encode();
-      assertEquals(403, http.send("POST", url, JOIN, body).status(), "the join token may not execute");
+      assertEquals(401, http.send("POST", url, JOIN, body).status(), "the join token may not execute");
+      assertEquals(403, http.send("POST", url, n.seal("POST", "/api/node/execute", body), body).status(),
+          "the manager may not execute either: execute is for people");
       assertEquals(401, http.send("POST", url, "ha_wrong-token-wrong-token-1", body).status());
       assertFalse(Files.exists(Path.of(m)));
       Http.Res r = http.send("POST", url, ADMIN, body);
@@ -110,8 +114,8 @@ class NodeExecuteTest {
   @Test
   void takesASlotAndIsRefusedWhenTheNodeIsFull(@TempDir Path dir) throws Exception {
     try (InProcessNode n = new InProcessNode(dir, JOIN, ADMIN, true, 1, 1024, ServerTls.NONE)) {
-      Http.Res d = http.send("POST", n.url() + "/api/node/task", JOIN, new JsonObject().put("task_id", "busy")
-          .put("lease_id", "l1").put("command", "sleep 30").encode());
+      String busy = new JsonObject().put("task_id", "busy").put("lease_id", "l1").put("command", "sleep 30").encode();
+      Http.Res d = http.send("POST", n.url() + "/api/node/task", n.seal("POST", "/api/node/task", busy), busy);
       assertEquals(202, d.status(), d.body());
       Http.Res r = http.send("POST", n.url() + "/api/node/execute", ADMIN, "{\"command\": \"true\"}");
       assertEquals(429, r.status(), r.body());
@@ -126,20 +130,22 @@ class NodeExecuteTest {
           "{\"task_id\": \"t\", \"lease_id\": \"l\", \"command\": \"echo \\u0000\"}",
           "{\"task_id\": \"t\", \"lease_id\": \"l\", \"timeout_ms\": 18446744073709551621}"};
       for (String b : bodies) {
-        Http.Res r = http.send("POST", n.url() + "/api/node/task", JOIN, b);
+        Http.Res r = http.send("POST", n.url() + "/api/node/task", n.seal("POST", "/api/node/task", b), b);
         assertEquals(400, r.status(), b + " → " + r.body());
       }
       assertEquals(0, n.slots.running());
       for (String q : new String[] {"?max=99999999999", "?max=-1", "?offset=x", "?max=2147483648"}) {
-        Http.Res r = http.send("GET", n.url() + "/api/node/tasks/t/log" + q, JOIN, null);
+        Http.Res r = http.send("GET", n.url() + "/api/node/tasks/t/log" + q, n.seal("GET", "/api/node/tasks/t/log" + q,
+            null), null);
         assertEquals(400, r.status(), q + " → " + r.body());
       }
-      assertEquals(404, http.send("GET", n.url() + "/api/node/tasks/..%2F..%2Fetc%2Fpasswd/log", JOIN, null)
-          .status());
+      String traversal = "/api/node/tasks/..%2F..%2Fetc%2Fpasswd/log";
+      assertEquals(404, http.send("GET", n.url() + traversal, n.seal("GET", traversal, null), null).status());
       int port = n.api.actualPort();
       for (String target : new String[] {"/api/node/tasks/a%zz/log", "/api/node/tasks/x/log?max=%zz", "/%zz",
           "/api/node/tasks/%00/cancel"}) {
-        RawHttp.Res r = RawHttp.send("127.0.0.1", port, null, "GET", target, JOIN, null, 10_000);
+        RawHttp.Res r = RawHttp.send("127.0.0.1", port, null, "GET", target, n.seal("GET", target, null), null,
+            10_000);
         assertTrue(r.status() >= 400 && r.status() < 500, target + " → " + r.status());
         assertTrue(r.body().contains("\"error\""), target + " → " + r.body());
       }

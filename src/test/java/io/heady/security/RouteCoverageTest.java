@@ -38,8 +38,10 @@ class RouteCoverageTest {
       // the table of the end-to-end matrix is complete and agrees on the token
       Map<String, String> table = RouteTable.MANAGER.stream().collect(Collectors.toMap(RouteTable.Entry::key,
           e -> e.needs().name()));
+      // why: the join token's routes are for enrollment only
       Map<String, String> guarded = declared.entrySet().stream().filter(e -> e.getValue() != null)
-          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().name()));
+          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() == Tokens.Kind.JOIN ? "ENROLL"
+              : e.getValue().name()));
       assertEquals(new TreeSet<>(guarded.entrySet().stream().map(Object::toString).toList()),
           new TreeSet<>(table.entrySet().stream().map(Object::toString).toList()),
           "RouteTable.MANAGER must list every guarded route with its token");
@@ -52,11 +54,17 @@ class RouteCoverageTest {
         }
         Tokens.Kind needs = declared.get(s.method() + " " + s.path());
         String url = m.url() + RouteAudit.concrete(s.path());
-        String other = needs == Tokens.Kind.ADMIN ? m.tokens.join() : m.tokens.admin();
         assertEquals(401, http.send(s.method(), url, null, "{}").status(), s + " without a token");
         assertEquals(401, http.send(s.method(), url, "hx_not-a-token-of-this-cluster", "{}").status(),
             s + " with a wrong token");
-        assertEquals(403, http.send(s.method(), url, other, "{}").status(), s + " with the other kind of token");
+        if (needs == Tokens.Kind.NODE) {
+          // no token at all opens a node's route: only an enrolled node's own seal does
+          assertEquals(401, http.send(s.method(), url, m.tokens.join(), "{}").status(), s + " with the join token");
+          assertEquals(401, http.send(s.method(), url, m.tokens.admin(), "{}").status(), s + " with the admin token");
+        } else {
+          String other = needs == Tokens.Kind.ADMIN ? m.tokens.join() : m.tokens.admin();
+          assertEquals(403, http.send(s.method(), url, other, "{}").status(), s + " with the other kind of token");
+        }
         checked++;
       }
       assertEquals(guarded.size(), checked);
@@ -79,11 +87,20 @@ class RouteCoverageTest {
       for (String key : declared.keySet()) {
         String method = key.substring(0, key.indexOf(' '));
         String url = n.url() + RouteAudit.concrete(key.substring(key.indexOf(' ') + 1));
+        String path = RouteAudit.concrete(key.substring(key.indexOf(' ') + 1));
         assertEquals(401, http.send(method, url, null, "{}").status(), key + " without a token");
         assertEquals(401, http.send(method, url, "hj_wrong-token-wrong-token-0001", "{}").status(), key);
-        String other = declared.get(key) == NodeApiVerticle.Needs.ADMIN ? "hj_join-token-for-the-test-0001"
-            : "ha_admin-token-for-the-test-01";
-        assertEquals(403, http.send(method, url, other, "{}").status(), key + " with the other kind of token");
+        assertEquals(401, http.send(method, url, "hj_join-token-for-the-test-0001", "{}").status(),
+            key + ": a join token opens nothing on a node");
+        if (declared.get(key) == NodeApiVerticle.Needs.ADMIN) {
+          assertEquals(403, http.send(method, url, n.seal(method, path, "{}"), "{}").status(),
+              key + ": the manager may not execute");
+        } else {
+          assertEquals(403, http.send(method, url, "ha_admin-token-for-the-test-01", "{}").status(),
+              key + ": the admin token is not the manager");
+          int s = http.send(method, url, n.seal(method, path, "{}"), "{}").status();
+          assertTrue(s != 401 && s != 403 && s < 500, key + " with the manager's seal: " + s);
+        }
       }
     }
   }

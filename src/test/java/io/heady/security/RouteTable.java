@@ -9,8 +9,11 @@ import java.util.List;
  * routers disagree, so a new route cannot be added without the matrix covering it.
  */
 public final class RouteTable {
-  /** What a route needs. */
-  public enum Needs { JOIN, ADMIN }
+  /**
+   * What a route needs: the join token (enrollment only), an enrolled node's own seal, the manager's seal (on a
+   * node), or the admin token.
+   */
+  public enum Needs { ENROLL, NODE, MANAGER, ADMIN }
 
   /**
    * One route.
@@ -32,13 +35,19 @@ public final class RouteTable {
 
   /** The manager's routes. */
   public static final List<Entry> MANAGER = List.of(
-      e("GET", "/api/cluster/join", Needs.JOIN, "/api/cluster/join", null),
-      e("POST", "/api/cluster/nodes/register", Needs.JOIN, "/api/cluster/nodes/register", "{}"),
-      e("POST", "/api/cluster/nodes/heartbeat", Needs.JOIN, "/api/cluster/nodes/heartbeat", "{}"),
-      e("POST", "/api/cluster/nodes/deregister", Needs.JOIN, "/api/cluster/nodes/deregister", "{}"),
-      e("POST", "/api/cluster/tasks/complete", Needs.JOIN, "/api/cluster/tasks/complete", "{}"),
-      e("POST", "/api/cluster/tasks/progress", Needs.JOIN, "/api/cluster/tasks/progress", "{}"),
-      e("POST", "/api/cluster/tasks/report", Needs.JOIN, "/api/cluster/tasks/report", "{}"),
+      e("POST", "/api/cluster/enroll", Needs.ENROLL, "/api/cluster/enroll", "{}"),
+      e("GET", "/api/cluster/join", Needs.NODE, "/api/cluster/join", null),
+      e("POST", "/api/cluster/nodes/register", Needs.NODE, "/api/cluster/nodes/register", "{}"),
+      e("POST", "/api/cluster/nodes/heartbeat", Needs.NODE, "/api/cluster/nodes/heartbeat", "{}"),
+      e("POST", "/api/cluster/nodes/deregister", Needs.NODE, "/api/cluster/nodes/deregister", "{}"),
+      e("POST", "/api/cluster/tasks/complete", Needs.NODE, "/api/cluster/tasks/complete", "{}"),
+      e("POST", "/api/cluster/tasks/progress", Needs.NODE, "/api/cluster/tasks/progress", "{}"),
+      e("POST", "/api/cluster/tasks/report", Needs.NODE, "/api/cluster/tasks/report", "{}"),
+      e("GET", "/api/cluster/enrollments", Needs.ADMIN, "/api/cluster/enrollments", null),
+      e("POST", "/api/cluster/nodes/:id/approve", Needs.ADMIN, "/api/cluster/nodes/no-such-node/approve", null),
+      e("POST", "/api/cluster/nodes/:id/revoke", Needs.ADMIN, "/api/cluster/nodes/no-such-node/revoke", null),
+      e("GET", "/api/cluster/identity", Needs.ADMIN, "/api/cluster/identity", null),
+      e("POST", "/api/cluster/clients/enroll", Needs.ADMIN, "/api/cluster/clients/enroll", "{}"),
       e("GET", "/api/cluster/state", Needs.ADMIN, "/api/cluster/state", null),
       e("GET", "/api/cluster/workers", Needs.ADMIN, "/api/cluster/workers", null),
       e("GET", "/api/cluster/nodes", Needs.ADMIN, "/api/cluster/nodes", null),
@@ -69,12 +78,12 @@ public final class RouteTable {
 
   /** The node API's routes. */
   public static final List<Entry> NODE = List.of(
-      e("GET", "/api/node/health", Needs.JOIN, "/api/node/health", null),
-      e("GET", "/api/node/system", Needs.JOIN, "/api/node/system", null),
-      e("GET", "/api/node/tasks", Needs.JOIN, "/api/node/tasks", null),
-      e("POST", "/api/node/task", Needs.JOIN, "/api/node/task", "{}"),
-      e("GET", "/api/node/tasks/:id/log", Needs.JOIN, "/api/node/tasks/no-such-task/log", null),
-      e("POST", "/api/node/tasks/:id/cancel", Needs.JOIN, "/api/node/tasks/no-such-task/cancel", "{}"),
+      e("GET", "/api/node/health", Needs.MANAGER, "/api/node/health", null),
+      e("GET", "/api/node/system", Needs.MANAGER, "/api/node/system", null),
+      e("GET", "/api/node/tasks", Needs.MANAGER, "/api/node/tasks", null),
+      e("POST", "/api/node/task", Needs.MANAGER, "/api/node/task", "{}"),
+      e("GET", "/api/node/tasks/:id/log", Needs.MANAGER, "/api/node/tasks/no-such-task/log", null),
+      e("POST", "/api/node/tasks/:id/cancel", Needs.MANAGER, "/api/node/tasks/no-such-task/cancel", "{}"),
       e("POST", "/api/node/execute", Needs.ADMIN, "/api/node/execute", "{}"));
 
   private RouteTable() {}

@@ -30,6 +30,7 @@ public final class HeartbeatVerticle extends VerticleBase {
   private long registerBackoffMs = 250;
   private boolean registering;
   private boolean stopped;
+  private final java.nio.file.Path statusFile;
 
   /**
    * @param managerLost called when the manager has not answered for {@code lostAfterMs} (event-bus agents
@@ -37,6 +38,16 @@ public final class HeartbeatVerticle extends VerticleBase {
    */
   public HeartbeatVerticle(AgentState state, ManagerLink link, ExecutorVerticle executor, long intervalMs,
       Runnable managerLost, long lostAfterMs) {
+    this(state, link, executor, intervalMs, managerLost, lostAfterMs, null);
+  }
+
+  /**
+   * @param statusFile where the node's standing with the manager is written ({@code registered}, {@code
+   *     status}, {@code tier}) for local tools (the installer waits on it); {@code null}: nowhere
+   */
+  public HeartbeatVerticle(AgentState state, ManagerLink link, ExecutorVerticle executor, long intervalMs,
+      Runnable managerLost, long lostAfterMs, java.nio.file.Path statusFile) {
+    this.statusFile = statusFile;
     this.managerLost = managerLost;
     this.lostAfterMs = lostAfterMs;
     this.state = state;
@@ -65,6 +76,7 @@ public final class HeartbeatVerticle extends VerticleBase {
         executor.limit(r.getInteger("max_concurrent", 1));
         intervalMs = Math.max(200, r.getLong("heartbeat_interval_sec", intervalMs / 1000) * 1000);
         state.registered(r.getString("tier"), r.getString("status"));
+        writeStatus();
         LOG.info("registered as {} (tier {}, {} slots, heartbeat every {} s)", state.nodeId(), r.getString("tier"),
             r.getInteger("max_concurrent"), intervalMs / 1000);
         beat();
@@ -78,6 +90,22 @@ public final class HeartbeatVerticle extends VerticleBase {
         registerBackoffMs = Math.min(10_000, registerBackoffMs * 2);
       }
     });
+  }
+
+  /** The node's standing, for local tools; written off the event loop, atomically. */
+  private void writeStatus() {
+    if (statusFile == null) {
+      return;
+    }
+    JsonObject s = new JsonObject().put("node_id", state.nodeId()).put("registered", state.isRegistered())
+        .put("status", state.status()).put("tier", state.tier());
+    vertx.executeBlocking(() -> {
+      java.nio.file.Path tmp = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
+      java.nio.file.Files.writeString(tmp, s.encodePrettily());
+      java.nio.file.Files.move(tmp, statusFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return null;
+    }).onFailure(e -> LOG.debug("cannot write {}: {}", statusFile, e.getMessage()));
   }
 
   private void beat() {
@@ -99,6 +127,11 @@ public final class HeartbeatVerticle extends VerticleBase {
     link.heartbeat(hb.toJson()).onComplete(ar -> {
       if (ar.succeeded()) {
         lastOkNanos = System.nanoTime();
+        String status = ar.result() == null ? null : ar.result().getString("status");
+        if (status != null && !status.equals(state.status())) {
+          state.registered(state.tier(), status);
+          writeStatus();
+        }
         if (ar.result() != null && ar.result().getBoolean("resubscribe", false)) {
           LOG.warn("the manager could not reach this node on the event bus; subscribing its addresses again");
           executor.resubscribe();

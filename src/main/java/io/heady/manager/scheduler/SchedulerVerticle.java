@@ -389,8 +389,9 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
   public Future<JsonObject> heartbeat(Heartbeat hb) {
     return call((s, now) -> {
-      scheduler.heartbeat(hb, now);
-      JsonObject out = new JsonObject().put("accepted", true).put("next_heartbeat_sec", heartbeatSec());
+      NodeRecord n = scheduler.heartbeat(hb, now);
+      JsonObject out = new JsonObject().put("accepted", true).put("next_heartbeat_sec", heartbeatSec())
+          .put("status", n.status().wire());
       if (resubscribe.test(hb.nodeId())) {
         out.put("resubscribe", true);
       }
