@@ -36,6 +36,7 @@ public final class RouteTable {
   /** The manager's routes. */
   public static final List<Entry> MANAGER = List.of(
       e("POST", "/api/cluster/enroll", Needs.ENROLL, "/api/cluster/enroll", "{}"),
+      e("GET", "/api/cluster/enroll", Needs.ENROLL, "/api/cluster/enroll", null),
       e("GET", "/api/cluster/join", Needs.NODE, "/api/cluster/join", null),
       e("POST", "/api/cluster/nodes/register", Needs.NODE, "/api/cluster/nodes/register", "{}"),
       e("POST", "/api/cluster/nodes/heartbeat", Needs.NODE, "/api/cluster/nodes/heartbeat", "{}"),

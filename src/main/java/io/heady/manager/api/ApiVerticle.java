@@ -93,7 +93,7 @@ public final class ApiVerticle extends VerticleBase {
 
     // Agents: enrollment with the join token, then everything with the node's own credential.
     routes.nodes(new NodeCredentials(seal));
-    new EnrollRoutes(vertx, enrollments, scheduler, settings.advertiseUrl()).mount(routes);
+    new EnrollRoutes(enrollments, scheduler, () -> joinInfo.get().getString("cluster_name")).mount(routes);
     new AgentRoutes(scheduler, joinInfo).mount(routes);
 
     // People and programs (admin token).

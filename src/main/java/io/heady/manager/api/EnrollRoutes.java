@@ -9,7 +9,6 @@ import io.heady.manager.identity.EnrollmentDesk;
 import io.heady.manager.identity.Enrollments;
 import io.heady.manager.scheduler.SchedulerVerticle;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -29,14 +28,20 @@ final class EnrollRoutes {
 
   private final Enrollments enrollments;
   private final SchedulerVerticle scheduler;
+  private final java.util.function.Supplier<String> clusterName;
 
-  EnrollRoutes(Vertx vertx, Enrollments enrollments, SchedulerVerticle scheduler, String advertiseUrl) {
+  EnrollRoutes(Enrollments enrollments, SchedulerVerticle scheduler, java.util.function.Supplier<String> clusterName) {
     this.enrollments = enrollments;
     this.scheduler = scheduler;
+    this.clusterName = clusterName;
   }
 
   void mount(Routes r) {
     r.enroll("POST", "/api/cluster/enroll", this::enroll);
+    // why: an installer checks the join token and the cluster before it installs anything
+    r.enroll("GET", "/api/cluster/enroll", rc -> Replies.json(rc, 200, new JsonObject()
+        .put("cluster_name", clusterName.get()).put("version", io.heady.common.Version.VERSION)
+        .put("approve_nodes", enrollments.desk().settings().approvalNeeded())));
     r.admin("GET", "/api/cluster/enrollments", rc -> {
       JsonArray out = new JsonArray();
       enrollments.all().forEach(e -> out.add(e.view()));
