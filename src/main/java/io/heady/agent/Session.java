@@ -108,7 +108,7 @@ public final class Session {
       String admin = cfg.string(Keys.AGENT_ADMIN_TOKEN);
       NodeApiVerticle api = new NodeApiVerticle(st, executor, new NodeApiVerticle.Settings("0.0.0.0", s.port(),
           s.token(), admin.isBlank() ? null : admin, cfg.bool(Keys.EXECUTE_ENABLED),
-          cfg.longValue(Keys.MAX_BODY_KB) * 1024, tls, 300_000));
+          cfg.longValue(Keys.MAX_BODY_KB) * 1024, tls, 300_000, io.heady.common.http.HttpLimits.fromConfig(cfg)));
       vertx.deployVerticle(api).await();
       reports.attach(vertx, link);
       long hbMs = join.getLong("heartbeat_interval_sec", cfg.longValue(Keys.HEARTBEAT_SEC)) * 1000;

@@ -4,6 +4,7 @@ import io.heady.common.protocol.Signer;
 import io.heady.manager.api.ApiSettings;
 import io.heady.manager.api.ApiVerticle;
 import io.heady.manager.api.DashboardRoutes;
+import io.heady.manager.api.NamedTokens;
 import io.heady.manager.api.Tokens;
 import io.heady.manager.placement.Policy;
 import io.heady.manager.scheduler.EventJournal;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 final class InProcessManager implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final Tokens tokens;
+  final NamedTokens named;
   final ApiVerticle api;
   final SchedulerVerticle scheduler;
 
@@ -38,7 +40,9 @@ final class InProcessManager implements AutoCloseable {
         sink -> new Scheduler(ss, Policy.builtIn(), sink, new IdSource()), 1000, journal,
         Signer.of(tokens.join(), Clock.systemUTC()));
     vertx.deployVerticle(scheduler).await(20, TimeUnit.SECONDS);
-    api = new ApiVerticle(settings, tokens, scheduler, store, journal, () -> new JsonObject().put("test", true))
+    named = NamedTokens.load(dataDir, Clock.systemUTC());
+    api = new ApiVerticle(settings, tokens, named, scheduler, store, journal,
+        () -> new JsonObject().put("test", true))
         .dashboard(new DashboardRoutes(() -> Future.succeededFuture("# metrics\n")));
     vertx.deployVerticle(api).await(20, TimeUnit.SECONDS);
   }

@@ -3,6 +3,9 @@ package io.heady.agent.api;
 import io.heady.agent.AgentState;
 import io.heady.agent.executor.ExecutorVerticle;
 import io.heady.common.exec.TaskSlots;
+import io.heady.common.http.HttpLimits;
+import io.heady.common.http.RequestGate;
+import io.heady.common.http.Verdict;
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Dispatch;
 import io.heady.common.protocol.InvalidInputException;
@@ -20,7 +23,6 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,7 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * operator holding the join token, may look at or dispatch to a node), or for {@code POST
  * /api/node/execute} the admin token, and only when the operator enabled it. A blanket check in front of
  * every {@code /api/node/*} path refuses requests without a known token, so a route added without a
- * declaration is still closed.
+ * declaration is still closed. The server sits behind a {@link RequestGate}: the check runs on the request
+ * head, and only an admitted request's body is read.
  */
 public final class NodeApiVerticle extends VerticleBase {
   /** Which token a route needs. */
@@ -51,9 +54,20 @@ public final class NodeApiVerticle extends VerticleBase {
    * @param adminToken the cluster's admin token, or {@code null}: execute is refused
    * @param executeEnabled whether {@code POST /api/node/execute} runs anything (it also needs the admin token)
    * @param executeTimeoutMs an execute's timeout when its body names none
+   * @param http timeouts and connection limits of the server (its body limit is {@code maxBody})
    */
   public record Settings(String host, int port, String joinToken, String adminToken, boolean executeEnabled,
-      long maxBody, ServerTls tls, long executeTimeoutMs) {
+      long maxBody, ServerTls tls, long executeTimeoutMs, HttpLimits http) {
+
+    public Settings {
+      http = (http == null ? HttpLimits.defaults(maxBody) : http).withMaxBody(maxBody);
+    }
+
+    /** With the default timeouts and connection limits. */
+    public Settings(String host, int port, String joinToken, String adminToken, boolean executeEnabled,
+        long maxBody, ServerTls tls, long executeTimeoutMs) {
+      this(host, port, joinToken, adminToken, executeEnabled, maxBody, tls, executeTimeoutMs, null);
+    }
 
     /** Whether execute can run at all. */
     public boolean executeAvailable() {
@@ -62,7 +76,6 @@ public final class NodeApiVerticle extends VerticleBase {
   }
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeApiVerticle.class);
-  private static final String KIND = "heady.node.token";
   private static final SecureRandom RANDOM = new SecureRandom();
   private final AgentState state;
   private final ExecutorVerticle executor;
@@ -70,16 +83,28 @@ public final class NodeApiVerticle extends VerticleBase {
   private final byte[] joinDigest;
   private final byte[] adminDigest;
   private final List<Declared> declared = new ArrayList<>();
+  private final RequestGate.Check managerCheck;
   private HttpServer server;
   private Router router;
+  private RequestGate gate;
 
   public NodeApiVerticle(AgentState state, ExecutorVerticle executor, Settings settings) {
+    this(state, executor, settings, null);
+  }
+
+  /**
+   * @param managerCheck who may use the routes meant for the manager (dispatch, cancel, reads), decided from
+   *     the request head; {@code null}: the join token
+   */
+  public NodeApiVerticle(AgentState state, ExecutorVerticle executor, Settings settings,
+      RequestGate.Check managerCheck) {
     this.state = state;
     this.executor = executor;
     this.settings = settings;
     this.joinDigest = digest(settings.joinToken());
     this.adminDigest = settings.adminToken() == null || settings.adminToken().isBlank() ? null
         : digest(settings.adminToken());
+    this.managerCheck = managerCheck != null ? managerCheck : rc -> tokenCheck(rc, Needs.JOIN);
   }
 
   /** The node API with only the join token (execute off), plain HTTP. */
@@ -90,17 +115,30 @@ public final class NodeApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    gate = new RequestGate(vertx, settings.http(), "heady-node", java.time.Clock.systemUTC());
     router = router();
-    server = vertx.createHttpServer(settings.tls().apply(new HttpServerOptions().setHttp2ClearTextEnabled(false)
-        .setHost(settings.host()).setPort(settings.port())));
-    return server.requestHandler(router).listen();
+    server = gate.serve(vertx.createHttpServer(settings.tls().apply(new HttpServerOptions()
+        .setHttp2ClearTextEnabled(false).setHost(settings.host()).setPort(settings.port()))), router);
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (gate != null) {
+      gate.close();
+    }
+    return Future.succeededFuture();
   }
 
   Router router() {
     Router r = Router.router(vertx);
     this.router = r;
     declared.clear();
-    r.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBody()));
+    if (gate == null) {
+      gate = new RequestGate(vertx, settings.http(), "heady-node", java.time.Clock.systemUTC());
+    }
+    // why: no body byte is read before the caller is known; an answer that leaves one unread closes the line
+    r.route().handler(gate.first());
     // why: defence in depth; whatever is under /api/node/ needs a known token, declared or not
     r.route("/api/node/*").handler(this::authenticate);
     join("GET", "/api/node/health", rc -> json(rc, 200, executor.health()));
@@ -165,7 +203,8 @@ public final class NodeApiVerticle extends VerticleBase {
         + abbreviate(rc.request().path())));
     java.util.function.BiConsumer<RoutingContext, Integer> failure = (rc, code) -> {
       if (code == 413) {
-        error(rc, 413, "BODY_TOO_LARGE", "the body is larger than " + settings.maxBody() + " bytes");
+        error(rc, 413, "BODY_TOO_LARGE", "the body is larger than " + RequestGate.bodyLimit(rc, settings.maxBody())
+            + " bytes");
       } else if (code == 404 || code == 405) {
         error(rc, 404, "NOT_FOUND", "no route " + rc.request().method() + " " + abbreviate(rc.request().path()));
       } else if (code >= 400 && code < 500) {
@@ -194,7 +233,8 @@ public final class NodeApiVerticle extends VerticleBase {
 
   private void add(String method, String path, Needs needs, Handler<RoutingContext> h) {
     declared.add(new Declared(method, path, needs));
-    router.route(HttpMethod.valueOf(method), path).handler(rc -> guard(rc, needs)).handler(rc -> {
+    RequestGate.Check check = needs == Needs.JOIN ? managerCheck : rc -> tokenCheck(rc, Needs.ADMIN);
+    router.route(HttpMethod.valueOf(method), path).handler(gate.guard(check)).handler(rc -> {
       try {
         h.handle(rc);
       } catch (RuntimeException e) {
@@ -260,32 +300,36 @@ public final class NodeApiVerticle extends VerticleBase {
     return isAdmin ? Needs.ADMIN : isJoin ? Needs.JOIN : null;
   }
 
+  /**
+   * The blanket check of every {@code /api/node/*} path, declared or not: 401 unless the request carries a
+   * credential some route of this API knows (the manager's, or the admin token). It reads the head only.
+   */
   private void authenticate(RoutingContext rc) {
-    Needs kind = which(presented(rc));
-    if (kind == null) {
-      rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"heady-node\"");
-      error(rc, 401, "UNAUTHORIZED", "the node API needs Authorization: Bearer <join token>"
+    Verdict v = managerCheck.check(rc);
+    if (v.status() == 401 && which(presented(rc)) == null) {
+      gate.refuse(rc, Verdict.unauthorized("the node API needs Authorization: Bearer <join token>"
           + (rc.request().path().startsWith("/api/node/execute") && !settings.executeAvailable()
-              ? " (and execute is off on this node)" : ""));
+              ? " (and execute is off on this node)" : "")));
       return;
     }
-    rc.put(KIND, kind);
     rc.next();
   }
 
-  private void guard(RoutingContext rc, Needs needs) {
-    Needs kind = rc.get(KIND);
+  /** The join or admin token check of a route, on the head alone. */
+  private Verdict tokenCheck(RoutingContext rc, Needs needs) {
+    Needs kind = which(presented(rc));
     if (kind == null) {
-      error(rc, 401, "UNAUTHORIZED", "the node API needs Authorization: Bearer <token>");
-    } else if (needs == Needs.ADMIN && !settings.executeAvailable()) {
-      error(rc, 403, "EXECUTE_DISABLED", "POST /api/node/execute is off on this node; start the agent with"
-          + " --execute-enabled and --admin-token (HEADY_ADMIN_TOKEN) to allow it");
-    } else if (kind != needs) {
-      error(rc, 403, "FORBIDDEN", "this route needs the " + needs.name().toLowerCase(java.util.Locale.ROOT)
-          + " token, not the " + kind.name().toLowerCase(java.util.Locale.ROOT) + " token");
-    } else {
-      rc.next();
+      return Verdict.unauthorized("the node API needs Authorization: Bearer <token>");
     }
+    if (needs == Needs.ADMIN && !settings.executeAvailable()) {
+      return Verdict.forbidden("EXECUTE_DISABLED", "POST /api/node/execute is off on this node; start the agent"
+          + " with --execute-enabled and --admin-token (HEADY_ADMIN_TOKEN) to allow it");
+    }
+    if (kind != needs) {
+      return Verdict.forbidden("this route needs the " + needs.name().toLowerCase(java.util.Locale.ROOT)
+          + " token, not the " + kind.name().toLowerCase(java.util.Locale.ROOT) + " token");
+    }
+    return Verdict.withCredential();
   }
 
   private static byte[] digest(String s) {
