@@ -117,8 +117,8 @@ public final class NodeApiVerticle extends VerticleBase {
   public Future<?> start() {
     gate = new RequestGate(vertx, settings.http(), "heady-node", java.time.Clock.systemUTC());
     router = router();
-    server = gate.serve(vertx.createHttpServer(settings.tls().apply(new HttpServerOptions()
-        .setHttp2ClearTextEnabled(false).setHost(settings.host()).setPort(settings.port()))), router);
+    server = gate.createServer(settings.tls().apply(new HttpServerOptions().setHost(settings.host())
+        .setPort(settings.port())), router);
     return server.listen();
   }
 

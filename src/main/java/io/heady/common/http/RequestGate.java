@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Nothing is spent on a request before its caller is known. One gate per HTTP server:
  *
  * <ul>
- *   <li>{@link #serve} caps the connections of one client address, pauses every request that declares a body
+ *   <li>{@link #createServer} caps the connections of one client address, pauses every request that declares a body
  *       (so no body byte is read until a route asks for it), and closes connections that send no whole request
  *       head within the head timeout, that stay idle between requests for the idle timeout, or whose body has
  *       not arrived within the body timeout. A long answer (an event stream, a log follow) is not idle.
@@ -97,10 +98,15 @@ public final class RequestGate {
   }
 
   /**
-   * Puts a server behind the gate and hands it every admitted request. Call once, on the event loop of the
-   * verticle that will listen, before {@code listen()}; {@link #close} stops the timeouts.
+   * Creates a server behind the gate that hands every admitted request to {@code router}. Call once, on the
+   * event loop of the verticle that will listen; {@link #close} stops the timeouts. The server speaks
+   * HTTP/1.1 only.
    */
-  public HttpServer serve(HttpServer server, Handler<HttpServerRequest> router) {
+  public HttpServer createServer(HttpServerOptions options, Handler<HttpServerRequest> router) {
+    // why: with cleartext HTTP/2 or ALPN a connection is set up only once its first bytes say which protocol,
+    // so one that sends nothing would never be seen (nor timed out); and streams would share a connection
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions(options).setHttp2ClearTextEnabled(false)
+        .setUseAlpn(false));
     server.connectionHandler(this::opened);
     server.requestHandler(req -> {
       if (head(req)) {
@@ -252,11 +258,14 @@ public final class RequestGate {
     }
   }
 
-  /** Reads (and drops) at most the anonymous limit of an unread body, then closes the connection. */
+  /**
+   * Reads (and drops) at most the anonymous limit of an unread body, then closes the connection; a body
+   * announced larger than that is not read at all.
+   */
   private void drainThenClose(HttpServerRequest req) {
     HttpConnection conn = req.connection();
     long cap = limits.anonymousBodyBytes();
-    if (req.bytesRead() > cap) {
+    if (req.bytesRead() > cap || contentLength(req) > cap) {
       conn.close();
       return;
     }
@@ -319,6 +328,16 @@ public final class RequestGate {
     }
     String cl = r.getHeader(HttpHeaders.CONTENT_LENGTH);
     return cl != null && !cl.trim().equals("0");
+  }
+
+  /** The announced body length, or -1 (chunked, absent or not a number). */
+  static long contentLength(HttpServerRequest r) {
+    String cl = r.getHeader(HttpHeaders.CONTENT_LENGTH);
+    try {
+      return cl == null ? -1 : Long.parseLong(cl.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static String address(SocketAddress a) {

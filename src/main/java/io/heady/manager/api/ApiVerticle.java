@@ -63,9 +63,8 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     gate = new RequestGate(vertx, settings.http(), "heady", java.time.Clock.systemUTC());
     router = router();
-    server = gate.serve(vertx.createHttpServer(settings.tls().apply(new HttpServerOptions()
-        .setHttp2ClearTextEnabled(false).setHost(settings.host()).setPort(settings.port())
-        .setCompressionSupported(true))), router);
+    server = gate.createServer(settings.tls().apply(new HttpServerOptions().setHost(settings.host())
+        .setPort(settings.port()).setCompressionSupported(true)), router);
     // why: when each named token was last used is kept in memory; write it now and then, off the event loop
     vertx.setPeriodic(60_000, id -> vertx.executeBlocking(() -> {
       named.flush();
