@@ -24,6 +24,9 @@ public final class Cluster implements AutoCloseable {
   public String adminToken;
   public Api admin;
   private final List<HeadyProcess> agents = new ArrayList<>();
+  /** JVM options of the manager and of agents started from now on. */
+  public List<String> managerJvm = HeadyProcess.TEST_JVM;
+  public List<String> agentJvm = HeadyProcess.TEST_JVM;
 
   public Cluster() throws IOException {
     this.dataDir = HeadyProcess.tempDir("manager-");
@@ -56,7 +59,7 @@ public final class Cluster implements AutoCloseable {
         "--cluster-host=127.0.0.1", "--cluster-port=" + clusterPort, "--cluster-name=" + name,
         "--host=127.0.0.1"));
     args.addAll(List.of(extra));
-    manager = HeadyProcess.start("manager", Map.of(), args.toArray(String[]::new));
+    manager = HeadyProcess.start("manager", Map.of(), managerJvm, args.toArray(String[]::new));
     Poll.until("manager token files", Duration.ofSeconds(30), () -> {
       if (!manager.alive()) {
         throw new AssertionError("manager exited:\n" + manager.output());
@@ -87,7 +90,7 @@ public final class Cluster implements AutoCloseable {
         "--node-id=" + nodeId, "--port=" + HeadyProcess.freePort(), "--cluster-host=127.0.0.1",
         "--data-dir=" + HeadyProcess.tempDir("agent-" + nodeId + "-")));
     args.addAll(List.of(extra));
-    HeadyProcess a = HeadyProcess.start("agent-" + nodeId, new HashMap<>(), args.toArray(String[]::new));
+    HeadyProcess a = HeadyProcess.start("agent-" + nodeId, new HashMap<>(), agentJvm, args.toArray(String[]::new));
     agents.add(a);
     return a;
   }
