@@ -134,10 +134,7 @@ public final class NodeApiVerticle extends VerticleBase {
     Router r = Router.router(vertx);
     this.router = r;
     declared.clear();
-    if (gate == null) {
-      gate = new RequestGate(vertx, settings.http(), "heady-node", java.time.Clock.systemUTC());
-    }
-    // why: no body byte is read before the caller is known; an answer that leaves one unread closes the line
+    // why: no body byte is read before the caller is known; an answer that leaves one unread ends the connection
     r.route().handler(gate.first());
     // why: defence in depth; whatever is under /api/node/ needs a known token, declared or not
     r.route("/api/node/*").handler(this::authenticate);

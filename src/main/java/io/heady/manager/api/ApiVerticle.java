@@ -105,7 +105,7 @@ public final class ApiVerticle extends VerticleBase {
 
   Router router() {
     Router r = Router.router(vertx);
-    // why: no body byte is read before the caller is known; an answer that leaves one unread closes the line
+    // why: no body byte is read before the caller is known; an answer that leaves one unread ends the connection
     r.route().handler(gate.first());
     Routes routes = new Routes(r, callers, gate, settings.openHealth());
     SubmitLimiter limiter = new SubmitLimiter(settings.submitRate(), settings.submitBurst(), System::nanoTime);
