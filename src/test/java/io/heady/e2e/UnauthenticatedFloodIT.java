@@ -28,13 +28,14 @@ import org.junit.jupiter.api.Test;
  * connections (a partial request head, then nothing), from 40 loopback addresses. Both stay up; their live
  * heap, measured after a full collection in the middle of the attack, stays small; a normal task runs on the
  * agent to succeeded while the attack goes on; every half-open connection is closed by the server within the
- * head timeout (10 s by default) plus slack.
+ * head timeout (10 s by default) plus 8 s.
  */
 class UnauthenticatedFloodIT {
   static final int UPLOADS = 2000;
   static final int HALF_OPEN = 1000;
   static final long HEAD_TIMEOUT_MS = 10_000;
-  static final long SLACK_MS = 5_000;
+  // why: the sweep runs each second, and the servers and this test share two busy cores during the attack
+  static final long SLACK_MS = 8_000;
   /** Live heap (after a full collection) allowed in the middle of the attack. */
   static final long MANAGER_LIVE_MB = 160;
   static final long AGENT_LIVE_MB = 64;
