@@ -142,6 +142,45 @@ async function run() {
   if (external.length) throw new Error(`requests left for other origins: ${external.join(', ')}`);
   if (problems.length) throw new Error(problems.join('\n'));
 
+  step = 'make a viewer token on the tokens card';
+  const wall = `wall-${Date.now()}`;
+  await page.locator('#tokens-card').waitFor({ state: 'visible' });
+  await page.fill('#token-name', wall);
+  await page.selectOption('#token-role', 'viewer');
+  await page.click('#token-create');
+  const secret = (await page.locator('#token-secret').textContent()).trim();
+  if (!secret.startsWith('hn_')) throw new Error(`the new token's secret is not shown: '${secret}'`);
+  await page.locator(`#tokens tr[data-token="${wall}"]`, { hasText: 'viewer' }).waitFor();
+  say(`made the viewer token ${wall}; its secret was shown once`);
+
+  step = 'a viewer sees the cluster and no buttons that change it';
+  const viewer = await context.newPage();
+  viewer.setDefaultTimeout(STEP_MS);
+  await viewer.goto(base.href, { waitUntil: 'domcontentloaded' });
+  await viewer.fill('#token', secret);
+  await viewer.click('#login-submit');
+  await viewer.locator('#app').waitFor({ state: 'visible' });
+  await viewer.locator('#whoami', { hasText: 'viewer' }).waitFor();
+  await viewer.locator(`#tasks tr[data-task-id="${id}"]`).waitFor();
+  for (const sel of ['#submit-card', '#tokens-card', 'button[data-action="drain"]', 'button[data-action="cancel"]']) {
+    if (await viewer.locator(sel).first().isVisible()) throw new Error(`a viewer sees ${sel}`);
+  }
+  const viewerSubmit = await viewer.evaluate(async (t) => (await fetch('/api/cluster/tasks/route', { method: 'POST',
+    headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ command: 'echo no' }) })).status, secret);
+  if (viewerSubmit !== 403) throw new Error(`a viewer's submit answered ${viewerSubmit}, not 403`);
+  say('the viewer reads tasks and nodes, sees no submit, drain, cancel or tokens, and a submit gets 403');
+
+  step = 'revoke the viewer token';
+  page.once('dialog', (d) => d.accept());
+  await page.locator(`#tokens tr[data-token="${wall}"] button[data-action="revoke"]`).click();
+  await page.locator(`#tokens tr[data-token="${wall}"]`).waitFor({ state: 'detached' });
+  const afterRevoke = await viewer.evaluate(async (t) => (await fetch('/api/cluster/state', {
+    headers: { Authorization: `Bearer ${t}` } })).status, secret);
+  if (afterRevoke !== 401) throw new Error(`a revoked token's read answered ${afterRevoke}, not 401`);
+  await viewer.close();
+  say('revoked: the token gets 401 at once');
+
   step = 'screenshot';
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: shot, fullPage: true });

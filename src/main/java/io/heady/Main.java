@@ -56,7 +56,16 @@ public final class Main {
     }
   }
 
-  private static boolean isServerInvocation(String[] args) {
+  /**
+   * Whether the arguments start a manager or an agent rather than run a CLI command. A CLI command word
+   * ({@code heady token create x --access viewer}) always means the CLI, whatever options follow, so a
+   * command's own options can never start a server.
+   */
+  static boolean isServerInvocation(String[] args) {
+    String word = commandWord(args);
+    if (word != null && io.heady.client.cli.Cli.isCommand(word)) {
+      return false;
+    }
     for (String a : args) {
       if (a.startsWith("--role")) {
         return true;
@@ -64,6 +73,19 @@ public final class Main {
     }
     String env = System.getenv("HEADY_ROLE");
     return env != null && !env.isBlank() && (args.length == 0 || args[0].startsWith("--"));
+  }
+
+  /** The first argument that is neither an option nor the value of the CLI's --url or --token. */
+  static String commandWord(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--url") || a.equals("--token")) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return null;
   }
 
   /** Lower-case command names. */

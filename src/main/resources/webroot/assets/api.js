@@ -1,4 +1,5 @@
-// The manager's HTTP API as the dashboard uses it: the admin token, JSON calls and the live event stream.
+// The manager's HTTP API as the dashboard uses it: the signed-in token (the admin token or a named token of
+// any role), JSON calls and the live event stream.
 
 const KEY = 'heady.admin-token';
 
@@ -24,8 +25,14 @@ export class ApiError extends Error {
     this.code = code;
   }
 
+  /** The token itself was refused (unknown, revoked): sign in again. */
   get unauthorized() {
-    return this.status === 401 || this.status === 403;
+    return this.status === 401;
+  }
+
+  /** The token is valid but its role may not do this. */
+  get forbidden() {
+    return this.status === 403;
   }
 }
 

@@ -1,5 +1,7 @@
-// The heady dashboard: sign in once with the admin token, then a live view of the cluster. Everything
-// updates from the event stream (refetching only what an event says changed); nothing reloads the page.
+// The heady dashboard: sign in once with a token (the admin token, or a named token of any role), then a live
+// view of the cluster. Everything updates from the event stream (refetching only what an event says changed);
+// nothing reloads the page. What the page offers follows the token's role: a viewer reads, an operator also
+// submits, cancels and drains, an admin also manages tokens.
 import { $, el, fill, debounce, TERMINAL } from './dom.js';
 import { api, token, setToken, clearToken, EventStream } from './api.js';
 import { renderGlance } from './overview.js';
@@ -8,6 +10,7 @@ import { TaskList } from './tasks.js';
 import { TaskDetail } from './detail.js';
 import { DagView } from './dag.js';
 import { EventFeed } from './events.js';
+import { TokensPanel } from './tokens.js';
 
 const TYPES = ['shell', 'general', 'build', 'test', 'lint', 'transcode', 'transcribe', 'data_process', 'batch_job',
   'docker_build', 'ai_inference', 'indexing', 'backup', 'deployment', 'site-gen', 'verify', 'noop'];
@@ -20,6 +23,8 @@ let tasks;
 let detail;
 let dag;
 let feed;
+let tokensPanel;
+let me = null; // GET /api/cluster/whoami: {kind, role, name}
 
 // ---- sign-in ----------------------------------------------------------------------------------------------
 
@@ -41,12 +46,12 @@ async function signIn(ev) {
   $('login-submit').disabled = true;
   setToken(t, $('remember').checked);
   try {
-    await api('/api/cluster/state');
+    await whoami();
     $('login').hidden = true;
     await start();
   } catch (e) {
     clearToken();
-    showLogin(e.unauthorized ? 'That token is not the admin token of this cluster.' : e.message);
+    showLogin(e.unauthorized ? 'That token is not the admin token or a named token of this cluster.' : e.message);
   } finally {
     $('login-submit').disabled = false;
   }
@@ -55,7 +60,30 @@ async function signIn(ev) {
 function signOut() {
   stop();
   clearToken();
+  me = null;
+  delete document.body.dataset.role;
+  $('whoami').hidden = true;
+  $('tokens-card').hidden = true;
   showLogin();
+}
+
+/** Who the token is; the join token (agents') cannot use the people's API. */
+async function whoami() {
+  me = await api('/api/cluster/whoami');
+  if (me.kind === 'join') {
+    throw new Error('That is the join token: it is for agents. Sign in with the admin token or a named token.');
+  }
+  return me;
+}
+
+/** Shows what the role may do: buttons that change the cluster for operators, the tokens card for admins. */
+function applyRole() {
+  document.body.dataset.role = me.role;
+  const w = $('whoami');
+  w.textContent = `${me.name} · ${me.role}`;
+  w.hidden = false;
+  $('tokens-card').hidden = me.role !== 'admin';
+  if (me.role === 'admin') tokensPanel.load().catch(report);
 }
 
 // ---- data -------------------------------------------------------------------------------------------------
@@ -189,6 +217,7 @@ async function submit(ev) {
 // ---- lifecycle --------------------------------------------------------------------------------------------
 
 async function start() {
+  applyRole();
   $('app').hidden = false;
   $('logout').hidden = false;
   // the stream first, so nothing that happens while the first data loads is missed
@@ -218,6 +247,8 @@ function init() {
   dag = new DagView({ card: $('dag-card'), root: $('dag'), idEl: $('dag-id'), summaryEl: $('dag-summary'),
     closeBtn: $('dag-close'), onSelect: select });
   feed = new EventFeed($('events'), $('events-count'), { onTask: select });
+  tokensPanel = new TokensPanel({ table: $('tokens'), countEl: $('tokens-count'), form: $('token-form'),
+    nameEl: $('token-name'), roleEl: $('token-role'), resultEl: $('token-result'), onError: report });
   $('login-form').addEventListener('submit', signIn);
   $('submit-form').addEventListener('submit', submit);
   $('logout').addEventListener('click', signOut);
@@ -225,7 +256,7 @@ function init() {
     showLogin();
     return;
   }
-  api('/api/cluster/state').then(() => start(), (e) => {
+  whoami().then(() => start(), (e) => {
     if (e.unauthorized) clearToken();
     showLogin(e.unauthorized ? 'The saved token was refused; sign in again.' : e.message);
   });

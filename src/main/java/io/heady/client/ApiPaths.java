@@ -13,8 +13,15 @@ public final class ApiPaths {
   public static final String STATE = "/api/cluster/state";
   public static final String WORKERS = "/api/cluster/workers";
   public static final String EVENTS = "/api/cluster/events";
+  public static final String TOKENS = "/api/cluster/tokens";
+  public static final String WHOAMI = "/api/cluster/whoami";
 
   private ApiPaths() {}
+
+  /** A named token ({@code DELETE} revokes it). */
+  public static String token(String name) {
+    return TOKENS + "/" + seg(name);
+  }
 
   public static String task(String id) {
     return TASKS + "/" + seg(id);

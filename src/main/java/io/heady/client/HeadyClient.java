@@ -164,6 +164,11 @@ public final class HeadyClient {
     return api.send("POST", path, body == null ? new JsonObject() : body);
   }
 
+  /** {@code DELETE path}; the answer's JSON. */
+  public JsonObject delete(String path) {
+    return api.send("DELETE", path, null);
+  }
+
   // ---- internals -----------------------------------------------------------------------------------------
 
   private static List<TaskInfo> taskList(JsonObject j) {

@@ -76,6 +76,12 @@ public final class ManagerMain {
     Files.createDirectories(dataDir);
     Tokens tokens = Tokens.load(dataDir, cfg.string(Keys.JOIN_TOKEN), cfg.string(Keys.ADMIN_TOKEN),
         Duration.ofSeconds(cfg.longValue(Keys.TOKEN_GRACE_SEC)), Clock.systemUTC());
+    io.heady.manager.api.NamedTokens named;
+    try {
+      named = io.heady.manager.api.NamedTokens.load(dataDir, Clock.systemUTC());
+    } catch (java.io.IOException e) {
+      throw new ConfigException(e.getMessage());
+    }
     Policy policy;
     try {
       policy = Policy.load(Path.of(cfg.string(Keys.CONF_DIR)).resolve("policy.json"));
@@ -177,8 +183,8 @@ public final class ManagerMain {
     String clusterHost = host;
     ApiVerticle api = new ApiVerticle(new ApiSettings(cfg.string(Keys.HOST), cfg.integer(Keys.PORT_MANAGER),
         cfg.longValue(Keys.MAX_BODY_KB) * 1024, cfg.bool(Keys.OPEN_HEALTH), cfg.string(Keys.ADVERTISE_URL), tls,
-        cfg.integer(Keys.SUBMIT_RATE), cfg.integer(Keys.SUBMIT_BURST), cfg.integer(Keys.MAX_DAG_TASKS)), tokens,
-        scheduler, store, journal,
+        cfg.integer(Keys.SUBMIT_RATE), cfg.integer(Keys.SUBMIT_BURST), cfg.integer(Keys.MAX_DAG_TASKS),
+        io.heady.common.http.HttpLimits.fromConfig(cfg)), tokens, named, scheduler, store, journal,
         () -> joinInfo(cluster, cs, settings, clusterHost), enrollments, seal);
     api.dashboard(new DashboardRoutes(metricsFeed::scrape).readiness("cluster",
         new ClusterMembershipCheck(() -> ClusterMembership.of(cluster.hazelcast()))));

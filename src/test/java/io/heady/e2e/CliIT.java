@@ -1,6 +1,7 @@
 package io.heady.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -240,6 +241,44 @@ class CliIT {
     } finally {
       cluster.admin.post("/api/cluster/nodes/" + AGENT + "/drain", new JsonObject().put("enabled", false));
     }
+  }
+
+  @Test
+  void namedTokensWithARoleFromTheCommandLine() throws Exception {
+    Out made = cli("token", "create", "cli-wall", "--access", "viewer");
+    assertEquals(0, made.rc, made::toString);
+    String secret = made.out.lines().findFirst().orElseThrow();
+    assertTrue(secret.startsWith("hn_") && made.out.contains("only time"), made.out);
+    Out who = heady(Map.of(), "token", "--url", cluster.url(), "--token", secret);
+    assertEquals(0, who.rc, who::toString);
+    assertTrue(who.out.contains("viewer (named token 'cli-wall')"), who.out);
+    Out admin = cli("token");
+    assertTrue(admin.out.contains("admin (the admin token)"), admin.out);
+    Out list = cli("token", "list");
+    assertTrue(list.out.lines().anyMatch(l -> l.startsWith("cli-wall") && l.contains("viewer")), list.out);
+    assertFalse(list.out.contains(secret), "a list never shows secrets");
+
+    assertEquals(0, heady(Map.of(), "nodes", "--url", cluster.url(), "--token", secret).rc, "a viewer reads");
+    Out run = heady(Map.of(), "run", "echo no", "--url", cluster.url(), "--token", secret);
+    assertEquals(1, run.rc, run::toString);
+    assertEquals(1, run.errLines().size(), run::toString);
+    assertTrue(run.err.contains("operator role") && run.err.contains("'cli-wall' is a viewer"), run.err);
+
+    Out revoke = cli("token", "revoke", "cli-wall");
+    assertEquals(0, revoke.rc, revoke::toString);
+    Out after = heady(Map.of(), "nodes", "--url", cluster.url(), "--token", secret);
+    assertEquals(1, after.rc);
+    assertTrue(after.err.contains("not valid"), after.err);
+    assertEquals(1, cli("token", "revoke", "cli-wall").rc, "revoking twice says there is no such token");
+  }
+
+  @Test
+  void aTokensRoleGivenAsRoleIsAUsageErrorNotAServer() throws Exception {
+    Out o = cli("token", "create", "cli-x", "--role", "viewer");
+    assertEquals(2, o.rc, o::toString); // a server would not have exited at all
+    assertEquals(1, o.errLines().size(), o::toString);
+    assertTrue(o.err.contains("--access"), o.err);
+    assertFalse(cli("token", "list").out.contains("cli-x"), "nothing was created");
   }
 
   @Test

@@ -25,6 +25,9 @@ public final class Cluster implements AutoCloseable {
   public Api admin;
   private final List<HeadyProcess> agents = new ArrayList<>();
   private final Map<String, Path> agentDirs = new HashMap<>();
+  /** JVM options of the manager and of agents started from now on. */
+  public List<String> managerJvm = HeadyProcess.TEST_JVM;
+  public List<String> agentJvm = HeadyProcess.TEST_JVM;
 
   public Cluster() throws IOException {
     this.dataDir = HeadyProcess.tempDir("manager-");
@@ -57,7 +60,7 @@ public final class Cluster implements AutoCloseable {
         "--cluster-host=127.0.0.1", "--cluster-port=" + clusterPort, "--cluster-name=" + name,
         "--host=127.0.0.1"));
     args.addAll(List.of(extra));
-    manager = HeadyProcess.start("manager", Map.of(), args.toArray(String[]::new));
+    manager = HeadyProcess.start("manager", Map.of(), managerJvm, args.toArray(String[]::new));
     Poll.until("manager token files", Duration.ofSeconds(30), () -> {
       if (!manager.alive()) {
         throw new AssertionError("manager exited:\n" + manager.output());
@@ -93,7 +96,7 @@ public final class Cluster implements AutoCloseable {
       args.add("--token=" + joinToken); // why: null starts an agent that holds no join token (enrolled already)
     }
     args.addAll(List.of(extra));
-    HeadyProcess a = HeadyProcess.start("agent-" + nodeId, new HashMap<>(), args.toArray(String[]::new));
+    HeadyProcess a = HeadyProcess.start("agent-" + nodeId, new HashMap<>(), agentJvm, args.toArray(String[]::new));
     agents.add(a);
     return a;
   }

@@ -31,12 +31,19 @@ public final class HeadyProcess implements AutoCloseable {
     return p;
   }
 
+  /** The JVM options of test processes unless a test gives its own. */
+  public static final List<String> TEST_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
   public static HeadyProcess start(String name, Map<String, String> env, String... args) throws IOException {
+    return start(name, env, TEST_JVM, args);
+  }
+
+  /** With these JVM options (e.g. the launcher's, from {@code io.heady.client.bench.JvmProfile}). */
+  public static HeadyProcess start(String name, Map<String, String> env, List<String> jvm, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
-    cmd.add("-XX:+UseSerialGC");
-    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.addAll(jvm);
     cmd.add("-jar");
     cmd.add(jar().toString());
     cmd.addAll(List.of(args));

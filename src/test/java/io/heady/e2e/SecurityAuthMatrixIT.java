@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,11 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every route of the manager and of the node API × {no token, wrong token, join token, admin token, an
- * enrolled node's seal, the manager's seal}, on the real processes: 401 without a valid credential, 403 with a
- * valid one of the wrong kind, and with the right one an answer that is neither (2xx, or a 4xx for the
- * deliberately empty body). The join token only enrolls; nothing runs on an agent but what the manager seals.
- * The routes come from {@link RouteTable}, which a unit test keeps equal to the live routers.
+ * Every route of the manager × {no token, wrong token, revoked token, join token, viewer, operator, admin-role
+ * named token, admin token}, and every route of the node API × {no token, wrong, join, admin}, on the real
+ * processes: 401 without a valid token, 403 with one whose kind or role the route excludes, and with one it
+ * allows an answer that is neither (2xx, or a 4xx for the deliberately empty body). A viewer reads but cannot
+ * submit, cancel or drain; an operator cannot rotate tokens, delete or reinstate nodes, or manage tokens. And
+ * nothing runs on an agent without the right token. The routes come from {@link RouteTable}, which a unit test
+ * keeps equal to the live routers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecurityAuthMatrixIT {
@@ -33,6 +37,9 @@ class SecurityAuthMatrixIT {
   private final Http http = new Http();
   private final int execPort = HeadyProcess.freePort();
   private final int plainPort = HeadyProcess.freePort();
+  /** Named tokens made through the API: role → secret; and one that was revoked. */
+  private final Map<String, String> named = new LinkedHashMap<>();
+  private String revoked;
 
   @BeforeAll
   void start() throws Exception {
@@ -42,6 +49,17 @@ class SecurityAuthMatrixIT {
     cluster.startAgent("sec-plain", "--transport=http", "--port=" + plainPort);
     cluster.awaitNode("sec-exec", "active", Duration.ofSeconds(40));
     cluster.awaitNode("sec-plain", "active", Duration.ofSeconds(40));
+    for (String role : List.of("viewer", "operator", "admin")) {
+      named.put(role, create("matrix-" + role, role));
+    }
+    revoked = create("matrix-revoked", "admin");
+    assertEquals(200, cluster.admin.delete("/api/cluster/tokens/matrix-revoked").status());
+  }
+
+  private String create(String name, String role) {
+    Api.Res r = cluster.admin.post("/api/cluster/tokens", new JsonObject().put("name", name).put("role", role));
+    assertEquals(201, r.status(), r.raw());
+    return r.json().getString("token");
   }
 
   @AfterAll
@@ -67,23 +85,28 @@ class SecurityAuthMatrixIT {
   }
 
   @Test
-  void managerRoutesByToken() throws Exception {
+  void managerRoutesByTokenAndRole() throws Exception {
     List<String> wrong = new ArrayList<>();
     io.heady.common.identity.Seal node = cluster.asNode("sec-plain");
     for (RouteTable.Entry e : RouteTable.MANAGER) {
-      int none = status(cluster.url(), e, null);
-      int bad = status(cluster.url(), e, WRONG);
-      int join = status(cluster.url(), e, cluster.joinToken);
-      int admin = status(cluster.url(), e, cluster.adminToken);
-      int seal = status(cluster.url(), e, sealed(node, io.heady.common.identity.Seal.MANAGER, e));
-      boolean ok = none == 401 && bad == 401 && switch (e.needs()) {
-        case ENROLL -> answered(join) && admin == 403 && seal == 401;
-        case NODE -> join == 401 && admin == 401 && answered(seal);
-        case ADMIN -> join == 403 && answered(admin) && seal == 401;
-        default -> false;
-      };
-      String row = String.format("%-7s %-40s none=%d wrong=%d join=%d admin=%d node=%d", e.method(), e.template(),
-          none, bad, join, admin, seal);
+      Map<String, Integer> got = new LinkedHashMap<>();
+      got.put("none", status(cluster.url(), e, null));
+      got.put("wrong", status(cluster.url(), e, WRONG));
+      got.put("revoked", status(cluster.url(), e, revoked));
+      got.put("join", status(cluster.url(), e, cluster.joinToken));
+      named.forEach((role, secret) -> got.put(role, status(cluster.url(), e, secret)));
+      got.put("admin-token", status(cluster.url(), e, cluster.adminToken));
+      got.put("node", status(cluster.url(), e, sealed(node, io.heady.common.identity.Seal.MANAGER, e)));
+      boolean nodeRoute = e.needs() == RouteTable.Needs.NODE;
+      boolean ok = got.get("none") == 401 && got.get("wrong") == 401 && got.get("revoked") == 401;
+      for (String cred : List.of("join", "viewer", "operator", "admin")) {
+        // no token at all opens a node's route: only an enrolled node's own seal does
+        ok &= e.needs().allows(cred) ? answered(got.get(cred)) : got.get(cred) == (nodeRoute ? 401 : 403);
+      }
+      ok &= e.needs().allows("admin") ? answered(got.get("admin-token"))
+          : got.get("admin-token") == (nodeRoute ? 401 : 403);
+      ok &= e.needs().allows("node") ? answered(got.get("node")) : got.get("node") == 401;
+      String row = String.format("%-7s %-36s %-8s %s", e.method(), e.template(), e.needs(), got);
       System.out.println("[auth-matrix] manager " + row);
       if (!ok) {
         wrong.add(row);
@@ -91,6 +114,39 @@ class SecurityAuthMatrixIT {
     }
     assertEquals(List.of(), wrong, "manager routes with an unexpected answer");
     assertEquals(200, http.send("GET", cluster.url() + "/health/live", null, null).status(), "health is open");
+  }
+
+  /** The roles on real resources: a viewer changes nothing; an operator runs work but holds no keys. */
+  @Test
+  void whatEachRoleMayDoToARealNodeAndTask() {
+    String viewer = named.get("viewer");
+    String operator = named.get("operator");
+    Api asViewer = new Api(cluster.url(), viewer);
+    Api asOperator = new Api(cluster.url(), operator);
+    assertEquals(200, asViewer.get("/api/cluster/nodes/sec-plain").status(), "a viewer reads");
+    assertEquals(200, http.status("GET", cluster.url() + "/api/cluster/events?token=" + viewer, null),
+        "a viewer's dashboard opens the event stream with ?token=");
+    JsonObject task = new JsonObject().put("command", "sleep 30").put("node", "sec-plain");
+    assertEquals(403, asViewer.post("/api/cluster/tasks/route", task).status(), "a viewer cannot submit");
+    assertEquals(403, asViewer.post("/api/cluster/nodes/sec-plain/drain", new JsonObject().put("enabled", true))
+        .status(), "a viewer cannot drain");
+    String id = cluster.submit(task);
+    assertEquals(403, asViewer.post("/api/cluster/tasks/" + id + "/cancel", new JsonObject()).status(),
+        "a viewer cannot cancel");
+    assertEquals(200, asOperator.post("/api/cluster/tasks/" + id + "/cancel", new JsonObject()).status(),
+        "an operator cancels");
+    assertEquals(200, asOperator.post("/api/cluster/nodes/sec-plain/drain", new JsonObject().put("enabled", false))
+        .status(), "an operator drains (here: undrains)");
+    assertEquals(403, asOperator.post("/api/cluster/tokens/rotate", new JsonObject().put("kind", "join")).status(),
+        "an operator cannot rotate tokens");
+    assertEquals(403, asOperator.delete("/api/cluster/nodes/sec-plain").status(), "an operator cannot delete a node");
+    assertEquals(403, asOperator.post("/api/cluster/nodes/sec-plain/reinstate", new JsonObject()).status());
+    assertEquals(403, asOperator.post("/api/cluster/tokens", new JsonObject().put("name", "mine").put("role",
+        "admin")).status(), "an operator cannot make itself a token");
+    assertEquals(JsonObject.of("kind", "named", "role", "operator", "name", "matrix-operator", "previous", false),
+        asOperator.get("/api/cluster/whoami").json());
+    assertEquals("active", cluster.node("sec-plain").getString("status"), "nothing a viewer sent took effect");
+    assertEquals("cancelled", cluster.awaitFinished(id, Duration.ofSeconds(30)).getString("status"));
   }
 
   /** What is served without a token holds no secret. */

@@ -138,14 +138,16 @@ class ApiInputValidationTest {
   }
 
   @Test
-  void oversizedBodiesAre413() {
+  void oversizedBodiesAre413() throws Exception {
     String body = new JsonObject().put("command", "true").put("metadata",
         new JsonObject().put("x", "y".repeat(20 * 1024))).encode();
     Http.Res r = submit(body);
     assertEquals(413, r.status(), r.body());
     assertEquals("BODY_TOO_LARGE", error(r).getString("code"));
-    Http.Res reg = http.send("POST", m.url() + "/api/cluster/nodes/register", m.tokens.join(), body);
-    assertEquals(413, reg.status());
+    Seal big = m.enrollNode("big");
+    Http.Res reg = http.send("POST", m.url() + "/api/cluster/nodes/register", InProcessManager.sealed(big, "POST",
+        "/api/cluster/nodes/register", body), body);
+    assertEquals(413, reg.status(), reg.body());
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.heady.manager.identity.Enrollments;
 import io.heady.manager.api.ApiSettings;
 import io.heady.manager.api.ApiVerticle;
 import io.heady.manager.api.DashboardRoutes;
+import io.heady.manager.api.NamedTokens;
 import io.heady.manager.api.Tokens;
 import io.heady.manager.placement.Policy;
 import io.heady.manager.scheduler.EventJournal;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 final class InProcessManager implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final Tokens tokens;
+  final NamedTokens named;
   final ApiVerticle api;
   final SchedulerVerticle scheduler;
   final ClusterAuthority authority;
@@ -46,8 +48,10 @@ final class InProcessManager implements AutoCloseable {
     scheduler = new SchedulerVerticle(Clock.systemUTC(), store, ss,
         sink -> new Scheduler(ss, Policy.builtIn(), sink, new IdSource()), 1000, journal, seal);
     vertx.deployVerticle(scheduler).await(20, TimeUnit.SECONDS);
-    api = new ApiVerticle(settings, tokens, scheduler, store, journal, () -> new JsonObject().put("test", true),
-        enrollments, seal).dashboard(new DashboardRoutes(() -> Future.succeededFuture("# metrics\n")));
+    named = NamedTokens.load(dataDir, Clock.systemUTC());
+    api = new ApiVerticle(settings, tokens, named, scheduler, store, journal,
+        () -> new JsonObject().put("test", true), enrollments, seal)
+        .dashboard(new DashboardRoutes(() -> Future.succeededFuture("# metrics\n")));
     vertx.deployVerticle(api).await(20, TimeUnit.SECONDS);
   }
 

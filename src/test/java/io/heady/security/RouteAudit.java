@@ -47,7 +47,7 @@ final class RouteAudit {
   /**
    * The problems of a router: each served route under {@code guardedPrefix} must be declared with a token
    * ({@code declared}: "METHOD path" → needs, {@code null} for open), except {@code blanket} (a path-wide
-   * authentication handler); everything else must be one of {@code open}.
+   * authentication handler); everything else must be one of {@code open}, declared open.
    */
   static List<String> problems(Router router, Map<String, ?> declared, String guardedPrefix, String blanket,
       List<String> open) {
@@ -63,6 +63,8 @@ final class RouteAudit {
         }
       } else if (!open.contains(s.path())) {
         problems.add(key + " is served outside " + guardedPrefix + " and is not an allowed open path");
+      } else if (!declared.containsKey(key)) {
+        problems.add(key + " is served without a declared access (declare it open on purpose)");
       }
     }
     return problems;

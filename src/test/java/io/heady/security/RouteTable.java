@@ -3,17 +3,38 @@ package io.heady.security;
 import java.util.List;
 
 /**
- * Every authenticated route of the manager API and of the node API, with the token it needs and a request
- * that is harmless with any token (bodies that are empty or name ids that do not exist), so the end-to-end
- * auth matrix can send each one with every token. {@link RouteCoverageTest} fails when this table and the
- * routers disagree, so a new route cannot be added without the matrix covering it.
+ * Every authenticated route of the manager API and of the node API, with what it needs and a request that is
+ * harmless with any token (bodies that are empty or name ids that do not exist), so the end-to-end auth
+ * matrices can send each one with every token. {@link RouteCoverageTest} fails when this table and the
+ * routers disagree, so a new route cannot be added without the matrices covering it.
  */
 public final class RouteTable {
   /**
-   * What a route needs: the join token (enrollment only), an enrolled node's own seal, the manager's seal (on a
-   * node), or the admin token.
+   * What a route needs, by the names of {@code io.heady.manager.api.Access} (manager) and
+   * {@code NodeApiVerticle.Needs} (node): any valid token, a person's role, the join token (enrollment only),
+   * an enrolled node's own seal, or the manager's seal (on a node).
    */
-  public enum Needs { ENROLL, NODE, MANAGER, ADMIN }
+  public enum Needs {
+    ANY, VIEWER, OPERATOR, ADMIN, ENROLL, NODE, MANAGER;
+
+    /**
+     * Whether a credential may use a route that needs this: {@code join}, {@code viewer}, {@code operator},
+     * {@code admin} (the admin token and admin-role named tokens alike), {@code node} (an enrolled node's seal)
+     * or {@code manager} (the manager's seal, on a node).
+     */
+    public boolean allows(String credential) {
+      int rank = List.of("viewer", "operator", "admin").indexOf(credential);
+      return switch (this) {
+        case ANY -> rank >= 0 || credential.equals("join");
+        case ENROLL -> credential.equals("join");
+        case NODE -> credential.equals("node");
+        case MANAGER -> credential.equals("manager");
+        case VIEWER -> rank >= 0;
+        case OPERATOR -> rank >= 1;
+        case ADMIN -> rank >= 2;
+      };
+    }
+  }
 
   /**
    * One route.
@@ -44,34 +65,38 @@ public final class RouteTable {
       e("POST", "/api/cluster/tasks/complete", Needs.NODE, "/api/cluster/tasks/complete", "{}"),
       e("POST", "/api/cluster/tasks/progress", Needs.NODE, "/api/cluster/tasks/progress", "{}"),
       e("POST", "/api/cluster/tasks/report", Needs.NODE, "/api/cluster/tasks/report", "{}"),
-      e("GET", "/api/cluster/enrollments", Needs.ADMIN, "/api/cluster/enrollments", null),
+      e("GET", "/api/cluster/enrollments", Needs.VIEWER, "/api/cluster/enrollments", null),
       e("POST", "/api/cluster/nodes/:id/approve", Needs.ADMIN, "/api/cluster/nodes/no-such-node/approve", null),
       e("POST", "/api/cluster/nodes/:id/revoke", Needs.ADMIN, "/api/cluster/nodes/no-such-node/revoke", null),
-      e("GET", "/api/cluster/identity", Needs.ADMIN, "/api/cluster/identity", null),
+      e("GET", "/api/cluster/identity", Needs.VIEWER, "/api/cluster/identity", null),
       e("POST", "/api/cluster/clients/enroll", Needs.ADMIN, "/api/cluster/clients/enroll", "{}"),
-      e("GET", "/api/cluster/state", Needs.ADMIN, "/api/cluster/state", null),
-      e("GET", "/api/cluster/workers", Needs.ADMIN, "/api/cluster/workers", null),
-      e("GET", "/api/cluster/nodes", Needs.ADMIN, "/api/cluster/nodes", null),
-      e("GET", "/api/cluster/nodes/:id", Needs.ADMIN, "/api/cluster/nodes/no-such-node", null),
+      e("GET", "/api/cluster/state", Needs.VIEWER, "/api/cluster/state", null),
+      e("GET", "/api/cluster/workers", Needs.VIEWER, "/api/cluster/workers", null),
+      e("GET", "/api/cluster/nodes", Needs.VIEWER, "/api/cluster/nodes", null),
+      e("GET", "/api/cluster/nodes/:id", Needs.VIEWER, "/api/cluster/nodes/no-such-node", null),
       e("DELETE", "/api/cluster/nodes/:id", Needs.ADMIN, "/api/cluster/nodes/no-such-node", null),
-      e("POST", "/api/cluster/nodes/:id/drain", Needs.ADMIN, "/api/cluster/nodes/no-such-node/drain", "{}"),
+      e("POST", "/api/cluster/nodes/:id/drain", Needs.OPERATOR, "/api/cluster/nodes/no-such-node/drain", "{}"),
       e("POST", "/api/cluster/nodes/:id/reinstate", Needs.ADMIN, "/api/cluster/nodes/no-such-node/reinstate", null),
-      e("POST", "/api/cluster/tasks/route", Needs.ADMIN, "/api/cluster/tasks/route", "{}"),
-      e("GET", "/api/cluster/tasks", Needs.ADMIN, "/api/cluster/tasks", null),
-      e("GET", "/api/cluster/tasks/history", Needs.ADMIN, "/api/cluster/tasks/history", null),
-      e("GET", "/api/cluster/tasks/:id", Needs.ADMIN, "/api/cluster/tasks/no-such-task", null),
-      e("GET", "/api/cluster/tasks/:id/log", Needs.ADMIN, "/api/cluster/tasks/no-such-task/log", null),
-      e("GET", "/api/cluster/dags/:id", Needs.ADMIN, "/api/cluster/dags/no-such-task", null),
-      e("POST", "/api/cluster/tasks/:id/cancel", Needs.ADMIN, "/api/cluster/tasks/no-such-task/cancel", null),
-      e("GET", "/api/cluster/can-handle/:type", Needs.ADMIN, "/api/cluster/can-handle/shell", null),
-      new Entry("GET", "/api/cluster/events", Needs.ADMIN, "/api/cluster/events", null, true),
-      e("POST", "/api/cluster/tokens/rotate", Needs.ADMIN, "/api/cluster/tokens/rotate", "{}"));
+      e("POST", "/api/cluster/tasks/route", Needs.OPERATOR, "/api/cluster/tasks/route", "{}"),
+      e("GET", "/api/cluster/tasks", Needs.VIEWER, "/api/cluster/tasks", null),
+      e("GET", "/api/cluster/tasks/history", Needs.VIEWER, "/api/cluster/tasks/history", null),
+      e("GET", "/api/cluster/tasks/:id", Needs.VIEWER, "/api/cluster/tasks/no-such-task", null),
+      e("GET", "/api/cluster/tasks/:id/log", Needs.VIEWER, "/api/cluster/tasks/no-such-task/log", null),
+      e("GET", "/api/cluster/dags/:id", Needs.VIEWER, "/api/cluster/dags/no-such-task", null),
+      e("POST", "/api/cluster/tasks/:id/cancel", Needs.OPERATOR, "/api/cluster/tasks/no-such-task/cancel", null),
+      e("GET", "/api/cluster/can-handle/:type", Needs.VIEWER, "/api/cluster/can-handle/shell", null),
+      new Entry("GET", "/api/cluster/events", Needs.VIEWER, "/api/cluster/events", null, true),
+      e("POST", "/api/cluster/tokens/rotate", Needs.ADMIN, "/api/cluster/tokens/rotate", "{}"),
+      e("GET", "/api/cluster/tokens", Needs.ADMIN, "/api/cluster/tokens", null),
+      e("POST", "/api/cluster/tokens", Needs.ADMIN, "/api/cluster/tokens", "{}"),
+      e("DELETE", "/api/cluster/tokens/:name", Needs.ADMIN, "/api/cluster/tokens/no-such-token", null),
+      e("GET", "/api/cluster/whoami", Needs.ANY, "/api/cluster/whoami", null));
 
   /**
    * Paths served without a token, each on purpose: health and metrics (when {@code --open-health}, the
-   * default), the dashboard's page and assets (it asks for the admin token itself), and the installer's
-   * downloads (a new machine fetches them before it holds anything but the join token, which it does not
-   * give to curl). None may contain a secret; {@code SecurityAuthMatrixIT} checks that.
+   * default), the dashboard's page and assets (it asks for a token itself), and the installer's downloads (a
+   * new machine fetches them before it holds anything but the join token, which it does not give to curl).
+   * None may contain a secret; {@code SecurityAuthMatrixIT} checks that.
    */
   public static final List<String> OPEN = List.of("/health/live", "/health/ready", "/metrics", "/", "/assets/",
       "/install/agent.sh", "/install/heady.jar", "/install/heady.jar.sha256", "/install/launcher/:file",

@@ -4,6 +4,9 @@ import io.heady.agent.AgentState;
 import io.heady.agent.executor.ExecutorVerticle;
 import io.heady.common.identity.Seal;
 import io.heady.common.exec.TaskSlots;
+import io.heady.common.http.HttpLimits;
+import io.heady.common.http.RequestGate;
+import io.heady.common.http.Verdict;
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Dispatch;
 import io.heady.common.protocol.InvalidInputException;
@@ -21,7 +24,6 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,7 +39,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * pair key, which only the node and the manager hold: no token, not even the join token, runs anything here),
  * or for {@code POST /api/node/execute} the admin token, and only when the operator enabled it. A blanket
  * check in front of every {@code /api/node/*} path refuses requests without a known credential, so a route
- * added without a declaration is still closed.
+ * added without a declaration is still closed. The server sits behind a {@link RequestGate}: the check runs on
+ * the request head, only an admitted request's body is read, and the manager's seal is checked against that
+ * body before a route uses it.
  */
 public final class NodeApiVerticle extends VerticleBase {
   /** Who may call a route: the manager (its seal), or a person with the admin token. */
@@ -52,9 +56,20 @@ public final class NodeApiVerticle extends VerticleBase {
    * @param adminToken the cluster's admin token, or {@code null}: execute is refused
    * @param executeEnabled whether {@code POST /api/node/execute} runs anything (it also needs the admin token)
    * @param executeTimeoutMs an execute's timeout when its body names none
+   * @param http timeouts and connection limits of the server (its body limit is {@code maxBody})
    */
   public record Settings(String host, int port, Seal seal, String adminToken, boolean executeEnabled,
-      long maxBody, ServerTls tls, long executeTimeoutMs) {
+      long maxBody, ServerTls tls, long executeTimeoutMs, HttpLimits http) {
+
+    public Settings {
+      http = (http == null ? HttpLimits.defaults(maxBody) : http).withMaxBody(maxBody);
+    }
+
+    /** With the default timeouts and connection limits. */
+    public Settings(String host, int port, Seal seal, String adminToken, boolean executeEnabled,
+        long maxBody, ServerTls tls, long executeTimeoutMs) {
+      this(host, port, seal, adminToken, executeEnabled, maxBody, tls, executeTimeoutMs, null);
+    }
 
     /** Whether execute can run at all. */
     public boolean executeAvailable() {
@@ -63,22 +78,33 @@ public final class NodeApiVerticle extends VerticleBase {
   }
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeApiVerticle.class);
-  private static final String KIND = "heady.node.token";
   private static final SecureRandom RANDOM = new SecureRandom();
   private final AgentState state;
   private final ExecutorVerticle executor;
   private final Settings settings;
   private final byte[] adminDigest;
   private final List<Declared> declared = new ArrayList<>();
+  private final RequestGate.Check managerCheck;
   private HttpServer server;
   private Router router;
+  private RequestGate gate;
 
   public NodeApiVerticle(AgentState state, ExecutorVerticle executor, Settings settings) {
+    this(state, executor, settings, null);
+  }
+
+  /**
+   * @param managerCheck who may use the routes meant for the manager (dispatch, cancel, reads), decided from
+   *     the request head; {@code null}: the manager's seal
+   */
+  public NodeApiVerticle(AgentState state, ExecutorVerticle executor, Settings settings,
+      RequestGate.Check managerCheck) {
     this.state = state;
     this.executor = executor;
     this.settings = settings;
     this.adminDigest = settings.adminToken() == null || settings.adminToken().isBlank() ? null
         : digest(settings.adminToken());
+    this.managerCheck = managerCheck != null ? managerCheck : this::sealCheck;
   }
 
   /** The node API for the manager only (execute off), plain HTTP. */
@@ -89,17 +115,27 @@ public final class NodeApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    gate = new RequestGate(vertx, settings.http(), "heady-node", java.time.Clock.systemUTC());
     router = router();
-    server = vertx.createHttpServer(settings.tls().apply(new HttpServerOptions().setHttp2ClearTextEnabled(false)
-        .setHost(settings.host()).setPort(settings.port())));
-    return server.requestHandler(router).listen();
+    server = gate.createServer(settings.tls().apply(new HttpServerOptions().setHost(settings.host())
+        .setPort(settings.port())), router);
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (gate != null) {
+      gate.close();
+    }
+    return Future.succeededFuture();
   }
 
   Router router() {
     Router r = Router.router(vertx);
     this.router = r;
     declared.clear();
-    r.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBody()));
+    // why: no body byte is read before the caller is known; an answer that leaves one unread ends the connection
+    r.route().handler(gate.first());
     // why: defence in depth; whatever is under /api/node/ needs a known credential, declared or not
     r.route("/api/node/*").handler(this::authenticate);
     manager("GET", "/api/node/health", rc -> json(rc, 200, executor.health()));
@@ -164,7 +200,8 @@ public final class NodeApiVerticle extends VerticleBase {
         + abbreviate(rc.request().path())));
     java.util.function.BiConsumer<RoutingContext, Integer> failure = (rc, code) -> {
       if (code == 413) {
-        error(rc, 413, "BODY_TOO_LARGE", "the body is larger than " + settings.maxBody() + " bytes");
+        error(rc, 413, "BODY_TOO_LARGE", "the body is larger than " + RequestGate.bodyLimit(rc, settings.maxBody())
+            + " bytes");
       } else if (code == 404 || code == 405) {
         error(rc, 404, "NOT_FOUND", "no route " + rc.request().method() + " " + abbreviate(rc.request().path()));
       } else if (code >= 400 && code < 500) {
@@ -193,7 +230,12 @@ public final class NodeApiVerticle extends VerticleBase {
 
   private void add(String method, String path, Needs needs, Handler<RoutingContext> h) {
     declared.add(new Declared(method, path, needs));
-    router.route(HttpMethod.valueOf(method), path).handler(rc -> guard(rc, needs)).handler(rc -> {
+    RequestGate.Check check = needs == Needs.MANAGER ? managerCheck : rc -> tokenCheck(rc, Needs.ADMIN);
+    var route = router.route(HttpMethod.valueOf(method), path).handler(gate.guard(check));
+    if (needs == Needs.MANAGER) {
+      route.handler(this::sealOpens);
+    }
+    route.handler(rc -> {
       try {
         h.handle(rc);
       } catch (RuntimeException e) {
@@ -255,47 +297,75 @@ public final class NodeApiVerticle extends VerticleBase {
     return MessageDigest.isEqual(digest(token), adminDigest);
   }
 
-  private void authenticate(RoutingContext rc) {
-    String header = rc.request().getHeader("Authorization");
-    Needs kind = null;
-    String why = null;
+  private static final String CLAIM = "heady.claim";
+
+  /**
+   * The manager's seal, as far as the head tells: the scheme, the sender (only the manager holds a key here),
+   * a time in the window. The seal itself is checked against the body once it is read ({@link #sealOpens}).
+   */
+  private Verdict sealCheck(RoutingContext rc) {
     try {
-      Seal.Claim claim = settings.seal().claim(header);
-      if (claim != null) {
-        byte[] body = rc.body() == null || rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes();
-        settings.seal().verify(claim, rc.request().method().name(), rc.request().uri(), body);
-        kind = Needs.MANAGER;
-      } else if (isAdmin(presented(rc))) {
-        kind = Needs.ADMIN;
+      Seal.Claim c = settings.seal().claim(rc.request().getHeader("Authorization"));
+      if (c == null) {
+        return isAdmin(presented(rc)) ? Verdict.forbidden("this route is the manager's; the admin token is for"
+            + " POST /api/node/execute") : Verdict.unauthorized("only the manager may call the node API (a join"
+            + " token runs nothing here)");
       }
+      rc.put(CLAIM, c);
+      return Verdict.withCredential();
     } catch (Seal.Refused e) {
-      why = e.getMessage();
+      return Verdict.unauthorized("the manager's seal was refused: " + e.getMessage());
     }
-    if (kind == null) {
-      rc.response().putHeader("WWW-Authenticate", "Heady realm=\"heady-node\"");
-      error(rc, 401, "UNAUTHORIZED", why != null ? "the manager's seal was refused: " + why
-          : "only the manager may call the node API (a join token runs nothing here)"
-          + (rc.request().path().startsWith("/api/node/execute") && !settings.executeAvailable()
-              ? "; execute is off on this node" : "; execute needs Authorization: Bearer <admin token>"));
+  }
+
+  /** The manager's seal over the method, path and body, once the body is read. */
+  private void sealOpens(RoutingContext rc) {
+    Seal.Claim c = rc.get(CLAIM);
+    byte[] body = rc.body() == null || rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes();
+    try {
+      settings.seal().verify(c, rc.request().method().name(), rc.request().uri(), body);
+      rc.next();
+    } catch (Seal.Refused | NullPointerException e) {
+      error(rc, 401, "UNAUTHORIZED", "the manager's seal was refused: " + (e instanceof Seal.Refused
+          ? e.getMessage() : "none"));
+    }
+  }
+
+  /**
+   * The blanket check of every {@code /api/node/*} path, declared or not: 401 unless the request carries a
+   * credential some route of this API knows (the manager's seal, or the admin token). It reads the head only.
+   */
+  private void authenticate(RoutingContext rc) {
+    Verdict v = managerCheck.check(rc);
+    if (v.status() == 401 && !isAdmin(presented(rc))) {
+      gate.refuse(rc, Verdict.unauthorized("only the manager may call the node API (a join token runs nothing"
+          + " here)" + (rc.request().path().startsWith("/api/node/execute") && !settings.executeAvailable()
+              ? "; execute is off on this node" : "; execute needs Authorization: Bearer <admin token>")));
       return;
     }
-    rc.put(KIND, kind);
     rc.next();
   }
 
-  private void guard(RoutingContext rc, Needs needs) {
-    Needs kind = rc.get(KIND);
-    if (kind == null) {
-      error(rc, 401, "UNAUTHORIZED", "the node API needs Authorization: Bearer <token>");
-    } else if (needs == Needs.ADMIN && !settings.executeAvailable()) {
-      error(rc, 403, "EXECUTE_DISABLED", "POST /api/node/execute is off on this node; start the agent with"
-          + " --execute-enabled and --admin-token (HEADY_ADMIN_TOKEN) to allow it");
-    } else if (kind != needs) {
-      error(rc, 403, "FORBIDDEN", "this route needs the " + needs.name().toLowerCase(java.util.Locale.ROOT)
-          + " token, not the " + kind.name().toLowerCase(java.util.Locale.ROOT) + " token");
-    } else {
-      rc.next();
+  /** The admin token check of execute, on the head alone. */
+  private Verdict tokenCheck(RoutingContext rc, Needs needs) {
+    boolean sealed;
+    try {
+      sealed = settings.seal().claim(rc.request().getHeader("Authorization")) != null;
+    } catch (Seal.Refused e) {
+      sealed = false;
     }
+    boolean admin = isAdmin(presented(rc));
+    if (!admin && !sealed) {
+      return Verdict.unauthorized("execute needs Authorization: Bearer <admin token>");
+    }
+    if (!settings.executeAvailable()) {
+      return Verdict.forbidden("EXECUTE_DISABLED", "POST /api/node/execute is off on this node; start the agent"
+          + " with --execute-enabled and --admin-token (HEADY_ADMIN_TOKEN) to allow it");
+    }
+    if (!admin) {
+      return Verdict.forbidden("execute is for people with the admin token, not for the manager");
+    }
+    return Verdict.withCredential();
   }
 
   private static byte[] digest(String s) {

@@ -13,6 +13,17 @@ import picocli.CommandLine;
 public final class Cli {
   private Cli() {}
 
+  /** Whether {@code word} names a command of {@code heady} ({@code run}, {@code token}, {@code help}, …). */
+  public static boolean isCommand(String word) {
+    for (Class<?> c : HeadyCommand.class.getAnnotation(CommandLine.Command.class).subcommands()) {
+      CommandLine.Command sub = c.getAnnotation(CommandLine.Command.class);
+      if (sub != null && sub.name().equals(word)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Runs one command; returns the process exit code. */
   public static int run(String[] args) {
     return run(args, CliContext.system());

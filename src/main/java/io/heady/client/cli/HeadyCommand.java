@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         WorkersCommand.class, TasksCommand.class, TaskCommand.class, LogsCommand.class, CancelCommand.class,
         DrainCommand.class, ExplainCommand.class, TokenCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%n",
-    footer = {"The manager URL and admin token come from --url/--token, else HEADY_URL/HEADY_TOKEN, else "
+    footer = {"The manager URL and token come from --url/--token, else HEADY_URL/HEADY_TOKEN, else "
         + "~/.config/heady/cli.json or /etc/heady/cli.json ({\"url\": …, \"token\": …}), else "
         + "http://127.0.0.1:7070 and ~/.heady/admin.token. 'heady token' shows which are used.",
         "Exit codes: 0 ok, 1 API or connection error, 2 usage error; 'run --wait' exits with the task's code.",
@@ -33,7 +33,8 @@ final class HeadyCommand implements Callable<Integer> {
   String url;
 
   @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
-      description = "admin token (default: HEADY_TOKEN, the config file, ~/.heady/admin.token)")
+      description = "the admin token or a named token (default: HEADY_TOKEN, the config file, "
+          + "~/.heady/admin.token)")
   String token;
 
   @Option(names = "--json", scope = ScopeType.INHERIT, description = "print the API's JSON instead of a table")

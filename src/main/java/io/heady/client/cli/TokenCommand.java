@@ -1,11 +1,13 @@
 package io.heady.client.cli;
 
+import io.heady.client.ApiPaths;
 import io.heady.client.ClientConfig;
 import io.heady.client.HeadyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -13,21 +15,35 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code heady token [show|rotate]}: where the tokens are; on the manager's machine, the tokens themselves;
- * and rotation through the API (the old token stays valid for the manager's grace period).
+ * {@code heady token [show|rotate|create|list|revoke]}: which token the CLI uses and what it may do; on the
+ * manager's machine, the admin and join tokens themselves; rotation; and people's named tokens with a role.
  */
-@Command(name = "token", description = {"Show which URL and token the CLI uses, and where the tokens are.",
+@Command(name = "token", description = {"Show which URL and token the CLI uses, what that token may do (its role), "
+    + "and where the tokens are.",
     "'token show' prints the admin token (--join: the join token agents need) from the manager's data dir: "
         + "run it on the manager's machine.",
     "'token rotate' replaces the admin token (--join: the join token) with a new one and prints it; the old one "
         + "keeps working for the manager's --token-grace-sec (default 1 h): restart agents or update clients "
-        + "within it."})
+        + "within it.",
+    "'token create NAME --access viewer|operator|admin' makes a named token and prints its secret once: a viewer "
+        + "reads (a dashboard on a wall), an operator also submits, cancels and drains, an admin does everything.",
+    "'token list' lists the named tokens (name, role, created, last used; never the secrets); "
+        + "'token revoke NAME' refuses one from now on. These three need an admin token."})
 final class TokenCommand extends SubCommand {
-  @Parameters(arity = "0..1", paramLabel = "show|rotate", description = "print the token itself, or rotate it")
-  String action;
+  @Parameters(arity = "0..2", paramLabel = "ACTION [NAME]",
+      description = "show | rotate | create NAME | list | revoke NAME")
+  List<String> words = new ArrayList<>();
 
   @Option(names = "--join", description = "the join token (for agents) instead of the admin token")
   boolean join;
+
+  @Option(names = "--access", paramLabel = "ROLE", description = "the role of a new named token: viewer, operator "
+      + "or admin")
+  String access;
+
+  // why: "--role" is how a server process is started (--role=manager); for a token it is a mistake to name
+  @Option(names = "--role", hidden = true)
+  String role;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "the manager's data dir (default: HEADY_DATA_DIR, "
       + "~/.heady, /var/lib/heady)")
@@ -35,19 +51,56 @@ final class TokenCommand extends SubCommand {
 
   @Override
   public Integer call() {
-    if (action != null && !action.equals("show") && !action.equals("rotate")) {
-      throw usage("unknown token action '" + action + "' (use: heady token, heady token show, heady token rotate)");
+    String action = words.isEmpty() ? null : words.get(0);
+    String name = words.size() > 1 ? words.get(1) : null;
+    if (role != null) {
+      throw usage("--role names a server's process role (heady --role=manager|agent); a token's role is --access, "
+          + "e.g. heady token create " + (name == null ? "NAME" : name) + " --access " + role);
     }
-    if ("rotate".equals(action)) {
-      return rotate();
+    if (action != null && !List.of("show", "rotate", "create", "list", "revoke").contains(action)) {
+      throw usage("unknown token action '" + action + "' (use: heady token [show | rotate | create NAME --access ROLE"
+          + " | list | revoke NAME])");
     }
-    List<Path> dirs = dataDir != null ? List.of(dataDir) : ClientConfig.dataDirs(ctx().env(), ctx().home());
-    String file = join ? "join.token" : "admin.token";
-    if (action != null) {
-      return show(dirs, file);
+    boolean named = "create".equals(action) || "revoke".equals(action);
+    if (named && name == null) {
+      throw usage("'heady token " + action + "' needs the token's NAME");
     }
+    if (!named && name != null) {
+      throw usage("'heady token " + (action == null ? "" : action) + "' takes no NAME ('" + name + "')");
+    }
+    if (access != null && !"create".equals(action)) {
+      throw usage("--access is only for 'heady token create NAME --access viewer|operator|admin'");
+    }
+    if (action == null) {
+      return info();
+    }
+    return switch (action) {
+      case "rotate" -> rotate();
+      case "create" -> create(name);
+      case "list" -> list();
+      case "revoke" -> revoke(name);
+      default -> show(dirs(), join ? "join.token" : "admin.token");
+    };
+  }
+
+  private List<Path> dirs() {
+    return dataDir != null ? List.of(dataDir) : ClientConfig.dataDirs(ctx().env(), ctx().home());
+  }
+
+  /** {@code heady token}: where URL and token come from, the token's role (asked of the manager), the files. */
+  private int info() {
+    List<Path> dirs = dirs();
     ClientConfig c = top.config();
     Path user = ClientConfig.userFile(ctx().env(), ctx().home());
+    JsonObject whoami = null;
+    String whoamiError = null;
+    if (c.token() != null) {
+      try {
+        whoami = client().get(ApiPaths.WHOAMI);
+      } catch (HeadyException e) {
+        whoamiError = e.getMessage();
+      }
+    }
     if (json()) {
       JsonArray dd = new JsonArray();
       for (Path d : dirs) {
@@ -57,6 +110,7 @@ final class TokenCommand extends SubCommand {
       }
       top.printJson(new JsonObject().put("url", c.url()).put("url_source", c.urlSource())
           .put("token_found", c.token() != null).put("token_source", c.tokenSource())
+          .put("whoami", whoami).put("whoami_error", whoamiError)
           .put("config_files", new JsonArray()
               .add(new JsonObject().put("path", user.toString()).put("exists", Files.isRegularFile(user)))
               .add(new JsonObject().put("path", ctx().machineConfig().toString())
@@ -67,6 +121,9 @@ final class TokenCommand extends SubCommand {
     StringBuilder sb = new StringBuilder();
     Render.field(sb, "url", c.url() + "  (" + c.urlSource() + ")");
     Render.field(sb, "token", c.token() == null ? "none found" : mask(c.token()) + "  (" + c.tokenSource() + ")");
+    if (c.token() != null) {
+      Render.field(sb, "role", whoami != null ? describe(whoami) : "unknown: " + whoamiError);
+    }
     Render.field(sb, "config", user + (Files.isRegularFile(user) ? "" : " (missing)") + ", "
         + ctx().machineConfig() + (Files.isRegularFile(ctx().machineConfig()) ? "" : " (missing)"));
     for (Path d : dirs) {
@@ -81,6 +138,78 @@ final class TokenCommand extends SubCommand {
     sb.append("'heady token show' prints the admin token on the manager's machine; "
         + "'heady token show --join' the agents' join token.\n");
     top.print(sb.toString());
+    return ExitCodes.OK;
+  }
+
+  /** A whoami answer in words: {@code operator (named token 'ci')}. */
+  static String describe(JsonObject w) {
+    String kind = w.getString("kind", "");
+    String role = w.getString("role");
+    String what = switch (kind) {
+      case "admin" -> "the admin token";
+      case "named" -> "named token '" + w.getString("name") + "'";
+      case "join" -> "the join token: agents only, it cannot use the people's API";
+      default -> kind;
+    };
+    return role + " (" + what + (w.getBoolean("previous", false) ? "; the old token of a rotation, valid for its "
+        + "grace period only" : "") + ")";
+  }
+
+  /** {@code POST /api/cluster/tokens}: the secret is printed once; the manager keeps its digest only. */
+  private int create(String name) {
+    if (access == null) {
+      throw usage("give the new token's role: heady token create " + name + " --access viewer|operator|admin");
+    }
+    String r = access.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!List.of("viewer", "operator", "admin").contains(r)) {
+      throw usage("--access must be viewer, operator or admin, not '" + access + "'");
+    }
+    JsonObject t = client().post(ApiPaths.TOKENS, new JsonObject().put("name", name).put("role", r));
+    if (json()) {
+      top.printJson(t);
+      return ExitCodes.OK;
+    }
+    top.print(t.getString("token") + "\n"
+        + "token '" + name + "' (" + r + ") created; this is the only time its secret is shown: keep it now "
+        + "(HEADY_TOKEN, --token, the dashboard's sign-in). 'heady token revoke " + name + "' refuses it.\n");
+    return ExitCodes.OK;
+  }
+
+  /** {@code GET /api/cluster/tokens}: names, roles, when made and last used; never secrets. */
+  private int list() {
+    JsonObject all = client().get(ApiPaths.TOKENS);
+    if (json()) {
+      top.printJson(all);
+      return ExitCodes.OK;
+    }
+    Instant now = ctx().clock().instant();
+    Table t = new Table("NAME", "ROLE", "CREATED", "LAST USED");
+    for (Object o : all.getJsonArray("tokens", new JsonArray())) {
+      JsonObject j = (JsonObject) o;
+      t.row(j.getString("name"), j.getString("role"), ago(j.getString("created_at"), now),
+          j.getString("last_used_at") == null ? "never" : ago(j.getString("last_used_at"), now));
+    }
+    top.print(t.size() == 0 ? "no named tokens ('heady token create NAME --access viewer' makes one)\n"
+        : t.render());
+    return ExitCodes.OK;
+  }
+
+  private static String ago(String iso, Instant now) {
+    try {
+      return Render.age(Instant.parse(iso), now) + " ago";
+    } catch (RuntimeException e) {
+      return iso;
+    }
+  }
+
+  /** {@code DELETE /api/cluster/tokens/NAME}: refused from now on. */
+  private int revoke(String name) {
+    JsonObject r = client().delete(ApiPaths.token(name));
+    if (json()) {
+      top.printJson(r);
+    } else {
+      top.print("token '" + name + "' is revoked: the manager refuses it from now on\n");
+    }
     return ExitCodes.OK;
   }
 

@@ -84,6 +84,15 @@ public final class Keys {
           + "(0: always all)");
   public static final ConfigKey MAX_BODY_KB = key("max-body-kb").integer(1024, 1, 1048576).roles(M, A)
       .help("largest request body accepted (413 above)");
+  public static final ConfigKey HTTP_HEAD_TIMEOUT_SEC = key("http-head-timeout-sec").seconds(10, 1, 3600).roles(M, A)
+      .help("a connection that sends no whole request head within this is closed");
+  public static final ConfigKey HTTP_IDLE_TIMEOUT_SEC = key("http-idle-timeout-sec").seconds(90, 1, 86400)
+      .roles(M, A).help("a keep-alive connection with no request in progress is closed after this");
+  public static final ConfigKey HTTP_BODY_TIMEOUT_SEC = key("http-body-timeout-sec").seconds(60, 1, 86400)
+      .roles(M, A).help("a request body must have arrived this long after its head (408 otherwise)");
+  public static final ConfigKey MAX_CONNECTIONS_PER_ADDRESS = key("max-connections-per-address")
+      .integer(128, 1, 1_000_000).roles(M, A)
+      .help("open HTTP connections one client address may hold; more are closed at once (raise it behind a proxy)");
   public static final ConfigKey OPEN_HEALTH = key("open-health").bool(true).roles(M)
       .help("serve /health/* and /metrics without a token");
   public static final ConfigKey TOKEN_GRACE_SEC = key("token-grace-sec").seconds(3600, 0, 30L * 86400).roles(M)
@@ -148,8 +157,9 @@ public final class Keys {
       ROLE, CONF_DIR, DATA_DIR, LOG_LEVEL, CLUSTER_HOST, CLUSTER_PORT, BUS_PORT, HZ_HEARTBEAT_SEC,
       HZ_MAX_NO_HEARTBEAT_SEC, HOST, PORT_MANAGER, STORE, LEADER_TTL_SEC, CLUSTER_NAME, CLUSTER_MEMBERS, ADVERTISE_URL,
       JOIN_TOKEN, ADMIN_TOKEN, HEARTBEAT_SEC, TTL_SEC, OFFLINE_SEC, PROBE_SEC, PROBE_FAILURES, MAX_REQUEUES,
-      PROBATION_TASKS, APPROVE_NODES, STAGNATION_SEC, STALL_SEC, LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD, OFFLOAD_CPU_PCT, PLACEMENT_CANDIDATES,
-      MAX_BODY_KB,
+      PROBATION_TASKS, APPROVE_NODES, STAGNATION_SEC, STALL_SEC, LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD,
+      OFFLOAD_CPU_PCT, PLACEMENT_CANDIDATES, MAX_BODY_KB, HTTP_HEAD_TIMEOUT_SEC, HTTP_IDLE_TIMEOUT_SEC,
+      HTTP_BODY_TIMEOUT_SEC, MAX_CONNECTIONS_PER_ADDRESS,
       OPEN_HEALTH,
       TOKEN_GRACE_SEC, SUBMIT_RATE, SUBMIT_BURST, MAX_DAG_TASKS, TLS_CERT, TLS_KEY, TLS_SELF_SIGNED, MANAGER, TOKEN,
       TOKEN_FILE, NODE_API_HOST, NODE_ID, NAME, TRANSPORT, TUNNEL_URL, LABEL, MAX_CONCURRENT, EXECUTE_ENABLED, AGENT_ADMIN_TOKEN,

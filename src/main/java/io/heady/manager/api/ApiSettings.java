@@ -1,5 +1,6 @@
 package io.heady.manager.api;
 
+import io.heady.common.http.HttpLimits;
 import io.heady.common.tls.ServerTls;
 
 /**
@@ -10,9 +11,21 @@ import io.heady.common.tls.ServerTls;
  * @param submitRate task submissions per second per client (token and address)
  * @param submitBurst submissions a client may make at once
  * @param maxDagTasks most tasks in one submission
+ * @param http timeouts and connection limits of the server ({@code null}: the defaults); its body limit is
+ *     {@code maxBodyBytes}
  */
 public record ApiSettings(String host, int port, long maxBodyBytes, boolean openHealth, String advertiseUrl,
-    ServerTls tls, double submitRate, double submitBurst, int maxDagTasks) {
+    ServerTls tls, double submitRate, double submitBurst, int maxDagTasks, HttpLimits http) {
+
+  public ApiSettings {
+    http = (http == null ? HttpLimits.defaults(maxBodyBytes) : http).withMaxBody(maxBodyBytes);
+  }
+
+  /** With the default HTTP timeouts and connection limits. */
+  public ApiSettings(String host, int port, long maxBodyBytes, boolean openHealth, String advertiseUrl,
+      ServerTls tls, double submitRate, double submitBurst, int maxDagTasks) {
+    this(host, port, maxBodyBytes, openHealth, advertiseUrl, tls, submitRate, submitBurst, maxDagTasks, null);
+  }
 
   /** Plain HTTP with the default limits. */
   public ApiSettings(String host, int port, long maxBodyBytes, boolean openHealth, String advertiseUrl) {

@@ -1,5 +1,6 @@
 package io.heady.manager.api;
 
+import io.heady.common.http.RequestGate;
 import io.heady.common.protocol.ApiException;
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.ErrorCode;
@@ -22,16 +23,19 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.Supplier;
 
 /**
  * The manager's HTTP API (DESIGN.md §2). A thin adapter: authenticate, decode, call the scheduler, answer.
- * Every route is declared with the token kind it needs, so no route exists without a check.
+ * Every route is declared with the {@link Access} it needs, so no route exists without a check, and the
+ * server sits behind a {@link RequestGate}: the check runs on the request head, and only an admitted
+ * request's body is read.
  */
 public final class ApiVerticle extends VerticleBase {
   private final ApiSettings settings;
   private final Tokens tokens;
+  private final NamedTokens named;
+  private final Callers callers;
   private final SchedulerVerticle scheduler;
   private final ClusterStore store;
   private final EventJournal journal;
@@ -42,14 +46,18 @@ public final class ApiVerticle extends VerticleBase {
   private Router router;
   private java.util.List<Routes.Declared> declared = java.util.List.of();
   private DashboardRoutes dashboard;
+  private RequestGate gate;
 
-  public ApiVerticle(ApiSettings settings, Tokens tokens, SchedulerVerticle scheduler, ClusterStore store,
-      EventJournal journal, Supplier<JsonObject> joinInfo, io.heady.manager.identity.Enrollments enrollments,
-      io.heady.common.identity.Seal seal) {
+  /** @param named people's named tokens ({@code heady token create}) */
+  public ApiVerticle(ApiSettings settings, Tokens tokens, NamedTokens named, SchedulerVerticle scheduler,
+      ClusterStore store, EventJournal journal, Supplier<JsonObject> joinInfo,
+      io.heady.manager.identity.Enrollments enrollments, io.heady.common.identity.Seal seal) {
     this.enrollments = enrollments;
     this.seal = seal;
     this.settings = settings;
     this.tokens = tokens;
+    this.named = named;
+    this.callers = new Callers(tokens, named);
     this.scheduler = scheduler;
     this.store = store;
     this.journal = journal;
@@ -58,10 +66,25 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    gate = new RequestGate(vertx, settings.http(), "heady", java.time.Clock.systemUTC());
     router = router();
-    server = vertx.createHttpServer(settings.tls().apply(new HttpServerOptions().setHttp2ClearTextEnabled(false)
-        .setHost(settings.host()).setPort(settings.port()).setCompressionSupported(true)));
-    return server.requestHandler(router).listen();
+    server = gate.createServer(settings.tls().apply(new HttpServerOptions().setHost(settings.host())
+        .setPort(settings.port()).setCompressionSupported(true)), router);
+    // why: when each named token was last used is kept in memory; write it now and then, off the event loop
+    vertx.setPeriodic(60_000, id -> vertx.executeBlocking(() -> {
+      named.flush();
+      return null;
+    }).onFailure(e -> org.slf4j.LoggerFactory.getLogger(ApiVerticle.class)
+        .warn("cannot write {}: {}", NamedTokens.FILE, e.getMessage())));
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (gate != null) {
+      gate.close();
+    }
+    return Future.succeededFuture();
   }
 
   /** The router serving the API (after start): what the route coverage test walks. */
@@ -87,8 +110,9 @@ public final class ApiVerticle extends VerticleBase {
 
   Router router() {
     Router r = Router.router(vertx);
-    r.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
-    Routes routes = new Routes(r, tokens, settings.openHealth());
+    // why: no body byte is read before the caller is known; an answer that leaves one unread ends the connection
+    r.route().handler(gate.first());
+    Routes routes = new Routes(r, callers, gate, settings.openHealth());
     SubmitLimiter limiter = new SubmitLimiter(settings.submitRate(), settings.submitBurst(), System::nanoTime);
 
     // Agents: enrollment with the join token, then everything with the node's own credential.
@@ -96,14 +120,14 @@ public final class ApiVerticle extends VerticleBase {
     new EnrollRoutes(enrollments, scheduler, () -> joinInfo.get().getString("cluster_name")).mount(routes);
     new AgentRoutes(scheduler, joinInfo).mount(routes);
 
-    // People and programs (admin token).
+    // People and programs (named tokens and the admin token, by role).
     new NodeRoutes(scheduler, store).mount(routes);
     TaskRoutes taskRoutes = new TaskRoutes(scheduler, store, limiter, settings.maxDagTasks());
     taskRoutes.mount(routes);
     submitOnTheBus(taskRoutes);
     new EventRoutes(vertx, journal).mount(routes);
     new InstallRoutes(vertx, settings.advertiseUrl(), InstallRoutes.runningJar()).mount(routes);
-    new TokenRoutes(vertx, tokens).mount(routes);
+    new TokenRoutes(vertx, tokens, named).mount(routes);
 
     // Open by default: liveness, readiness.
     HealthChecks checks = HealthChecks.create(vertx);
@@ -132,22 +156,24 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   /**
-   * {@code heady.cluster.submit}: Vert.x apps in the cluster submit as HTTP clients do, with the admin token
-   * in the message ({@code {token, task}}); the reply is the HTTP answer's JSON, a refusal fails the reply
-   * with the HTTP status and the error document.
+   * {@code heady.cluster.submit}: Vert.x apps in the cluster submit as HTTP clients do, with an operator's or
+   * admin's token in the message ({@code {token, task}}); the reply is the HTTP answer's JSON, a refusal fails
+   * the reply with the HTTP status and the error document.
    */
   private void submitOnTheBus(TaskRoutes taskRoutes) {
     vertx.eventBus().<Object>consumer(io.heady.common.protocol.Addresses.SUBMIT, m -> {
       JsonObject msg = m.body() instanceof JsonObject j ? j : new JsonObject();
       Object token = msg.getValue("token");
       Future<JsonObject> f;
-      if (!(token instanceof String t) || tokens.classify(t) != Tokens.Kind.ADMIN) {
-        f = Future.failedFuture(new ApiException(ErrorCode.UNAUTHORIZED, "heady.cluster.submit needs the admin token"));
+      Caller caller = token instanceof String t ? callers.identify(t) : Caller.NONE;
+      if (!caller.person() || !caller.role().covers(Role.OPERATOR)) {
+        f = Future.failedFuture(new ApiException(ErrorCode.UNAUTHORIZED,
+            "heady.cluster.submit needs an operator's or the admin token"));
       } else if (!(msg.getValue("task") instanceof JsonObject task)) {
         f = Future.failedFuture(new ApiException(ErrorCode.BAD_JSON, "the message needs a task object"));
       } else {
         try {
-          f = taskRoutes.submit(task, "eventbus/ADMIN");
+          f = taskRoutes.submit(task, "eventbus/" + caller.key());
         } catch (RuntimeException e) {
           f = Future.failedFuture(e);
         }
@@ -175,8 +201,10 @@ public final class ApiVerticle extends VerticleBase {
           new JsonObject().put("field", "path"));
     }
     if (t == null && code == 413) {
-      t = new ApiException(ErrorCode.BODY_TOO_LARGE, "the body is larger than " + settings.maxBodyBytes()
-          + " bytes");
+      t = new ApiException(ErrorCode.BODY_TOO_LARGE, "the body is larger than "
+          + RequestGate.bodyLimit(rc, settings.maxBodyBytes()) + " bytes"
+          + (RequestGate.bodyLimit(rc, settings.maxBodyBytes()) < settings.maxBodyBytes()
+              ? " (the limit without a valid token)" : ""));
     } else if (t == null && code == 400) {
       t = new ApiException(ErrorCode.BAD_JSON, "bad request");
     } else if (t == null && (code == 404 || code == 405)) {

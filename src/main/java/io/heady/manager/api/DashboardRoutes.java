@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * The web dashboard (static files from the jar's {@code webroot/}), {@code GET /metrics} and the readiness
  * checks that need more than the API has (the cluster's).
  *
- * <p>The dashboard's files are open: they hold no data. The page asks for the admin token and sends it on
- * every API call; the event stream, which a browser opens without headers, takes it as {@code ?token=}.
+ * <p>The dashboard's files are open: they hold no data. The page asks for a token (the admin token or a named
+ * token), sends it on every API call and offers what its role may do; the event stream, which a browser opens
+ * without headers, takes it as {@code ?token=}.
  */
 public final class DashboardRoutes {
   /** Where the dashboard's files are, on the class path. */

@@ -42,7 +42,7 @@ final class EnrollRoutes {
     r.enroll("GET", "/api/cluster/enroll", rc -> Replies.json(rc, 200, new JsonObject()
         .put("cluster_name", clusterName.get()).put("version", io.heady.common.Version.VERSION)
         .put("approve_nodes", enrollments.desk().settings().approvalNeeded())));
-    r.admin("GET", "/api/cluster/enrollments", rc -> {
+    r.viewer("GET", "/api/cluster/enrollments", rc -> {
       JsonArray out = new JsonArray();
       enrollments.all().forEach(e -> out.add(e.view()));
       Replies.json(rc, 200, new JsonObject().put("enrollments", out).put("count", out.size()));
@@ -61,7 +61,7 @@ final class EnrollRoutes {
       Replies.from(rc, 200, scheduler.change((s, now) -> s.revokeNode(id, now))
           .compose(n -> decided(enrollments.revoke(id), "node.revoked")));
     });
-    r.admin("GET", "/api/cluster/identity", rc -> Replies.json(rc, 200, new JsonObject()
+    r.viewer("GET", "/api/cluster/identity", rc -> Replies.json(rc, 200, new JsonObject()
         .put("root_certificate", Pki.pem(enrollments.authority().root()))
         .put("managers_ca", Pki.pem(enrollments.authority().managersCa()))
         .put("manager_certificate", Pki.pem(enrollments.authority().manager().certificate()))

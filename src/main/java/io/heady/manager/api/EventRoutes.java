@@ -19,7 +19,7 @@ final class EventRoutes {
 
   void mount(Routes r) {
     // why: browsers' EventSource cannot send a header, so this one route also takes ?token=
-    r.adminStream("GET", "/api/cluster/events", this::stream);
+    r.viewerStream("GET", "/api/cluster/events", this::stream);
   }
 
   private void stream(RoutingContext rc) {

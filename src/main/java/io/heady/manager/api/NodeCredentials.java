@@ -1,5 +1,6 @@
 package io.heady.manager.api;
 
+import io.heady.common.http.Verdict;
 import io.heady.common.identity.Seal;
 import io.heady.common.protocol.ApiException;
 import io.heady.common.protocol.ErrorCode;
@@ -7,31 +8,46 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Who an agent's HTTP request comes from: the enrolled node whose pair key sealed it ({@code Authorization:
- * Heady f=<node>, ts, n, sig}). The header is checked first (an enrolled, unrevoked node, a time in the
- * window), then the seal against the method, path and body. A join token is no credential here.
+ * Heady f=<node>, ts, n, sig}). The head is checked first (an enrolled, unrevoked node, a time in the window),
+ * before any body byte is read; then the seal against the method, path and body. A join token is no
+ * credential here.
  */
 final class NodeCredentials {
+  static final String CLAIMED = "heady.node.claimed";
+  private static final String CLAIM = "heady.node.claim";
   private final Seal seal;
 
   NodeCredentials(Seal seal) {
     this.seal = seal;
   }
 
-  /** The node's id, or {@code null} after answering 401. */
-  String authenticate(RoutingContext rc) {
-    String header = rc.request().getHeader("Authorization");
+  /** The head's claim: admitted when it names an enrolled node and a time in the window. */
+  Verdict claim(RoutingContext rc) {
     try {
-      Seal.Claim claim = seal.claim(header);
-      if (claim == null) {
-        Replies.error(rc, new ApiException(ErrorCode.UNAUTHORIZED, "this route needs an enrolled node's credential "
-            + "(Authorization: Heady …); a join token only enrolls a node (POST /api/cluster/enroll)"));
-        return null;
+      Seal.Claim c = seal.claim(rc.request().getHeader("Authorization"));
+      if (c == null) {
+        return Verdict.unauthorized("this route needs an enrolled node's credential (Authorization: Heady …); a"
+            + " join token only enrolls a node (POST /api/cluster/enroll)");
       }
-      byte[] body = rc.body() == null || rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes();
-      return seal.verify(claim, rc.request().method().name(), rc.request().uri(), body);
+      rc.put(CLAIM, c);
+      rc.put(CLAIMED, c.from());
+      return Verdict.withCredential();
     } catch (Seal.Refused e) {
-      Replies.error(rc, new ApiException(ErrorCode.UNAUTHORIZED, "node credential refused: " + e.getMessage()));
-      return null;
+      return Verdict.unauthorized("node credential refused: " + e.getMessage());
+    }
+  }
+
+  /** The seal over the method, path and body (once read); answers 401 and returns false when it fails. */
+  boolean verify(RoutingContext rc) {
+    Seal.Claim c = rc.get(CLAIM);
+    byte[] body = rc.body() == null || rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes();
+    try {
+      rc.put(Routes.NODE, seal.verify(c, rc.request().method().name(), rc.request().uri(), body));
+      return true;
+    } catch (Seal.Refused | NullPointerException e) {
+      Replies.error(rc, new ApiException(ErrorCode.UNAUTHORIZED, "node credential refused: "
+          + (e instanceof Seal.Refused ? e.getMessage() : "none")));
+      return false;
     }
   }
 

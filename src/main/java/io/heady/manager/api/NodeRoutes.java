@@ -10,7 +10,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** Node routes for people and programs: list, read, drain, reinstate, delete; cluster state and workers. */
+/**
+ * Node routes for people and programs: list and read (viewer), drain (operator), reinstate and delete
+ * (admin); cluster state and workers (viewer).
+ */
 final class NodeRoutes {
   private final SchedulerVerticle scheduler;
   private final io.heady.manager.store.ClusterStore store;
@@ -21,16 +24,16 @@ final class NodeRoutes {
   }
 
   void mount(Routes r) {
-    r.admin("GET", "/api/cluster/state", rc -> Replies.from(rc, 200, scheduler.read(ClusterViews::state)));
-    r.admin("GET", "/api/cluster/workers", rc -> Replies.from(rc, 200, scheduler.read(ClusterViews::workers)));
-    r.admin("GET", "/api/cluster/nodes", rc -> Replies.from(rc, 200, scheduler.read(s -> {
+    r.viewer("GET", "/api/cluster/state", rc -> Replies.from(rc, 200, scheduler.read(ClusterViews::state)));
+    r.viewer("GET", "/api/cluster/workers", rc -> Replies.from(rc, 200, scheduler.read(ClusterViews::workers)));
+    r.viewer("GET", "/api/cluster/nodes", rc -> Replies.from(rc, 200, scheduler.read(s -> {
       JsonArray out = new JsonArray();
       s.nodes().all().forEach(n -> out.add(n.toJson()));
       return new JsonObject().put("nodes", out).put("count", out.size());
     }).recover(e -> Replies.toApi(e).code() != ErrorCode.NOT_LEADER ? io.vertx.core.Future.failedFuture(e)
         : store.nodes().map(list -> new JsonObject().put("nodes", new JsonArray(new java.util.ArrayList<>(list)))
             .put("count", list.size()).put("standby", true)))));
-    r.admin("GET", "/api/cluster/nodes/:id", rc -> {
+    r.viewer("GET", "/api/cluster/nodes/:id", rc -> {
       String id = nodeId(rc);
       Replies.from(rc, 200, scheduler.read(s -> {
         NodeRecord n = s.nodes().get(id);
@@ -44,7 +47,7 @@ final class NodeRoutes {
       String id = nodeId(rc);
       Replies.from(rc, 200, scheduler.change((s, now) -> s.deleteNode(id, now).toJson().put("deleted", true)));
     });
-    r.admin("POST", "/api/cluster/nodes/:id/drain", rc -> {
+    r.operator("POST", "/api/cluster/nodes/:id/drain", rc -> {
       String id = nodeId(rc);
       JsonObject b = rc.body() == null || rc.body().length() == 0 ? new JsonObject() : Replies.body(rc);
       boolean on = Fields.optBool(b, "enabled", true);

@@ -1,7 +1,7 @@
 package io.heady.manager.api;
 
-import io.heady.common.protocol.ApiException;
-import io.heady.common.protocol.ErrorCode;
+import io.heady.common.http.RequestGate;
+import io.heady.common.http.Verdict;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -11,34 +11,35 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Declares routes together with the token each needs, and remembers them, so a test can list every route
- * and prove each one is guarded.
+ * Declares routes together with the {@link Access} each needs, and remembers them, so a test can list every
+ * route and prove each one is guarded. Each route's chain is the {@link RequestGate}'s: the access check on
+ * the request head, then the body (with the caller's limit), then the handler.
  */
 public final class Routes {
-  /** Where the guard leaves the {@link Tokens.Match} of an admitted request. */
+  /** Where the check leaves the {@link Tokens.Match} of an agent's request (for the join token's rotation). */
   static final String MATCH = "heady.token";
-  /** Where the guard leaves the client's identity for rate limits: token kind and generation, and address. */
+  /** Where the check leaves the {@link Caller} of an admitted request. */
+  static final String CALLER = "heady.caller";
+  /** Where the check leaves the client's identity for rate limits: the token, and the address. */
   static final String CLIENT = "heady.client";
-  /** Where the guard leaves the id of the enrolled node a request came from. */
+  /** Where an enrolled node's request leaves the node's id, once its seal opened. */
   static final String NODE = "heady.node";
 
-  /** One declared route and the token it requires ({@code null}: open). */
-  public record Declared(String method, String path, Tokens.Kind needs) {}
+  /** One declared route and what it needs. */
+  public record Declared(String method, String path, Access needs) {}
 
   private final Router router;
-  private final Tokens tokens;
+  private final Callers callers;
+  private final RequestGate gate;
   private final List<Declared> declared = new ArrayList<>();
   private final boolean openHealth;
   private NodeCredentials nodes;
 
-  Routes(Router router, Tokens tokens) {
-    this(router, tokens, true);
-  }
-
   /** @param openHealth {@code open-health}: whether health and metrics routes need no token */
-  Routes(Router router, Tokens tokens, boolean openHealth) {
+  Routes(Router router, Callers callers, RequestGate gate, boolean openHealth) {
     this.router = router;
-    this.tokens = tokens;
+    this.callers = callers;
+    this.gate = gate;
     this.openHealth = openHealth;
   }
 
@@ -48,118 +49,158 @@ public final class Routes {
     return this;
   }
 
-  /**
-   * A route for enrollment only: it needs the current join token (not the previous one of a rotation: a
-   * rotated join token enrolls nothing, at once).
-   */
+  /** Enrollment: the current join token only. */
   void enroll(String method, String path, Handler<RoutingContext> h) {
-    declared.add(new Declared(method, path, Tokens.Kind.JOIN));
-    router.route(HttpMethod.valueOf(method), path).handler(rc -> guard(rc, Tokens.Kind.JOIN, false)).handler(rc -> {
-      Tokens.Match m = rc.get(MATCH);
-      if (m == null || m.previous()) {
-        Replies.error(rc, new ApiException(ErrorCode.UNAUTHORIZED, "that join token was rotated out; enroll with the"
-            + " current one"));
-      } else {
-        rc.next();
-      }
-    }).handler(ApiVerticle.safe(h));
+    add(method, path, Access.ENROLL, false, h);
   }
 
   /**
-   * A route for agents: it needs the calling node's own credential (a request sealed with its pair key),
-   * and leaves the node's id at {@link #NODE}. A join token is refused here.
+   * Enrolled nodes' routes: the node's own seal, checked on the head (an enrolled, unrevoked node, a time in
+   * the window), then against the body once read; the node's id is left at {@link #NODE}.
    */
   void node(String method, String path, Handler<RoutingContext> h) {
-    declared.add(new Declared(method, path, Tokens.Kind.NODE));
-    router.route(HttpMethod.valueOf(method), path).handler(rc -> {
-      String id = nodes == null ? null : nodes.authenticate(rc);
-      if (id != null) {
-        rc.put(NODE, id);
-        rc.put(CLIENT, "NODE/" + id);
-        rc.next();
-      } else if (!rc.response().ended()) {
-        Replies.error(rc, new ApiException(ErrorCode.UNAUTHORIZED, "this route is for enrolled nodes"));
-      }
-    }).handler(ApiVerticle.safe(h));
+    add(method, path, Access.NODE, false, h);
   }
 
+  /** Reads: any person's token. */
+  void viewer(String method, String path, Handler<RoutingContext> h) {
+    add(method, path, Access.VIEWER, false, h);
+  }
+
+  /** Submit, cancel, drain. */
+  void operator(String method, String path, Handler<RoutingContext> h) {
+    add(method, path, Access.OPERATOR, false, h);
+  }
+
+  /** Security-sensitive: node removal and reinstatement, tokens. */
   void admin(String method, String path, Handler<RoutingContext> h) {
-    add(method, path, Tokens.Kind.ADMIN, h);
+    add(method, path, Access.ADMIN, false, h);
+  }
+
+  /** Any valid token, a person's or an agent's. */
+  void any(String method, String path, Handler<RoutingContext> h) {
+    add(method, path, Access.ANY, false, h);
   }
 
   /**
    * Declares a route that needs no token, deliberately. Only for content that is no secret: the installer
    * downloads under {@code /install/*} must work with a bare {@code curl} on a new machine, which holds only the
-   * join token and hands it to the script, not to curl.
+   * join token and hands it to the script, not to curl. Its body limit is the anonymous one.
    */
   void open(String method, String path, Handler<RoutingContext> h) {
-    declared.add(new Declared(method, path, null));
-    router.route(HttpMethod.valueOf(method), path).handler(ApiVerticle.safe(h));
+    add(method, path, Access.OPEN, false, h);
   }
 
-  /** Health and metrics: open by default; with {@code open-health=false} they need the admin token. */
+  /** Health and metrics: open by default; with {@code open-health=false} they need a viewer's token. */
   void health(String path, Handler<RoutingContext> h) {
-    if (openHealth) {
-      declared.add(new Declared("GET", path, null));
-      router.get(path).handler(ApiVerticle.safe(h));
-    } else {
-      add("GET", path, Tokens.Kind.ADMIN, false, h);
-    }
+    add("GET", path, openHealth ? Access.OPEN : Access.VIEWER, false, h);
   }
 
   /**
-   * An admin route that also takes the token from {@code ?token=}, for browsers' {@code EventSource}, which
-   * cannot send headers. Only for read-only streams: a token in a URL may end up in a history or a proxy log.
+   * A read-only stream that also takes the token from {@code ?token=}, for browsers' {@code EventSource},
+   * which cannot send headers. A token in a URL may end up in a history or a proxy log, so only for reads.
    */
-  void adminStream(String method, String path, Handler<RoutingContext> h) {
-    add(method, path, Tokens.Kind.ADMIN, true, h);
+  void viewerStream(String method, String path, Handler<RoutingContext> h) {
+    add(method, path, Access.VIEWER, true, h);
   }
 
-  private void add(String method, String path, Tokens.Kind needs, Handler<RoutingContext> h) {
-    add(method, path, needs, false, h);
-  }
-
-  private void add(String method, String path, Tokens.Kind needs, boolean queryToken, Handler<RoutingContext> h) {
+  private void add(String method, String path, Access needs, boolean queryToken, Handler<RoutingContext> h) {
     declared.add(new Declared(method, path, needs));
-    router.route(HttpMethod.valueOf(method), path).handler(rc -> guard(rc, needs, queryToken))
-        .handler(ApiVerticle.safe(h));
+    var route = router.route(HttpMethod.valueOf(method), path).handler(gate.guard(rc -> check(rc, needs,
+        queryToken)));
+    if (needs == Access.NODE) {
+      route.handler(rc -> {
+        if (nodes.verify(rc)) {
+          rc.next();
+        }
+      });
+    }
+    route.handler(ApiVerticle.safe(h));
   }
 
-  private void guard(RoutingContext rc, Tokens.Kind needs, boolean queryToken) {
-    String auth = rc.request().getHeader("Authorization");
-    String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
-        : null;
+  /** Whether the request's head satisfies {@code needs}; an admitted caller is left in the context. */
+  Verdict check(RoutingContext rc, Access needs, boolean queryToken) {
+    if (needs == Access.OPEN) {
+      return Verdict.anonymous();
+    }
+    if (needs.agent()) {
+      return agentCheck(rc, needs);
+    }
+    String presented = bearer(rc);
     if (presented == null && queryToken) {
       try {
         presented = rc.request().getParam("token"); // compared in constant time like the header, below
       } catch (RuntimeException e) {
-        Replies.error(rc, new ApiException(ErrorCode.INVALID_FIELD, "the query string is not valid",
-            new io.vertx.core.json.JsonObject().put("field", "query")));
-        return;
+        return badQuery();
       }
     }
-    Tokens.Match match = tokens.match(presented);
-    Tokens.Kind kind = match.kind();
-    if (kind == Tokens.Kind.NONE) {
-      Replies.error(rc, new ApiException(ErrorCode.UNAUTHORIZED, presented == null
-          ? "this route needs Authorization: Bearer <token>" : "the token is not valid for this cluster"));
-    } else if (kind != needs) {
-      Replies.error(rc, new ApiException(ErrorCode.FORBIDDEN, "this route needs the "
-          + needs.name().toLowerCase(java.util.Locale.ROOT) + " token, not the "
-          + kind.name().toLowerCase(java.util.Locale.ROOT) + " token"));
-    } else {
-      rc.put(MATCH, match);
-      rc.put(CLIENT, match.kind() + "/" + match.generation() + "@" + remoteHost(rc));
-      try {
-        rc.queryParams();
-      } catch (RuntimeException e) {
-        // why: a malformed query (bad percent-encoding) is the client's mistake, not a 500
-        Replies.error(rc, new ApiException(ErrorCode.INVALID_FIELD, "the query string is not valid",
-            new io.vertx.core.json.JsonObject().put("field", "query")));
-        return;
-      }
-      rc.next();
+    Caller c = callers.identify(presented);
+    if (c.kind() == Caller.Kind.NONE) {
+      return Verdict.unauthorized(presented == null ? "this route needs Authorization: Bearer <token>"
+          : "the token is not valid for this cluster");
     }
+    if (needs != Access.ANY) {
+      if (!c.person()) {
+        return Verdict.forbidden("this route is for people: it needs a viewer, operator or admin token, not the "
+            + "join token");
+      }
+      if (!c.role().covers(needs.role())) {
+        return Verdict.forbidden("this route needs the " + needs.role().wire() + " role"
+            + (needs.role() == Role.ADMIN ? "" : " or higher") + "; the token '" + c.name() + "' is a "
+            + c.role().wire());
+      }
+    }
+    return admitted(rc, c);
+  }
+
+  /**
+   * The one check of the machines' routes: enrollment takes the current join token; everything else an
+   * enrolled node's own seal, and no token at all.
+   */
+  Verdict agentCheck(RoutingContext rc, Access needs) {
+    if (needs == Access.NODE) {
+      Verdict v = nodes == null ? Verdict.unauthorized("no node is trusted here") : nodes.claim(rc);
+      if (v.admitted()) {
+        rc.put(CLIENT, "NODE/" + rc.get(NodeCredentials.CLAIMED) + "@" + remoteHost(rc));
+      }
+      return v;
+    }
+    String presented = bearer(rc);
+    Caller c = callers.identify(presented);
+    if (c.kind() == Caller.Kind.JOIN) {
+      if (c.match().previous()) {
+        return Verdict.unauthorized("that join token was rotated out; enroll with the current one");
+      }
+      rc.put(MATCH, c.match());
+      return admitted(rc, c);
+    }
+    if (c.kind() == Caller.Kind.NONE) {
+      return Verdict.unauthorized(presented == null ? "this route needs Authorization: Bearer <join token>"
+          : "the token is not valid for this cluster");
+    }
+    return Verdict.forbidden("this route is for enrolling agents: it needs the join token, not the "
+        + c.role().wire() + " token '" + c.name() + "'");
+  }
+
+  private Verdict admitted(RoutingContext rc, Caller c) {
+    try {
+      rc.queryParams();
+    } catch (RuntimeException e) {
+      // why: a malformed query (bad percent-encoding) is the client's mistake, not a 500
+      return badQuery();
+    }
+    rc.put(CALLER, c);
+    rc.put(CLIENT, c.key() + "@" + remoteHost(rc));
+    return Verdict.withCredential();
+  }
+
+  private static Verdict badQuery() {
+    return Verdict.refuse(400, "INVALID_FIELD", "the query string is not valid");
+  }
+
+  private static String bearer(RoutingContext rc) {
+    String auth = rc.request().getHeader("Authorization");
+    return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
   }
 
   private static String remoteHost(RoutingContext rc) {

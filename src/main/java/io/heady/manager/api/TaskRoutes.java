@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Task routes: submit (one or a DAG), read, list, history, cancel, can-handle. */
+/** Task routes: submit (one or a DAG) and cancel (operator); read, list, history, log, can-handle (viewer). */
 final class TaskRoutes {
   /** Above this many nodes a queued task's reply does not re-run placement to say why it waits. */
   static final int EXPLAIN_WAITING_UP_TO = 64;
@@ -49,10 +49,10 @@ final class TaskRoutes {
   }
 
   void mount(Routes r) {
-    r.admin("POST", "/api/cluster/tasks/route", this::submit);
-    r.admin("GET", "/api/cluster/tasks", this::list);
-    r.admin("GET", "/api/cluster/tasks/history", this::history);
-    r.admin("GET", "/api/cluster/tasks/:id", rc -> {
+    r.operator("POST", "/api/cluster/tasks/route", this::submit);
+    r.viewer("GET", "/api/cluster/tasks", this::list);
+    r.viewer("GET", "/api/cluster/tasks/history", this::history);
+    r.viewer("GET", "/api/cluster/tasks/:id", rc -> {
       String id = taskId(rc);
       Replies.from(rc, 200, scheduler.read(s -> {
         TaskRecord t = s.tasks().get(id);
@@ -67,7 +67,7 @@ final class TaskRoutes {
         return stored;
       })));
     });
-    r.admin("GET", "/api/cluster/tasks/:id/log", rc -> {
+    r.viewer("GET", "/api/cluster/tasks/:id/log", rc -> {
       String id = taskId(rc);
       long offset = intParam(rc.queryParams().get("offset"), "offset", 0, 0, Integer.MAX_VALUE);
       if ("true".equals(rc.queryParams().get("follow"))) {
@@ -76,15 +76,15 @@ final class TaskRoutes {
         Replies.from(rc, 200, LogFollower.fetch(scheduler, id, offset));
       }
     });
-    r.admin("GET", "/api/cluster/dags/:id", rc -> {
+    r.viewer("GET", "/api/cluster/dags/:id", rc -> {
       String id = taskId(rc);
       Replies.from(rc, 200, scheduler.read(s -> DagView.of(s, id)));
     });
-    r.admin("POST", "/api/cluster/tasks/:id/cancel", rc -> {
+    r.operator("POST", "/api/cluster/tasks/:id/cancel", rc -> {
       String id = taskId(rc);
       Replies.from(rc, 200, scheduler.change((s, now) -> s.cancel(id, now).toJson()));
     });
-    r.admin("GET", "/api/cluster/can-handle/:type", rc -> {
+    r.viewer("GET", "/api/cluster/can-handle/:type", rc -> {
       String type = rc.pathParam("type");
       if (type == null || !type.matches("[a-z0-9_.-]{1,64}")) {
         throw new ApiException(ErrorCode.INVALID_FIELD, "type must match [a-z0-9_.-]{1,64}",

@@ -2,6 +2,7 @@ package io.heady.manager.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
@@ -27,6 +28,10 @@ public final class HeadyMetrics implements AutoCloseable {
   /** The content type of the text exposition format {@link #scrape()} writes. */
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+  /** The {@code method} label of requests whose method is not a standard one. */
+  public static final String OTHER_METHOD = "OTHER";
+  private static final java.util.Set<String> STANDARD_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT",
+      "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gc;
   // why: Vert.x finds its metrics backend by name in a static map; a unique name keeps two managers in one
@@ -50,6 +55,7 @@ public final class HeadyMetrics implements AutoCloseable {
         return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
       }
     });
+    r.config().meterFilter(boundedMethods());
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       FunctionCounter.builder("process.cpu.seconds", os, o -> o.getProcessCpuTime() / 1e9)
           .description("CPU time used by the manager's JVM process").register(r);
@@ -64,6 +70,29 @@ public final class HeadyMetrics implements AutoCloseable {
     new UptimeMetrics().bindTo(r);
     new FileDescriptorMetrics().bindTo(r);
     return new HeadyMetrics(r, gc);
+  }
+
+  /**
+   * Vert.x labels HTTP metrics with the request's method as the client sent it, and any token is a method to
+   * HTTP; so that no caller, with or without a token, can add series, a method outside the standard ones is
+   * counted as {@value #OTHER_METHOD}. (The other HTTP labels are the status code, which the server chooses;
+   * paths and routes are not labels.)
+   */
+  static MeterFilter boundedMethods() {
+    return new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        String m = id.getTag("method");
+        if (m == null || STANDARD_METHODS.contains(m)) {
+          return id;
+        }
+        java.util.List<Tag> tags = new java.util.ArrayList<>();
+        for (Tag t : id.getTagsAsIterable()) {
+          tags.add(t.getKey().equals("method") ? Tag.of("method", OTHER_METHOD) : t);
+        }
+        return id.replaceTags(tags);
+      }
+    };
   }
 
   public PrometheusMeterRegistry registry() {

@@ -267,6 +267,12 @@ class CliTest {
         {"tasks", "--type", "Not A Type"},
         {"tasks", "--oldest-first=maybe"},
         {"token", "steal"},
+        {"token", "create", "wall", "--role", "viewer"},
+        {"token", "create", "wall"},
+        {"token", "create", "wall", "--access", "root"},
+        {"token", "revoke"},
+        {"token", "list", "extra"},
+        {"token", "show", "--access", "viewer"},
         {"status", "--url", "ftp://x"},
     };
     for (String[] args : bad) {
@@ -275,6 +281,17 @@ class CliTest {
       assertOneErrorLine(r);
     }
     assertTrue(cli("frobnicate").err.contains("unknown command 'frobnicate'"));
+  }
+
+  @Test
+  void aTokensRoleIsAccessNotRole() {
+    Run r = cli("token", "create", "wall", "--role", "viewer");
+    assertEquals(2, r.rc);
+    assertOneErrorLine(r);
+    assertTrue(r.err.contains("--access") && r.err.contains("heady token create wall --access viewer"), r.err);
+    assertTrue(r.out.isEmpty(), "nothing was created or started: " + r.out);
+    Run missing = cli("token", "create", "wall");
+    assertTrue(missing.err.contains("--access viewer|operator|admin"), missing.err);
   }
 
   @Test
