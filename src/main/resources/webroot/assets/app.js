@@ -94,14 +94,15 @@ async function loadState() {
 
 async function loadNodes() {
   const r = await api('/api/cluster/nodes');
-  nodes = r.nodes.sort((a, b) => (a.location === b.location ? a.name.localeCompare(b.name)
+  nodes = r.nodes.sort((a, b) => (a.location === b.location ? (a.name || a.node_id).localeCompare(b.name || b.node_id)
     : a.location === 'cloud' ? 1 : -1));
-  renderNodes($('nodes'), nodes, drain);
+  renderNodes($('nodes'), nodes, drain, approve);
   $('nodes-count').textContent = `${nodes.length} registered`;
   const pin = $('pin');
   const keep = pin.value;
   fill(pin, el('option', { value: '' }, 'best node'),
-    nodes.map((n) => el('option', { value: n.node_id }, `${n.name} (${n.tier.toLowerCase()}, ${n.status})`)));
+    nodes.filter((n) => n.status !== 'pending_approval')
+      .map((n) => el('option', { value: n.node_id }, `${n.name} (${n.tier.toLowerCase()}, ${n.status})`)));
   pin.value = nodes.some((n) => n.node_id === keep) ? keep : '';
 }
 
@@ -167,6 +168,18 @@ async function drain(n, enabled) {
     alert(`Drain failed: ${e.message}`);
   }
   await Promise.all([loadNodes(), loadState()]).catch(report);
+}
+
+async function approve(n) {
+  if (!window.confirm(`Approve node ${n.node_id}?\nIts key fingerprint: ${n.fingerprint}\nCompare it with the one`
+    + ' the agent logged.')) return;
+  try {
+    await api(`/api/cluster/nodes/${encodeURIComponent(n.node_id)}/approve`, { method: 'POST', body: {} });
+  } catch (e) {
+    report(e);
+    alert(`Approve failed: ${e.message}`);
+  }
+  await loadNodes().catch(report);
 }
 
 async function cancel(id) {

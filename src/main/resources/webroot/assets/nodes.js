@@ -10,12 +10,37 @@ function labels(n) {
 
 /**
  * @param onDrain (node, enabled) => Promise, called by the drain button
+ * @param onApprove (node) => Promise, called by the approve button of a node waiting for approval
  */
-export function renderNodes(table, nodes, onDrain) {
+export function renderNodes(table, nodes, onDrain, onApprove) {
   const head = el('thead', {}, el('tr', {},
     ['Node', 'Tier', 'Status', 'Reliability', 'CPU %', 'RAM %', 'Running', 'Labels & capabilities', 'Heartbeat', '']
       .map((h) => el('th', {}, h))));
   const rows = nodes.map((n) => {
+    if (n.status === 'pending_approval') {
+      // enrolled with the join token, waiting for an admin: compare its key's fingerprint, then approve
+      const approveBtn = el('button', {
+        class: 'small', type: 'button', dataset: { action: 'approve' },
+        title: `approve the node with key fingerprint ${n.fingerprint}`,
+        onclick: async (ev) => {
+          ev.target.disabled = true;
+          try {
+            await onApprove(n);
+          } finally {
+            ev.target.disabled = false;
+          }
+        },
+      }, 'Approve');
+      return el('tr', { dataset: { nodeId: n.node_id, status: n.status } },
+        el('td', {}, el('strong', {}, n.name || n.node_id),
+          el('span', { class: 'sub' }, `${n.node_id}${n.address ? ` · from ${n.address}` : ''}`)),
+        el('td', {}, '–'),
+        el('td', {}, badge(n.status)),
+        el('td', { colspan: 6 }, el('span', { class: 'sub fingerprint', title: 'SHA-256 of the node\'s key' },
+          `key ${n.fingerprint}`)),
+        el('td', { class: 'muted' }, ago(n.requested_at)),
+        el('td', {}, approveBtn));
+    }
     const stats = n.system_stats || {};
     const hw = n.hardware || {};
     const drainBtn = el('button', {

@@ -39,6 +39,14 @@ public final class ApiPaths {
     return NODES + "/" + seg(id);
   }
 
+  public static String approve(String id) {
+    return node(id) + "/approve";
+  }
+
+  public static String revoke(String id) {
+    return node(id) + "/revoke";
+  }
+
   public static String reinstate(String id) {
     return node(id) + "/reinstate";
   }

@@ -142,6 +142,8 @@ public final class ManagerMain {
       String managerId = cluster.manager().getNodeId();
       scheduler.leadership(new SchedulerVerticle.Leadership(managerId,
           Duration.ofSeconds(cfg.longValue(Keys.LEADER_TTL_SEC))), () -> new Thread(() -> {
+            // why: nodes may have enrolled with the old leader since this standby last read them
+            enrollments.load().onFailure(e -> LOG.warn("cannot read the enrollments: {}", e.getMessage()));
             // why: hardware detection and deployment block; never on the scheduler's event loop
             try {
               deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, local);
@@ -154,6 +156,12 @@ public final class ManagerMain {
         Runtime.getRuntime().halt(3);
       });
       LOG.info("manager {} is a candidate for leadership through {}", managerId, store.describe());
+      // why: a standby keeps up with enrollments made with the leader, so it knows every node when it takes over
+      vertx.setPeriodic(5000, id -> {
+        if (!scheduler.leading()) {
+          enrollments.load().onFailure(e -> LOG.debug("cannot read the enrollments: {}", e.getMessage()));
+        }
+      });
     }
     vertx.deployVerticle(scheduler).await();
     vertx.deployVerticle(agents).await();

@@ -111,10 +111,16 @@ public final class Cluster implements AutoCloseable {
    * disk (the manager's and the node's public key). For tests that must call a node's API as the manager does.
    */
   public io.heady.common.identity.Seal asManager(String nodeId) throws IOException {
-    JsonObject identity = new JsonObject(Files.readString(dataDir.resolve("identity").resolve("cluster.json")));
+    return managerSeal(dataDir, agentDirs.get(nodeId), nodeId);
+  }
+
+  /** {@link #asManager} for a manager and an agent started with these data dirs. */
+  public static io.heady.common.identity.Seal managerSeal(Path managerData, Path agentData, String nodeId)
+      throws IOException {
+    JsonObject identity = new JsonObject(Files.readString(managerData.resolve("identity").resolve("cluster.json")));
     java.security.PrivateKey mk = io.heady.common.identity.Pki.privateKey(identity.getString("manager_key"));
     java.security.cert.X509Certificate nodeCert = io.heady.common.identity.Pki.certificate(Files.readString(
-        agentDirs.get(nodeId).resolve("identity").resolve(nodeId).resolve("cert.pem")));
+        agentData.resolve("identity").resolve(nodeId).resolve("cert.pem")));
     byte[] key = io.heady.common.identity.PairKey.derive(mk, nodeCert.getPublicKey(), nodeId);
     return new io.heady.common.identity.Seal(io.heady.common.identity.Seal.MANAGER,
         p -> nodeId.equals(p) ? key : null, java.time.Clock.systemUTC(), io.heady.common.identity.Seal.DEFAULT_WINDOW);

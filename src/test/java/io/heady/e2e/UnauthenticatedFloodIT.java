@@ -120,8 +120,8 @@ class UnauthenticatedFloodIT {
       // both are up and serve their callers
       assertTrue(cluster.manager.alive() && agent.alive(), cluster.logs());
       assertEquals(200, cluster.admin.get("/health/live").status());
-      assertEquals(200, new Http().send("GET", "http://127.0.0.1:" + agentPort + "/api/node/health",
-          cluster.joinToken, null).status());
+      assertEquals(200, new Api("http://127.0.0.1:" + agentPort, null).sealed(cluster.asManager("flood-agent"),
+          "flood-agent", "GET", "/api/node/health", null).status(), "the node answers the manager");
       String again = cluster.submit(new JsonObject().put("command", "echo after").put("node", "flood-agent"));
       assertEquals("succeeded", cluster.awaitFinished(again, Duration.ofSeconds(60)).getString("status"));
       assertTrue(!cluster.logs().contains("OutOfMemoryError"), "an OutOfMemoryError was logged");

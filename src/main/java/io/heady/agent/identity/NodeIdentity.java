@@ -106,7 +106,8 @@ public record NodeIdentity(String nodeId, Credential credential, X509Certificate
         try {
           r = post(web, managerUrls, token, body);
         } catch (Exception e) {
-          LOG.warn("cannot reach the manager to enroll ({}); retrying in {} s", e.getMessage(), backoff / 1000);
+          LOG.warn("cannot reach the manager to enroll ({}); retrying in {} s",
+              io.heady.agent.link.HttpLink.describe(e), backoff / 1000);
           pause(backoff);
           backoff = Math.min(30_000, backoff * 2);
           continue;

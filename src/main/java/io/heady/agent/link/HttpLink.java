@@ -81,7 +81,7 @@ public final class HttpLink implements ManagerLink {
   }
 
   /** A failure with its root cause, which says why TLS failed (an unpinned certificate, say). */
-  static String describe(Throwable t) {
+  public static String describe(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code heady nodes [NODE]}: the node table, or one node's record. */
 @Command(name = "nodes", description = "List the nodes (tier, status, slots, reliability, load), or show one.",
-    subcommands = {NodesReinstateCommand.class})
+    subcommands = {NodesReinstateCommand.class, NodesApproveCommand.class, NodesRevokeCommand.class})
 final class NodesCommand extends SubCommand {
   @Parameters(arity = "0..1", paramLabel = "NODE", description = "show only this node (id)")
   String node;

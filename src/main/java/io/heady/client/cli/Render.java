@@ -51,7 +51,7 @@ final class Render {
 
   static String nodes(List<NodeInfo> nodes) {
     if (nodes.isEmpty()) {
-      return "no nodes are registered (start an agent: heady --role=agent --manager=URL --token=JOIN_TOKEN)\n";
+      return "no nodes are registered (start an agent: heady --role=agent --manager=URL --token-file=JOIN_TOKEN_FILE)\n";
     }
     boolean names = nodes.stream().anyMatch(n -> n.name() != null && !n.name().equals(n.nodeId()));
     Table t = new Table("NODE", "NAME", "TIER", "STATUS", "LOCATION", "CORES", "RAM", "GPU", "RUN/MAX", "REL",

@@ -121,7 +121,9 @@ public final class ApiVerticle extends VerticleBase {
     new AgentRoutes(scheduler, joinInfo).mount(routes);
 
     // People and programs (named tokens and the admin token, by role).
-    new NodeRoutes(scheduler, store).mount(routes);
+    new NodeRoutes(scheduler, store, () -> enrollments.all().stream()
+        .filter(e -> e.status() == io.heady.manager.identity.Enrollment.Status.PENDING_APPROVAL)
+        .map(io.heady.manager.identity.Enrollment::view).toList()).mount(routes);
     TaskRoutes taskRoutes = new TaskRoutes(scheduler, store, limiter, settings.maxDagTasks());
     taskRoutes.mount(routes);
     submitOnTheBus(taskRoutes);

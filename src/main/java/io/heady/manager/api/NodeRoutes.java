@@ -18,9 +18,14 @@ final class NodeRoutes {
   private final SchedulerVerticle scheduler;
   private final io.heady.manager.store.ClusterStore store;
 
-  NodeRoutes(SchedulerVerticle scheduler, io.heady.manager.store.ClusterStore store) {
+  private final java.util.function.Supplier<java.util.List<JsonObject>> pending;
+
+  /** @param pending nodes that enrolled and wait for an operator's approval ({@code --approve-nodes}) */
+  NodeRoutes(SchedulerVerticle scheduler, io.heady.manager.store.ClusterStore store,
+      java.util.function.Supplier<java.util.List<JsonObject>> pending) {
     this.scheduler = scheduler;
     this.store = store;
+    this.pending = pending;
   }
 
   void mount(Routes r) {
@@ -29,6 +34,8 @@ final class NodeRoutes {
     r.viewer("GET", "/api/cluster/nodes", rc -> Replies.from(rc, 200, scheduler.read(s -> {
       JsonArray out = new JsonArray();
       s.nodes().all().forEach(n -> out.add(n.toJson()));
+      // why: a node waiting for approval is listed (status pending_approval) so an operator sees it to approve
+      pending.get().forEach(out::add);
       return new JsonObject().put("nodes", out).put("count", out.size());
     }).recover(e -> Replies.toApi(e).code() != ErrorCode.NOT_LEADER ? io.vertx.core.Future.failedFuture(e)
         : store.nodes().map(list -> new JsonObject().put("nodes", new JsonArray(new java.util.ArrayList<>(list)))
@@ -38,7 +45,8 @@ final class NodeRoutes {
       Replies.from(rc, 200, scheduler.read(s -> {
         NodeRecord n = s.nodes().get(id);
         if (n == null) {
-          throw unknown(id);
+          return pending.get().stream().filter(p -> id.equals(p.getString("node_id"))).findFirst()
+              .orElseThrow(() -> unknown(id));
         }
         return n.toJson();
       }));

@@ -113,10 +113,24 @@ public final class Enrollments {
     };
   }
 
-  /** Reads what the book keeps (at start). */
+  /**
+   * Reads what the book keeps (at start, and when a standby takes over: nodes may have enrolled with the
+   * leader meanwhile), replacing what is held.
+   */
   public Future<Void> load() {
     return book.load().map(list -> {
-      list.forEach(j -> put(Enrollment.fromJson(j)));
+      synchronized (this) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        list.forEach(j -> {
+          Enrollment e = Enrollment.fromJson(j);
+          seen.add(e.nodeId());
+          Entry held = byId.get(e.nodeId());
+          if (held == null || !held.e().equals(e)) {
+            put(e);
+          }
+        });
+        byId.keySet().retainAll(seen);
+      }
       return null;
     });
   }
