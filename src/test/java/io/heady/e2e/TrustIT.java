@@ -107,7 +107,7 @@ class TrustIT {
     List<String> seen = new CopyOnWriteArrayList<>();
     HttpServer fake = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     fake.createContext("/", ex -> {
-      seen.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " " + ex.getRequestHeaders());
+      seen.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " " + new java.util.TreeMap<>(ex.getRequestHeaders()));
       byte[] body = ex.getRequestURI().getPath().endsWith("/health")
           ? new JsonObject().put("running_task_ids", new io.vertx.core.json.JsonArray()).encode()
               .getBytes(StandardCharsets.UTF_8)
