@@ -15,6 +15,8 @@ public final class ApiPaths {
   public static final String EVENTS = "/api/cluster/events";
   public static final String TOKENS = "/api/cluster/tokens";
   public static final String WHOAMI = "/api/cluster/whoami";
+  public static final String CLIENTS_ENROLL = "/api/cluster/clients/enroll";
+  public static final String IDENTITY = "/api/cluster/identity";
 
   private ApiPaths() {}
 

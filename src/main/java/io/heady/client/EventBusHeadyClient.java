@@ -1,5 +1,6 @@
 package io.heady.client;
 
+import io.heady.common.identity.Pki;
 import io.heady.common.protocol.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -11,23 +12,33 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * For Vert.x applications that are members of the heady cluster (same Hazelcast cluster): submits over the
  * clustered event bus instead of HTTP, without blocking.
  *
- * <p>Wire contract ({@link Addresses#SUBMIT}, request/reply): the request is {@code {"token": <admin token>,
+ * <p>Wire contract ({@link Addresses#SUBMIT}, request/reply): the request is {@code {"token": <an operator's or the admin token>,
  * "task": <the body of POST /api/cluster/tasks/route>}} (one task, or {@code {"tasks": [...]}} for a DAG); the
  * reply is the same JSON as the HTTP answer. A refusal fails the reply with the HTTP status as failure code and
  * the API's error document ({@code {"error": {code, message, details}}}) as message.
  *
  * <p>Task changes are published on {@link Addresses#EVENTS} in batches of events ({@code {id, type, at, data}},
  * types {@code task.succeeded}, {@code task.failed}, …); {@link #submitAndAwait} uses them to learn when a task ends.
+ * Each batch is {@code {events, signed, sig}}: {@code signed} is the batch's JSON text and {@code sig} the managers'
+ * signature of it. This client hands out only batches whose signature the managers' certificate verifies, and
+ * counts the others ({@link #refusedBatches}).
+ *
+ * <p>The Vert.x instance must join the cluster with a client identity ({@link ClientIdentity#applyTo}): the event
+ * bus is TLS between enrolled members only.
  */
 public final class EventBusHeadyClient {
   private static final Set<String> FINISHED = Set.of("task.succeeded", "task.failed", "task.timed_out",
@@ -35,22 +46,40 @@ public final class EventBusHeadyClient {
 
   private final Vertx vertx;
   private final String token;
+  private final PublicKey managers;
   private final DeliveryOptions options;
+  private final AtomicLong refused;
 
-  private EventBusHeadyClient(Vertx vertx, String token, Duration timeout) {
+  private EventBusHeadyClient(Vertx vertx, String token, PublicKey managers, Duration timeout, AtomicLong refused) {
     this.vertx = vertx;
     this.token = token;
+    this.managers = managers;
     this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+    this.refused = refused;
   }
 
-  /** A client on this (clustered) Vert.x instance presenting the admin token; requests time out after 30 s. */
-  public static EventBusHeadyClient create(Vertx vertx, String token) {
-    return new EventBusHeadyClient(vertx, token, Duration.ofSeconds(30));
+  /**
+   * A client on this (clustered) Vert.x instance presenting an operator's or the admin token, trusting events
+   * signed by the managers of {@code identity}'s cluster; requests time out after 30 s.
+   */
+  public static EventBusHeadyClient create(Vertx vertx, String token, ClientIdentity identity) {
+    return create(vertx, token, identity.managerCertificate());
+  }
+
+  /** The same, with the managers' certificate ({@code manager_certificate} of {@code GET /api/cluster/identity}). */
+  public static EventBusHeadyClient create(Vertx vertx, String token, X509Certificate managerCertificate) {
+    return new EventBusHeadyClient(vertx, token, managerCertificate.getPublicKey(), Duration.ofSeconds(30),
+        new AtomicLong());
   }
 
   /** The same client with another request timeout. */
   public EventBusHeadyClient withTimeout(Duration timeout) {
-    return new EventBusHeadyClient(vertx, token, timeout);
+    return new EventBusHeadyClient(vertx, token, managers, timeout, refused);
+  }
+
+  /** How many event batches this client dropped because the managers' signature did not verify them. */
+  public long refusedBatches() {
+    return refused.get();
   }
 
   /** Runs a shell command on whichever node is best. */
@@ -83,7 +112,7 @@ public final class EventBusHeadyClient {
     Promise<JsonObject> done = Promise.promise();
     Map<String, JsonObject> early = new HashMap<>();
     String[] id = {null}; // guarded by early
-    MessageConsumer<JsonObject> c = events(e -> {
+    MessageConsumer<Object> c = events(e -> {
       if (!FINISHED.contains(e.getString("type")) || !(e.getValue("data") instanceof JsonObject d)) {
         return;
       }
@@ -124,17 +153,14 @@ public final class EventBusHeadyClient {
   }
 
   /**
-   * Calls {@code handler} with every cluster event ({@code {id, type, at, data}}), oldest first; unregister
-   * to stop. The manager publishes them in batches ({@code {events: [...]}}); this hands them out one by one.
+   * Calls {@code handler} with every cluster event ({@code {id, type, at, data}}) the managers signed, oldest
+   * first; unregister to stop. The manager publishes them in signed batches; this hands them out one by one.
    */
-  public MessageConsumer<JsonObject> events(Handler<JsonObject> handler) {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> {
-      JsonObject body = m.body();
-      if (body == null) {
-        return;
-      }
-      if (!(body.getValue("events") instanceof JsonArray batch)) {
-        handler.handle(body); // a single event
+  public MessageConsumer<Object> events(Handler<JsonObject> handler) {
+    return vertx.eventBus().<Object>consumer(Addresses.EVENTS, m -> {
+      JsonArray batch = verified(m.body());
+      if (batch == null) {
+        refused.incrementAndGet();
         return;
       }
       for (Object e : batch) {
@@ -143,6 +169,23 @@ public final class EventBusHeadyClient {
         }
       }
     });
+  }
+
+  /** The batch's events when the managers' key signed exactly this text, else null. */
+  private JsonArray verified(Object body) {
+    if (!(body instanceof JsonObject b) || !(b.getValue("signed") instanceof String text)
+        || !(b.getValue("sig") instanceof String sig)) {
+      return null;
+    }
+    if (!Pki.verify(managers, text.getBytes(StandardCharsets.UTF_8), sig)) {
+      return null;
+    }
+    try {
+      // why: what is handed out is what was signed, never the unsigned copy beside it
+      return new JsonArray(text);
+    } catch (io.vertx.core.json.DecodeException e) {
+      return null;
+    }
   }
 
   private Future<JsonObject> request(JsonObject task) {
