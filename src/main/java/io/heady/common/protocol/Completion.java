@@ -9,6 +9,10 @@ import java.util.Set;
  * @param status succeeded, failed, timed_out or cancelled
  * @param exitCode the process's exit code, or -1 when it never ran or was killed by a signal
  * @param error why the attempt did not run normally (spawn failure, bad cwd, …), or {@code null}
+ * @param reason a short code for why a failed attempt failed when the node knows ({@code out_of_memory},
+ *     {@code output_limit}), or {@code null}
+ * @param usage what the attempt used ({@link Usage#UNKNOWN} when not measured)
+ * @param enforcement how the node contained it, or {@code null} (an older node, or nothing ran)
  */
 public record Completion(
     String taskId,
@@ -20,9 +24,25 @@ public record Completion(
     String stdout,
     String stderr,
     boolean outputTruncated,
-    String error) {
+    String error,
+    String reason,
+    Usage usage,
+    Enforcement enforcement) {
 
   public static final Set<String> STATUSES = Set.of("succeeded", "failed", "timed_out", "cancelled");
+  public static final String OUT_OF_MEMORY = "out_of_memory";
+  public static final String OUTPUT_LIMIT = "output_limit";
+
+  public Completion {
+    usage = usage == null ? Usage.UNKNOWN : usage;
+  }
+
+  /** Without reason, usage or enforcement. */
+  public Completion(String taskId, String nodeId, String leaseId, String status, int exitCode, long durationMs,
+      String stdout, String stderr, boolean outputTruncated, String error) {
+    this(taskId, nodeId, leaseId, status, exitCode, durationMs, stdout, stderr, outputTruncated, error, null,
+        Usage.UNKNOWN, null);
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -34,7 +54,10 @@ public record Completion(
         .put("duration_ms", durationMs)
         .put("result", new JsonObject().put("stdout", stdout).put("stderr", stderr)
             .put("truncated", outputTruncated))
-        .put("error", error);
+        .put("error", error)
+        .put("reason", reason)
+        .put("usage", usage.toJson())
+        .put("enforcement", enforcement == null ? null : enforcement.toJson());
   }
 
   public static Completion fromJson(JsonObject j) {
@@ -56,6 +79,9 @@ public record Completion(
         Fields.optString(result, "stdout", 64 << 20),
         Fields.optString(result, "stderr", 64 << 20),
         Fields.optBool(result, "truncated", false),
-        Fields.optString(j, "error", 4096));
+        Fields.optString(j, "error", 4096),
+        Fields.optId(j, "reason"),
+        Usage.fromJson(j, "usage"),
+        Enforcement.fromJson(j, "enforcement"));
   }
 }

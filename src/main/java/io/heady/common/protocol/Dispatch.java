@@ -13,6 +13,12 @@ import java.util.regex.Pattern;
  * @param argv run directly, without a shell, when not empty
  * @param noop the task runs no process (health checks, benchmarks)
  * @param speed MAX, ON or OFF: how much of the node the task may use
+ * @param limits what the attempt may use, enforced by the node ({@link Limits#NONE} for none)
+ * @param runAs the user the task asked to run as (the node runs it only when its operator allows that user),
+ *     or {@code null} for the node's task user
+ * @param allowDaemon the task's type lets processes it started outlive it; otherwise the node kills whatever
+ *     is left of the task when its main process ends
+ * @param secrets env name → the secret's value sealed for this node (only this node can open it); never logged
  */
 public record Dispatch(
     String taskId,
@@ -26,9 +32,33 @@ public record Dispatch(
     String cwd,
     long timeoutMs,
     boolean noop,
-    String speed) {
+    String speed,
+    Limits limits,
+    String runAs,
+    boolean allowDaemon,
+    Map<String, String> secrets) {
 
   public static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+  /** A user name a task may ask to run as. */
+  public static final Pattern USER_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+
+  public Dispatch {
+    limits = limits == null ? Limits.NONE : limits;
+    secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
+  }
+
+  /** Without limits, user or secrets. */
+  public Dispatch(String taskId, String leaseId, int attempt, String type, String priority, String command,
+      List<String> argv, Map<String, String> env, String cwd, long timeoutMs, boolean noop, String speed) {
+    this(taskId, leaseId, attempt, type, priority, command, argv, env, cwd, timeoutMs, noop, speed, Limits.NONE,
+        null, false, Map.of());
+  }
+
+  /** Never prints the sealed secrets. */
+  @Override
+  public String toString() {
+    return "Dispatch[" + taskId + " lease " + leaseId + " attempt " + attempt + ", " + secrets.size() + " secret(s)]";
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -43,7 +73,11 @@ public record Dispatch(
         .put("cwd", cwd)
         .put("timeout_ms", timeoutMs)
         .put("noop", noop)
-        .put("speed", speed);
+        .put("speed", speed)
+        .put("limits", limits.toJson())
+        .put("run_as", runAs)
+        .put("allow_daemon", allowDaemon)
+        .put("secrets", Fields.toObject(secrets));
   }
 
   public static Dispatch fromJson(JsonObject j) {
@@ -59,6 +93,11 @@ public record Dispatch(
     env.values().forEach(v -> Fields.noNul(v, "env"));
     String cwd = Fields.optString(j, "cwd", 4096);
     Fields.noNul(cwd, "cwd");
+    String runAs = Fields.optString(j, "run_as", 32);
+    if (runAs != null && !USER_NAME.matcher(runAs).matches()) {
+      throw new InvalidInputException("run_as", "run_as must be a user name (lower-case letters, digits, _ and -)");
+    }
+    Map<String, String> secrets = Fields.optStringMap(j, "secrets", 256, ENV_NAME, 1 << 16);
     return new Dispatch(
         Fields.reqId(j, "task_id"),
         Fields.reqId(j, "lease_id"),
@@ -71,6 +110,10 @@ public record Dispatch(
         cwd,
         Fields.optLong(j, "timeout_ms", 0, 0, Long.MAX_VALUE / 4),
         Fields.optBool(j, "noop", false),
-        speed);
+        speed,
+        Limits.fromJson(j, "limits"),
+        runAs,
+        Fields.optBool(j, "allow_daemon", false),
+        secrets);
   }
 }
