@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heady.common.config.Config;
+import io.heady.common.config.ConfigException;
 import io.heady.common.config.ConfigLoader;
 import io.heady.common.config.Keys;
 import io.heady.agent.identity.NodeIdentity;
@@ -361,6 +362,49 @@ class InstallScriptTest {
   }
 
   @Test
+  void anAgentThatCannotEnrollStopsTheWaitWithItsReason(@TempDir Path root) throws Exception {
+    Path script = servedScript(root);
+    Path log = Files.createTempFile(work, "installer-", ".log");
+    Process p = new ProcessBuilder("sh", script.toString(), "--dry-run", "--root", root.toString(), "--jar",
+        jar.toString(), "--wait", "60", "--token-file", tokenFile().toString(), "--node-id", "refused-1")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      Poll.until("the installer waits for the node", LIMIT, () -> {
+        String out = read(log);
+        if (!p.isAlive()) {
+          throw new AssertionError("the installer ended first:\n" + out);
+        }
+        return out.contains("==> Waiting up to 60 s for node refused-1 to become active");
+      });
+      // The node's agent, enrolling with a token that is not the join token: it says why in its status file.
+      Path data = root.resolve("var/lib/heady/agent");
+      ConfigException refused = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () ->
+          NodeIdentity.ensure(data, "refused-1", "refused-1", url, () -> "hj_not-the-join-token-0000000",
+              ClientTls.DEFAULT, () -> false, Clock.systemUTC()));
+      String status = Files.readString(data.resolve(NodeIdentity.STATUS_FILE));
+      assertTrue(status.contains("\"status\" : \"enroll_refused\""), status);
+      assertTrue(p.waitFor(LIMIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "installer finished");
+      assertNotEquals(0, p.exitValue());
+      assertTrue(read(log).contains("node refused-1 could not enroll: " + refused.getMessage()), read(log));
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void anAgentWithoutAJoinTokenSaysSoInItsStatusFile(@TempDir Path data) throws Exception {
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () ->
+        NodeIdentity.ensure(data, "tokenless-1", "tokenless-1", url, () -> null, ClientTls.DEFAULT, () -> false,
+            Clock.systemUTC()));
+    assertTrue(e.getMessage().contains("--token-file"), e.getMessage());
+    io.vertx.core.json.JsonObject status = new io.vertx.core.json.JsonObject(
+        Files.readString(data.resolve(NodeIdentity.STATUS_FILE)));
+    assertEquals("needs_join_token", status.getString("status"));
+    assertEquals(false, status.getBoolean("registered"));
+    assertEquals(e.getMessage(), status.getString("message"));
+  }
+
+  @Test
   void uninstallRemovesEverythingItAdded(@TempDir Path root) throws Exception {
     install(root, "--token-file", tokenFile().toString()).ok();
     assertTrue(Files.exists(root.resolve("etc/heady/join.token")));
@@ -399,7 +443,10 @@ class InstallScriptTest {
     Shell.Result adminToken = install(root, "--token-file", tokenFile(admin).toString()).failed();
     assertTrue(adminToken.output().contains("that is a person's token (403), not the join token"),
         adminToken.output());
-    Shell.Result missing = install(root).failed();
+    // why: in a session of its own the installer has no terminal to ask on, even when the tests run in one
+    Path script = servedScript(root);
+    Shell.Result missing = Shell.run(LIMIT, Map.of(), Shell.tool("setsid", "util-linux"), "sh", script.toString(),
+        "--dry-run", "--root", root.toString(), "--no-start", "--jar", jar.toString(), "--wait", "10").failed();
     assertTrue(missing.output().contains("no join token: this node has not enrolled yet. Give it once with"
         + " --token-file FILE"), missing.output());
     Shell.Result noFile = install(root, "--token-file", work.resolve("nowhere.token").toString()).failed();
@@ -493,6 +540,14 @@ class InstallScriptTest {
   }
 
   // ---- helpers -------------------------------------------------------------------------------------------
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /** The current join token in a file of its own (0600), as a person copies it from the manager. */
   private Path tokenFile() throws IOException {
