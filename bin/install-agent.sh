@@ -2,12 +2,16 @@
 # heady agent installer. Every heady manager serves this script, with its own URL filled in, so one command
 # on a new machine (no internet needed, only the manager) adds it to the cluster:
 #
-#   curl -fsSL http://<manager>:7070/install/agent.sh | sudo sh -s -- --token <join token>
+#   curl -fsSL http://<manager>:7070/install/agent.sh | sudo sh                 (asks for the join token)
+#   curl -fsSL http://<manager>:7070/install/agent.sh | sudo sh -s -- --token-file ./join.token
 #
 # It installs Java 17 when missing, a `heady` system user, /opt/heady/heady.jar (from the manager, checksum
 # verified), /opt/heady/launcher/, /etc/heady/agent.env and the heady-agent service (systemd, or launchd on
-# macOS), starts it and waits until the node is active. Re-running it upgrades in place and keeps the node's
-# id and settings; --uninstall removes what it added. Run with --help for the flags; SETUP.md has the story.
+# macOS), starts it and waits until the node is active. The join token never appears on a command line: it
+# is read from a file or the terminal, kept in a root-only file only until the node has enrolled, then
+# deleted (an enrolled node holds its own credential). Re-running it upgrades in place, keeps the node's id
+# and settings and needs no token; --uninstall removes what it added. --help lists the flags; SETUP.md has
+# the story.
 set -eu
 
 # The manager rewrites the next line when it serves this script (GET /install/agent.sh).
@@ -15,11 +19,19 @@ SERVED_MANAGER_URL=''
 
 usage() {
   cat <<'EOF'
-usage: install-agent.sh --token <join token> [options]
+usage: install-agent.sh [--token-file FILE] [options]
 
-  --token TOKEN          the cluster's join token (manager: <data-dir>/join.token); or env HEADY_TOKEN;
-                         optional on a re-run (the installed one is kept)
+  --token-file FILE      file holding the cluster's join token (on the manager: <data-dir>/join.token,
+                         sudo cat /var/lib/heady/join.token); - reads standard input; or env HEADY_TOKEN_FILE.
+                         Without it, the installer asks for the token on the terminal (not echoed). Not
+                         needed on a re-run: an enrolled node holds its own credential
+  --token TOKEN          the join token itself (discouraged: a command line is visible to every local user
+                         in ps); or env HEADY_TOKEN
   --manager URL          the manager (default: the manager that served this script)
+  --manager-fingerprint FP
+                         SHA-256 fingerprint (AB:CD:...) of the manager's self-signed HTTPS certificate, as
+                         the manager prints it at start: downloads happen only over a connection that
+                         presents it, and the agent pins it too (kept on re-runs)
   --name NAME            human name of this node (default: the host name)
   --node-id ID           stable node id, [A-Za-z0-9._-]{1,64} (default: kept, else the host name)
   --label K=V            operator label, repeatable (replaces the installed labels)
@@ -30,13 +42,15 @@ usage: install-agent.sh --token <join token> [options]
   --cluster-host ADDR    the address the manager reaches this node on (default: the Tailscale address, else
                          the source address of the route to the manager)
   --jar FILE             install this heady.jar instead of downloading it from the manager
-  --wait SEC             how long to wait for the manager and for the node to be active (default 60)
+  --wait SEC             how long to wait for the manager and for the node to be active (default 60; 600
+                         when the manager makes new nodes wait for an operator's approval)
   --no-start             install and enable the service, but do not start it now
   --uninstall            remove the service, the settings, /opt/heady and the heady user
   --keep-user            with --uninstall: keep the heady user
   --dry-run              print every action instead of running system commands; writes nothing unless --root
   --root DIR             write the files under DIR instead of / (tests, packaging); system commands
-                         (useradd, systemctl, package managers) are only printed
+                         (useradd, systemctl, package managers) are only printed. Without --no-start it then
+                         waits, as a real install does, for an agent started from that layout to be active
   -h, --help             this help
 EOF
 }
@@ -51,7 +65,10 @@ die() {
 
 # ---- arguments -----------------------------------------------------------------------------------------
 TOKEN=${HEADY_TOKEN:-}
+TOKEN_ON_ARGV=no
+TOKEN_FILE=${HEADY_TOKEN_FILE:-}
 MANAGER=''
+FINGERPRINT=''
 NAME=''
 NODE_ID=''
 LABELS=''
@@ -64,6 +81,7 @@ PORT=''
 CLUSTER_HOST=''
 JAR_FILE=''
 WAIT_SEC=60
+WAIT_SET=no
 NO_START=no
 UNINSTALL=no
 KEEP_USER=no
@@ -81,8 +99,10 @@ while [ "$#" -gt 0 ]; do
       set -- "${arg%%=*}" "${arg#*=}" "$@"
       continue
       ;;
-    --token) need "$@"; TOKEN=$2; shift 2 ;;
+    --token) need "$@"; TOKEN=$2; TOKEN_ON_ARGV=yes; shift 2 ;;
+    --token-file) need "$@"; TOKEN_FILE=$2; shift 2 ;;
     --manager) need "$@"; MANAGER=$2; shift 2 ;;
+    --manager-fingerprint) need "$@"; FINGERPRINT=$2; shift 2 ;;
     --name) need "$@"; NAME=$2; shift 2 ;;
     --node-id) need "$@"; NODE_ID=$2; shift 2 ;;
     --label) need "$@"; LABELS=${LABELS:+$LABELS,}$2; LABELS_SET=yes; shift 2 ;;
@@ -92,7 +112,7 @@ while [ "$#" -gt 0 ]; do
     --port) need "$@"; PORT=$2; shift 2 ;;
     --cluster-host) need "$@"; CLUSTER_HOST=$2; shift 2 ;;
     --jar) need "$@"; JAR_FILE=$2; shift 2 ;;
-    --wait) need "$@"; WAIT_SEC=$2; shift 2 ;;
+    --wait) need "$@"; WAIT_SEC=$2; WAIT_SET=yes; shift 2 ;;
     --root) need "$@"; ROOT=$2; shift 2 ;;
     --no-start) NO_START=yes; shift ;;
     --uninstall) UNINSTALL=yes; shift ;;
@@ -111,9 +131,15 @@ check() { # check NAME VALUE ERE WHAT
   [ -z "$2" ] || matches "$2" "$3" || die "$1 '$2' is not valid: $4"
 }
 URL_RE='https?://[A-Za-z0-9._~-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?'
+# normalize_fingerprint FP: AB:CD:... (upper case, colon separated) from what an operator pasted (any case,
+# colons or none, an optional sha256: or "SHA256 Fingerprint=" prefix); nothing when it is not 64 hex digits.
+normalize_fingerprint() {
+  hex=$(printf '%s\n' "$1" | sed -e 's/^.*=//' -e 's/^[Ss][Hh][Aa]256://' | tr -d ': ' | tr 'abcdef' 'ABCDEF')
+  matches "$hex" '[0-9A-F]{64}' || return 0
+  printf '%s\n' "$hex" | sed -e 's/\(..\)/\1:/g' -e 's/:$//'
+}
 # Every setting, from flags or from the previous install, is checked before anything is written.
 validate_settings() {
-  check --token "$TOKEN" '[A-Za-z0-9._~+/=-]{16,512}' 'expected the join token from the manager (16+ characters)'
   check --manager "$MANAGER" "$URL_RE" 'expected http://host:port'
   check --node-id "$NODE_ID" '[A-Za-z0-9._-]{1,64}' 'expected [A-Za-z0-9._-]{1,64}'
   check --name "$NAME" '[A-Za-z0-9 ._()@+:,-]{1,128}' 'letters, digits, spaces and ._()@+:,- only'
@@ -124,6 +150,15 @@ validate_settings() {
   check --max-concurrent "$MAX_CONCURRENT" '[0-9]{1,4}' 'expected a number'
   check --port "$PORT" '[0-9]{1,5}' 'expected a port number'
   check --cluster-host "$CLUSTER_HOST" '[A-Za-z0-9.:-]{1,253}' 'expected an address or host name'
+  if [ -n "$FINGERPRINT" ]; then
+    pinned=$(normalize_fingerprint "$FINGERPRINT")
+    [ -n "$pinned" ] || die "--manager-fingerprint '$FINGERPRINT' is not valid: expected the SHA-256 fingerprint the manager prints at start (64 hex digits, AB:CD:...)"
+    FINGERPRINT=$pinned
+    case $MANAGER in
+      https://*) ;;
+      *) die "--manager-fingerprint pins an HTTPS certificate, but the manager URL $MANAGER is not https://" ;;
+    esac
+  fi
 }
 check --wait "$WAIT_SEC" '[0-9]{1,4}' 'expected seconds'
 [ -z "$JAR_FILE" ] || [ -f "$JAR_FILE" ] || die "--jar $JAR_FILE: no such file"
@@ -213,19 +248,31 @@ sha256() {
   fi
 }
 
-# json_str KEY FILE: a string field of a flat JSON answer (heady's answers have no spaces after colons).
-json_str() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" "$2" | head -n 1; }
-json_raw() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" "$2" | head -n 1; }
+# json_str KEY FILE: a string field of a flat JSON document (compact or pretty printed).
+json_str() { sed -n "s/.*\"$1\" *: *\"\([^\"]*\)\".*/\1/p" "$2" | head -n 1; }
+json_raw() { sed -n "s/.*\"$1\" *: *\([^,}\" ]*\).*/\1/p" "$2" | head -n 1; }
 
-# curl_token URL OUT: GET with the join token (passed on stdin, not in argv); prints the HTTP status.
+# mcurl ARGS...: curl to the manager; with --manager-fingerprint only over a connection that presents the
+# pinned certificate's key (see pin_manager).
+PIN=''
+mcurl() {
+  if [ -n "$PIN" ]; then
+    curl -k --pinnedpubkey "sha256//$PIN" "$@"
+  else
+    curl "$@"
+  fi
+}
+
+# curl_token URL OUT: GET with the join token (handed to curl on stdin, never in argv); prints the HTTP
+# status (000: no answer).
 curl_token() {
   printf 'header = "Authorization: Bearer %s"\n' "$TOKEN" |
-    curl -sS --connect-timeout 5 --max-time 10 -K - -o "$2" -w '%{http_code}' "$1" 2>/dev/null || true
+    mcurl -sS --connect-timeout 5 --max-time 10 -K - -o "$2" -w '%{http_code}' "$1" 2>/dev/null || true
 }
 
 # fetch PATH DEST: download $MANAGER$PATH and check it against the X-Checksum-Sha256 header the manager sends.
 fetch() {
-  curl -fsS --connect-timeout 10 --retry 3 -D "$STAGE/headers" -o "$2" "$MANAGER$1" ||
+  mcurl -fsS --connect-timeout 10 --retry 3 -D "$STAGE/headers" -o "$2" "$MANAGER$1" ||
     die "could not download $MANAGER$1"
   want=$(tr -d '\r' <"$STAGE/headers" | tr '[:upper:]' '[:lower:]' |
     sed -n 's/^x-checksum-sha256: *\([0-9a-f]\{64\}\).*/\1/p' | tail -n 1)
@@ -322,6 +369,11 @@ UNIT=/etc/systemd/system/heady-agent.service
 PLIST=/Library/LaunchDaemons/io.heady.agent.plist
 CLI_LINK=/usr/local/bin/heady
 LAUNCHER_FILES='heady agent.options agent-small.options manager.options cli.options'
+AGENT_DATA=/var/lib/heady/agent
+# The join token lives here only until the node has enrolled; the drop-in hands it to the service meanwhile.
+TOKEN_PATH=/etc/heady/join.token
+DROPIN_DIR=/etc/systemd/system/heady-agent.service.d
+DROPIN=$DROPIN_DIR/enroll.conf
 
 manager_installed() {
   [ -e "$(p /etc/heady/manager.env)" ] || [ -e "$(p /etc/systemd/system/heady-manager.service)" ] ||
@@ -336,10 +388,12 @@ uninstall() {
   elif [ "$SYSTEM" = no ] || command -v systemctl >/dev/null 2>&1; then
     run systemctl disable --now heady-agent.service || true
     remove "$UNIT"
+    remove "$DROPIN_DIR"
     run systemctl daemon-reload || true
   fi
   remove "$ENV_FILE"
-  remove /var/lib/heady/agent
+  remove "$TOKEN_PATH"
+  remove "$AGENT_DATA"
   if manager_installed; then
     say "  kept /opt/heady, /var/lib/heady and the heady user: the heady manager is installed here too"
   else
@@ -361,26 +415,103 @@ uninstall() {
       run userdel heady
     fi
   fi
-  say "heady agent removed."
+  say "heady agent removed. On the manager, revoke its credential too: heady nodes revoke ${NODE_ID:-<node id>}"
 }
 
+# The manager must answer before anything is installed. Its certificate is checked (pin_manager) before the
+# join token is sent anywhere; then the token itself (GET /api/cluster/enroll): a wrong or rotated one stops
+# the installer here, before anything is written.
 preflight() {
   step "Checking the manager at $MANAGER"
   command -v curl >/dev/null 2>&1 || die "curl is needed (apt-get install curl / dnf install curl)"
   deadline=$(($(date +%s) + WAIT_SEC))
   while :; do
-    code=$(curl_token "$MANAGER/api/cluster/join" "$STAGE/join.json")
-    case $code in
-      200) break ;;
-      401) die "the manager refused the token (401): use the join token, from <data-dir>/join.token on the manager (sudo cat /var/lib/heady/join.token)" ;;
-      403) die "that is the admin token (403): agents need the join token, from <data-dir>/join.token on the manager" ;;
+    rc=0
+    reach "$MANAGER/health/live" >"$STAGE/reach.code" 2>"$STAGE/reach.err" || rc=$?
+    case $rc in
+      0) break ;; # any HTTP answer will do: /health may be closed (401)
+      51 | 60)
+        die "this machine does not trust the manager's HTTPS certificate ($(head -n 1 "$STAGE/reach.err")): if the manager uses a self-signed one, pass --manager-fingerprint with the SHA-256 fingerprint it prints at start"
+        ;;
     esac
     if [ "$(date +%s)" -ge "$deadline" ]; then
-      die "cannot reach the manager at $MANAGER/api/cluster/join within $WAIT_SEC s (last answer: ${code:-none}); check the URL, the manager (systemctl status heady-manager) and the firewall (port ${MANAGER##*:})"
+      die "cannot reach the manager at $MANAGER within $WAIT_SEC s ($(head -n 1 "$STAGE/reach.err")); check the URL, the manager (systemctl status heady-manager) and the firewall (port ${MANAGER##*:})"
     fi
     sleep 1
   done
-  say "  cluster '$(json_str cluster_name "$STAGE/join.json")', manager $(json_str manager_host "$STAGE/join.json"), heady $(json_str version "$STAGE/join.json")"
+  pin_manager
+  if [ -z "$TOKEN" ]; then
+    say "  node $NODE_ID is enrolled (it holds its own credential): no join token needed"
+    return
+  fi
+  while :; do
+    code=$(curl_token "$MANAGER/api/cluster/enroll" "$STAGE/enroll.json")
+    case $code in
+      200) break ;;
+      401) die "the manager refused the join token (401): it is not this cluster's current join token (a rotated one enrolls nothing). Use the current one: on the manager, sudo cat /var/lib/heady/join.token (or heady token show --join)" ;;
+      403) die "that is a person's token (403), not the join token: agents enroll with <data-dir>/join.token on the manager (sudo cat /var/lib/heady/join.token)" ;;
+      404) die "$MANAGER has no GET /api/cluster/enroll: it runs an older heady; upgrade the manager first" ;;
+    esac
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      die "the manager at $MANAGER did not accept the join token within $WAIT_SEC s (GET /api/cluster/enroll answered ${code:-nothing})"
+    fi
+    sleep 1
+  done
+  CLUSTER=$(json_str cluster_name "$STAGE/enroll.json")
+  APPROVE=$(json_raw approve_nodes "$STAGE/enroll.json")
+  say "  cluster '$CLUSTER', heady $(json_str version "$STAGE/enroll.json"); the join token is valid"
+  if [ "$APPROVE" = true ]; then
+    say "  this cluster makes new nodes wait for an operator's approval (--approve-nodes)"
+    [ "$WAIT_SET" = yes ] || WAIT_SEC=600
+  fi
+}
+
+# reach URL: whether anything answers there, without a token; prints the HTTP status. Exit status: curl's.
+reach() {
+  if [ -n "$FINGERPRINT" ]; then
+    # why: no secret is sent and nothing is kept; the certificate is checked right after (pin_manager)
+    curl -sS -k --connect-timeout 5 --max-time 10 -o /dev/null -w '%{http_code}' "$1"
+  else
+    curl -sS --connect-timeout 5 --max-time 10 -o /dev/null -w '%{http_code}' "$1"
+  fi
+}
+
+# why: a self-signed manager certificate seldom names the address an installer uses (an IP address, a
+# tunnel's name), so giving it to curl as the only trusted CA (--cacert) fails on the host name check.
+# Instead: read the certificate the manager presents (openssl s_client), compare its SHA-256 fingerprint with
+# the pin, then pin that certificate's public key on every transfer (curl --pinnedpubkey, which curl checks
+# on each connection before it sends or receives anything, so a certificate swapped after this check is
+# refused too); -k only turns off the CA and host name checks that the pin replaces. Checking curl's own
+# %{certs} of each transfer would need curl 7.88 or newer (Debian 12, not 11; not every macOS).
+pin_manager() {
+  [ -n "$FINGERPRINT" ] || return 0
+  command -v openssl >/dev/null 2>&1 ||
+    die "--manager-fingerprint needs the openssl command (apt-get install openssl / dnf install openssl)"
+  hostport=${MANAGER#https://}
+  hostport=${hostport%%/*}
+  case $hostport in
+    *\]) hostport=$hostport:443 ;;
+    \[*) ;;
+    *:*) ;;
+    *) hostport=$hostport:443 ;;
+  esac
+  host=${hostport%:*}
+  if matches "$host" '[0-9.]+|\[[0-9A-Fa-f:.]+\]'; then
+    openssl s_client -connect "$hostport" </dev/null 2>/dev/null | openssl x509 -outform PEM \
+      >"$STAGE/manager.pem" 2>/dev/null || true
+  else
+    openssl s_client -connect "$hostport" -servername "$host" </dev/null 2>/dev/null | openssl x509 -outform PEM \
+      >"$STAGE/manager.pem" 2>/dev/null || true
+  fi
+  [ -s "$STAGE/manager.pem" ] || die "could not read the TLS certificate of the manager at $hostport (openssl s_client)"
+  seen=$(normalize_fingerprint "$(openssl x509 -in "$STAGE/manager.pem" -noout -fingerprint -sha256)")
+  if [ "$seen" != "$FINGERPRINT" ]; then
+    die "refusing to download from $MANAGER: its certificate's SHA-256 fingerprint is ${seen:-unreadable}, not the pinned $FINGERPRINT (--manager-fingerprint). Compare with the fingerprint the manager printed at start; a different one means another server answers at that address"
+  fi
+  PIN=$(openssl x509 -in "$STAGE/manager.pem" -noout -pubkey | openssl pkey -pubin -outform DER |
+    openssl dgst -sha256 -binary | openssl base64 -A)
+  matches "$PIN" '[A-Za-z0-9+/]{43}=' || die "could not take the public key of the manager's certificate (openssl)"
+  say "  the manager's certificate has the pinned SHA-256 fingerprint; every download is pinned to its key"
 }
 
 download() {
@@ -391,7 +522,7 @@ download() {
     say "  heady.jar from $JAR_FILE (sha256 $(sha256 "$STAGE/heady.jar"))"
   else
     fetch /install/heady.jar "$STAGE/heady.jar"
-    curl -fsS --connect-timeout 10 -o "$STAGE/heady.jar.sha256" "$MANAGER/install/heady.jar.sha256" ||
+    mcurl -fsS --connect-timeout 10 -o "$STAGE/heady.jar.sha256" "$MANAGER/install/heady.jar.sha256" ||
       die "could not download $MANAGER/install/heady.jar.sha256"
     want=$(cut -d' ' -f1 <"$STAGE/heady.jar.sha256")
     got=$(sha256 "$STAGE/heady.jar")
@@ -515,7 +646,7 @@ write_env() {
   kept=''
   if [ -f "$(p "$ENV_FILE")" ]; then
     kept=$(grep -E '^[A-Z][A-Z0-9_]*=' "$(p "$ENV_FILE")" | grep -Ev \
-      '^(HEADY_NODE_ID|HEADY_NODE_NAME|HEADY_MANAGER_URL|HEADY_TOKEN|HEADY_TRANSPORT|HEADY_TUNNEL_URL|HEADY_LABELS|HEADY_CLUSTER_HOST|HEADY_MAX_CONCURRENT|HEADY_PORT|HEADY_DATA_DIR|HEADY_CONF_DIR)=' ||
+      '^(HEADY_NODE_ID|HEADY_NODE_NAME|HEADY_MANAGER_URL|HEADY_MANAGER_FINGERPRINT|HEADY_TOKEN|HEADY_TOKEN_FILE|HEADY_TRANSPORT|HEADY_TUNNEL_URL|HEADY_LABELS|HEADY_CLUSTER_HOST|HEADY_MAX_CONCURRENT|HEADY_PORT|HEADY_DATA_DIR|HEADY_CONF_DIR)=' ||
       true)
   fi
   {
@@ -524,7 +655,7 @@ write_env() {
     kv HEADY_NODE_ID "$NODE_ID"
     kv HEADY_NODE_NAME "$NAME"
     kv HEADY_MANAGER_URL "$MANAGER"
-    kv HEADY_TOKEN "$TOKEN"
+    kv HEADY_MANAGER_FINGERPRINT "$FINGERPRINT"
     kv HEADY_TRANSPORT "$TRANSPORT"
     kv HEADY_TUNNEL_URL "$TUNNEL_URL"
     kv HEADY_LABELS "$LABELS"
@@ -538,14 +669,18 @@ write_env() {
       say "$kept"
     fi
   } >"$STAGE/agent.env"
-  # why: the join token is a secret. systemd reads the file as root; launchd runs the agent as heady.
+  # why: no secret is in it any more, but it says where the manager is and what the node may be asked to do;
+  # systemd reads it as root, launchd runs the agent as heady.
   owner=root:heady
   [ "$OS_KIND" != macos ] || owner=heady:heady
   put "$STAGE/agent.env" "$ENV_FILE" 0600 "$owner"
 }
 
+# write_plist yes|no: the launchd job, with or without the agent's --token-file (only until it has enrolled).
 write_plist() {
-  cat >"$STAGE/io.heady.agent.plist" <<'EOF'
+  command='exec /opt/heady/launcher/heady agent'
+  [ "$1" = no ] || command="$command --token-file=$TOKEN_PATH"
+  cat >"$STAGE/io.heady.agent.plist" <<EOF
 <?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
 <plist version="1.0">
@@ -554,7 +689,7 @@ write_plist() {
   <key>ProgramArguments</key>
   <array>
     <string>/bin/sh</string><string>-c</string>
-    <string>set -a; . /etc/heady/agent.env; set +a; exec /opt/heady/launcher/heady agent</string>
+    <string>set -a; . /etc/heady/agent.env; set +a; $command</string>
   </array>
   <key>UserName</key><string>heady</string>
   <key>GroupName</key><string>heady</string>
@@ -570,10 +705,76 @@ write_plist() {
 EOF
 }
 
+# Whether systemd can hand the service a root-only file (LoadCredential=, systemd 247 and newer).
+has_credentials() {
+  [ "$SYSTEM" = yes ] || return 0
+  v=$(systemctl --version 2>/dev/null | sed -n '1s/^systemd \([0-9][0-9]*\).*/\1/p')
+  [ -n "$v" ] && [ "$v" -ge 247 ]
+}
+
+# The join token, for the agent's first start only: in a root-only file that the service hands to the
+# agent, never in the env file or on a command line (the agent's argv carries only a path). Deleted, with the
+# service's reference to it, once the node is active (forget_token).
+store_token() {
+  step "Keeping the join token until the node has enrolled"
+  (umask 077 && printf '%s\n' "$TOKEN" >"$STAGE/join.token")
+  if [ "$OS_KIND" = macos ]; then
+    # why: launchd starts the agent as heady and cannot hand it a file only root may read
+    put "$STAGE/join.token" "$TOKEN_PATH" 0600 heady:heady
+    return
+  fi
+  if has_credentials; then
+    put "$STAGE/join.token" "$TOKEN_PATH" 0600 root:root
+    cat >"$STAGE/enroll.conf" <<EOF
+# Written by install-agent.sh while this node enrolls. It deletes this file and $TOKEN_PATH once the
+# node is active: an enrolled node holds its own credential and needs no join token.
+[Service]
+# why: systemd reads the root-only token file and gives the agent a private copy; the agent's command line
+# carries only that copy's path.
+LoadCredential=join-token:$TOKEN_PATH
+ExecStart=
+ExecStart=/opt/heady/launcher/heady agent --token-file=\${CREDENTIALS_DIRECTORY}/join-token
+EOF
+  else
+    # why: systemd before 247 has no LoadCredential=, so the agent (user heady) reads the file itself
+    put "$STAGE/join.token" "$TOKEN_PATH" 0640 root:heady
+    cat >"$STAGE/enroll.conf" <<EOF
+# Written by install-agent.sh while this node enrolls. It deletes this file and $TOKEN_PATH once the
+# node is active: an enrolled node holds its own credential and needs no join token.
+[Service]
+ExecStart=
+ExecStart=/opt/heady/launcher/heady agent --token-file=$TOKEN_PATH
+EOF
+  fi
+  put "$STAGE/enroll.conf" "$DROPIN" 0644 root:root
+}
+
+# Deletes the join token and the service's reference to it (the drop-in, or the plist's --token-file).
+forget_token() {
+  [ -e "$(p "$TOKEN_PATH")" ] || [ -e "$(p "$DROPIN")" ] || return 0
+  remove "$TOKEN_PATH"
+  if [ "$OS_KIND" = macos ]; then
+    write_plist no
+    put "$STAGE/io.heady.agent.plist" "$PLIST" 0644 root:wheel
+  elif [ -e "$(p "$DROPIN")" ]; then
+    remove "$DROPIN"
+    if [ "$WRITE" = yes ] && [ -d "$(p "$DROPIN_DIR")" ] && [ -z "$(ls -A "$(p "$DROPIN_DIR")")" ]; then
+      rmdir "$(p "$DROPIN_DIR")"
+    fi
+    # why: the running agent keeps going; its next start simply has no --token-file
+    if [ "$SYSTEM" = no ] || command -v systemctl >/dev/null 2>&1; then
+      run systemctl daemon-reload
+    fi
+  fi
+}
+
 install_service() {
+  STARTED=no
   if [ "$OS_KIND" = macos ]; then
     step "Installing the launchd daemon io.heady.agent"
-    write_plist
+    with_token=no
+    [ -z "$TOKEN" ] || with_token=yes
+    write_plist "$with_token"
     mkdirp /var/log/heady 0750 heady:heady
     put "$STAGE/io.heady.agent.plist" "$PLIST" 0644 root:wheel
     run launchctl bootout system/io.heady.agent 2>/dev/null || true
@@ -581,6 +782,7 @@ install_service() {
       say "  not started (--no-start): sudo launchctl bootstrap system $PLIST"
     else
       run launchctl bootstrap system "$PLIST"
+      started
     fi
     return
   fi
@@ -597,34 +799,146 @@ install_service() {
   else
     # why: restart, not start: a re-run is an upgrade and must load the new jar and settings.
     run systemctl restart heady-agent.service
+    started
   fi
 }
 
+# Marks when the service (re)started: only a status file written after it counts (an old one may say
+# active from before the upgrade).
+started() {
+  STARTED=yes
+  touch "$STAGE/started"
+}
+
+# Waits for the node's own word, <data-dir>/agent-status.json, which the agent writes when it registers and
+# when its status changes (pending_approval while it waits for an operator). It runs as root on this machine,
+# so it needs neither the manager nor the node API.
 await_node() {
-  if [ "$SYSTEM" = no ] || [ "$NO_START" = yes ]; then
-    step "Not started; the manager answers:"
-    code=$(curl_token "$MANAGER/api/cluster/join" "$STAGE/join.json")
-    [ "$code" = 200 ] || die "GET $MANAGER/api/cluster/join answered $code"
-    say "  $(cat "$STAGE/join.json")"
-    say "  node $NODE_ID will join cluster '$(json_str cluster_name "$STAGE/join.json")' when the service starts"
+  if [ "$STARTED" = no ] || [ "$WRITE" = no ]; then
+    step "Not started"
+    if [ -n "$TOKEN" ]; then
+      say "  node $NODE_ID will enroll in cluster '$CLUSTER' when the service starts"
+      say "  the join token stays in $TOKEN_PATH until the node has enrolled; once it is active, re-run this installer (no token needed) to delete it"
+    else
+      say "  node $NODE_ID will rejoin the cluster when the service starts"
+    fi
     return
   fi
+  status=$(p "$AGENT_DATA/agent-status.json")
   step "Waiting up to $WAIT_SEC s for node $NODE_ID to become active"
   deadline=$(($(date +%s) + WAIT_SEC))
+  told=no
+  st=''
   while :; do
-    code=$(curl_token "http://127.0.0.1:${PORT:-7700}/api/node/health" "$STAGE/health.json")
-    if [ "$code" = 200 ] && [ "$(json_raw registered "$STAGE/health.json")" = true ] &&
-      [ "$(json_str status "$STAGE/health.json")" = active ]; then
-      break
+    if [ -f "$status" ] && [ -n "$(find "$status" -newer "$STAGE/started" 2>/dev/null)" ] &&
+      cp "$status" "$STAGE/status.json" 2>/dev/null; then
+      st=$(json_str status "$STAGE/status.json")
+      case $st in
+        active)
+          [ "$(json_raw registered "$STAGE/status.json")" != true ] || break
+          ;;
+        pending_approval)
+          if [ "$told" = no ]; then
+            say "  node $NODE_ID waits for an operator's approval. On the manager, check its key fingerprint and approve it:"
+            say "    heady nodes approve $NODE_ID"
+            say "    (key fingerprint $(json_str fingerprint "$STAGE/status.json"))"
+            told=yes
+          fi
+          ;;
+        enroll_refused | needs_join_token)
+          die "node $NODE_ID could not enroll: $(json_str message "$STAGE/status.json")"
+          ;;
+      esac
     fi
     if [ "$(date +%s)" -ge "$deadline" ]; then
+      if [ "$st" = pending_approval ]; then
+        warn "node $NODE_ID is installed and still waits for approval after $WAIT_SEC s: heady nodes approve $NODE_ID on the manager. It enrolls by itself once approved; then re-run this installer (no token needed) to delete the join token from $TOKEN_PATH"
+        PENDING=yes
+        return
+      fi
       logs="journalctl -u heady-agent -n 50"
       [ "$OS_KIND" != macos ] || logs="tail -n 50 /var/log/heady/agent.log"
-      die "installed, but node $NODE_ID was not active after $WAIT_SEC s (status: $(json_str status "$STAGE/health.json" 2>/dev/null || echo unknown)); see: $logs, and TROUBLESHOOTING.md"
+      die "installed, but node $NODE_ID was not active after $WAIT_SEC s (status: ${st:-none yet}); see: $logs, and TROUBLESHOOTING.md"
     fi
     sleep 1
   done
-  say "  node $NODE_ID is active: tier $(json_str tier "$STAGE/health.json"), $(json_raw cpu_cores "$STAGE/health.json") cores, $(json_raw ram_gb "$STAGE/health.json") GB RAM, transport $TRANSPORT"
+  say "  node $NODE_ID is active: tier $(json_str tier "$STAGE/status.json"), transport $TRANSPORT"
+  if [ -n "$TOKEN" ]; then
+    step "Deleting the join token"
+    forget_token
+    say "  node $NODE_ID has enrolled and holds its own credential, so it no longer needs the join token:"
+    say "  deleted $TOKEN_PATH and the service's reference to it"
+  fi
+}
+
+# ---- the join token ------------------------------------------------------------------------------------
+# Whether this node has enrolled: the agent keeps its own credential in <data-dir>/identity/<node id>/.
+enrolled() {
+  d=$(p "$AGENT_DATA/identity/$NODE_ID")
+  for f in key.pem cert.pem ca.pem manager.pem managers-ca.pem; do
+    [ -f "$d/$f" ] || return 1
+  done
+}
+
+# The join token, from (first found): --token-file or HEADY_TOKEN_FILE; --token or HEADY_TOKEN; then, when the
+# node has not enrolled yet, the one a previous run kept until it would, or an old install's agent.env; else
+# the terminal. An enrolled node needs none.
+resolve_token() {
+  TOKEN_SOURCE=''
+  if [ -n "$TOKEN_FILE" ]; then
+    if [ "$TOKEN_FILE" = - ]; then
+      TOKEN=$(cat)
+      TOKEN_SOURCE='standard input'
+    else
+      [ -f "$TOKEN_FILE" ] || die "--token-file $TOKEN_FILE: no such file"
+      [ -r "$TOKEN_FILE" ] || die "--token-file $TOKEN_FILE: cannot read it (run the installer as root: sudo)"
+      TOKEN=$(cat -- "$TOKEN_FILE")
+      TOKEN_SOURCE=$TOKEN_FILE
+    fi
+    TOKEN=$(printf '%s' "$TOKEN" | tr -d ' \t\r\n')
+    [ -n "$TOKEN" ] || die "--token-file $TOKEN_FILE: empty; it should hold the join token (on the manager: sudo cat /var/lib/heady/join.token)"
+  elif [ -n "$TOKEN" ]; then
+    TOKEN_SOURCE=--token
+    [ "$TOKEN_ON_ARGV" = yes ] || TOKEN_SOURCE=HEADY_TOKEN
+    if [ "$TOKEN_ON_ARGV" = yes ]; then
+      warn "--token puts the join token on this installer's command line, where every local user can read it (ps); use --token-file FILE, or no flag to be asked for it"
+    fi
+  elif enrolled; then
+    return 0
+  elif [ -r "$(p "$TOKEN_PATH")" ]; then
+    TOKEN=$(tr -d ' \t\r\n' <"$(p "$TOKEN_PATH")")
+    TOKEN_SOURCE="$TOKEN_PATH (kept by the previous run until the node enrolls)"
+  elif [ -n "${LEGACY_TOKEN:-}" ]; then
+    TOKEN=$LEGACY_TOKEN
+    TOKEN_SOURCE="the previous $ENV_FILE"
+    say "  moving the join token out of $ENV_FILE: it is kept only until the node has enrolled"
+  elif ! ask_token; then
+    die "no join token: this node has not enrolled yet. Give it once with --token-file FILE (on the manager: sudo cat /var/lib/heady/join.token), or run the installer from a terminal to be asked for it"
+  fi
+  if ! matches "$TOKEN" '[A-Za-z0-9._~+/=-]{16,512}'; then
+    die "the join token from $TOKEN_SOURCE is not valid: expected the join token from the manager (16+ characters of A-Za-z0-9._~+/=-)"
+  fi
+}
+
+# Asks for the join token on the terminal, without echo; fails when there is no terminal.
+ask_token() {
+  # why: /dev/tty is the person's terminal even inside `curl ... | sudo sh`, whose standard input is the script
+  (: </dev/tty) 2>/dev/null || return 1
+  saved=$(stty -g </dev/tty 2>/dev/null || true)
+  trap 'stty "$saved" </dev/tty 2>/dev/null; exit 130' INT TERM
+  printf 'Join token for this node (on the manager: sudo cat /var/lib/heady/join.token; not shown as you type): ' >/dev/tty
+  stty -echo </dev/tty 2>/dev/null || true
+  IFS= read -r TOKEN </dev/tty || TOKEN=''
+  if [ -n "$saved" ]; then
+    stty "$saved" </dev/tty 2>/dev/null || true
+  else
+    stty echo </dev/tty 2>/dev/null || true
+  fi
+  trap - INT TERM
+  printf '\n' >/dev/tty
+  TOKEN=$(printf '%s' "$TOKEN" | tr -d ' \t\r\n')
+  TOKEN_SOURCE='the terminal'
+  [ -n "$TOKEN" ] || die "no join token typed"
 }
 
 # ---- main ----------------------------------------------------------------------------------------------
@@ -633,7 +947,7 @@ await_node() {
 main() {
   detect_platform
   if [ "$SYSTEM" = yes ] && [ "$(id -u)" -ne 0 ]; then
-    die "run it as root: curl -fsSL <manager>/install/agent.sh | sudo sh -s -- --token <join token> (or --dry-run)"
+    die "run it as root: curl -fsSL <manager>/install/agent.sh | sudo sh (or --dry-run)"
   fi
   mode=install
   [ "$DRY_RUN" = no ] || mode="dry run"
@@ -641,6 +955,7 @@ main() {
   say "heady agent installer ($mode): $OS_NAME, $ARCH"
 
   if [ "$UNINSTALL" = yes ]; then
+    [ -n "$NODE_ID" ] || NODE_ID=$(env_get HEADY_NODE_ID "$(p "$ENV_FILE")")
     uninstall
     exit 0
   fi
@@ -649,8 +964,10 @@ main() {
   previous=$(p "$ENV_FILE")
   if [ -r "$previous" ]; then
     say "  upgrading in place: keeping the settings in $ENV_FILE that are not given on the command line"
-    [ -n "$TOKEN" ] || TOKEN=$(env_get HEADY_TOKEN "$previous")
+    # why: installs before heady enrolled its nodes kept the join token in the env file; it moves out
+    LEGACY_TOKEN=$(env_get HEADY_TOKEN "$previous")
     [ -n "$MANAGER" ] || MANAGER=$(env_get HEADY_MANAGER_URL "$previous")
+    [ -n "$FINGERPRINT" ] || FINGERPRINT=$(env_get HEADY_MANAGER_FINGERPRINT "$previous")
     [ -n "$NODE_ID" ] || NODE_ID=$(env_get HEADY_NODE_ID "$previous")
     [ -n "$NAME" ] || NAME=$(env_get HEADY_NODE_NAME "$previous")
     [ "$LABELS_SET" = yes ] || LABELS=$(env_get HEADY_LABELS "$previous")
@@ -669,13 +986,13 @@ main() {
   [ -n "$MANAGER" ] || MANAGER=$SERVED_MANAGER_URL
   [ -n "$MANAGER" ] || die "--manager URL is required (the copy a manager serves at /install/agent.sh knows it)"
   MANAGER=${MANAGER%/}
-  [ -n "$TOKEN" ] || die "--token is required: the join token, from <data-dir>/join.token on the manager"
   [ -n "$NODE_ID" ] || NODE_ID=$(default_node_id)
   [ -n "$NAME" ] || NAME=$NODE_ID
   [ -n "$TRANSPORT" ] || TRANSPORT=eventbus
   [ -n "$MAX_CONCURRENT" ] || MAX_CONCURRENT=0
   [ -n "$PORT" ] || PORT=7700
   validate_settings
+  resolve_token
   if [ "$TRANSPORT" = http ] && [ -z "$TUNNEL_URL" ]; then
     warn "--transport http without --tunnel-url: the manager can only reach this node if $NODE_ID:$PORT resolves"
   fi
@@ -691,9 +1008,21 @@ main() {
   ensure_user
   install_files
   write_env
+  if [ -n "$TOKEN" ]; then
+    store_token
+  else
+    forget_token # a token a previous run kept while the node was not enrolled yet
+  fi
   install_service
+  PENDING=no
   await_node
-  say "Done. Settings: $ENV_FILE; logs: journalctl -u heady-agent -f; remove: re-run with --uninstall."
+  logs="journalctl -u heady-agent -f"
+  [ "$OS_KIND" != macos ] || logs="tail -f /var/log/heady/agent.log"
+  if [ "$PENDING" = yes ]; then
+    say "Installed; waiting for approval. Settings: $ENV_FILE; logs: $logs; remove: re-run with --uninstall."
+  else
+    say "Done. Settings: $ENV_FILE; logs: $logs; remove: re-run with --uninstall."
+  fi
 }
 
 main

@@ -22,8 +22,12 @@ usage: install-manager.sh [options]
   --advertise-url URL    the URL agents and installers reach the manager on (default: from each request)
   --cluster-host ADDR    the address agents reach the manager's cluster port on (default: auto)
   --cluster-name NAME    Hazelcast cluster name (default heady)
-  --join-token T         the agents' secret (default: generated into /var/lib/heady/join.token)
-  --admin-token T        the clients' secret (default: generated into /var/lib/heady/admin.token)
+  --join-token-file FILE file holding the join token that enrolls new nodes (default: generated into
+                         /var/lib/heady/join.token, where it can be rotated)
+  --admin-token-file FILE
+                         file holding the admin token (default: generated into /var/lib/heady/admin.token)
+  --join-token T, --admin-token T
+                         the same, given on the command line (discouraged: every local user can read it in ps)
   --jar FILE             the heady.jar to install (default: beside this script, or target/heady.jar)
   --wait SEC             how long to wait for the manager to be ready (default 60)
   --no-start             install and enable the service, but do not start it now
@@ -57,6 +61,7 @@ CLUSTER_HOST=''
 CLUSTER_NAME=''
 JOIN_TOKEN=''
 ADMIN_TOKEN=''
+ON_ARGV=''
 JAR_FILE=''
 WAIT_SEC=60
 NO_START=no
@@ -65,6 +70,15 @@ PURGE=no
 KEEP_USER=no
 DRY_RUN=no
 ROOT=/
+
+# read_secret FLAG FILE: the token in FILE, without surrounding white space.
+read_secret() {
+  [ -f "$2" ] || die "$1 $2: no such file"
+  [ -r "$2" ] || die "$1 $2: cannot read it (run the installer as root: sudo)"
+  secret=$(tr -d ' \t\r\n' <"$2")
+  [ -n "$secret" ] || die "$1 $2: empty"
+  printf '%s\n' "$secret"
+}
 
 need() {
   [ "$#" -ge 2 ] || die "$1 needs a value (see --help)"
@@ -83,8 +97,10 @@ while [ "$#" -gt 0 ]; do
     --advertise-url) need "$@"; ADVERTISE_URL=$2; shift 2 ;;
     --cluster-host) need "$@"; CLUSTER_HOST=$2; shift 2 ;;
     --cluster-name) need "$@"; CLUSTER_NAME=$2; shift 2 ;;
-    --join-token) need "$@"; JOIN_TOKEN=$2; shift 2 ;;
-    --admin-token) need "$@"; ADMIN_TOKEN=$2; shift 2 ;;
+    --join-token) need "$@"; JOIN_TOKEN=$2; ON_ARGV="$ON_ARGV $1"; shift 2 ;;
+    --admin-token) need "$@"; ADMIN_TOKEN=$2; ON_ARGV="$ON_ARGV $1"; shift 2 ;;
+    --join-token-file) need "$@"; JOIN_TOKEN=$(read_secret "$1" "$2"); shift 2 ;;
+    --admin-token-file) need "$@"; ADMIN_TOKEN=$(read_secret "$1" "$2"); shift 2 ;;
     --jar) need "$@"; JAR_FILE=$2; shift 2 ;;
     --wait) need "$@"; WAIT_SEC=$2; shift 2 ;;
     --root) need "$@"; ROOT=$2; shift 2 ;;
@@ -111,8 +127,11 @@ validate_settings() {
   check --advertise-url "$ADVERTISE_URL" "$URL_RE" 'expected http://host:port'
   check --cluster-host "$CLUSTER_HOST" '[A-Za-z0-9.:-]{1,253}' 'expected an address or host name'
   check --cluster-name "$CLUSTER_NAME" '[A-Za-z0-9._-]{1,64}' 'expected [A-Za-z0-9._-]{1,64}'
-  check --join-token "$JOIN_TOKEN" '[A-Za-z0-9._~+/=-]{16,512}' '16+ characters of A-Za-z0-9._~+/=-'
-  check --admin-token "$ADMIN_TOKEN" '[A-Za-z0-9._~+/=-]{16,512}' '16+ characters of A-Za-z0-9._~+/=-'
+  # why: a token is never echoed in an error, even a wrong one
+  [ -z "$JOIN_TOKEN" ] || matches "$JOIN_TOKEN" '[A-Za-z0-9._~+/=-]{16,512}' ||
+    die "the join token (--join-token or --join-token-file) is not valid: 16+ characters of A-Za-z0-9._~+/=-"
+  [ -z "$ADMIN_TOKEN" ] || matches "$ADMIN_TOKEN" '[A-Za-z0-9._~+/=-]{16,512}' ||
+    die "the admin token (--admin-token or --admin-token-file) is not valid: 16+ characters of A-Za-z0-9._~+/=-"
 }
 check --wait "$WAIT_SEC" '[0-9]{1,4}' 'expected seconds'
 case $ROOT in
@@ -584,8 +603,8 @@ await_ready() {
   url=${ADVERTISE_URL:-http://$(lan_address):$PORT}
   if [ "$SYSTEM" = no ] || [ "$NO_START" = yes ]; then
     step "Not started"
-    say "  once it runs, add a machine with:"
-    say "  curl -fsSL $url/install/agent.sh | sudo sh -s -- --token \$(sudo cat /var/lib/heady/join.token)"
+    say "  once it runs, add a machine with (it asks for the join token: sudo cat /var/lib/heady/join.token here):"
+    say "  curl -fsSL $url/install/agent.sh | sudo sh"
     return
   fi
   step "Waiting up to $WAIT_SEC s for the manager to be ready"
@@ -598,12 +617,17 @@ await_ready() {
     fi
     sleep 1
   done
-  join=${JOIN_TOKEN:-$(cat /var/lib/heady/join.token 2>/dev/null || echo '<sudo cat /var/lib/heady/join.token>')}
   say "  the manager is ready at $url (store: ${STORE%%:*})"
   say "  admin token (CLI, dashboard, API): sudo cat /var/lib/heady/admin.token"
+  if [ -n "$JOIN_TOKEN" ]; then
+    say "  join token (enrolls a new node once): the one you gave (HEADY_JOIN_TOKEN in $ENV_FILE)"
+  else
+    say "  join token (enrolls a new node once): sudo cat /var/lib/heady/join.token"
+  fi
   say ""
-  say "Add a machine to the cluster (run this on it):"
-  say "  curl -fsSL $url/install/agent.sh | sudo sh -s -- --token $join"
+  say "Add a machine to the cluster (run this on it; it asks for the join token, or give it"
+  say "--token-file FILE after 'sh -s --'):"
+  say "  curl -fsSL $url/install/agent.sh | sudo sh"
 }
 
 # ---- main ----------------------------------------------------------------------------------------------
@@ -639,6 +663,9 @@ main() {
   [ -n "$STORE" ] || STORE=memory
   ADVERTISE_URL=${ADVERTISE_URL%/}
   validate_settings
+  for flag in $ON_ARGV; do
+    warn "$flag puts a secret on this installer's command line, where every local user can read it (ps); use $flag-file FILE"
+  done
   [ "$WITH_REDIS" = no ] || [ "$STORE" = memory ] || die "--with-redis and --store: pick one"
   [ -z "$JOIN_TOKEN" ] || [ "$JOIN_TOKEN" != "$ADMIN_TOKEN" ] || die "--join-token and --admin-token must differ"
 

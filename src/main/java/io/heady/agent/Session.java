@@ -66,6 +66,7 @@ public final class Session {
     JsonObject join = fetchJoin(cfg, s, id);
     List<String> members = new ArrayList<>();
     join.getJsonArray("members").forEach(m -> members.add(String.valueOf(m)));
+    LOG.info("joining cluster {} through members {}", join.getString("cluster_name", "?"), members);
     String host = cfg.string(Keys.CLUSTER_HOST);
     if (host.equals("auto")) {
       String towards = members.isEmpty() ? s.managerUrl().split(",")[0] : "http://" + members.get(0).split(":")[0];

@@ -58,8 +58,8 @@ class ManagerInstallScriptTest {
         "HEADY_STORE", "memory", "HEADY_ADVERTISE_URL", "http://192.168.1.10:7070"), env);
     new ConfigLoader(env, new String[] {"--role=manager"}).load();
     assertTrue(r.output().contains("[dry-run] systemctl restart heady-manager.service"), r.output());
-    assertTrue(r.output().contains("curl -fsSL http://192.168.1.10:7070/install/agent.sh | sudo sh -s -- --token"),
-        "prints the command that adds an agent:\n" + r.output());
+    assertTrue(r.output().contains("curl -fsSL http://192.168.1.10:7070/install/agent.sh | sudo sh\n"),
+        "prints the command that adds an agent, with no token in it:\n" + r.output());
   }
 
   @Test
@@ -108,7 +108,29 @@ class ManagerInstallScriptTest {
   void badSettingsAreRefusedBeforeAnythingIsWritten() throws IOException {
     assertTrue(install("--store", "redis://x'y").failed().output().contains("--store"));
     assertTrue(install("--with-redis", "--store", "redis://:p@h:6379/0").failed().output().contains("pick one"));
-    assertTrue(install("--join-token", "short").failed().output().contains("--join-token"));
+    Shell.Result shortToken = install("--join-token", "short").failed();
+    assertTrue(shortToken.output().contains("--join-token"), shortToken.output());
+    assertFalse(shortToken.output().contains("'short'"), "a token is not echoed, even a wrong one");
+    assertTrue(install("--admin-token-file", work.resolve("none").toString()).failed().output()
+        .contains("--admin-token-file " + work.resolve("none") + ": no such file"));
     assertEquals(List.of(), filesUnder(root));
+  }
+
+  @Test
+  void tokensComeFromFilesAndOnTheCommandLineOnlyWithAWarning() throws IOException {
+    String join = "hj_" + "j".repeat(40);
+    String admin = "ha_" + "a".repeat(40);
+    Path joinFile = Files.writeString(work.resolve("join.token"), join + "\n");
+    Path adminFile = Files.writeString(work.resolve("admin.token"), admin + "\n");
+    Shell.Result r = install("--join-token-file", joinFile.toString(), "--admin-token-file=" + adminFile).ok();
+    Map<String, String> env = readEnv(root.resolve("etc/heady/manager.env"));
+    assertEquals(join, env.get("HEADY_JOIN_TOKEN"));
+    assertEquals(admin, env.get("HEADY_ADMIN_TOKEN"));
+    assertFalse(r.output().contains("warning"), r.output());
+    assertFalse(r.output().contains(join) || r.output().contains(admin), r.output());
+
+    Shell.Result onArgv = install("--join-token", join).ok();
+    assertTrue(onArgv.output().contains("warning: --join-token puts a secret on this installer's command line"),
+        onArgv.output());
   }
 }

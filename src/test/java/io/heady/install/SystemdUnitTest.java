@@ -35,6 +35,15 @@ class SystemdUnitTest {
     assertTrue(verify("heady-agent.service", unit, dir).output().contains("RestartEvery"));
   }
 
+  @Test
+  void verifyReadsDropIns(@TempDir Path dir) throws IOException {
+    // why: the enrollment drop-in is checked with verify (InstallScriptTest); that proves something only if
+    // verify reads drop-ins at all
+    Shell.Result r = verify("heady-agent.service", Files.readString(Shell.PROJECT.resolve(
+        "systemd/heady-agent.service")), Map.of("x.conf", "[Service]\nRestartEvery=sometimes\n"), dir);
+    assertTrue(r.output().contains("RestartEvery"), r.output());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"agent", "manager"})
   void runsTheLauncherAsHeadyAndRestartsForever(String role) throws IOException {
@@ -63,12 +72,22 @@ class SystemdUnitTest {
   }
 
   static Shell.Result verify(String name, String unit, Path dir) throws IOException {
+    return verify(name, unit, Map.of(), dir);
+  }
+
+  /** Verifies {@code unit} together with drop-ins (file name to text), as systemd would load them. */
+  static Shell.Result verify(String name, String unit, Map<String, String> dropIns, Path dir) throws IOException {
     String analyze = Shell.tool("systemd-analyze", "systemd");
     Path launcher = Shell.PROJECT.resolve("launcher/heady");
     assertTrue(unit.contains(LAUNCHER), "the unit runs " + LAUNCHER);
     // why: verify checks that ExecStart exists; point it at the launcher in the source tree.
     Path copy = dir.resolve(name);
     Files.writeString(copy, unit.replace(LAUNCHER, launcher.toString()));
+    // why: verify reads drop-ins from <unit>.d/ beside the unit file it is given
+    for (Map.Entry<String, String> d : dropIns.entrySet()) {
+      Path dropIn = Files.createDirectories(dir.resolve(name + ".d")).resolve(d.getKey());
+      Files.writeString(dropIn, d.getValue().replace(LAUNCHER, launcher.toString()));
+    }
     Shell.Result r = Shell.run(Duration.ofSeconds(60), Map.of("SYSTEMD_LOG_COLOR", "0"), analyze, "verify",
         copy.toString());
     assertNotEquals(124, r.exit());

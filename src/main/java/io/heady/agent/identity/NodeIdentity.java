@@ -84,8 +84,8 @@ public record NodeIdentity(String nodeId, Credential credential, X509Certificate
     }
     String token = joinToken.get();
     if (token == null || token.isBlank()) {
-      throw new ConfigException("this node has not enrolled yet: give the join token once, with --token-file=FILE"
-          + " (or --token-file=- to read it from standard input)");
+      throw refused(dataDir, nodeId, "needs_join_token", "this node has not enrolled yet: give the join token once,"
+          + " with --token-file=FILE (or --token-file=- to read it from standard input)");
     }
     Path dir = dir(dataDir, nodeId);
     KeyPair kp = Credential.loadOrCreateKey(dir);
@@ -127,8 +127,11 @@ public record NodeIdentity(String nodeId, Credential credential, X509Certificate
         }
         if (s == 202) {
           if (!toldPending) {
+            String fp = Pki.fingerprint(kp.getPublic());
             LOG.warn("waiting for an operator to approve this node: heady nodes approve {} (fingerprint {})", nodeId,
-                Pki.fingerprint(kp.getPublic()));
+                fp);
+            writeStatus(dataDir, new JsonObject().put("node_id", nodeId).put("registered", false)
+                .put("status", PENDING_APPROVAL).putNull("tier").put("fingerprint", fp));
             toldPending = true;
           }
           pause(5000);
@@ -136,7 +139,7 @@ public record NodeIdentity(String nodeId, Credential credential, X509Certificate
         }
         String message = j.getJsonObject("error", new JsonObject()).getString("message", "answered " + s);
         if (s == 401 || s == 403 || s == 409 || s == 400) {
-          throw new ConfigException("the manager refused to enroll this node: " + message);
+          throw refused(dataDir, nodeId, "enroll_refused", "the manager refused to enroll this node: " + message);
         }
         LOG.warn("enrollment answered {} ({}); retrying in {} s", s, message, backoff / 1000);
         pause(backoff);
@@ -179,6 +182,35 @@ public record NodeIdentity(String nodeId, Credential credential, X509Certificate
   private static void pause(long ms) throws InterruptedException {
     // why: the supervisor thread has nothing else to do until the manager answers
     Thread.sleep(ms);
+  }
+
+  /** What {@code agent-status.json} says while this node waits for an operator to approve it. */
+  public static final String PENDING_APPROVAL = "pending_approval";
+  /** The file local tools (the installer) read this node's standing from; the heartbeat writes it once registered. */
+  public static final String STATUS_FILE = "agent-status.json";
+
+  private static ConfigException refused(Path dataDir, String nodeId, String status, String message) {
+    writeStatus(dataDir, new JsonObject().put("node_id", nodeId).put("registered", false).put("status", status)
+        .putNull("tier").put("message", message));
+    return new ConfigException(message);
+  }
+
+  /**
+   * Writes {@code <data-dir>/agent-status.json} while the node enrolls (the same shape the heartbeat writes:
+   * {@code node_id, registered, status, tier}, plus {@code fingerprint} or {@code message}), atomically. Best
+   * effort: a node that cannot write it still enrolls.
+   */
+  static void writeStatus(Path dataDir, JsonObject status) {
+    try {
+      Files.createDirectories(dataDir);
+      Path file = dataDir.resolve(STATUS_FILE);
+      Path tmp = dataDir.resolve(STATUS_FILE + ".tmp");
+      Files.writeString(tmp, status.encodePrettily(), StandardCharsets.UTF_8);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      LOG.debug("cannot write {}: {}", dataDir.resolve(STATUS_FILE), e.getMessage());
+    }
   }
 
   /** Forgets this node's credential (the manager no longer knows it: a new cluster); the key is kept. */

@@ -32,12 +32,13 @@ import org.slf4j.LoggerFactory;
  * The installer downloads: {@code GET /install/agent.sh} (the agent installer, with this manager's URL filled
  * in), {@code /install/heady.jar} (the jar this manager runs from) and {@code /install/heady.jar.sha256}, and
  * the launcher and unit files the installer puts beside the jar ({@code /install/launcher/<file>},
- * {@code /install/systemd/<file>}). So {@code curl -fsSL http://<manager>:7070/install/agent.sh | sudo sh -s --
- * --token <join token>} adds a machine with no internet.
+ * {@code /install/systemd/<file>}). So {@code curl -fsSL http://<manager>:7070/install/agent.sh | sudo sh} (which
+ * asks for the join token) adds a machine with no internet.
  *
- * <p>These routes are deliberately open: a new machine has only the join token, which it hands to the script,
- * not to curl, and nothing served here is secret (the script carries the manager's URL, never a token). Every
- * answer carries {@code X-Checksum-Sha256} (of its own body), which the installer checks.
+ * <p>These routes are deliberately open: a new machine has only the join token, which the script reads from a
+ * file or the terminal, never from curl or a command line, and nothing served here is secret (the script
+ * carries the manager's URL, never a token). Every answer carries {@code X-Checksum-Sha256} (of its own body),
+ * which the installer checks.
  */
 public final class InstallRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(InstallRoutes.class);
