@@ -2,6 +2,7 @@ package io.heady.client;
 
 import io.heady.common.identity.BusSecurity;
 import io.heady.common.identity.Credential;
+import io.heady.common.identity.EnrollProof;
 import io.heady.common.identity.Pki;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
@@ -39,9 +40,7 @@ public record ClientIdentity(String name, Credential credential, X509Certificate
   static ClientIdentity enroll(HeadyClient admin, String name, Path dir, Clock clock) throws IOException {
     KeyPair kp = Credential.loadOrCreateKey(dir);
     long ts = clock.millis();
-    JsonObject body = new JsonObject().put("name", name).put("public_key", Pki.pem(kp.getPublic())).put("ts", ts)
-        .put("proof", Pki.sign(kp.getPrivate(), ("heady-enroll-v1\n" + name + "\n" + ts)
-            .getBytes(StandardCharsets.UTF_8)));
+    JsonObject body = EnrollProof.request("name", name, null, kp, ts);
     JsonObject b = admin.post(ApiPaths.CLIENTS_ENROLL, body);
     Credential c;
     X509Certificate manager;

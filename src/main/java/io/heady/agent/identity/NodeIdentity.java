@@ -98,10 +98,7 @@ public record NodeIdentity(String nodeId, Credential credential, X509Certificate
       boolean toldPending = false;
       while (!stopping.get()) {
         long ts = clock.millis();
-        JsonObject body = new JsonObject().put("node_id", nodeId).put("name", name)
-            .put("public_key", Pki.pem(kp.getPublic())).put("ts", ts)
-            .put("proof", Pki.sign(kp.getPrivate(), ("heady-enroll-v1\n" + nodeId + "\n" + ts)
-                .getBytes(StandardCharsets.UTF_8)));
+        JsonObject body = io.heady.common.identity.EnrollProof.request("node_id", nodeId, name, kp, ts);
         HttpResponse<Buffer> r;
         try {
           r = post(web, managerUrls, token, body);

@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,17 +113,13 @@ final class EnrollRoutes {
       throw new ApiException(ErrorCode.INVALID_FIELD, "ts is more than 10 minutes from the manager's clock"
           + " (clock skew?)", new JsonObject().put("field", "ts"));
     }
-    if (!Pki.verify(key, proofText(id, ts), proof)) {
+    if (!Pki.verify(key, io.heady.common.identity.EnrollProof.text(id, ts), proof)) {
       throw new ApiException(ErrorCode.INVALID_FIELD, "proof is not this key's signature of the request",
           new JsonObject().put("field", "proof"));
     }
     return new Proved(id, name == null || name.isBlank() ? id : name, key, pem);
   }
 
-  /** What an enrollment's proof signs. */
-  static byte[] proofText(String id, long ts) {
-    return ("heady-enroll-v1\n" + id + "\n" + ts).getBytes(StandardCharsets.UTF_8);
-  }
 
   private void enroll(RoutingContext rc) {
     Proved p = proved(rc, "node_id");

@@ -1,6 +1,10 @@
 package io.heady.client.bench.sim;
 
 import io.heady.client.bench.Samples;
+import io.heady.common.identity.EnrollProof;
+import io.heady.common.identity.PairKey;
+import io.heady.common.identity.Pki;
+import io.heady.common.identity.Seal;
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Hardware;
 import io.heady.common.protocol.Heartbeat;
@@ -52,6 +56,8 @@ public final class NodeSimulator implements AutoCloseable {
   private final int[] running;
   private final long[] freedAt;
   private final List<Set<String>> held;
+  /** Each node's seal, once it enrolled (as a real agent, with the join token, once). */
+  private final Seal[] seals;
   private HttpServer server;
   private HttpClientAgent client;
   private int port;
@@ -79,6 +85,7 @@ public final class NodeSimulator implements AutoCloseable {
     this.managerHost = u.getHost();
     this.managerPort = u.getPort();
     this.running = new int[s.nodes()];
+    this.seals = new Seal[s.nodes()];
     this.freedAt = new long[s.nodes()];
     this.held = new ArrayList<>(s.nodes());
     for (int i = 0; i < s.nodes(); i++) {
@@ -147,13 +154,40 @@ public final class NodeSimulator implements AutoCloseable {
     return p.future();
   }
 
+  /**
+   * Enrolls node {@code i} as an agent does: its own key, proven, with the join token; the pair key it then
+   * shares with the manager seals everything after.
+   */
+  private Future<Void> enroll(int i) {
+    if (seals[i] != null) {
+      return Future.succeededFuture();
+    }
+    String id = nodeId(i);
+    java.security.KeyPair kp = Pki.newKeyPair();
+    JsonObject body = EnrollProof.request("node_id", id, id, kp, System.currentTimeMillis());
+    RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/cluster/enroll")
+        .putHeader("Authorization", "Bearer " + s.joinToken()).putHeader("Content-Type", "application/json");
+    return client.request(o).compose(r -> r.send(body.toBuffer())).compose(res -> res.body().compose(b -> {
+      if (res.statusCode() != 200 && res.statusCode() != 201) {
+        return Future.failedFuture("enroll answered " + res.statusCode() + ": " + b);
+      }
+      java.security.cert.X509Certificate m = Pki.certificate(new JsonObject(b).getString("manager_certificate"));
+      seals[i] = Seal.node(id, PairKey.derive(kp.getPrivate(), m.getPublicKey(), id), java.time.Clock.systemUTC());
+      return Future.succeededFuture();
+    }));
+  }
+
   private Future<Void> register(int i) {
+    return enroll(i).compose(v -> registerEnrolled(i));
+  }
+
+  private Future<Void> registerEnrolled(int i) {
     String id = nodeId(i);
     Registration r = new Registration(id, id, "http", "http://127.0.0.1:" + port + "/n/" + id,
         new Hardware("simulated", 4, 4, 8, null, 0, 100, "linux", "x86_64"), List.of(), Map.of("sim", "true"),
         s.slots(), null, new ArrayList<>(held.get(i)), "sim");
     // why: a node is pending until its first heartbeat, as a real agent's is; it sends one at once
-    return post("/api/cluster/nodes/register", r.toJson().toBuffer()).compose(code -> code == 200 || code == 201
+    return post(i, "/api/cluster/nodes/register", r.toJson().toBuffer()).compose(code -> code == 200 || code == 201
         ? heartbeat(i, false) : Future.failedFuture("register answered " + code)).compose(code -> code == 200
         ? Future.succeededFuture() : Future.failedFuture("first heartbeat answered " + code));
   }
@@ -180,7 +214,7 @@ public final class NodeSimulator implements AutoCloseable {
     long t0 = System.nanoTime();
     Heartbeat hb = new Heartbeat(nodeId(i), running[i], new ArrayList<>(held.get(i)),
         new SystemStats(5, 20, 10, 0.1, 1000));
-    return post("/api/cluster/nodes/heartbeat", hb.toJson().toBuffer()).andThen(ar -> {
+    return post(i, "/api/cluster/nodes/heartbeat", hb.toJson().toBuffer()).andThen(ar -> {
       if (ar.succeeded() && ar.result() == 200) {
         if (count) {
           heartbeatsAcked++;
@@ -255,13 +289,34 @@ public final class NodeSimulator implements AutoCloseable {
       reply(req, 404, "{\"error\":{\"code\":\"NOT_FOUND\",\"message\":\"no such node\",\"details\":{}}}");
       return;
     }
-    if (!("Bearer " + s.joinToken()).equals(req.getHeader("Authorization"))) {
-      reply(req, 401, "{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"bad token\",\"details\":{}}}");
+    int node = i;
+    Seal seal = seals[node];
+    Seal.Claim claim;
+    try {
+      claim = seal == null ? null : seal.claim(req.getHeader("Authorization"));
+    } catch (Seal.Refused e) {
+      claim = null;
+    }
+    if (claim == null) {
+      reply(req, 401, "{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"not the manager's seal\",\"details\":{}}}");
       return;
     }
-    int node = i;
+    Seal.Claim c = claim;
+    // why: only the manager's seal over this very request is obeyed, as on a real node
+    req.body().onSuccess(b -> {
+      try {
+        seal.verify(c, req.method().name(), req.uri(), b.getBytes());
+      } catch (Seal.Refused e) {
+        reply(req, 401, "{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"seal refused\",\"details\":{}}}");
+        return;
+      }
+      route(req, node, id, rest, b);
+    });
+  }
+
+  private void route(HttpServerRequest req, int node, String id, String rest, Buffer b) {
     if (req.method() == HttpMethod.POST && rest.equals("/api/node/task")) {
-      req.body().onSuccess(b -> dispatched(req, node, b));
+      dispatched(req, node, b);
     } else if (req.method() == HttpMethod.GET && rest.equals("/api/node/health")) {
       reply(req, 200, new JsonObject().put("status", "UP").put("node_id", id).put("running", running[node])
           .put("max_concurrent", s.slots()).encode());
@@ -336,7 +391,7 @@ public final class NodeSimulator implements AutoCloseable {
       running[node]--;
       freedAt[node] = System.nanoTime();
     }
-    post("/api/cluster/tasks/complete", c.toJson().toBuffer()).onComplete(ar -> {
+    post(node, "/api/cluster/tasks/complete", c.toJson().toBuffer()).onComplete(ar -> {
       int code = ar.succeeded() ? ar.result() : 0;
       if (code == 200 || code == 409) {
         completionsAcked++;
@@ -350,9 +405,10 @@ public final class NodeSimulator implements AutoCloseable {
     });
   }
 
-  private Future<Integer> post(String path, Buffer body) {
+  private Future<Integer> post(int node, String path, Buffer body) {
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
-        .putHeader("Authorization", "Bearer " + s.joinToken()).putHeader("Content-Type", "application/json");
+        .putHeader("Authorization", seals[node].header("POST", path, body.getBytes(), Seal.MANAGER))
+        .putHeader("Content-Type", "application/json");
     return client.request(o).compose(r -> r.send(body)).compose(res -> res.body().map(b -> res.statusCode()));
   }
 
