@@ -191,12 +191,30 @@ public final class Cluster implements AutoCloseable {
 
   /** Waits until the task is finished; returns its record. */
   public JsonObject awaitFinished(String taskId, Duration limit) {
-    return Poll.until("task " + taskId + " to finish", limit, () -> {
-      Api.Res r = admin.get("/api/cluster/tasks/" + taskId);
-      String s = r.json() == null ? null : r.json().getString("status");
-      return s != null && List.of("succeeded", "failed", "timed_out", "cancelled", "skipped").contains(s)
-          ? r.json() : null;
-    });
+    try {
+      return Poll.until("task " + taskId + " to finish", limit, () -> {
+        Api.Res r = admin.get("/api/cluster/tasks/" + taskId);
+        String s = r.json() == null ? null : r.json().getString("status");
+        return s != null && List.of("succeeded", "failed", "timed_out", "cancelled", "skipped").contains(s)
+            ? r.json() : null;
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; the task now: " + admin.get("/api/cluster/tasks/" + taskId).raw()
+          + "; the processes' output: " + keepLogs(), e);
+    }
+  }
+
+  /** Writes every process's output to {@code target/e2e-failures/<cluster>.log} for a failed test; its path. */
+  public Path keepLogs() {
+    try {
+      Path dir = Path.of("target", "e2e-failures");
+      Files.createDirectories(dir);
+      Path f = dir.resolve(name + ".log");
+      Files.writeString(f, logs());
+      return f.toAbsolutePath();
+    } catch (IOException e) {
+      return Path.of("(could not write the logs: " + e.getMessage() + ")");
+    }
   }
 
   public String logs() {

@@ -89,14 +89,16 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
   public void dispatch(NodeRecord node, List<Dispatch> batch) {
     transport(node).dispatch(node, batch).onSuccess(answers -> {
       List<Dispatch> retry = new ArrayList<>();
+      List<Dispatch> delivered = new ArrayList<>();
       for (Dispatch d : batch) {
         AgentTransport.Answer a = answers.get(d.taskId());
         if (a != null && !a.delivered() && a.status() < 0 && viaHttpInstead(node, a)) {
           retry.add(d);
         } else {
-          settle(node.nodeId(), d, a);
+          settle(node.nodeId(), d, a, delivered);
         }
       }
+      delivered(delivered);
       if (!retry.isEmpty()) {
         String why = answers.get(retry.get(0).taskId()).why();
         boolean missing = answers.get(retry.get(0).taskId()).busMissing();
@@ -104,7 +106,9 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
           if (retry.stream().anyMatch(d -> second.get(d.taskId()) != null && second.get(d.taskId()).delivered())) {
             busUnreachable(node, why, missing);
           }
-          retry.forEach(d -> settle(node.nodeId(), d, second.get(d.taskId())));
+          List<Dispatch> took = new ArrayList<>();
+          retry.forEach(d -> settle(node.nodeId(), d, second.get(d.taskId()), took));
+          delivered(took);
         });
       }
     });
@@ -137,12 +141,23 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
     });
   }
 
+  /** The node took these: from now on it must list them (one call to the scheduler for the batch). */
+  private void delivered(List<Dispatch> took) {
+    if (!took.isEmpty()) {
+      scheduler.call((s, now) -> {
+        s.dispatchesDelivered(took, now);
+        return null;
+      });
+    }
+  }
+
   /** What a node answered for one dispatch: accepted, or a reason it never started the task. */
-  private void settle(String nodeId, Dispatch d, AgentTransport.Answer a) {
+  private void settle(String nodeId, Dispatch d, AgentTransport.Answer a, List<Dispatch> delivered) {
     if (a == null) {
       a = AgentTransport.Answer.unreached("no answer", false);
     }
     if (a.delivered()) {
+      delivered.add(d);
       return;
     }
     Undelivered kind = Undelivered.of(a.status());

@@ -56,7 +56,15 @@ final class TaskRoutes {
       String id = taskId(rc);
       Replies.from(rc, 200, scheduler.read(s -> {
         TaskRecord t = s.tasks().get(id);
-        return t == null ? null : t.toJson();
+        if (t == null) {
+          return null;
+        }
+        JsonObject j = t.toJson();
+        // why: a queued task says why it waits now (a quarantined, full or draining node), not only lasting reasons
+        if (t.state() == TaskState.QUEUED && t.unplaceable() == null && s.nodes().size() <= EXPLAIN_WAITING_UP_TO) {
+          j.put("waiting_reason", s.explain(t).summary());
+        }
+        return j;
       }).recover(e -> Replies.toApi(e).code() == ErrorCode.NOT_LEADER ? Future.succeededFuture(null)
           : Future.failedFuture(e)) // a standby reads from the store
           .compose(j -> j != null ? Future.succeededFuture(j) : store.task(id).map(stored -> {

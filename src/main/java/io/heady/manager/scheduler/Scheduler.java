@@ -33,6 +33,12 @@ import java.util.Set;
  * starts a timer or does I/O. Decisions leave through the {@link SchedulerSink}.
  */
 public final class Scheduler {
+  /**
+   * The longest a dispatch's delivery takes to be answered: the event bus's request timeout, then the node's
+   * HTTP API as the fallback, each with a connect; well above both.
+   */
+  static final Duration DELIVERY_WAIT = Duration.ofSeconds(30);
+
   private final SchedulerSettings settings;
   private final Policy policy;
   private final Placer placer;
@@ -304,6 +310,34 @@ public final class Scheduler {
   }
 
   /**
+   * Since when the node must list an attempt: from when it took the dispatch (or reported it started). A
+   * delivery still under way (the bus timing out, then HTTP) is the delivery's to settle, up to
+   * {@link #DELIVERY_WAIT}; only a heartbeat grace after that is a missing attempt the node's fault.
+   */
+  private static Instant heldSince(Attempt a) {
+    if (a.deliveredAt() != null) {
+      return a.deliveredAt();
+    }
+    if (a.startedAt() != null) {
+      return a.startedAt();
+    }
+    return a.dispatchedAt().plus(DELIVERY_WAIT);
+  }
+
+  /**
+   * The node took these dispatches (the transport's answer). Until then a node that does not list them is not
+   * missing them ({@link #heldSince}).
+   */
+  public void dispatchesDelivered(List<Dispatch> delivered, Instant now) {
+    for (Dispatch d : delivered) {
+      TaskRecord t = tasks.get(d.taskId());
+      if (t != null && t.markAttemptDelivered(d.leaseId(), now)) {
+        sink.taskChanged(t);
+      }
+    }
+  }
+
+  /**
    * Tasks the manager has live on the node but the agent no longer knows are lost (after a grace): one fault
    * for the incident.
    */
@@ -316,9 +350,8 @@ public final class Scheduler {
     for (String taskId : new ArrayList<>(n.running())) {
       TaskRecord t = tasks.get(taskId);
       Attempt a = t == null ? null : t.currentAttempt();
-      // why: a dispatch may still be in flight when the agent reports; only older ones are really missing
       if (a != null && !listed.contains(taskId) && a.nodeId().equals(n.nodeId())
-          && Duration.between(a.dispatchedAt(), now).compareTo(settings.heartbeat()) > 0) {
+          && Duration.between(heldSince(a), now).compareTo(settings.heartbeat()) > 0) {
         n.running().remove(taskId);
         t.endAttempt("lost", "agent no longer runs it", null, now);
         takeBack(t, n, "agent no longer runs it", now);

@@ -12,6 +12,8 @@ public final class Attempt {
   final String leaseId;
   final String nodeId;
   final Instant dispatchedAt;
+  /** When the node answered that it took the dispatch; {@code null} while the delivery is under way. */
+  Instant deliveredAt;
   Instant startedAt;
   Instant endedAt;
   /** null while live; else succeeded, failed, timed_out, cancelled, lost, refused, revoked. */
@@ -37,6 +39,11 @@ public final class Attempt {
 
   public Instant dispatchedAt() {
     return dispatchedAt;
+  }
+
+  /** When the node answered that it took the dispatch; {@code null} while the delivery is under way. */
+  public Instant deliveredAt() {
+    return deliveredAt;
   }
 
   /** When the node reported this attempt running; {@code null} before that. */
@@ -67,6 +74,7 @@ public final class Attempt {
         .put("lease_id", leaseId)
         .put("node_id", nodeId)
         .put("dispatched_at", dispatchedAt.toString())
+        .put("delivered_at", deliveredAt == null ? null : deliveredAt.toString())
         .put("started_at", startedAt == null ? null : startedAt.toString())
         .put("ended_at", endedAt == null ? null : endedAt.toString())
         .put("outcome", outcome)
@@ -78,6 +86,7 @@ public final class Attempt {
   static Attempt fromJson(JsonObject j) {
     Attempt a = new Attempt(j.getInteger("attempt"), j.getString("lease_id"), j.getString("node_id"),
         Instant.parse(j.getString("dispatched_at")));
+    a.deliveredAt = parse(j.getString("delivered_at"));
     a.startedAt = parse(j.getString("started_at"));
     a.endedAt = parse(j.getString("ended_at"));
     a.outcome = j.getString("outcome");

@@ -153,6 +153,16 @@ public final class TaskRecord {
     return a;
   }
 
+  /** The node took the dispatch of lease {@code leaseId}; whether that is news (the live attempt's lease). */
+  public boolean markAttemptDelivered(String leaseId, Instant now) {
+    Attempt a = currentAttempt();
+    if (a == null || !a.leaseId.equals(leaseId) || a.deliveredAt != null) {
+      return false;
+    }
+    a.deliveredAt = now;
+    return true;
+  }
+
   public void markAttemptStarted(Instant now) {
     Attempt a = currentAttempt();
     if (a != null && a.startedAt == null) {

@@ -78,6 +78,11 @@ final class Harness {
     return scheduler.submit(List.of(specs), true, now);
   }
 
+  /** The nodes took every dispatch sent so far (the transport's answer), now. */
+  void delivered() {
+    scheduler.dispatchesDelivered(sink.dispatches.stream().map(RecordingSink.Sent::dispatch).toList(), now);
+  }
+
   /** The current attempt of a task reports {@code status} from the node it was sent to. */
   Scheduler.Completed finish(String taskId, String status, int exitCode) {
     RecordingSink.Sent s = sink.dispatchOf(taskId);

@@ -226,9 +226,11 @@ class SchedulerLivenessTest {
       h.succeed("w" + i);
     }
     h.submit(task("sleep 100").id("old").spec());
+    h.delivered();
     h.at(50);
     h.submit(task("sleep 100").id("young").spec());
-    // The agent restarted and knows neither; only the one dispatched longer than a heartbeat ago is lost.
+    h.delivered();
+    // The agent restarted and knows neither; only the one it took longer than a heartbeat ago is lost.
     h.scheduler.heartbeat(new Heartbeat("a", 0, List.of(), SystemStats.EMPTY), h.at(60));
     assertEquals(1, h.task("old").infraRequeues());
     assertEquals(0, h.task("young").infraRequeues());
@@ -240,6 +242,36 @@ class SchedulerLivenessTest {
   }
 
   @Test
+  void aDispatchStillBeingDeliveredIsNotMissingFromTheNodesList() {
+    h.join(node("a").cores(16).ram(32));
+    h.submit(task("sleep 100").id("slow-path").spec());
+    // The bus times out and the HTTP fallback is under way: the node cannot list it yet, and is not blamed.
+    h.scheduler.heartbeat(new Heartbeat("a", 0, List.of(), SystemStats.EMPTY), h.at(20));
+    assertEquals(TaskState.DISPATCHED, h.task("slow-path").state());
+    assertEquals(0, h.task("slow-path").infraRequeues());
+    assertEquals(0, h.node("a").faults());
+    // Delivered at last; from then on the node must list it within a heartbeat.
+    h.delivered();
+    h.scheduler.heartbeat(new Heartbeat("a", 0, List.of(), SystemStats.EMPTY), h.at(21));
+    assertEquals(0, h.task("slow-path").infraRequeues());
+    h.scheduler.heartbeat(new Heartbeat("a", 0, List.of(), SystemStats.EMPTY),
+        h.at(20 + SchedulerSettings.defaults().heartbeat().toSeconds() + 1));
+    assertEquals(1, h.task("slow-path").infraRequeues(), "taken, then not listed: lost");
+  }
+
+  @Test
+  void aDeliveryThatNeverAnswersIsMissingAfterTheDeliveryWait() {
+    h.join(node("a").cores(16).ram(32));
+    h.submit(task("sleep 100").id("silent").spec());
+    h.scheduler.heartbeat(new Heartbeat("a", 0, List.of(), SystemStats.EMPTY),
+        h.at(Scheduler.DELIVERY_WAIT.toSeconds()));
+    assertEquals(0, h.task("silent").infraRequeues());
+    h.scheduler.heartbeat(new Heartbeat("a", 0, List.of(), SystemStats.EMPTY),
+        h.at(Scheduler.DELIVERY_WAIT.plus(SchedulerSettings.defaults().heartbeat()).toSeconds() + 1));
+    assertEquals(1, h.task("silent").infraRequeues());
+  }
+
+  @Test
   void tasksLostThroughAHeartbeatCountAgainstTheNodeLikeAnyOtherLoss() {
     h.join(node("a").cores(16).ram(32));
     for (int i = 0; i < 4; i++) {
@@ -248,6 +280,7 @@ class SchedulerLivenessTest {
     }
     h.submit(task("sleep 100").id("x").spec());
     h.submit(task("sleep 100").id("y").spec());
+    h.delivered();
     h.scheduler.heartbeat(new Heartbeat("a", 0, List.of(), SystemStats.EMPTY), h.at(60));
     // 4 ran, 1 fault (both tasks lost at once count as one): 80 − 10 = 70, not yet quarantined.
     assertEquals(70, h.node("a").reliability());
@@ -256,6 +289,7 @@ class SchedulerLivenessTest {
     int losses = 1;
     while (h.node("a").status() != NodeStatus.DEGRADED && losses < 10) {
       h.submit(task("sleep 100").id("z" + losses).spec());
+      h.delivered();
       second += 60;
       long faultsBefore = h.node("a").faults();
       h.scheduler.heartbeat(new Heartbeat("a", 0, List.of(), SystemStats.EMPTY), h.at(second));
