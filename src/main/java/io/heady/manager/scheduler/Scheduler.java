@@ -981,11 +981,11 @@ public final class Scheduler {
     lastDispatch = now;
     TaskType type = req.type();
     long timeout = t.spec().timeoutMs() > 0 ? t.spec().timeoutMs() : type.timeoutMs();
-    EffectiveLimits c = EffectiveLimits.of(t.spec(), type);
-    t.limits(c.limits());
+    EffectiveLimits held = EffectiveLimits.of(t.spec(), type);
+    t.limits(held.limits());
     Dispatch d = new Dispatch(t.id(), lease, t.attempts().size(), t.spec().type(), t.priority().name(),
         t.spec().command(), t.spec().argv(), t.spec().env(), t.spec().cwd(), timeout, type.noop(),
-        req.speed().name(), c.limits(), c.runAs(), c.allowDaemon(), Map.of());
+        req.speed().name(), held.limits(), held.runAs(), held.allowDaemon(), Map.of());
     sink.taskChanged(t);
     sink.event("task.dispatched", taskEvent(t));
     sink.dispatch(n, d);
