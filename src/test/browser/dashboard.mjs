@@ -110,11 +110,24 @@ async function run() {
   await page.locator(`#events li[data-type="task.succeeded"][data-task-id="${id}"]`).waitFor();
   say('the row, the detail and the events feed show it succeeded, with its output');
 
+  step = 'limits, containment and usage of the task';
+  await page.locator('#detail-limits', { hasText: 'none' }).waitFor();
+  // what the node says depends on the node (a control group, process limits, or nothing said: "unknown")
+  const contained = (await page.locator('#detail-contained').textContent()).trim();
+  const cpu = (await page.locator('#detail-cpu').textContent()).trim();
+  if (!contained || !cpu) throw new Error(`containment '${contained}' or CPU '${cpu}' is not shown`);
+  say(`the detail shows its limits (none), how it was contained (${contained}) and its CPU (${cpu})`);
+  if (agent) {
+    const nodeContained = (await row.locator('.contained').textContent()).trim();
+    if (!nodeContained.startsWith('contained: ')) throw new Error(`the node row says '${nodeContained}'`);
+    say(`the node row says how the node contains tasks (${nodeContained})`);
+  }
+
   step = 'placement explanation and attempts';
   await page.click('#detail .tabs button[data-tab="placement"]');
   await page.locator('#detail table.explain tr.chosen').waitFor();
   await page.click('#detail .tabs button[data-tab="attempts"]');
-  await page.locator('#detail table.attempts tr[data-attempt="1"]').waitFor();
+  await page.locator('#detail table.attempts tr[data-attempt="1"] td.usage-cpu').waitFor();
   await page.click('#detail .tabs button[data-tab="output"]');
   await page.locator('#output', { hasText: marker }).waitFor();
   say('the explanation names the chosen node; the attempt is listed');
@@ -129,6 +142,17 @@ async function run() {
   await longRow.locator('button[data-action="cancel"]').click();
   await page.locator(`#tasks tr[data-task-id="${long}"][data-status="cancelled"]`).waitFor();
   say(`cancelled ${long}`);
+
+  step = 'a task submitted with limits shows them';
+  const limited = await page.evaluate(async (t) => {
+    const r = await fetch('/api/cluster/tasks/route', { method: 'POST',
+      headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ command: 'true', limits: { memory_mb: 64, pids: 32 } }) });
+    return (await r.json()).task_id;
+  }, token);
+  await page.locator(`#tasks tr[data-task-id="${limited}"]`).click();
+  await page.locator('#detail-limits', { hasText: '64 MiB memory · 32 processes' }).waitFor();
+  say(`${limited} shows its limits: 64 MiB memory, 32 processes`);
 
   step = 'back on the succeeded task';
   await page.locator(`#tasks tr[data-task-id="${id}"]`).click();

@@ -1,6 +1,7 @@
 // One task in full: facts, output, attempts, the placement explanation and its history.
 import { el, fill, badge, duration, stamp, clock, TERMINAL } from './dom.js';
 import { api } from './api.js';
+import { limitsText, enforcementText, bytes, cpuText, ioText } from './contain.js';
 
 const TABS = [['output', 'Output'], ['attempts', 'Attempts'], ['placement', 'Placement'], ['history', 'History']];
 
@@ -39,8 +40,8 @@ function attemptsTable(t) {
   const at = t.attempts || [];
   if (!at.length) return el('p', { class: 'muted' }, 'No attempt yet.');
   return el('table', { class: 'grid attempts' },
-    el('thead', {}, el('tr', {}, ['#', 'Node', 'Dispatched', 'Started', 'Ended', 'Outcome', 'Exit', 'Reason']
-      .map((h) => el('th', {}, h)))),
+    el('thead', {}, el('tr', {}, ['#', 'Node', 'Dispatched', 'Started', 'Ended', 'Outcome', 'Exit', 'CPU',
+      'Peak memory', 'Contained', 'Reason'].map((h) => el('th', {}, h)))),
     el('tbody', {}, at.map((a) => el('tr', { dataset: { attempt: a.attempt } },
       el('td', { class: 'num' }, String(a.attempt)),
       el('td', {}, a.node_id),
@@ -50,6 +51,9 @@ function attemptsTable(t) {
       el('td', {}, a.outcome ? badge(a.outcome) : badge('running'),
         a.late_result ? el('span', { class: 'sub' }, 'late result kept, not counted') : null),
       el('td', { class: 'num' }, a.exit_code == null ? '–' : String(a.exit_code)),
+      el('td', { class: 'num usage-cpu' }, a.usage ? cpuText(a.usage) : '–'),
+      el('td', { class: 'num usage-peak' }, a.usage ? bytes(a.usage.peak_memory_bytes) : '–'),
+      el('td', { class: 'contained' }, a.outcome ? enforcementText(a.enforcement) : '–'),
       el('td', { class: 'muted' }, a.reason || '')))));
 }
 
@@ -136,7 +140,15 @@ export class TaskDetail {
       fact('Attempts', String((t.attempts || []).length)),
       fact('Created', stamp(t.created_at)),
       fact('Finished', t.finished_at ? stamp(t.finished_at) : null),
-      fact('DAG', t.dag_id ? el('code', {}, t.dag_id) : null));
+      fact('DAG', t.dag_id ? el('code', {}, t.dag_id) : null),
+      fact('Limits', el('span', { id: 'detail-limits' }, limitsText(t.limits))),
+      t.spec && t.spec.run_as ? fact('Run as', t.spec.run_as) : null,
+      (t.attempts || []).length ? fact('Contained', el('span', { id: 'detail-contained' },
+        enforcementText(t.enforcement))) : null,
+      (t.attempts || []).length ? fact('CPU', el('span', { id: 'detail-cpu' },
+        cpuText(t.usage) || 'not measured by its node')) : null,
+      t.usage ? fact('Peak memory', el('span', { id: 'detail-peak' }, bytes(t.usage.peak_memory_bytes))) : null,
+      t.usage ? fact('Disk I/O', ioText(t.usage)) : null);
     const cmd = el('pre', { class: 'out', id: 'detail-command' }, `$ ${command}`);
     const reason = t.reason ? el('p', { class: 'reason' }, t.reason) : null;
     const tabs = el('div', { class: 'tabs', role: 'tablist' }, TABS.map(([k, label]) => el('button', {

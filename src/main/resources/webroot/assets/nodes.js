@@ -1,5 +1,6 @@
 // The node table: tier, status, reliability, live CPU/RAM load, running/max, labels, and a drain switch.
 import { el, badge, meter, ago } from './dom.js';
+import { enforcementText } from './contain.js';
 
 function labels(n) {
   const out = [];
@@ -59,7 +60,9 @@ export function renderNodes(table, nodes, onDrain, onApprove) {
       el('td', {}, el('strong', {}, n.name || n.node_id),
         el('span', { class: 'sub' }, `${n.node_id} · ${n.location}${n.transport ? ` · ${n.transport}` : ''}`)),
       el('td', {}, el('span', { class: 'tier' }, n.tier),
-        el('span', { class: 'sub' }, `${hw.cpu_cores ?? '?'} cores · ${hw.ram_gb ?? '?'} GB`)),
+        el('span', { class: 'sub' }, `${hw.cpu_cores ?? '?'} cores · ${hw.ram_gb ?? '?'} GB`),
+        el('span', { class: 'sub contained', title: 'how the node contains its tasks' },
+          `contained: ${enforcementText(n.containment)}`)),
       el('td', {}, badge(n.status), n.drain && n.status !== 'draining' ? el('span', { class: 'sub' }, 'draining') : null),
       el('td', {}, meter(n.reliability_score, { invert: true })),
       el('td', {}, meter(stats.cpu_usage_pct)),

@@ -1,6 +1,9 @@
 package io.heady.client;
 
+import io.heady.common.protocol.Dispatch;
 import io.heady.common.protocol.Fields;
+import io.heady.common.protocol.InvalidInputException;
+import io.heady.common.protocol.Limits;
 import io.heady.common.protocol.Priority;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +18,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * TaskRequest.command("ffmpeg -i in.mp4 out.webm").type("transcode").priority(Priority.P1)
- *     .timeout(Duration.ofMinutes(30)).label("site", "home").build();
+ *     .timeout(Duration.ofMinutes(30)).label("site", "home").memoryMb(2048).cpus(2).build();
  * }</pre>
  *
  * Only what was set is sent; the manager fills in the rest (type {@code shell}, priority P2, the type's timeout).
@@ -76,6 +79,8 @@ public final class TaskRequest {
     private JsonObject payload;
     private final JsonObject metadata = new JsonObject();
     private Long estimatedMs;
+    private final JsonObject limits = new JsonObject();
+    private String runAs;
 
     private Builder() {}
 
@@ -220,6 +225,52 @@ public final class TaskRequest {
       return this;
     }
 
+    /**
+     * The most memory the task's processes may hold together, in MiB (at least 4), enforced by its node: over
+     * it the task fails with reason {@code out_of_memory}. Unlike {@link #ramGb}, which picks a node with that
+     * much memory, this is a ceiling.
+     */
+    public Builder memoryMb(long mb) {
+      limits.put("memory_mb", mb);
+      return this;
+    }
+
+    /** How many CPUs' worth of time the task may use (1.5: one and a half; 0.5: half of one). */
+    public Builder cpus(double cpus) {
+      limits.put("cpus", cpus);
+      return this;
+    }
+
+    /** How many processes and threads the task may have at once. */
+    public Builder pids(long pids) {
+      limits.put("pids", pids);
+      return this;
+    }
+
+    /** How much stdout and stderr its node keeps, in MiB; past it the task fails with {@code output_limit}. */
+    public Builder outputMb(long mb) {
+      limits.put("output_mb", mb);
+      return this;
+    }
+
+    /** Sets every limit that {@code l} sets (its zeros leave the others as they are). */
+    public Builder limits(Limits l) {
+      if (l != null) {
+        limits.mergeIn(l.toJson());
+      }
+      return this;
+    }
+
+    /** The user the task runs as on its node; the node runs it only when its operator allows that user. */
+    public Builder runAs(String user) {
+      if (user != null && !Dispatch.USER_NAME.matcher(user).matches()) {
+        throw new IllegalArgumentException("run as must be a user name (a lower-case letter or _, then lower-case"
+            + " letters, digits, _ or -): " + user);
+      }
+      this.runAs = user;
+      return this;
+    }
+
     public Builder estimatedDuration(Duration d) {
       this.estimatedMs = d == null ? null : d.toMillis();
       return this;
@@ -272,6 +323,15 @@ public final class TaskRequest {
         j.put("metadata", metadata.copy());
       }
       put(j, "estimated_duration_ms", estimatedMs);
+      if (!limits.isEmpty()) {
+        try {
+          Limits.fromJson(new JsonObject().put("limits", limits), "limits");
+        } catch (InvalidInputException e) {
+          throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        j.put("limits", limits.copy());
+      }
+      put(j, "run_as", runAs);
       return new TaskRequest(j);
     }
 

@@ -3,7 +3,9 @@ package io.heady.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heady.common.protocol.Limits;
 import io.heady.common.protocol.Priority;
 import io.heady.common.protocol.TaskSpec;
 import io.vertx.core.json.JsonArray;
@@ -69,5 +71,34 @@ class TaskRequestTest {
     r.toJson().put("command", "rm -rf /");
     assertEquals("echo", r.toJson().getString("command"));
     assertFalse(r.toJson().containsKey("priority"));
+  }
+
+  @Test
+  void limitsAndTheUserAreSentAsTheServerReadsThem() {
+    JsonObject j = TaskRequest.command("make").memoryMb(512).cpus(1.5).pids(64).outputMb(10).runAs("builder")
+        .build().toJson();
+    assertEquals(new JsonObject().put("memory_mb", 512L).put("cpus", 1.5).put("pids", 64L).put("output_mb", 10L),
+        j.getJsonObject("limits"));
+    assertEquals("builder", j.getString("run_as"));
+    TaskSpec spec = TaskSpec.fromJson(j);
+    assertEquals(new Limits(512, 1.5, 64, 10), spec.limits());
+    assertEquals("builder", spec.runAs());
+    assertEquals(new Limits(256, 0, 0, 5), TaskSpec.fromJson(TaskRequest.command("x").limits(new Limits(256, 0, 0, 5))
+        .build().toJson()).limits(), "a Limits value sets what it sets");
+    assertFalse(TaskRequest.command("x").build().toJson().containsKey("limits"), "none set, none sent");
+  }
+
+  @Test
+  void badLimitsAreRefusedBeforeAnythingIsSent() {
+    record Case(Runnable build, String start) {}
+    for (Case c : java.util.List.of(
+        new Case(() -> TaskRequest.command("x").memoryMb(1).build(), "limits.memory_mb must be between 4"),
+        new Case(() -> TaskRequest.command("x").cpus(0).build(), "limits.cpus must be between 0.01"),
+        new Case(() -> TaskRequest.command("x").pids(0).build(), "limits.pids must be between 1"),
+        new Case(() -> TaskRequest.command("x").outputMb(-5).build(), "limits.output_mb must be between 1"),
+        new Case(() -> TaskRequest.command("x").runAs("Root!"), "run as must be a user name"))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c.build::run);
+      assertTrue(e.getMessage().startsWith(c.start()), e.getMessage());
+    }
   }
 }

@@ -146,6 +146,22 @@ class MetricsIT {
     assertTrue(sum(text, "heady_store_operation_seconds_count", "operation=\"save_tasks\"", "outcome=\"ok\"") >= 5);
     assertTrue(sum(text, "heady_slots_capacity") >= 2);
     assertTrue(sum(text, "heady_events_total", "event=\"task.succeeded\"") >= 3);
+    // what the tasks used, as their records say, is what /metrics counted (nothing, from nodes that do not measure)
+    double userSec = 0;
+    double peaks = 0;
+    for (String id : List.of(ok.get(0), ok.get(1), ok.get(2), bad, odd)) {
+      JsonObject u = cluster.admin.get("/api/cluster/tasks/" + id).json().getJsonObject("usage");
+      if (u != null && u.getDouble("cpu_user_sec") >= 0) {
+        userSec += u.getDouble("cpu_user_sec");
+      }
+      if (u != null && u.getLong("peak_memory_bytes") >= 0) {
+        peaks++;
+      }
+    }
+    double counted = sum(text, "heady_task_cpu_seconds_total", "mode=\"user\"");
+    assertEquals(userSec, Double.isNaN(counted) ? 0 : counted, 1e-6, "user CPU seconds: records vs /metrics");
+    double observed = sum(text, "heady_task_peak_memory_bytes_count");
+    assertEquals(peaks, Double.isNaN(observed) ? 0 : observed, "peak memory observations: records vs /metrics");
     for (String jvm : new String[] {"jvm_memory_used_bytes", "jvm_threads_live_threads", "process_cpu_seconds_total",
         "process_uptime_seconds", "vertx_http_server_requests_total"}) {
       assertTrue(sum(text, jvm) > 0, jvm);

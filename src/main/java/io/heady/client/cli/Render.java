@@ -86,6 +86,7 @@ final class Render {
     if (j.getValue("running_task_ids") instanceof JsonArray r && !r.isEmpty()) {
       field(sb, "running", String.join(", ", r.stream().map(String::valueOf).toList()));
     }
+    field(sb, "containment", ContainmentView.enforcement(j.getJsonObject("containment")));
     field(sb, "heartbeat", n.lastHeartbeat());
     return sb.toString();
   }
@@ -128,13 +129,18 @@ final class Render {
     if (j.getValue("depends_on") instanceof JsonArray d && !d.isEmpty()) {
       field(sb, "depends on", String.join(", ", d.stream().map(String::valueOf).toList()));
     }
+    ContainmentView.task(sb, j);
     if (j.getValue("attempts") instanceof JsonArray a && !a.isEmpty()) {
       sb.append("\nattempts\n");
-      Table at = new Table("#", "NODE", "OUTCOME", "EXIT", "DISPATCHED", "REASON").right(0, 3);
+      Table at = new Table("#", "NODE", "OUTCOME", "EXIT", "CPU", "PEAK MEM", "DISPATCHED", "REASON")
+          .right(0, 3, 4, 5);
       for (Object o : a) {
         JsonObject x = (JsonObject) o;
+        JsonObject u = x.getJsonObject("usage");
+        double peak = ContainmentView.number(u, "peak_memory_bytes");
         at.row(x.getValue("attempt"), x.getString("node_id"), x.getString("outcome") == null ? "live"
-            : x.getString("outcome"), x.getValue("exit_code"), x.getString("dispatched_at"), x.getString("reason"));
+            : x.getString("outcome"), x.getValue("exit_code"), ContainmentView.cpuTotal(u),
+            peak < 0 ? "" : ContainmentView.bytes(peak), x.getString("dispatched_at"), x.getString("reason"));
       }
       sb.append(indent(at.render()));
     }

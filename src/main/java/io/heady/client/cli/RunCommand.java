@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -52,6 +53,9 @@ final class RunCommand extends SubCommand {
   @Option(names = "--id", paramLabel = "ID", description = "your own task id (submitting it again is a no-op)")
   String id;
 
+  @Mixin
+  LimitOptions limits = new LimitOptions();
+
   @Option(names = {"-w", "--wait"}, description = "wait for the task; print its output; exit with its code")
   boolean waitFor;
 
@@ -69,6 +73,7 @@ final class RunCommand extends SubCommand {
     if (retries != null) {
       b.retries(retries);
     }
+    limits.applyTo(b);
     TaskHandle h = client().submit(b.build());
     Submission s = h.submission().orElseThrow();
     if (!waitFor) {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,10 +26,14 @@ import picocli.CommandLine.Parameters;
     description = {"Submit a task or a DAG of tasks from a JSON file.",
     "The file ('-': stdin) holds {\"tasks\": [...]} or a list [...] of task objects (ids and depends_on link "
         + "them), or one task object; fields as POST /api/cluster/tasks/route. With --wait, wait for every task "
-        + "and exit 0 only if all succeeded."})
+        + "and exit 0 only if all succeeded. --memory, --cpus, --pids, --output-mb and --run-as apply to every task "
+        + "of the file that does not set them itself."})
 final class SubmitCommand extends SubCommand {
   @Parameters(index = "0", paramLabel = "FILE", description = "the JSON file, or - for stdin")
   String file;
+
+  @Mixin
+  LimitOptions limits = new LimitOptions();
 
   @Option(names = {"-w", "--wait"}, description = "wait for every task; exit with the first failure's code")
   boolean waitFor;
@@ -103,12 +108,29 @@ final class SubmitCommand extends SubCommand {
       throw usage(file + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
     }
     if (parsed instanceof JsonArray a) {
-      return new JsonObject().put("tasks", a);
+      return withLimits(new JsonObject().put("tasks", a));
     }
     if (parsed instanceof JsonObject o) {
-      return o;
+      return withLimits(o);
     }
     throw usage(file + " must hold a JSON object or a list of task objects");
+  }
+
+  /** The limit options laid under every task of the body (one task, or each of {@code tasks}). */
+  private JsonObject withLimits(JsonObject body) {
+    if (limits == null || !limits.any()) {
+      return body;
+    }
+    if (!(body.getValue("tasks") instanceof JsonArray tasks)) {
+      limits.applyTo(body);
+      return body;
+    }
+    for (Object t : tasks) {
+      if (t instanceof JsonObject o) {
+        limits.applyTo(o);
+      }
+    }
+    return body;
   }
 
   private static String submittedTable(String dagId, JsonObject reply) {

@@ -13,6 +13,10 @@ import java.util.Map;
  * @param maxAttempts 0: the default (1, no retries)
  * @param onStagnation what the watchdog does when the task shows no progress; {@code null}: its type's setting
  * @param stagnationSec seconds without progress before the watchdog acts; 0: its type's or priority's limit
+ * @param limits what each attempt may use, enforced by its node; over the type's defaults of the policy
+ *     ({@link Limits#NONE}: the type's)
+ * @param runAs the user the task asks to run as (a node runs it so only when its operator allows that user), or
+ *     {@code null} for the node's task user
  */
 public record TaskSpec(
     String id,
@@ -31,12 +35,18 @@ public record TaskSpec(
     JsonObject metadata,
     long estimatedDurationMs,
     StagnationAction onStagnation,
-    long stagnationSec) {
+    long stagnationSec,
+    Limits limits,
+    String runAs) {
 
   public static final long MAX_TIMEOUT_MS = 30L * 24 * 3600 * 1000;
   public static final int MAX_COMMAND = 256 * 1024;
   /** How deep {@code payload} and {@code metadata} may nest (the stored record wraps them a few levels more). */
   public static final int MAX_DEPTH = 32;
+
+  public TaskSpec {
+    limits = limits == null ? Limits.NONE : limits;
+  }
 
   public static TaskSpec fromJson(JsonObject j) {
     String type = Fields.optString(j, "type", 64);
@@ -75,6 +85,11 @@ public record TaskSpec(
     Fields.checkDepth(metadata, "metadata", MAX_DEPTH);
     Map<String, String> env = Fields.optStringMap(j, "env", 256, Dispatch.ENV_NAME, 65536);
     env.values().forEach(v -> Fields.noNul(v, "env"));
+    String runAs = Fields.optString(j, "run_as", 32);
+    if (runAs != null && !Dispatch.USER_NAME.matcher(runAs).matches()) {
+      throw new InvalidInputException("run_as", "run_as must be a user name: a lower-case letter or _, then up to"
+          + " 31 lower-case letters, digits, _ or -");
+    }
     List<String> dependsOn = Fields.optStrings(j, "depends_on", 1000, 64);
     for (String d : dependsOn) {
       if (!Fields.ID.matcher(d).matches()) {
@@ -98,7 +113,9 @@ public record TaskSpec(
         metadata == null ? new JsonObject() : metadata,
         Fields.optLong(j, "estimated_duration_ms", 0, 0, MAX_TIMEOUT_MS),
         StagnationAction.parse("on_stagnation", Fields.optString(j, "on_stagnation", 16)),
-        Fields.optLong(j, "stagnation_sec", 0, 0, MAX_TIMEOUT_MS / 1000));
+        Fields.optLong(j, "stagnation_sec", 0, 0, MAX_TIMEOUT_MS / 1000),
+        Limits.fromJson(j, "limits"),
+        runAs);
   }
 
   public JsonObject toJson() {
@@ -119,7 +136,9 @@ public record TaskSpec(
         .put("metadata", metadata)
         .put("estimated_duration_ms", estimatedDurationMs)
         .put("on_stagnation", onStagnation == null ? null : onStagnation.wire())
-        .put("stagnation_sec", stagnationSec == 0 ? null : stagnationSec);
+        .put("stagnation_sec", stagnationSec == 0 ? null : stagnationSec)
+        .put("limits", limits.none() ? null : limits.toJson())
+        .put("run_as", runAs);
   }
 
   /** Whether this task starts a process (or argv); false means the type must supply one or it is noop. */

@@ -15,6 +15,11 @@ import io.vertx.core.json.JsonObject;
 public record Usage(double cpuUserSec, double cpuSystemSec, long peakMemoryBytes, long readBytes, long writeBytes) {
   public static final Usage UNKNOWN = new Usage(-1, -1, -1, -1, -1);
 
+  /** Whether the node measured any of it. */
+  public boolean known() {
+    return cpuUserSec >= 0 || cpuSystemSec >= 0 || peakMemoryBytes >= 0 || readBytes >= 0 || writeBytes >= 0;
+  }
+
   public JsonObject toJson() {
     return new JsonObject().put("cpu_user_sec", cpuUserSec).put("cpu_system_sec", cpuSystemSec)
         .put("peak_memory_bytes", peakMemoryBytes).put("read_bytes", readBytes).put("write_bytes", writeBytes);

@@ -14,7 +14,8 @@ import java.util.function.Predicate;
 /**
  * Turns the scheduler's events into task metrics. Every event is counted by its type; task events also feed
  * the submitted and finished counters (by task type, priority and end state) and the queue-wait,
- * dispatch-latency and duration histograms.
+ * dispatch-latency and duration histograms; the event that ends an attempt ({@code task.retrying} or the task's
+ * end) feeds what the attempt used ({@link UsageMetrics}).
  *
  * <p>The {@code type} label is the task type when the routing policy knows it and {@value #OTHER} otherwise,
  * so free-form types cannot grow the number of series without bound.
@@ -38,11 +39,13 @@ public final class TaskMetrics {
   // second that shows, so each series is built once and kept by its label values
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final UsageMetrics usage;
 
   /** @param knownType whether the routing policy lists a task type (its name is then used as a label) */
   public TaskMetrics(MeterRegistry registry, Predicate<String> knownType) {
     this.registry = registry;
     this.knownType = knownType;
+    this.usage = new UsageMetrics(registry);
   }
 
   /** Whether an event of this type needs the task's timings (read from the scheduler) to be recorded. */
@@ -66,6 +69,9 @@ public final class TaskMetrics {
     String type = typeLabel(data.getString("type"));
     String priority = data.getString("priority", "P2");
     TaskTimings t = timings == null ? TaskTimings.NONE : timings;
+    if ((isEnd(eventType) || "task.retrying".equals(eventType)) && data.getValue("usage") instanceof JsonObject u) {
+      usage.record(type, u);
+    }
     if ("task.submitted".equals(eventType)) {
       counter("submitted|" + type + "|" + priority, () -> Counter.builder("heady.tasks.submitted")
           .description("Tasks accepted, by task type and priority").tag("type", type).tag("priority", priority))

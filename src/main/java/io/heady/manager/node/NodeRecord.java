@@ -1,5 +1,6 @@
 package io.heady.manager.node;
 
+import io.heady.common.protocol.Enforcement;
 import io.heady.common.protocol.Fields;
 import io.heady.common.protocol.Hardware;
 import io.heady.common.protocol.Registration;
@@ -49,6 +50,7 @@ public final class NodeRecord {
   private long totalDurationMs;
   private int probeFailures;
   private String version;
+  private Enforcement containment;
   // An incident: one outage of the node, from its first sign (a dispatch not delivered, a lost lease, no
   // heartbeat, its member leaving) until it proves it is alive again. It counts one fault at most.
   private Instant incidentSince;
@@ -81,6 +83,7 @@ public final class NodeRecord {
     this.labels = new LinkedHashMap<>(r.labels());
     this.requestedSlots = r.maxConcurrent();
     this.version = r.version();
+    this.containment = r.containment();
     this.tier = Tier.classify(hardware.cpuCores(), hardware.ramGb());
     this.maxConcurrent = requestedSlots > 0 ? requestedSlots
         : Tier.maxConcurrent(hardware.cpuCores(), hardware.ramGb());
@@ -191,6 +194,11 @@ public final class NodeRecord {
 
   public Map<String, String> labels() {
     return labels;
+  }
+
+  /** How the node contains its tasks, as it reported; {@code null} when it did not say. */
+  public Enforcement containment() {
+    return containment;
   }
 
   public Tier tier() {
@@ -367,6 +375,7 @@ public final class NodeRecord {
         .put("probe_failures", probeFailures)
         .put("drain", drain)
         .put("version", version)
+        .put("containment", containment == null ? null : containment.toJson())
         .put("incident_since", incidentSince == null ? null : incidentSince.toString())
         .put("incident_reason", incidentReason)
         .put("incident_faulted", incidentFaulted)

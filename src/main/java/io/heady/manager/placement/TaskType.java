@@ -1,6 +1,7 @@
 package io.heady.manager.placement;
 
 import io.heady.common.protocol.InvalidInputException;
+import io.heady.common.protocol.Limits;
 import io.heady.common.protocol.StagnationAction;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,10 +17,13 @@ import java.util.List;
  * @param needsCommand a task of this type must carry a command or argv
  * @param onStagnation what the watchdog does with a task of this type that shows no progress (default warn)
  * @param stagnationSec seconds without progress before it acts; 0: the limit of the task's priority
+ * @param limits what a task of this type may use where it does not set a limit itself ({@link Limits#over})
+ * @param allowDaemon processes a task of this type started may outlive it (otherwise its node kills whatever
+ *     is left of the task when its main process ends)
  */
 public record TaskType(String name, Location location, int minCores, double minRamGb, List<String> prefer,
     List<String> require, long timeoutMs, boolean noop, boolean needsCommand, String description,
-    StagnationAction onStagnation, long stagnationSec) {
+    StagnationAction onStagnation, long stagnationSec, Limits limits, boolean allowDaemon) {
 
   public static TaskType fromJson(String name, JsonObject j, TaskType base) {
     Location loc = base == null ? Location.PHYSICAL : base.location;
@@ -53,6 +57,15 @@ public record TaskType(String name, Location location, int minCores, double minR
     if (stagnationSec < 0) {
       throw new IllegalArgumentException("policy type '" + name + "': stagnation_sec must be >= 0");
     }
+    Limits limits;
+    boolean allowDaemon;
+    try {
+      // why: an operator's file sets some limits of a built-in type; the ones it leaves out are kept
+      limits = Limits.fromJson(j, "limits").over(base == null ? Limits.NONE : base.limits);
+      allowDaemon = io.heady.common.protocol.Fields.optBool(j, "allow_daemon", base != null && base.allowDaemon);
+    } catch (InvalidInputException e) {
+      throw new IllegalArgumentException("policy type '" + name + "': " + e.getMessage());
+    }
     return new TaskType(name, loc, cores, ram,
         strings(j.getJsonArray("prefer"), base == null ? List.of() : base.prefer),
         strings(j.getJsonArray("require"), base == null ? List.of() : base.require),
@@ -60,7 +73,7 @@ public record TaskType(String name, Location location, int minCores, double minR
         j.getBoolean("noop", base != null && base.noop),
         j.getBoolean("needs_command", base == null || base.needsCommand),
         j.getString("description", base == null ? "" : base.description),
-        action, stagnationSec);
+        action, stagnationSec, limits, allowDaemon);
   }
 
   private static List<String> strings(JsonArray a, List<String> def) {
@@ -85,6 +98,8 @@ public record TaskType(String name, Location location, int minCores, double minR
         .put("needs_command", needsCommand)
         .put("description", description)
         .put("on_stagnation", onStagnation.wire())
-        .put("stagnation_sec", stagnationSec);
+        .put("stagnation_sec", stagnationSec)
+        .put("limits", limits.toJson())
+        .put("allow_daemon", allowDaemon);
   }
 }

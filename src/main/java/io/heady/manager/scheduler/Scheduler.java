@@ -9,12 +9,14 @@ import io.heady.common.protocol.Registration;
 import io.heady.manager.node.NodeLiveness;
 import io.heady.manager.node.NodeRecord;
 import io.heady.manager.node.NodeStatus;
+import io.heady.manager.placement.EffectiveLimits;
 import io.heady.manager.placement.Placement;
 import io.heady.manager.placement.PlacementRequest;
 import io.heady.manager.placement.Placer;
 import io.heady.manager.placement.Policy;
 import io.heady.manager.placement.TaskType;
 import io.heady.manager.task.Attempt;
+import io.heady.manager.task.AttemptAccounting;
 import io.heady.manager.task.TaskRecord;
 import io.heady.manager.task.TaskState;
 import io.vertx.core.json.JsonObject;
@@ -551,6 +553,7 @@ public final class Scheduler {
       }
       String id = s.idOf(spec);
       TaskRecord t = new TaskRecord(id, spec, tasks.nextSeq(), p.dagId, now);
+      t.limits(EffectiveLimits.of(spec, policy.type(spec.type())).limits());
       t.critical(critical.contains(id));
       batchIds.put(id, t);
       p.fresh.add(t);
@@ -670,6 +673,10 @@ public final class Scheduler {
           && t.state() == TaskState.CANCELLED;
       if (a.outcome().equals(c.status()) || cancelEcho) {
         // the same result again, or the node confirming the cancel it was asked for: counted once
+        if (cancelEcho && !a.usage().known() && c.usage().known()) {
+          AttemptAccounting.used(a, c); // why: what the cancelled attempt used is known only now
+          sink.taskChanged(t);
+        }
         return new Completed(true, true, t);
       }
       t.recordLateResult(a, c.toJson().put("received_at", now.toString()), now);
@@ -686,7 +693,8 @@ public final class Scheduler {
     }
     if (c.status().equals("cancelled")) {
       // The node stopped it without being asked (shutting down): not the task's fault.
-      t.endAttempt("cancelled", c.error() == null ? "stopped by the node" : c.error(), c.exitCode(), now);
+      AttemptAccounting.used(t.endAttempt("cancelled", c.error() == null ? "stopped by the node" : c.error(),
+          c.exitCode(), now), c);
       if (n != null) {
         takeBack(t, n, "stopped by the node", now);
         applyNode(n, liveness.workLost(n, "the node stopped a task it was given", now), "", now);
@@ -698,33 +706,26 @@ public final class Scheduler {
       schedule(now);
       return new Completed(true, false, t);
     }
-    t.endAttempt(c.status(), c.error(), c.exitCode(), now);
-    t.setResult(c.exitCode(), c.durationMs(), c.stdout(), c.stderr(), c.outputTruncated());
-    boolean ok = c.status().equals("succeeded");
+    AttemptAccounting.Outcome o = AttemptAccounting.completed(t, c, now);
     if (n != null) {
-      applyNode(n, liveness.ran(n, ok, c.durationMs(), now), "", now);
+      // why: a task stopped at its own limit is the task's failure, not the node's: the node did its job
+      applyNode(n, liveness.ran(n, o.succeeded(), c.durationMs(), now), "", now);
       sink.nodeChanged(n);
     }
     counters.durationSumMs += c.durationMs();
     counters.durationCount++;
-    if (ok) {
-      finish(t, TaskState.SUCCEEDED, null, now);
+    if (o.succeeded()) {
+      finish(t, TaskState.SUCCEEDED, null, o.event(), now);
+    } else if (o.retry()) {
+      retryLater(t, o.failure(), o.event(), now);
     } else {
-      t.countTaskFailure();
-      int max = t.spec().maxAttempts() > 0 ? t.spec().maxAttempts() : 1;
-      String why = c.error() != null ? c.error()
-          : c.status().equals("timed_out") ? "timed out" : "exit code " + c.exitCode();
-      if (t.taskFailures() < max) {
-        retryLater(t, why, now);
-      } else {
-        finish(t, c.status().equals("timed_out") ? TaskState.TIMED_OUT : TaskState.FAILED, why, now);
-      }
+      finish(t, c.status().equals("timed_out") ? TaskState.TIMED_OUT : TaskState.FAILED, o.failure(), o.event(), now);
     }
     schedule(now);
     return new Completed(true, false, t);
   }
 
-  private void retryLater(TaskRecord t, String why, Instant now) {
+  private void retryLater(TaskRecord t, String why, JsonObject event, Instant now) {
     long base = settings.retryBase().toMillis();
     long delay = Math.min(settings.retryMax().toMillis(), base << Math.min(20, t.taskFailures() - 1));
     t.moveTo(TaskState.QUEUED, now, "retry after " + why);
@@ -732,7 +733,7 @@ public final class Scheduler {
     delayed.add(t);
     checkPlaceable(t, now);
     sink.taskChanged(t);
-    sink.event("task.retrying", taskEvent(t).put("reason", why).put("delay_ms", delay));
+    sink.event("task.retrying", taskEvent(t).mergeIn(event).put("reason", why).put("delay_ms", delay));
   }
 
   /**
@@ -882,6 +883,11 @@ public final class Scheduler {
   }
 
   private void finish(TaskRecord t, TaskState end, String why, Instant now) {
+    finish(t, end, why, new JsonObject(), now);
+  }
+
+  /** Ends the task; {@code event} is merged into its end event (what its last attempt used). */
+  private void finish(TaskRecord t, TaskState end, String why, JsonObject event, Instant now) {
     t.moveTo(end, now, why);
     switch (end) {
       case SUCCEEDED -> counters.completed++;
@@ -894,7 +900,7 @@ public final class Scheduler {
     unmet.remove(t.id());
     tasks.finished(t);
     sink.taskChanged(t);
-    sink.event("task." + end.wire(), taskEvent(t));
+    sink.event("task." + end.wire(), taskEvent(t).mergeIn(event));
     for (String d : dag.dependents(t.id())) {
       TaskRecord dep = tasks.get(d);
       if (dep == null || dep.state() != TaskState.WAITING) {
@@ -1008,9 +1014,11 @@ public final class Scheduler {
     lastDispatch = now;
     TaskType type = req.type();
     long timeout = t.spec().timeoutMs() > 0 ? t.spec().timeoutMs() : type.timeoutMs();
+    EffectiveLimits held = EffectiveLimits.of(t.spec(), type);
+    t.limits(held.limits());
     Dispatch d = new Dispatch(t.id(), lease, t.attempts().size(), t.spec().type(), t.priority().name(),
         t.spec().command(), t.spec().argv(), t.spec().env(), t.spec().cwd(), timeout, type.noop(),
-        req.speed().name());
+        req.speed().name(), held.limits(), held.runAs(), held.allowDaemon(), Map.of());
     sink.taskChanged(t);
     sink.event("task.dispatched", taskEvent(t));
     sink.dispatch(n, d);

@@ -1,5 +1,7 @@
 package io.heady.manager.task;
 
+import io.heady.common.protocol.Enforcement;
+import io.heady.common.protocol.Usage;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
@@ -21,6 +23,10 @@ public final class Attempt {
   String reason;
   Integer exitCode;
   JsonObject lateResult;
+  /** What the attempt used, as its node measured it; {@link Usage#UNKNOWN} until it reports. */
+  Usage usage = Usage.UNKNOWN;
+  /** How its node contained it; {@code null} until it reports, or when the node does not say. */
+  Enforcement enforcement;
 
   Attempt(int number, String leaseId, String nodeId, Instant dispatchedAt) {
     this.number = number;
@@ -68,6 +74,18 @@ public final class Attempt {
     return outcome == null;
   }
 
+  public String reason() {
+    return reason;
+  }
+
+  public Usage usage() {
+    return usage;
+  }
+
+  public Enforcement enforcement() {
+    return enforcement;
+  }
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("attempt", number)
@@ -80,7 +98,9 @@ public final class Attempt {
         .put("outcome", outcome)
         .put("reason", reason)
         .put("exit_code", exitCode)
-        .put("late_result", lateResult);
+        .put("late_result", lateResult)
+        .put("usage", !usage.known() ? null : usage.toJson())
+        .put("enforcement", enforcement == null ? null : enforcement.toJson());
   }
 
   static Attempt fromJson(JsonObject j) {
@@ -93,6 +113,8 @@ public final class Attempt {
     a.reason = j.getString("reason");
     a.exitCode = j.getInteger("exit_code");
     a.lateResult = j.getJsonObject("late_result");
+    a.usage = Usage.fromJson(j, "usage");
+    a.enforcement = Enforcement.fromJson(j, "enforcement");
     return a;
   }
 

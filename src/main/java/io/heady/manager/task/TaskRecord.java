@@ -1,5 +1,6 @@
 package io.heady.manager.task;
 
+import io.heady.common.protocol.Limits;
 import io.heady.common.protocol.Priority;
 import io.heady.common.protocol.TaskSpec;
 import io.vertx.core.json.JsonArray;
@@ -48,6 +49,7 @@ public final class TaskRecord {
   private Instant stagnantSince;
   private int stagnations;
   private String unplaceable;
+  private Limits limits = Limits.NONE;
 
   public TaskRecord(String id, TaskSpec spec, long seq, String dagId, Instant now) {
     this.id = id;
@@ -291,6 +293,15 @@ public final class TaskRecord {
     return nodeTier;
   }
 
+  /** What each attempt may use: the task's limits over its type's, as of its latest dispatch (or submission). */
+  public Limits limits() {
+    return limits;
+  }
+
+  public void limits(Limits l) {
+    this.limits = l == null ? Limits.NONE : l;
+  }
+
   /** Something showed the task is alive: dispatched, started, or more output than before. */
   public void progressed(Instant now) {
     lastProgressAt = now;
@@ -415,6 +426,10 @@ public final class TaskRecord {
         .put("result", new JsonObject().put("stdout", stdout).put("stderr", stderr)
             .put("truncated", outputTruncated))
         .put("reason", reason)
+        .put("limits", limits.toJson())
+        // why: the latest attempt's accounting is the task's at a glance; every attempt keeps its own
+        .put("usage", last == null || !last.usage().known() ? null : last.usage().toJson())
+        .put("enforcement", last == null || last.enforcement() == null ? null : last.enforcement().toJson())
         .put("depends_on", new JsonArray(new ArrayList<>(spec.dependsOn())))
         .put("critical", critical)
         .put("created_at", createdAt.toString())
@@ -473,6 +488,7 @@ public final class TaskRecord {
     t.stderr = r.getString("stderr");
     t.outputTruncated = r.getBoolean("truncated", false);
     t.reason = j.getString("reason");
+    t.limits = Limits.fromJson(j, "limits");
     t.nodeName = j.getString("node_name");
     t.nodeTier = j.getString("node_tier");
     t.explain = j.getJsonArray("explain");

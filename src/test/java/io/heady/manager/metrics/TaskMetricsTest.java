@@ -154,4 +154,85 @@ class TaskMetricsTest {
       assertTrue(text.contains("# HELP " + name + " "), "every heady metric has help text: " + name);
     }
   }
+
+  private static JsonObject withUsage(JsonObject event, double user, double sys, long peak, long read, long write) {
+    event.getJsonObject("data").put("usage", new JsonObject().put("cpu_user_sec", user).put("cpu_system_sec", sys)
+        .put("peak_memory_bytes", peak).put("read_bytes", read).put("write_bytes", write));
+    return event;
+  }
+
+  @Test
+  void whatAttemptsUsedIsCountedByTypeFromTheEventsThatEndThem() {
+    metrics.record(withUsage(event("task.retrying", "shell", "P2"), 1.5, 0.25, 64L << 20, 1000, 2000),
+        TaskTimings.NONE);
+    metrics.record(withUsage(event("task.failed", "shell", "P2"), 2.0, 0.5, 300L << 20, 10, -1), TaskTimings.NONE);
+    metrics.record(withUsage(event("task.succeeded", "my-own", "P2"), 0.5, -1, -1, -1, -1), TaskTimings.NONE);
+    // an event that does not end an attempt counts nothing, whatever it carries
+    metrics.record(withUsage(event("task.running", "shell", "P2"), 100, 100, 1, 1, 1), TaskTimings.NONE);
+
+    assertEquals(3.5, counter("heady.task.cpu", "type", "shell", "mode", "user"), 1e-9);
+    assertEquals(0.75, counter("heady.task.cpu", "type", "shell", "mode", "system"), 1e-9);
+    assertEquals(1010, counter("heady.task.io", "type", "shell", "direction", "read"), 1e-9);
+    assertEquals(2000, counter("heady.task.io", "type", "shell", "direction", "write"), 1e-9, "-1 adds nothing");
+    var peak = registry.find("heady.task.peak.memory").tags("type", "shell").summary();
+    assertEquals(2, peak.count());
+    assertEquals(300L << 20, peak.max(), 1e-9);
+    assertEquals(0.5, counter("heady.task.cpu", "type", TaskMetrics.OTHER, "mode", "user"), 1e-9,
+        "unlisted types share one label, here too");
+    assertNull(registry.find("heady.task.cpu").tags("type", TaskMetrics.OTHER, "mode", "system").counter(),
+        "an unmeasured part makes no series");
+    assertNull(registry.find("heady.task.peak.memory").tags("type", TaskMetrics.OTHER).summary());
+  }
+
+  @Test
+  void anAttemptWithoutUsageAddsNothing() {
+    metrics.record(event("task.succeeded", "shell", "P2"), TaskTimings.NONE);
+    metrics.record(event("task.retrying", "shell", "P2"), TaskTimings.NONE);
+    assertTrue(registry.find("heady.task.cpu").counters().isEmpty());
+    assertTrue(registry.find("heady.task.io").counters().isEmpty());
+    assertTrue(registry.find("heady.task.peak.memory").summaries().isEmpty());
+  }
+
+  @Test
+  void usageSeriesAreNamedAsPrometheusExpectsAndPassPromtool(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    metrics.record(withUsage(event("task.succeeded", "shell", "P2"), 1.25, 0.5, 80L << 20, 4096, 1 << 20),
+        TaskTimings.NONE);
+    metrics.record(withUsage(event("task.failed", "transcode", "P1"), 30, 2, 3L << 30, 1L << 30, 1L << 29),
+        TaskTimings.NONE);
+    String text = registry.scrape();
+    for (String line : new String[] {
+        "# TYPE heady_task_cpu_seconds_total counter",
+        "# TYPE heady_task_io_bytes_total counter",
+        "# TYPE heady_task_peak_memory_bytes histogram",
+        "heady_task_cpu_seconds_total{mode=\"user\",type=\"shell\"} 1.25",
+        "heady_task_cpu_seconds_total{mode=\"system\",type=\"transcode\"} 2.0",
+        "heady_task_io_bytes_total{direction=\"write\",type=\"shell\"} 1048576.0",
+        "heady_task_peak_memory_bytes_bucket{type=\"shell\",le=\"6.7108864E7\"} 0",
+        "heady_task_peak_memory_bytes_bucket{type=\"shell\",le=\"2.68435456E8\"} 1",
+        "heady_task_peak_memory_bytes_count{type=\"transcode\"} 1"}) {
+      assertTrue(text.contains(line), () -> "missing: " + line + "\n" + text);
+    }
+    String promtool = onPath("promtool");
+    if (promtool == null) {
+      org.junit.jupiter.api.Assertions.fail("promtool is missing: apt-get install -y prometheus (.ci/run installs it)");
+    }
+    java.nio.file.Path file = dir.resolve("usage.prom");
+    java.nio.file.Files.writeString(file, text);
+    Process p = new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true)
+        .redirectInput(file.toFile()).start();
+    String lint = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "promtool finished");
+    assertEquals(0, p.exitValue(), () -> "promtool check metrics:\n" + lint + "\n" + text);
+  }
+
+  private static String onPath(String name) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      java.nio.file.Path p = java.nio.file.Path.of(d, name);
+      if (java.nio.file.Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    return null;
+  }
 }

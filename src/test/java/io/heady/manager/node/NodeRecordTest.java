@@ -1,8 +1,12 @@
 package io.heady.manager.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heady.common.protocol.Enforcement;
+import io.heady.common.protocol.Limits;
+import io.heady.common.protocol.Registration;
 import io.heady.common.protocol.SystemStats;
 import io.heady.manager.testing.NodeBuilder;
 import io.vertx.core.json.JsonObject;
@@ -34,5 +38,34 @@ class NodeRecordTest {
     assertEquals(Tier.POWERHOUSE, back.tier());
     assertEquals(6, back.maxConcurrent());
     assertTrue(back.drain());
+  }
+
+  @Test
+  void theContainmentTheNodeReportedIsKeptAndShownAndAnOlderNodeSaysNothing() {
+    Enforcement said = new Enforcement(Enforcement.RLIMIT, "heady-task", Limits.NONE,
+        "no control group can be made here: limits are per process");
+    NodeRecord n = NodeBuilder.node("pi").containment(said).active(T);
+    assertEquals(said, n.containment());
+    JsonObject json = n.toJson();
+    assertEquals(said.toJson(), json.getJsonObject("containment"));
+    assertEquals(said, NodeRecord.fromJson(new JsonObject(json.encode())).containment(), "kept over a restart");
+
+    NodeRecord old = NodeBuilder.node("old").active(T);
+    assertNull(old.containment());
+    assertTrue(old.toJson().containsKey("containment"));
+    assertNull(old.toJson().getValue("containment"));
+
+    // a re-registration (an upgraded agent) brings the new report
+    old.update(NodeBuilder.node("old").containment(said).build());
+    assertEquals(said, old.containment());
+  }
+
+  @Test
+  void aRegistrationCarriesTheContainmentOnTheWire() {
+    Enforcement said = new Enforcement(Enforcement.CGROUP2, "heady-task", Limits.NONE, null);
+    Registration r = NodeBuilder.node("n").containment(said).build();
+    assertEquals(said, Registration.fromJson(new JsonObject(r.toJson().encode())).containment());
+    assertNull(Registration.fromJson(new JsonObject(NodeBuilder.node("n").build().toJson().encode())
+        .put("containment", null)).containment());
   }
 }

@@ -26,7 +26,11 @@ final class Harness {
   }
 
   Harness(SchedulerSettings settings) {
-    scheduler = new Scheduler(settings, Policy.builtIn(), sink, new SequentialIds());
+    this(settings, Policy.builtIn());
+  }
+
+  Harness(SchedulerSettings settings, Policy policy) {
+    scheduler = new Scheduler(settings, policy, sink, new SequentialIds());
   }
 
   Instant at(long seconds) {

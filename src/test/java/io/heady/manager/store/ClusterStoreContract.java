@@ -8,6 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heady.common.protocol.Completion;
+import io.heady.common.protocol.Enforcement;
+import io.heady.common.protocol.Limits;
+import io.heady.common.protocol.TaskSpec;
+import io.heady.common.protocol.Usage;
+import io.heady.manager.task.AttemptAccounting;
+import io.heady.manager.task.TaskRecord;
+import io.heady.manager.task.TaskState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -154,6 +162,53 @@ public abstract class ClusterStoreContract {
     JsonObject t = task("t1", 7, "queued");
     result(store.saveTasks(List.of(t)));
     assertEquals(t, result(store.task("t1")));
+  }
+
+  /**
+   * A real task record whose attempt ran contained and was measured (limits, usage, enforcement), and a node
+   * that reported its containment: the store keeps them, in the task, in the history and across a reopen.
+   */
+  @Test
+  void limitsUsageAndContainmentAreKeptWithTheTaskItsHistoryAndTheNode() {
+    Instant t0 = clock.instant();
+    TaskRecord t = new TaskRecord("oom", TaskSpec
+        .fromJson(new JsonObject().put("command", "python eat.py").put("limits", new JsonObject().put("memory_mb", 64))
+            .put("run_as", "builder")), 5, null, t0);
+    t.start(TaskState.QUEUED, t0);
+    t.limits(new Limits(64, 0, 256, 0));
+    t.newAttempt("l1", "pi", t0);
+    t.moveTo(TaskState.DISPATCHED, t0, null);
+    Usage used = new Usage(0.75, 0.5, 67_108_864L, 0, 4096);
+    Enforcement how = new Enforcement("cgroup1", "heady-task",
+        new Limits(64, 0, 256, 0), null);
+    AttemptAccounting.Outcome o = AttemptAccounting.completed(t,
+        new Completion("oom", "pi", "l1", "failed", 137, 900, "", "", false, null,
+            "out_of_memory", used, how), t0.plusSeconds(1));
+    t.moveTo(TaskState.FAILED, t0.plusSeconds(1), o.failure());
+    JsonObject doc = t.toJson();
+    result(store.saveTasks(List.of(doc)));
+
+    for (JsonObject back : List.of(result(store.task("oom")), result(store.history(10, 0)).get(0))) {
+      assertEquals(used.toJson(), back.getJsonArray("attempts").getJsonObject(0).getJsonObject("usage"));
+      assertEquals(how.toJson(), back.getJsonArray("attempts").getJsonObject(0).getJsonObject("enforcement"));
+      assertEquals(used.toJson(), back.getJsonObject("usage"));
+      assertEquals(doc.getJsonObject("limits"), back.getJsonObject("limits"));
+      assertTrue(back.getString("reason").startsWith("out_of_memory"), back.getString("reason"));
+      TaskRecord again = TaskRecord.fromJson(back);
+      assertEquals(used, again.attempts().get(0).usage(), "a manager reading it back has the same usage");
+      assertEquals(how, again.attempts().get(0).enforcement());
+      assertEquals("builder", again.spec().runAs());
+    }
+
+    JsonObject pi = node("pi", 0).put("containment", how.toJson());
+    result(store.saveNodes(List.of(pi)));
+    assertEquals(how.toJson(), byId(result(store.nodes()), "node_id").get("pi").getJsonObject("containment"));
+    ClusterStore second = sameDataAs(store);
+    if (second != null) {
+      track(second);
+      assertEquals(used.toJson(), result(second.task("oom")).getJsonObject("usage"), "another manager reads it");
+      assertEquals(how.toJson(), byId(result(second.nodes()), "node_id").get("pi").getJsonObject("containment"));
+    }
   }
 
   @Test

@@ -23,6 +23,7 @@ public final class NodeBuilder {
   private int slots;
   private String member;
   private final List<String> running = new ArrayList<>();
+  private io.heady.common.protocol.Enforcement containment;
 
   private NodeBuilder(String id) {
     this.id = id;
@@ -84,10 +85,16 @@ public final class NodeBuilder {
     return this;
   }
 
+  /** What the node says of how it contains tasks. */
+  public NodeBuilder containment(io.heady.common.protocol.Enforcement e) {
+    this.containment = e;
+    return this;
+  }
+
   public Registration build() {
     Hardware hw = new Hardware("test cpu", cores, cores, ramGb, gpu, gpu == null ? 0 : 24, 500, "linux", arch);
     return new Registration(id, name, member == null ? "http" : "eventbus", null, hw, List.copyOf(caps),
-        Map.copyOf(labels), slots, member, List.copyOf(running), "test");
+        Map.copyOf(labels), slots, member, List.copyOf(running), "test", containment);
   }
 
   /** A physical node record that has registered and heartbeated: active. */

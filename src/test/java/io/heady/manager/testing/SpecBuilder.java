@@ -79,6 +79,17 @@ public final class SpecBuilder {
     return this;
   }
 
+  /** The task's {@code limits} object as a client sends it. */
+  public SpecBuilder limits(JsonObject l) {
+    j.put("limits", l);
+    return this;
+  }
+
+  public SpecBuilder runAs(String user) {
+    j.put("run_as", user);
+    return this;
+  }
+
   public TaskSpec spec() {
     return TaskSpec.fromJson(j.copy());
   }
