@@ -42,6 +42,35 @@ public final class Containment {
         TaskUser.self(System.getProperty("user.name", "?")), null, null, Path.of(System.getProperty("java.io.tmpdir")));
   }
 
+  /**
+   * This machine's containment for a node: detects the strongest confinement ({@link ContainmentProbe}) and
+   * uses the system's {@code setpriv}/{@code runuser}/{@code prlimit}. Blocking (it makes the node's groups).
+   *
+   * @param nodeId names the node's groups
+   * @param user who tasks run as ({@link TaskUser#configure})
+   * @throws io.heady.common.config.ConfigException when tasks must switch users and no program can
+   */
+  public static Detected detect(String nodeId, TaskUser user) {
+    ContainmentProbe.Detection d = new ContainmentProbe(CgroupFs.system()).detect(nodeId, Programs.find("prlimit"));
+    Containment c = new Containment(d.confiner(), user, Programs.find("setpriv"), Programs.find("runuser"),
+        Path.of(System.getProperty("java.io.tmpdir")));
+    if (user.choose(null).switches() && !c.canSwitch()) {
+      throw new io.heady.common.config.ConfigException("this node runs as root and must run tasks as " + user.name()
+          + ", but neither setpriv nor runuser (util-linux) is installed; install util-linux or use --run-as root");
+    }
+    return new Detected(c, d.tried());
+  }
+
+  /**
+   * A detected containment and why stronger ones were not used (for the node's log).
+   */
+  public record Detected(Containment containment, List<String> tried) {}
+
+  /** Whether this node runs as root (by its real user id). */
+  public static boolean root() {
+    return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+  }
+
   /** Whether this engine can switch users (a node that must switch refuses to start without it). */
   public boolean canSwitch() {
     return !switcher.isEmpty();

@@ -51,22 +51,16 @@ public final class ContainmentProbe {
     CgroupMounts m = CgroupMounts.parse(fs.read(fs.at("/proc/self/mountinfo")), fs.read(fs.at("/proc/self/cgroup")));
     if (m.v2() != null) {
       try {
-        Confiner c = v2(m.v2());
-        if (c != null) {
-          return new Detection(c, tried);
-        }
+        return new Detection(v2(m.v2()), tried);
       } catch (IOException | RuntimeException e) {
-        tried.add("cgroup2: cannot set up " + m.v2().group() + ": " + e.getMessage());
-      }
-      if (tried.isEmpty()) {
-        tried.add("cgroup2: no usable group");
+        tried.add("cgroup2: cannot use " + m.v2().group() + ": " + e.getMessage());
       }
     } else {
       tried.add("cgroup2: not mounted");
     }
     if (m.v1().containsKey("memory") && m.v1().containsKey("pids")) {
       try {
-        return new Detection(v1(m.v1(), nodeId, tried), tried);
+        return new Detection(v1(m.v1(), nodeId), tried);
       } catch (IOException | RuntimeException e) {
         tried.add("cgroup1: cannot make groups under " + m.v1().get("memory").mount() + " (" + e.getMessage()
             + "): run the node as root, or delegate the hierarchies to its user");
@@ -85,8 +79,9 @@ public final class ContainmentProbe {
     Set<String> offered = words(fs.read(own.resolve("cgroup.controllers")));
     if (!offered.contains("memory") || !offered.contains("pids")) {
       throw new IOException("its group offers no memory and pids controllers (" + (offered.isEmpty() ? "none"
-          : String.join(" ", offered)) + ")" + (h.group().equals(h.mount()) && offered.isEmpty()
-          ? ": a cgroup2 tree without controllers" : "; with systemd give the unit Delegate=yes"));
+          : String.join(" ", offered)) + ")" + (h.group().equals(h.mount())
+          ? ": a cgroup2 tree without those controllers (a hybrid system keeps them on v1)"
+          : "; with systemd give the unit Delegate=yes"));
     }
     if (!fs.writable(own) || !fs.writable(own.resolve("cgroup.subtree_control"))) {
       throw new IOException("it is not delegated to this user (not writable); with systemd give the unit "
@@ -121,7 +116,7 @@ public final class ContainmentProbe {
     return new Cgroup2Confiner(fs, tasks, wanted, note);
   }
 
-  private Confiner v1(Map<String, CgroupMounts.Hierarchy> v1, String nodeId, List<String> tried) throws IOException {
+  private Confiner v1(Map<String, CgroupMounts.Hierarchy> v1, String nodeId) throws IOException {
     Map<String, Path> parents = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
     for (String c : V1) {
