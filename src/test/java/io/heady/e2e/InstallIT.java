@@ -91,6 +91,8 @@ class InstallIT {
     env.put("HEADY_DATA_DIR", HeadyProcess.tempDir("install-agent-data-").toString());
     env.put("HEADY_CONF_DIR", root.resolve("etc/heady").toString());
     env.put("HEADY_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // why: a root agent refuses to start without its task user; this test checks the install, not that user
+    env.putIfAbsent("HEADY_RUN_AS", System.getProperty("user.name"));
     Path launcher = root.resolve("opt/heady/launcher/heady");
     agentLog = Files.createDirectories(Path.of("target", "e2e-logs")).resolve("installed-agent-" + System.nanoTime()
         + ".log");

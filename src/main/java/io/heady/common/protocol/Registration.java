@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  * @param maxConcurrent the operator's override of the slot count; 0 lets the manager use the tier formula
  * @param memberId the agent's cluster member id (eventbus transport), so its loss can be seen at once
  * @param runningTaskIds tasks the agent is still running (after a manager restart, so they re-attach)
+ * @param containment how the node contains its tasks (method, user, note), or {@code null} (an older node)
  */
 public record Registration(
     String nodeId,
@@ -23,7 +24,16 @@ public record Registration(
     int maxConcurrent,
     String memberId,
     List<String> runningTaskIds,
-    String version) {
+    String version,
+    Enforcement containment) {
+
+  /** Without a containment report. */
+  public Registration(String nodeId, String name, String transport, String tunnelUrl, Hardware hardware,
+      List<String> capabilities, Map<String, String> labels, int maxConcurrent, String memberId,
+      List<String> runningTaskIds, String version) {
+    this(nodeId, name, transport, tunnelUrl, hardware, capabilities, labels, maxConcurrent, memberId, runningTaskIds,
+        version, null);
+  }
 
   static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9._/-]{1,63}");
 
@@ -39,7 +49,8 @@ public record Registration(
         .put("max_concurrent", maxConcurrent)
         .put("member_id", memberId)
         .put("running_task_ids", Fields.toArray(runningTaskIds))
-        .put("version", version);
+        .put("version", version)
+        .put("containment", containment == null ? null : containment.toJson());
   }
 
   public static Registration fromJson(JsonObject j) {
@@ -70,6 +81,7 @@ public record Registration(
         (int) Fields.optLong(j, "max_concurrent", 0, 0, 1024),
         Fields.optString(j, "member_id", 128),
         Fields.optStrings(j, "running_task_ids", 4096, 64),
-        Fields.optString(j, "version", 64));
+        Fields.optString(j, "version", 64),
+        Enforcement.fromJson(j, "containment"));
   }
 }

@@ -31,7 +31,9 @@ public record TaskSpec(
     JsonObject metadata,
     long estimatedDurationMs,
     StagnationAction onStagnation,
-    long stagnationSec) {
+    long stagnationSec,
+    Limits limits,
+    String runAs) {
 
   public static final long MAX_TIMEOUT_MS = 30L * 24 * 3600 * 1000;
   public static final int MAX_COMMAND = 256 * 1024;
@@ -98,7 +100,17 @@ public record TaskSpec(
         metadata == null ? new JsonObject() : metadata,
         Fields.optLong(j, "estimated_duration_ms", 0, 0, MAX_TIMEOUT_MS),
         StagnationAction.parse("on_stagnation", Fields.optString(j, "on_stagnation", 16)),
-        Fields.optLong(j, "stagnation_sec", 0, 0, MAX_TIMEOUT_MS / 1000));
+        Fields.optLong(j, "stagnation_sec", 0, 0, MAX_TIMEOUT_MS / 1000),
+        Limits.fromJson(j, "limits"),
+        runAs(j));
+  }
+
+  private static String runAs(JsonObject j) {
+    String r = Fields.optString(j, "run_as", 32);
+    if (r != null && !Dispatch.USER_NAME.matcher(r).matches()) {
+      throw new InvalidInputException("run_as", "run_as must be a user name (lower-case letters, digits, _ and -)");
+    }
+    return r;
   }
 
   public JsonObject toJson() {
@@ -119,7 +131,9 @@ public record TaskSpec(
         .put("metadata", metadata)
         .put("estimated_duration_ms", estimatedDurationMs)
         .put("on_stagnation", onStagnation == null ? null : onStagnation.wire())
-        .put("stagnation_sec", stagnationSec == 0 ? null : stagnationSec);
+        .put("stagnation_sec", stagnationSec == 0 ? null : stagnationSec)
+        .put("limits", limits == null || limits.none() ? null : limits.toJson())
+        .put("run_as", runAs);
   }
 
   /** Whether this task starts a process (or argv); false means the type must supply one or it is noop. */

@@ -977,7 +977,7 @@ public final class Scheduler {
     long timeout = t.spec().timeoutMs() > 0 ? t.spec().timeoutMs() : type.timeoutMs();
     Dispatch d = new Dispatch(t.id(), lease, t.attempts().size(), t.spec().type(), t.priority().name(),
         t.spec().command(), t.spec().argv(), t.spec().env(), t.spec().cwd(), timeout, type.noop(),
-        req.speed().name());
+        req.speed().name(), t.spec().limits(), t.spec().runAs(), false, java.util.Map.of());
     sink.taskChanged(t);
     sink.event("task.dispatched", taskEvent(t));
     sink.dispatch(n, d);
