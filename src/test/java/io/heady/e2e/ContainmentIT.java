@@ -201,12 +201,14 @@ class ContainmentIT {
     JsonObject t = finished(submit("id -u; id -un; cat " + key + " >/dev/null 2>&1 && echo KEY-READ || echo KEY-DENIED;"
         + " cat " + admin + " >/dev/null 2>&1 && echo TOKEN-READ || echo TOKEN-DENIED;"
         + " ls " + c.agentDir(NODE) + " >/dev/null 2>&1 && echo LISTED || echo NOT-LISTED;"
-        + " echo half >> \"$HEADY_PROGRESS_FILE\" && echo PROGRESS-OK", null));
+        + " echo half >> \"$HEADY_PROGRESS_FILE\" && echo PROGRESS-OK; pwd", null));
     assertEquals("succeeded", t.getString("status"), t::encodePrettily);
     String[] out = t.getJsonObject("result").getString("stdout").split("\n");
     assertNotEquals("0", out[0], "not root");
     assertEquals("heady-task", out[1]);
     assertEquals(List.of("KEY-DENIED", "TOKEN-DENIED", "NOT-LISTED", "PROGRESS-OK"), List.of(out).subList(2, 6));
+    assertEquals(Path.of(out[6]).getParent().toString(), System.getProperty("java.io.tmpdir").replaceAll("/$", ""),
+        "no cwd given: the task starts in its own private folder: " + out[6]);
   }
 
   @Test

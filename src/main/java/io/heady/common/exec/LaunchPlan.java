@@ -32,7 +32,8 @@ record LaunchPlan(ProcessBuilder builder, String program, String error) {
 
   /**
    * @param box the attempt's containment: its prefix goes between {@code setsid} and {@code nice}, its
-   *     variables (the task user's {@code HOME}, …) under the task's own; {@code null}: none
+   *     variables (the task user's {@code HOME}, …) under the task's own, its private folder is the working
+   *     directory of a task that names none; {@code null}: none
    * @param progressFile where the task's progress file is, or {@code null}
    */
   static LaunchPlan prepare(ProcessSpec spec, Tools tools, Map<String, String> inheritedEnv, AttemptBox box,
@@ -54,6 +55,9 @@ record LaunchPlan(ProcessBuilder builder, String program, String error) {
       if (!dir.isDirectory()) {
         return failed(program, "cwd is not a directory: " + spec.cwd());
       }
+    } else if (box != null && box.privateDir() != null) {
+      // why: the node's own working directory (often its data dir) is closed to the task's user
+      dir = box.privateDir().toFile();
     }
 
     ProcessBuilder pb = new ProcessBuilder();

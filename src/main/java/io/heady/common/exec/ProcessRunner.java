@@ -69,7 +69,7 @@ public final class ProcessRunner {
     RunningProcess rp = new RunningProcess(spec, threads, timers, tools, groupKill);
     try {
       threads.execute(() -> rp.launch(
-          () -> containment.open(spec.taskId(), attemptName(spec), spec.limits(), spec.runAs(), spec.timeoutMs()),
+          () -> containment.open(spec.taskId(), attemptKey(), spec.limits(), spec.runAs(), spec.timeoutMs()),
           box -> LaunchPlan.prepare(spec, tools, inheritedEnv, box, rp.progressFile())));
     } catch (RejectedExecutionException e) {
       rp.failToStart("cannot run: the process runner is shut down");
@@ -78,7 +78,7 @@ public final class ProcessRunner {
   }
 
   // why: two attempts of one task may overlap on a node for a moment (a revoked lease still dying)
-  private static String attemptName(ProcessSpec spec) {
+  private static String attemptKey() {
     return Long.toString(System.nanoTime(), 36);
   }
 }

@@ -88,8 +88,11 @@ public final class Containment {
   /**
    * Makes an attempt's containment; never throws for an attempt that cannot run, it says why instead.
    * Blocking (file work): call it on a runner thread.
+   *
+   * @param attempt tells this attempt's group from others of the same task (two may overlap for a moment)
+   * @param runAs the user the task asked for, or {@code null}
    */
-  public AttemptBox open(String taskId, String leaseId, Limits limits, String runAs, long timeoutMs) {
+  public AttemptBox open(String taskId, String attempt, Limits limits, String runAs, long timeoutMs) {
     TaskUser.Choice who = user.choose(runAs);
     if (who.error() != null) {
       return AttemptBox.refused(who.error());
@@ -99,7 +102,7 @@ public final class Containment {
     }
     Confined g;
     try {
-      g = confiner.confine(Names.safe(taskId + "-" + leaseId), limits == null ? Limits.NONE : limits, timeoutMs,
+      g = confiner.confine(Names.safe(taskId + "-" + attempt), limits == null ? Limits.NONE : limits, timeoutMs,
           !who.switches());
     } catch (IOException | RuntimeException e) {
       return AttemptBox.refused("cannot make the task's control group: " + e.getMessage());
