@@ -59,7 +59,11 @@ public final class AgentRuntime {
     this.probe = HardwareProbe.system(s.dataDir());
     ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemon("heady-exec-timer"));
     timers.setRemoveOnCancelPolicy(true);
-    ProcessRunner runner = new ProcessRunner(Executors.newCachedThreadPool(daemon("heady-exec")), timers);
+    io.heady.common.exec.contain.Containment containment = io.heady.common.exec.contain.NodeContainment.start(cfg,
+        s.nodeId(), s.dataDir());
+    state.containment(containment.capability());
+    ProcessRunner runner = new ProcessRunner(Executors.newCachedThreadPool(daemon("heady-exec")), timers,
+        containment);
     TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
         cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)),
         s.dataDir().resolve("logs"));

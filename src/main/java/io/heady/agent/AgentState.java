@@ -1,5 +1,6 @@
 package io.heady.agent;
 
+import io.heady.common.protocol.Enforcement;
 import io.heady.common.protocol.Hardware;
 import io.heady.common.protocol.Registration;
 import io.heady.common.protocol.SystemStats;
@@ -21,6 +22,7 @@ public final class AgentState {
   private volatile String tier = "unknown";
   private volatile String status = "starting";
   private volatile boolean registered;
+  private volatile Enforcement containment;
 
   public AgentState(String nodeId, String name, String transport, String tunnelUrl, Map<String, String> labels,
       int requestedSlots) {
@@ -43,12 +45,22 @@ public final class AgentState {
     a.hardware = hardware;
     a.capabilities = capabilities;
     a.stats = stats;
+    a.containment = containment;
     return a;
+  }
+
+  /** How this node contains its tasks, reported when it registers. */
+  public void containment(Enforcement e) {
+    this.containment = e;
+  }
+
+  public Enforcement containment() {
+    return containment;
   }
 
   public Registration registration(List<String> running) {
     return new Registration(nodeId, name, transport, tunnelUrl, hardware, capabilities, labels, requestedSlots,
-        memberId, running, io.heady.common.Version.VERSION);
+        memberId, running, io.heady.common.Version.VERSION, containment);
   }
 
   public String nodeId() {

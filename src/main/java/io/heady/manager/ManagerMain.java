@@ -236,8 +236,10 @@ public final class ManagerMain {
           : Tier.maxConcurrent(hw.cpuCores(), hw.ramGb());
       Path logs = dataDir.resolve("logs");
       Files.createDirectories(logs);
+      // why: the local executor's tasks run on the manager's machine; they must not read its tokens or identity
       ProcessRunner runner = new ProcessRunner(Executors.newCachedThreadPool(daemon("heady-local-exec")),
-          timers("heady-local-timer"));
+          timers("heady-local-timer"), io.heady.common.exec.contain.NodeContainment.start(cfg,
+              LocalExecutorVerticle.NODE_ID, dataDir));
       TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
           cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)), logs);
       LocalExecutorVerticle executor = new LocalExecutorVerticle(scheduler, runner, ss, probe, hw, slots,

@@ -52,6 +52,9 @@ public final class HeadyProcess implements AutoCloseable {
     Path log = dir.resolve(name + "-" + System.nanoTime() + ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("HEADY_"));
+    // why: run as root, a node refuses to start without its task user (heady-task) unless told whom tasks run
+    // as; tests run their tasks as the test's own user unless they say otherwise (ContainmentIT does)
+    pb.environment().put("HEADY_RUN_AS", System.getProperty("user.name"));
     pb.environment().putAll(env);
     return new HeadyProcess(pb.start(), log, name);
   }

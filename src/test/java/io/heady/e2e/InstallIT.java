@@ -301,6 +301,8 @@ class InstallIT {
     env.put("HEADY_DATA_DIR", root.resolve(env.get("HEADY_DATA_DIR").substring(1)).toString());
     env.put("HEADY_CONF_DIR", root.resolve(env.get("HEADY_CONF_DIR").substring(1)).toString());
     env.put("HEADY_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // why: a root agent refuses to start without its task user; this test checks the install, not that user
+    env.putIfAbsent("HEADY_RUN_AS", System.getProperty("user.name"));
     agentLog = Files.createDirectories(Path.of("target", "e2e-logs")).resolve("installed-" + nodeId + "-"
         + System.nanoTime() + ".log");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(agentLog.toFile());

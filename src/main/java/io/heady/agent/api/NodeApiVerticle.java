@@ -379,9 +379,10 @@ public final class NodeApiVerticle extends VerticleBase {
   // ---- execute -----------------------------------------------------------------------------------------
 
   /**
-   * {@code POST /api/node/execute {command | argv, env, cwd, timeout_ms}}: runs now, in one of this node's
-   * task slots (429 when they are all busy), with the same timeout, tree kill and output caps as dispatched
-   * work, and answers when it ends. A client that hangs up stops it.
+   * {@code POST /api/node/execute {command | argv, env, cwd, timeout_ms, limits, run_as}}: runs now, in one of
+   * this node's task slots (429 when they are all busy), with the same timeout, containment, kill and output caps
+   * as dispatched work, and answers when it ends with the attempt's result, usage and enforcement. A client that
+   * hangs up stops it.
    */
   private void execute(RoutingContext rc) {
     JsonObject body = object(rc);
@@ -404,8 +405,9 @@ public final class NodeApiVerticle extends VerticleBase {
     RANDOM.nextBytes(raw);
     String id = "exec-" + HexFormat.of().formatHex(raw);
     long timeout = spec.timeoutMs() > 0 ? spec.timeoutMs() : settings.executeTimeoutMs();
+    // why: the same containment as dispatched work: its limits hold, and run_as only from --task-users
     Dispatch d = new Dispatch(id, id, 1, "execute", "P0", spec.command(), spec.argv(), spec.env(), spec.cwd(),
-        timeout, false, null);
+        timeout, false, null, spec.limits(), spec.runAs(), false, java.util.Map.of());
     Context ctx = vertx.getOrCreateContext();
     AtomicBoolean done = new AtomicBoolean();
     TaskSlots.Admission a = executor.slots().accept(d, new TaskSlots.Reporter() {

@@ -148,6 +148,7 @@ public final class ExecutorVerticle extends VerticleBase {
         .put("cpu_cores", hw.getInteger("cpu_cores"))
         .put("ram_gb", hw.getDouble("ram_gb"))
         .put("capabilities", new JsonArray(state.capabilities()))
+        .put("containment", state.containment() == null ? null : state.containment().toJson())
         .put("labels", new JsonObject(new LinkedHashMap<>(state.labels())))
         .put("running", slots.running())
         .put("running_task_ids", new JsonArray(heldTaskIds()))

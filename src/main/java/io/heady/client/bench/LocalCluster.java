@@ -116,7 +116,9 @@ public final class LocalCluster implements AutoCloseable {
       List<String> aargs = List.of("--role=agent", "--manager=" + url, "--token=" + joinToken, "--node-id=" + id,
           "--port=" + freePort(), "--cluster-host=127.0.0.1", "--max-concurrent=" + spec.slots(),
           "--transport=" + (http ? "http" : spec.transport()), "--data-dir=" + adata,
-          "--conf-dir=" + dir.resolve("conf"), "--log-level=warn");
+          "--conf-dir=" + dir.resolve("conf"), "--log-level=warn",
+          // why: heady's own echo tasks; run as root, an agent would otherwise need the heady-task user
+          "--run-as=" + System.getProperty("user.name"));
       agents.add(java(id, JvmProfile.options(spec.agentProfile()), spec.agentJvm(), aargs));
       agentIds.add(id);
       agentArgs.add(aargs);

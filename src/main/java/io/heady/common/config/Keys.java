@@ -148,6 +148,10 @@ public final class Keys {
       .help("on SIGTERM, how long running tasks may take to finish before they are stopped");
   public static final ConfigKey KILL_GRACE_SEC = key("kill-grace-sec").seconds(5, 0, 600).roles(A, M)
       .help("time between TERM and KILL when a task is stopped");
+  public static final ConfigKey RUN_AS = key("run-as").string("").roles(A, M)
+      .help("user tasks run as when this node runs as root; empty: heady-task (it must exist; root only if named)");
+  public static final ConfigKey TASK_USERS = key("task-users").list().roles(A, M)
+      .help("users a task may ask for with run_as (repeatable or comma separated; only when running as root)");
 
   /** Keys whose flag differs by role in meaning; the agent's port. */
   public static final ConfigKey PORT_AGENT = key("port").integer(7700, 0, 65535).roles(A)
@@ -164,7 +168,7 @@ public final class Keys {
       TOKEN_GRACE_SEC, SUBMIT_RATE, SUBMIT_BURST, MAX_DAG_TASKS, TLS_CERT, TLS_KEY, TLS_SELF_SIGNED, MANAGER, TOKEN,
       TOKEN_FILE, NODE_API_HOST, NODE_ID, NAME, TRANSPORT, TUNNEL_URL, LABEL, MAX_CONCURRENT, EXECUTE_ENABLED, AGENT_ADMIN_TOKEN,
       MANAGER_FINGERPRINT, TLS_INSECURE, OUTPUT_TAIL_KB, LOG_MAX_KB,
-      KILL_GRACE_SEC, SHUTDOWN_GRACE_SEC, PORT_AGENT);
+      KILL_GRACE_SEC, RUN_AS, TASK_USERS, SHUTDOWN_GRACE_SEC, PORT_AGENT);
 
   private Keys() {}
 

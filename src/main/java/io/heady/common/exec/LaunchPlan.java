@@ -1,5 +1,6 @@
 package io.heady.common.exec;
 
+import io.heady.common.exec.contain.AttemptBox;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,17 @@ record LaunchPlan(ProcessBuilder builder, String program, String error) {
   }
 
   static LaunchPlan prepare(ProcessSpec spec, Tools tools, Map<String, String> inheritedEnv) {
+    return prepare(spec, tools, inheritedEnv, null, spec.progressFile());
+  }
+
+  /**
+   * @param box the attempt's containment: its prefix goes between {@code setsid} and {@code nice}, its
+   *     variables (the task user's {@code HOME}, …) under the task's own, its private folder is the working
+   *     directory of a task that names none; {@code null}: none
+   * @param progressFile where the task's progress file is, or {@code null}
+   */
+  static LaunchPlan prepare(ProcessSpec spec, Tools tools, Map<String, String> inheritedEnv, AttemptBox box,
+      Path progressFile) {
     boolean shell = spec.argv().isEmpty();
     String program = shell ? SHELL : spec.argv().get(0);
     if (shell && (spec.command() == null || spec.command().isEmpty())) {
@@ -43,6 +55,9 @@ record LaunchPlan(ProcessBuilder builder, String program, String error) {
       if (!dir.isDirectory()) {
         return failed(program, "cwd is not a directory: " + spec.cwd());
       }
+    } else if (box != null && box.privateDir() != null) {
+      // why: the node's own working directory (often its data dir) is closed to the task's user
+      dir = box.privateDir().toFile();
     }
 
     ProcessBuilder pb = new ProcessBuilder();
@@ -53,10 +68,13 @@ record LaunchPlan(ProcessBuilder builder, String program, String error) {
         env.put(k, v);
       }
     });
+    if (box != null) {
+      env.putAll(box.env());
+    }
     env.putAll(spec.env());
-    if (spec.progressFile() != null) {
+    if (progressFile != null) {
       // why: set after the filter and after the task's own env, so neither can point it elsewhere
-      env.put(ProcessSpec.PROGRESS_FILE_ENV, spec.progressFile().toAbsolutePath().toString());
+      env.put(ProcessSpec.PROGRESS_FILE_ENV, progressFile.toAbsolutePath().toString());
     }
 
     String notRunnable = checkProgram(program, env.get("PATH"), dir);
@@ -68,6 +86,9 @@ record LaunchPlan(ProcessBuilder builder, String program, String error) {
     if (tools.setsid() != null) {
       cmd.add(tools.setsid().toString());
       cmd.add("--");
+    }
+    if (box != null) {
+      cmd.addAll(box.prefix());
     }
     int niceness = niceness(spec.speed());
     if (niceness > 0 && tools.nice() != null) {

@@ -1,5 +1,8 @@
 package io.heady.common.exec;
 
+import io.heady.common.protocol.Enforcement;
+import io.heady.common.protocol.Usage;
+
 /**
  * How one process ended.
  *
@@ -11,7 +14,12 @@ package io.heady.common.exec;
  * @param stdout the last {@code tailBytes} of stdout, cut on a UTF-8 character boundary
  * @param stderr the last {@code tailBytes} of stderr, cut the same way
  * @param truncated whether stdout or stderr above is shorter than what the process wrote
- * @param error {@code null}, or why the process could not run (for example {@code "cwd does not exist: /x"})
+ * @param error {@code null}, or why the process could not run (for example {@code "cwd does not exist: /x"}) or
+ *     was stopped by the node (out of memory, too much output)
+ * @param reason a short code of why a failed attempt failed when the node knows ({@code out_of_memory},
+ *     {@code output_limit}), or {@code null}
+ * @param usage what the attempt used as its control group measured it ({@link Usage#UNKNOWN} without one)
+ * @param enforcement how the attempt was contained, or {@code null} when it never started
  */
 public record ProcessOutcome(
     String status,
@@ -20,7 +28,20 @@ public record ProcessOutcome(
     String stdout,
     String stderr,
     boolean truncated,
-    String error) {
+    String error,
+    String reason,
+    Usage usage,
+    Enforcement enforcement) {
+
+  public ProcessOutcome {
+    usage = usage == null ? Usage.UNKNOWN : usage;
+  }
+
+  /** Without reason, usage or enforcement. */
+  public ProcessOutcome(String status, int exitCode, long durationMs, String stdout, String stderr, boolean truncated,
+      String error) {
+    this(status, exitCode, durationMs, stdout, stderr, truncated, error, null, Usage.UNKNOWN, null);
+  }
 
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";

@@ -1,5 +1,7 @@
 package io.heady.common.exec;
 
+import io.heady.common.exec.contain.Containment;
+import io.heady.common.exec.contain.GroupKill;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -10,8 +12,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * Starts task processes. {@link #start} never blocks and never throws for a task that cannot run: the
  * spawn happens on {@code threads} and every problem ends up in the {@link ProcessOutcome}.
  *
- * <p>On Linux each task runs as {@code setsid -- [nice -n N --] program…}: its pid is the id of its own
- * process group, which it owns (see the package documentation). The task's environment is the runner's,
+ * <p>On Linux each task runs as {@code setsid -- [containment prefix] [nice -n N --] program…}: its pid is the
+ * id of its own process group, which it owns (see the package documentation). The {@link Containment} puts it in
+ * its control group and switches to the task user before the program runs. The task's environment is the runner's,
  * minus every {@code HEADY_*} variable, plus {@link ProcessSpec#env()}, plus {@code HEADY_PROGRESS_FILE} when the
  * spec has a progress file ({@link ProcessSpec#PROGRESS_FILE_ENV}); its stdin is {@code /dev/null}.
  *
@@ -25,30 +28,57 @@ public final class ProcessRunner {
   private final ScheduledExecutorService timers;
   private final Tools tools;
   private final Map<String, String> inheritedEnv;
+  private final Containment containment;
+  private final GroupKill groupKill;
 
+  /** A runner without containment: tasks run as this JVM's user, killed by process group. */
   public ProcessRunner(ExecutorService threads, ScheduledExecutorService timers) {
-    this(threads, timers, Tools.system(), System.getenv());
+    this(threads, timers, Containment.none());
+  }
+
+  /** A runner whose tasks are contained by {@code containment} (see {@code ContainmentProbe}). */
+  public ProcessRunner(ExecutorService threads, ScheduledExecutorService timers, Containment containment) {
+    this(threads, timers, Tools.system(), System.getenv(), containment);
   }
 
   // why: tests choose the tools (to exercise the no-setsid fallback) and the inherited environment (a JVM
   // cannot change its own, and the HEADY_* filter must be proven on variables that are really there)
   ProcessRunner(ExecutorService threads, ScheduledExecutorService timers, Tools tools,
       Map<String, String> inheritedEnv) {
+    this(threads, timers, tools, inheritedEnv, Containment.none());
+  }
+
+  ProcessRunner(ExecutorService threads, ScheduledExecutorService timers, Tools tools,
+      Map<String, String> inheritedEnv, Containment containment) {
     this.threads = Objects.requireNonNull(threads, "threads");
     this.timers = Objects.requireNonNull(timers, "timers");
     this.tools = Objects.requireNonNull(tools, "tools");
     this.inheritedEnv = Map.copyOf(inheritedEnv);
+    this.containment = Objects.requireNonNull(containment, "containment");
+    this.groupKill = GroupKill.system();
+  }
+
+  /** How this runner contains tasks (what the node reports as its {@code containment}). */
+  public Containment containment() {
+    return containment;
   }
 
   /** Starts the process without blocking the caller (spawn happens on {@code threads}). */
   public RunningProcess start(ProcessSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    RunningProcess rp = new RunningProcess(spec, threads, timers, tools);
+    RunningProcess rp = new RunningProcess(spec, threads, timers, tools, groupKill);
     try {
-      threads.execute(() -> rp.launch(() -> LaunchPlan.prepare(spec, tools, inheritedEnv)));
+      threads.execute(() -> rp.launch(
+          () -> containment.open(spec.taskId(), attemptKey(), spec.limits(), spec.runAs(), spec.timeoutMs()),
+          box -> LaunchPlan.prepare(spec, tools, inheritedEnv, box, rp.progressFile())));
     } catch (RejectedExecutionException e) {
       rp.failToStart("cannot run: the process runner is shut down");
     }
     return rp;
+  }
+
+  // why: two attempts of one task may overlap on a node for a moment (a revoked lease still dying)
+  private static String attemptKey() {
+    return Long.toString(System.nanoTime(), 36);
   }
 }

@@ -29,9 +29,14 @@ import java.util.concurrent.TimeUnit;
  * <p>Blocking (file reads): call it off any event loop. Thread-safe: an instance holds no state.
  */
 final class ProcessSampler {
-  /** CPU and I/O of one process group; each {@code -1} when the node cannot tell. */
-  record Usage(long cpuMs, long ioBytes) {
-    static final Usage UNKNOWN = new Usage(-1, -1);
+  /**
+   * CPU and I/O of one process group; each {@code -1} when the node cannot tell.
+   *
+   * @param cpuMs user and system time together
+   * @param userMs the user-mode part of it
+   */
+  record Usage(long cpuMs, long ioBytes, long userMs) {
+    static final Usage UNKNOWN = new Usage(-1, -1, -1);
   }
 
   private static final long DEFAULT_TICKS = 100;
@@ -71,7 +76,7 @@ final class ProcessSampler {
       return out;
     }
     Set<Long> wanted = new HashSet<>(pgids);
-    Map<Long, long[]> totals = new HashMap<>(); // pgid -> {cpu ticks, io bytes, members, io readable}
+    Map<Long, long[]> totals = new HashMap<>(); // pgid -> {cpu ticks, io bytes, members, io readable, user ticks}
     if (Files.isDirectory(proc)) {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(proc)) {
         for (Path dir : ds) {
@@ -83,9 +88,10 @@ final class ProcessSampler {
           if (s == null || !wanted.contains(s.pgrp())) {
             continue;
           }
-          long[] t = totals.computeIfAbsent(s.pgrp(), k -> new long[4]);
+          long[] t = totals.computeIfAbsent(s.pgrp(), k -> new long[5]);
           // why: a zombie's own times are final and not yet in its parent's cutime, so it still counts
           t[0] += s.ticks();
+          t[4] += s.userTicks();
           t[2]++;
           long io = io(dir);
           if (io >= 0) {
@@ -101,7 +107,7 @@ final class ProcessSampler {
     for (long g : wanted) {
       long[] t = totals.get(g);
       out.put(g, t == null ? Usage.UNKNOWN
-          : new Usage(t[0] * 1000 / ticksPerSecond, t[3] > 0 ? t[1] : -1));
+          : new Usage(t[0] * 1000 / ticksPerSecond, t[3] > 0 ? t[1] : -1, t[4] * 1000 / ticksPerSecond));
     }
     return out;
   }
@@ -118,8 +124,11 @@ final class ProcessSampler {
     return Long.parseLong(name);
   }
 
-  /** The fields of {@code PID/stat} this needs; {@code ticks} is utime + stime + cutime + cstime. */
-  record Stat(long pgrp, long ticks) {}
+  /**
+   * The fields of {@code PID/stat} this needs; {@code ticks} is utime + stime + cutime + cstime, {@code userTicks}
+   * utime + cutime.
+   */
+  record Stat(long pgrp, long ticks, long userTicks) {}
 
   /** Reads and parses {@code dir/stat}; {@code null} when it is gone or does not parse. */
   static Stat stat(Path dir) {
@@ -140,7 +149,8 @@ final class ProcessSampler {
       for (int i = 11; i <= 14; i++) {
         ticks += Math.max(0, Long.parseLong(f[i]));
       }
-      return new Stat(Long.parseLong(f[2]), ticks);
+      long user = Math.max(0, Long.parseLong(f[11])) + Math.max(0, Long.parseLong(f[13]));
+      return new Stat(Long.parseLong(f[2]), ticks, user);
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -1,5 +1,6 @@
 package io.heady.common.exec;
 
+import io.heady.common.protocol.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,9 @@ import java.util.Objects;
  * @param progressFile where the task may append progress reports, one line each: created empty before the
  *     task starts, named to the task in {@link #PROGRESS_FILE_ENV} (over any value of {@code env}), removed when
  *     the attempt ends; {@code null}: none
+ * @param limits what the attempt may use, enforced by the runner's containment ({@link Limits#NONE}: nothing)
+ * @param runAs the user the task asked to run as ({@code null}: the node's task user)
+ * @param allowDaemon processes the task leaves behind may outlive it; otherwise they are killed when it ends
  */
 public record ProcessSpec(
     String taskId,
@@ -45,7 +49,10 @@ public record ProcessSpec(
     long logMaxBytes,
     Path logFile,
     String speed,
-    Path progressFile) {
+    Path progressFile,
+    Limits limits,
+    String runAs,
+    boolean allowDaemon) {
 
   /** The kill grace used when none is given (the same as the {@code kill-grace-sec} default). */
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
@@ -61,6 +68,23 @@ public record ProcessSpec(
   public ProcessSpec(String taskId, String command, List<String> argv, Map<String, String> env, String cwd,
       long timeoutMs, Duration killGrace, int tailBytes, long logMaxBytes, Path logFile, String speed) {
     this(taskId, command, argv, env, cwd, timeoutMs, killGrace, tailBytes, logMaxBytes, logFile, speed, null);
+  }
+
+  /** A spec without limits, asked-for user or daemons. */
+  public ProcessSpec(String taskId, String command, List<String> argv, Map<String, String> env, String cwd,
+      long timeoutMs, Duration killGrace, int tailBytes, long logMaxBytes, Path logFile, String speed,
+      Path progressFile) {
+    this(taskId, command, argv, env, cwd, timeoutMs, killGrace, tailBytes, logMaxBytes, logFile, speed, progressFile,
+        Limits.NONE, null, false);
+  }
+
+  /** The cap of the log and of all output: the smaller of {@code logMaxBytes} and {@code limits.output_mb}; 0: none. */
+  public long outputCapBytes() {
+    long out = limits.outputMb() << 20;
+    if (out == 0) {
+      return logMaxBytes;
+    }
+    return logMaxBytes == 0 ? out : Math.min(out, logMaxBytes);
   }
 
   public ProcessSpec {
@@ -80,6 +104,7 @@ public record ProcessSpec(
     if (logMaxBytes < 0) {
       throw new IllegalArgumentException("logMaxBytes must be >= 0 (0: no cap), got " + logMaxBytes);
     }
+    limits = limits == null ? Limits.NONE : limits;
     if (speed != null && !speed.equals("MAX") && !speed.equals("ON") && !speed.equals("OFF")) {
       throw new IllegalArgumentException("speed must be MAX, ON, OFF or null, got " + speed);
     }

@@ -51,6 +51,18 @@ final class ProgressFile {
     Files.createFile(path);
   }
 
+  /**
+   * Creates the file empty and, when {@code ownerOf} is given, gives it to the owner of that folder (the task's
+   * user, who must be able to append to it).
+   */
+  static void create(Path path, Path ownerOf) throws IOException {
+    create(path);
+    if (ownerOf != null) {
+      Files.setAttribute(path, "unix:uid", Files.getAttribute(ownerOf, "unix:uid"));
+      Files.setAttribute(path, "unix:gid", Files.getAttribute(ownerOf, "unix:gid"));
+    }
+  }
+
   /** Removes the file; quietly does nothing when it is already gone or cannot be removed. */
   static void remove(Path path) {
     try {

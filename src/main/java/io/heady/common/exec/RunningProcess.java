@@ -1,10 +1,13 @@
 package io.heady.common.exec;
 
+import io.heady.common.exec.contain.AttemptBox;
+import io.heady.common.exec.contain.GroupKill;
+import io.heady.common.protocol.Completion;
+import io.heady.common.protocol.Usage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -15,15 +18,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * One task's process, from spawn to outcome. Made by {@link ProcessRunner#start}.
  *
- * <p>Life: spawn on a {@code threads} thread; two readers copy stdout and stderr into bounded tails (and the
- * log file); a timer enforces the timeout. When the process ends, for whatever reason, whatever is left of
- * its tree is killed (SIGTERM, the kill grace, SIGKILL), the readers get a bounded time to drain, and the
- * outcome completes. The first of "exited", "timed out", "cancelled" decides the status.
+ * <p>Life: the attempt's containment is opened (its control group, its user) and it is spawned inside it on a
+ * {@code threads} thread; two readers copy stdout and stderr into bounded tails (and the log file); a timer
+ * enforces the timeout, the readers the output limit. When the process ends, for whatever reason, whatever is
+ * left of it is killed ({@link TreeKiller}: its whole control group where it has one; unless the spec allows a
+ * daemon), the readers get a bounded time to drain, the group's usage and OOM kills are read, the group is
+ * removed and the outcome completes. The first of "exited", "timed out", "cancelled", "output limit" decides
+ * the status; an attempt that died after the kernel killed a process of it for memory failed
+ * {@code out_of_memory}.
  *
  * <p>Readers never hold the outcome back for long: a process that escaped the task's group and still holds
  * the output pipe delays it by {@link #DRAIN_MS} at most; its reader thread may then stay blocked (output
@@ -32,15 +40,12 @@ import java.util.function.Supplier;
 public final class RunningProcess {
   /** How long readers may still drain after the whole tree is dead. */
   static final long DRAIN_MS = 2000;
-  /** How long to wait for the tree to disappear after SIGKILL before giving up on it. */
-  private static final long AFTER_KILL_MS = 2000;
-
-  private enum End { EXITED, TIMED_OUT, CANCELLED }
 
   private final ProcessSpec spec;
   private final Executor threads;
   private final ScheduledExecutorService timers;
-  private final Tools tools;
+  private final TreeKiller killer;
+  private final long outputLimit;
   private final CompletableFuture<ProcessOutcome> outcome = new CompletableFuture<>();
   private final OutputTail stdout;
   private final OutputTail stderr;
@@ -51,23 +56,27 @@ public final class RunningProcess {
   private volatile long startNanos = System.nanoTime();
   private volatile CappedLog log;
   private volatile boolean progressFileMade;
+  private volatile Path progressFile;
+  private volatile AttemptBox box;
+  private volatile Usage usage = Usage.UNKNOWN;
+  private volatile boolean outOfMemory;
   private volatile CompletableFuture<Void> readersDone = CompletableFuture.completedFuture(null);
 
   private final Object lock = new Object();
   // guarded by lock
   private boolean launching;
   private Process process;
-  private End end;
+  private AttemptEnd end;
   private ScheduledFuture<?> timeout;
 
-  // why: a timeout or cancel kill and the kill of leftovers after exit may overlap; one at a time
-  private final Object killLock = new Object();
-
-  RunningProcess(ProcessSpec spec, Executor threads, ScheduledExecutorService timers, Tools tools) {
+  RunningProcess(ProcessSpec spec, Executor threads, ScheduledExecutorService timers, Tools tools,
+      GroupKill groupKill) {
     this.spec = spec;
     this.threads = threads;
     this.timers = timers;
-    this.tools = tools;
+    this.killer = new TreeKiller(tools, spec.killGrace(), groupKill);
+    this.outputLimit = spec.limits().outputMb() << 20;
+    this.progressFile = spec.progressFile();
     this.stdout = new OutputTail(spec.tailBytes());
     this.stderr = new OutputTail(spec.tailBytes());
   }
@@ -91,7 +100,7 @@ public final class RunningProcess {
       if (end != null || finished.get()) {
         return;
       }
-      end = End.CANCELLED;
+      end = AttemptEnd.CANCELLED;
       if (!launching) {
         completeNow = true;
       } else if (process != null) {
@@ -121,9 +130,19 @@ public final class RunningProcess {
     return lastOutputAt;
   }
 
+  /** The attempt's progress file where the task sees it (its user's private folder, if it has one); or {@code null}. */
+  public Path progressFile() {
+    return progressFile;
+  }
+
+  /** The attempt's containment once it is opened, else {@code null}. */
+  public AttemptBox box() {
+    return box;
+  }
+
   // ---- life cycle (package-private: driven by ProcessRunner) ----
 
-  void launch(Supplier<LaunchPlan> planner) {
+  void launch(Supplier<AttemptBox> opener, Function<AttemptBox, LaunchPlan> planner) {
     synchronized (lock) {
       if (end != null || finished.get()) {
         return; // cancelled before it was spawned; cancel() completed the outcome
@@ -131,9 +150,20 @@ public final class RunningProcess {
       launching = true;
     }
     startNanos = System.nanoTime();
+    AttemptBox b;
     LaunchPlan plan;
     try {
-      plan = planner.get();
+      b = opener.get();
+      if (b.error() != null) {
+        failToStart(b.error());
+        return;
+      }
+      box = b;
+      if (b.privateDir() != null && spec.progressFile() != null) {
+        // why: the node's log folder is out of the task user's reach; its progress file lives with it
+        progressFile = b.privateDir().resolve("progress");
+      }
+      plan = planner.apply(b);
     } catch (RuntimeException e) {
       failToStart("cannot run: " + e);
       return;
@@ -144,26 +174,27 @@ public final class RunningProcess {
     }
     boolean cancelled;
     synchronized (lock) {
-      cancelled = end == End.CANCELLED;
+      cancelled = end == AttemptEnd.CANCELLED;
     }
     if (cancelled) {
+      b.close();
       finish(-1); // why: cancelled while preparing; do not spawn at all
       return;
     }
     if (spec.logFile() != null) {
       try {
-        log = CappedLog.open(spec.logFile(), spec.logMaxBytes());
+        log = CappedLog.open(spec.logFile(), spec.outputCapBytes());
       } catch (IOException | RuntimeException e) {
         failToStart("cannot open log file " + spec.logFile() + ": " + e);
         return;
       }
     }
-    if (spec.progressFile() != null) {
+    if (progressFile != null) {
       try {
-        ProgressFile.create(spec.progressFile());
+        ProgressFile.create(progressFile, box.privateDir());
         progressFileMade = true;
       } catch (IOException | RuntimeException e) {
-        failToStart("cannot create progress file " + spec.progressFile() + ": " + e);
+        failToStart("cannot create progress file " + progressFile + ": " + e);
         return;
       }
     }
@@ -212,7 +243,12 @@ public final class RunningProcess {
       l.close();
     }
     dropProgressFile();
-    outcome.complete(new ProcessOutcome(ProcessOutcome.FAILED, -1, elapsedMs(), "", "", false, error));
+    AttemptBox b = box;
+    if (b != null) {
+      b.close();
+    }
+    outcome.complete(new ProcessOutcome(ProcessOutcome.FAILED, -1, elapsedMs(), "", "", false, error, null,
+        Usage.UNKNOWN, b == null ? null : b.enforcement()));
   }
 
   private void onTimeout() {
@@ -220,7 +256,7 @@ public final class RunningProcess {
       if (end != null) {
         return;
       }
-      end = End.TIMED_OUT;
+      end = AttemptEnd.TIMED_OUT;
     }
     async(this::killTree);
   }
@@ -231,14 +267,20 @@ public final class RunningProcess {
     synchronized (lock) {
       p = process;
       if (end == null) {
-        end = End.EXITED;
+        end = AttemptEnd.EXITED;
       }
     }
     int code = p.exitValue();
-    // why: a task owns its process group, so what the leader left running dies with it. Note the JDK
-    // itself may close our end of the pipes once the leader is gone (keeping what was already written),
-    // so output that leftovers write after this point can be lost; they are being killed anyway
-    killTree();
+    boolean daemonsMayStay;
+    synchronized (lock) {
+      daemonsMayStay = spec.allowDaemon() && end == AttemptEnd.EXITED;
+    }
+    // why: a task owns its process group (its control group), so what the leader left running dies with it
+    // unless its type allows daemons. Note the JDK itself may close our end of the pipes once the leader is
+    // gone (keeping what was already written), so output that leftovers write after this point can be lost
+    if (!daemonsMayStay) {
+      killTree();
+    }
     try {
       readersDone.get(DRAIN_MS, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -248,6 +290,12 @@ public final class RunningProcess {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    AttemptBox b = box;
+    if (b != null && b.group() != null) {
+      usage = b.group().usage();
+      outOfMemory = code != 0 && b.group().outOfMemory();
+      b.close();
+    }
     finish(code);
   }
 
@@ -255,7 +303,7 @@ public final class RunningProcess {
     if (!finished.compareAndSet(false, true)) {
       return;
     }
-    End e;
+    AttemptEnd e;
     synchronized (lock) {
       e = end;
       if (timeout != null) {
@@ -267,26 +315,16 @@ public final class RunningProcess {
       l.close();
     }
     dropProgressFile();
-    String status;
-    int exit;
-    if (e == End.CANCELLED) {
-      status = ProcessOutcome.CANCELLED;
-      exit = -1;
-    } else if (e == End.TIMED_OUT) {
-      status = ProcessOutcome.TIMED_OUT;
-      exit = -1;
-    } else {
-      status = exitValue == 0 ? ProcessOutcome.SUCCEEDED : ProcessOutcome.FAILED;
-      exit = exitValue;
-    }
-    outcome.complete(new ProcessOutcome(status, exit, elapsedMs(), stdout.text(), stderr.text(),
-        stdout.truncated() || stderr.truncated(), null));
+    AttemptEnd.Verdict v = AttemptEnd.verdict(e, exitValue, outOfMemory, spec.limits());
+    AttemptBox b = box;
+    outcome.complete(new ProcessOutcome(v.status(), v.exitCode(), elapsedMs(), stdout.text(), stderr.text(),
+        stdout.truncated() || stderr.truncated(), v.error(), v.reason(), usage, b == null ? null : b.enforcement()));
   }
 
   /** The attempt has ended: its progress file goes (only if this attempt made it, so never on a caller's thread). */
   private void dropProgressFile() {
     if (progressFileMade) {
-      ProgressFile.remove(spec.progressFile());
+      ProgressFile.remove(progressFile);
     }
   }
 
@@ -311,87 +349,32 @@ public final class RunningProcess {
     if (l != null) {
       l.write(buf, 0, n);
     }
-    outputBytes.addAndGet(n);
+    long total = outputBytes.addAndGet(n);
     lastOutputAt = Instant.now();
+    if (outputLimit > 0 && total > outputLimit) {
+      boolean kill = false;
+      synchronized (lock) {
+        if (end == null) {
+          end = AttemptEnd.OUTPUT_LIMIT;
+          kill = true;
+        }
+      }
+      if (kill) {
+        async(this::killTree);
+      }
+    }
   }
 
   // ---- killing ----
 
-  /**
-   * Kills whatever is left of the task's tree and waits (bounded) until it is gone: SIGTERM to the group and
-   * to every descendant seen, up to the kill grace, then SIGKILL the same way. Blocks; runs on
-   * {@code threads}. Cheap when nothing is left.
-   */
+  /** Kills whatever is left of the task and waits (bounded) until it is gone. Blocks; runs on {@code threads}. */
   private void killTree() {
     Process p;
     synchronized (lock) {
       p = process;
     }
-    if (p == null) {
-      return;
-    }
-    synchronized (killLock) {
-      boolean group = tools.groups();
-      long pgid = p.pid();
-      Set<ProcessHandle> seen = members(p, group, pgid);
-      if (!p.isAlive() && seen.isEmpty()) {
-        return;
-      }
-      if (group) {
-        ProcessTree.signalGroup(tools.kill(), "TERM", pgid);
-      }
-      // why: belt and braces: descendants that left the group, and the only way where setsid is missing;
-      // descendants first, then the process, so a dying shell cannot orphan children before they are hit
-      seen.forEach(ProcessHandle::destroy);
-      p.destroy();
-      if (waitGone(p, group, pgid, seen, spec.killGrace().toMillis())) {
-        return;
-      }
-      seen.addAll(members(p, group, pgid));
-      if (group) {
-        ProcessTree.signalGroup(tools.kill(), "KILL", pgid);
-      }
-      seen.forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      waitGone(p, group, pgid, seen, AFTER_KILL_MS);
-    }
-  }
-
-  /** Live descendants of the process, plus live members of its group when it has one. */
-  private static Set<ProcessHandle> members(Process p, boolean group, long pgid) {
-    Set<ProcessHandle> s = new HashSet<>();
-    p.descendants().filter(ProcessTree::alive).forEach(s::add);
-    if (group) {
-      for (long m : ProcessTree.groupMembers(pgid)) {
-        if (m != pgid) {
-          ProcessHandle.of(m).ifPresent(s::add);
-        }
-      }
-    }
-    return s;
-  }
-
-  private static boolean waitGone(Process p, boolean group, long pgid, Set<ProcessHandle> seen, long ms) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-    long pause = 5;
-    while (true) {
-      boolean gone = !p.isAlive()
-          && seen.stream().noneMatch(ProcessTree::alive)
-          && (!group || ProcessTree.groupMembers(pgid).isEmpty());
-      if (gone) {
-        return true;
-      }
-      if (System.nanoTime() - deadline >= 0) {
-        return false;
-      }
-      try {
-        // why: no event tells us a non-child died; a short, growing pause bounded by the grace
-        Thread.sleep(pause);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-      pause = Math.min(50, pause * 2);
+    if (p != null) {
+      killer.kill(p, box);
     }
   }
 

@@ -2,7 +2,9 @@ package io.heady.common.exec;
 
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Dispatch;
+import io.heady.common.protocol.Enforcement;
 import io.heady.common.protocol.TaskProgress;
+import io.heady.common.protocol.Usage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -96,8 +98,9 @@ public final class TaskSlots {
       } else {
         ProcessSpec spec = spec(d);
         p = runner.start(spec);
-        running.put(d.taskId(), new Slot(d, p, clock.instant(), new AttemptMeter(p, spec.progressFile())));
-        p.outcome().whenComplete((o, err) -> done(d, o, err, reporter));
+        AttemptMeter meter = new AttemptMeter(p, spec.progressFile());
+        running.put(d.taskId(), new Slot(d, p, clock.instant(), meter));
+        p.outcome().whenComplete((o, err) -> done(d, o, err, reporter, meter));
         reporter.started(d);
         return Admission.ACCEPTED;
       }
@@ -148,10 +151,10 @@ public final class TaskSlots {
     Path log = dir == null ? null : dir.resolve(d.taskId() + ".log");
     Path progress = dir == null ? null : dir.resolve(d.taskId() + ".progress");
     return new ProcessSpec(d.taskId(), d.command(), d.argv(), d.env(), d.cwd(), d.timeoutMs(), settings.killGrace(),
-        settings.tailBytes(), settings.logMaxBytes(), log, d.speed(), progress);
+        settings.tailBytes(), settings.logMaxBytes(), log, d.speed(), progress, d.limits(), d.runAs(), d.allowDaemon());
   }
 
-  private void done(Dispatch d, ProcessOutcome o, Throwable err, Reporter reporter) {
+  private void done(Dispatch d, ProcessOutcome o, Throwable err, Reporter reporter, AttemptMeter meter) {
     synchronized (this) {
       running.remove(d.taskId());
     }
@@ -159,8 +162,19 @@ public final class TaskSlots {
         ? new Completion(d.taskId(), nodeId, d.leaseId(), "failed", -1, 0, "", "", false,
             "the node could not run the task: " + err.getMessage())
         : new Completion(d.taskId(), nodeId, d.leaseId(), o.status(), o.exitCode(), o.durationMs(), o.stdout(),
-            o.stderr(), o.truncated(), o.error());
+            o.stderr(), o.truncated(), o.error(), o.reason(), usage(o, meter), o.enforcement());
     reporter.finished(c);
+  }
+
+  /** The control group's measure of the attempt; without one, what the {@code /proc} samples saw. */
+  private static Usage usage(ProcessOutcome o, AttemptMeter meter) {
+    Usage u = o.usage();
+    return u.cpuUserSec() >= 0 || u.peakMemoryBytes() >= 0 ? u : meter.sampled();
+  }
+
+  /** What this node can do to contain tasks, for its record ({@code containment}). */
+  public Enforcement containment() {
+    return runner.containment().capability();
   }
 
   /** Stops a running task (its whole process tree); false when the node does not run it under that lease. */

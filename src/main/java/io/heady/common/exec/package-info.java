@@ -13,7 +13,15 @@
  * does not exist (macOS) the runner kills {@link java.lang.ProcessHandle#descendants()} then the process,
  * which cannot reach children already orphaned by a shell that exited.
  *
- * <p>Processes are only ever stopped by pid or process-group id, never by name.
+ * <p><b>A task owns its control group, where the node can make one.</b> A runner built with a
+ * {@link io.heady.common.exec.contain.Containment} (the agent's and the local executor's are) starts each attempt
+ * inside a control group of its own with the attempt's limits, as the node's task user (see
+ * {@code io.heady.common.exec.contain}). Then every kill (exit, timeout, cancel, output limit, shutdown) is a kill
+ * of the whole group, which a program cannot leave, and what is left when the task's first process ends dies
+ * with it unless the task's type allows a daemon. The outcome says why an attempt failed when the node knows
+ * ({@code out_of_memory}, {@code output_limit}), what it used, and how it was contained.
+ *
+ * <p>Processes are only ever stopped by pid, process-group id or control group, never by name.
  *
  * <p><b>Threads.</b> Each running task holds two threads of the runner's {@code threads} executor for its
  * whole life (one blocking reader per output stream), plus short jobs there for spawning and for killing

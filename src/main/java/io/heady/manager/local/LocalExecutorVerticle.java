@@ -71,7 +71,8 @@ public final class LocalExecutorVerticle extends VerticleBase {
     }, clock);
     vertx.setPeriodic(heartbeatMs, id -> heartbeat());
     Registration reg = new Registration(NODE_ID, NODE_ID, "eventbus", null, hardware,
-        probe.capabilities(hardware), Map.of(), slots, null, List.of(), io.heady.common.Version.VERSION);
+        probe.capabilities(hardware), Map.of(), slots, null, List.of(), io.heady.common.Version.VERSION,
+        tasks.containment());
     return scheduler.register(reg, true).compose(j -> scheduler.heartbeat(new Heartbeat(NODE_ID, 0, List.of(),
         stats, Map.of()))).mapEmpty();
   }

@@ -70,10 +70,11 @@ class ProcessSamplerTest {
     ProcessSampler s = new ProcessSampler(fakeProc(), 100);
     Map<Long, ProcessSampler.Usage> u = s.sample(List.of(100L, 300L, 999L));
     assertEquals(3, u.size(), u.toString());
-    // group 100: (10+5+20+5) + 30 + (7+3) = 80 ticks at 100 per second; io (1000+500) + (200+300)
-    assertEquals(new ProcessSampler.Usage(800, 2000), u.get(100L));
+    // group 100: (10+5+20+5) + 30 + (7+3) = 80 ticks at 100 per second; io (1000+500) + (200+300); of the
+    // CPU time, user mode (utime + cutime): (10+20) + 30 + 7 = 67 ticks
+    assertEquals(new ProcessSampler.Usage(800, 2000, 670), u.get(100L));
     // group 300: CPU known, io unreadable for every member
-    assertEquals(new ProcessSampler.Usage(20, -1), u.get(300L));
+    assertEquals(new ProcessSampler.Usage(20, -1, 10), u.get(300L));
     // a group with no process at all (it just ended): the node cannot tell
     assertEquals(ProcessSampler.Usage.UNKNOWN, u.get(999L));
   }
@@ -97,7 +98,7 @@ class ProcessSamplerTest {
   void statParsingSurvivesOddCommandNames() throws Exception {
     Path proc = tmp.resolve("proc");
     stat(proc, 7, ") ) S 1 2 3", 'S', 7, 1, 2, 3, 4);
-    assertEquals(new ProcessSampler.Stat(7, 10), ProcessSampler.stat(proc.resolve("7")));
+    assertEquals(new ProcessSampler.Stat(7, 10, 4), ProcessSampler.stat(proc.resolve("7"))); // user: utime 1 + cutime 3
     assertNull(ProcessSampler.stat(proc.resolve("8")));
   }
 
