@@ -130,8 +130,9 @@ class ContainmentIT {
     System.out.println("ContainmentIT: 256 MB under memory_mb=64 ended " + t.getString("status") + " after "
         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms from submit: " + t.getString("reason"));
     assertEquals("failed", t.getString("status"), t::encodePrettily);
-    assertTrue(t.getString("reason").startsWith("out of memory") && t.getString("reason").contains("memory_mb = 64"),
-        t.getString("reason"));
+    assertTrue(t.getString("reason").startsWith("out_of_memory"), t.getString("reason"));
+    assertTrue(t.getString("reason").contains("64 MiB"), t.getString("reason"));
+    assertEquals(1, t.getJsonArray("attempts").size(), "a failure at a limit is not retried");
     assertEquals(137, t.getInteger("exit_code"), "killed by the kernel, and the record says why");
     assertTrue(agent.alive(), "the agent is up");
     assertEquals("active", c.node(NODE).getString("status"));
@@ -226,8 +227,22 @@ class ContainmentIT {
     assertTrue(usage.getLong("peak_memory_bytes") > 0, usage.encode());
     assertEquals(containment.getString("method"), enf.getString("method"));
     assertEquals(containment.getString("user"), enf.getString("user"));
-    // and dispatched through the manager
+    // and dispatched through the manager: what it records, and /metrics
     JsonObject t = finished(submit(busy, null));
     assertEquals("succeeded", t.getString("status"), t::encodePrettily);
+    JsonObject a = t.getJsonArray("attempts").getJsonObject(0);
+    JsonObject stored = a.getJsonObject("usage");
+    assertTrue(stored != null && stored.getDouble("cpu_user_sec") + stored.getDouble("cpu_system_sec") >= 1.0,
+        a.encodePrettily());
+    assertTrue(stored.getLong("peak_memory_bytes") > 0, stored.encode());
+    assertEquals(containment.getString("method"), a.getJsonObject("enforcement").getString("method"));
+    assertEquals(containment.getString("user"), a.getJsonObject("enforcement").getString("user"));
+    String metrics = c.admin.get("/metrics").raw();
+    double cpu = metrics.lines().filter(l -> l.startsWith("heady_task_cpu_seconds_total{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    assertTrue(cpu >= 1.0, "heady_task_cpu_seconds_total counts it: " + cpu);
+    assertTrue(metrics.contains("heady_task_peak_memory_bytes_count"), "the peak memory histogram has it");
+    assertEquals(containment.getString("method"), c.node(NODE).getJsonObject("containment").getString("method"),
+        "the node record says how the node contains tasks");
   }
 }
