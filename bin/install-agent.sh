@@ -5,9 +5,9 @@
 #   curl -fsSL http://<manager>:7070/install/agent.sh | sudo sh                 (asks for the join token)
 #   curl -fsSL http://<manager>:7070/install/agent.sh | sudo sh -s -- --token-file ./join.token
 #
-# It installs Java 17 when missing, a `heady` system user, /opt/heady/heady.jar (from the manager, checksum
-# verified), /opt/heady/launcher/, /etc/heady/agent.env and the heady-agent service (systemd, or launchd on
-# macOS), starts it and waits until the node is active. The join token never appears on a command line: it
+# It installs Java 17 when missing, a `heady` system user and, on Linux, the `heady-task` user tasks run as,
+# /opt/heady/heady.jar (from the manager, checksum verified), /opt/heady/launcher/, /etc/heady/agent.env and the
+# heady-agent service (systemd, or launchd on macOS), starts it and waits until the node is active. The join token never appears on a command line: it
 # is read from a file or the terminal, kept in a root-only file only until the node has enrolled, then
 # deleted (an enrolled node holds its own credential). Re-running it upgrades in place, keeps the node's id
 # and settings and needs no token; --uninstall removes what it added. --help lists the flags; SETUP.md has
@@ -38,6 +38,9 @@ usage: install-agent.sh [--token-file FILE] [options]
   --transport T          eventbus (LAN, tailnet; default) or http (behind a tunnel)
   --tunnel-url URL       this node's public URL when behind a tunnel (with --transport http)
   --max-concurrent N     task slots (default 0: from the tier formula)
+  --agent-user USER      root (default on Linux: the agent runs each task as the unprivileged heady-task user,
+                         which cannot read the node's key or other tasks' logs) or heady (the agent and its
+                         tasks run as heady; no user switch). Kept on re-runs. macOS: always heady
   --port PORT            the node API port (default 7700)
   --cluster-host ADDR    the address the manager reaches this node on (default: the Tailscale address, else
                          the source address of the route to the manager)
@@ -45,8 +48,8 @@ usage: install-agent.sh [--token-file FILE] [options]
   --wait SEC             how long to wait for the manager and for the node to be active (default 60; 600
                          when the manager makes new nodes wait for an operator's approval)
   --no-start             install and enable the service, but do not start it now
-  --uninstall            remove the service, the settings, /opt/heady and the heady user
-  --keep-user            with --uninstall: keep the heady user
+  --uninstall            remove the service, the settings, /opt/heady and the heady and heady-task users
+  --keep-user            with --uninstall: keep the heady and heady-task users
   --dry-run              print every action instead of running system commands; writes nothing unless --root
   --root DIR             write the files under DIR instead of / (tests, packaging); system commands
                          (useradd, systemctl, package managers) are only printed. Without --no-start it then
@@ -77,6 +80,7 @@ TRANSPORT=''
 TUNNEL_URL=''
 TUNNEL_SET=no
 MAX_CONCURRENT=''
+AGENT_USER=''
 PORT=''
 CLUSTER_HOST=''
 JAR_FILE=''
@@ -109,6 +113,7 @@ while [ "$#" -gt 0 ]; do
     --transport) need "$@"; TRANSPORT=$2; shift 2 ;;
     --tunnel-url) need "$@"; TUNNEL_URL=$2; TUNNEL_SET=yes; shift 2 ;;
     --max-concurrent) need "$@"; MAX_CONCURRENT=$2; shift 2 ;;
+    --agent-user) need "$@"; AGENT_USER=$2; shift 2 ;;
     --port) need "$@"; PORT=$2; shift 2 ;;
     --cluster-host) need "$@"; CLUSTER_HOST=$2; shift 2 ;;
     --jar) need "$@"; JAR_FILE=$2; shift 2 ;;
@@ -148,6 +153,7 @@ validate_settings() {
   check --transport "$TRANSPORT" 'eventbus|http' 'expected eventbus or http'
   check --tunnel-url "$TUNNEL_URL" "$URL_RE" 'expected https://host[:port][/path]'
   check --max-concurrent "$MAX_CONCURRENT" '[0-9]{1,4}' 'expected a number'
+  check --agent-user "$AGENT_USER" 'root|heady' 'expected root (tasks run as heady-task) or heady (no user switch)'
   check --port "$PORT" '[0-9]{1,5}' 'expected a port number'
   check --cluster-host "$CLUSTER_HOST" '[A-Za-z0-9.:-]{1,253}' 'expected an address or host name'
   if [ -n "$FINGERPRINT" ]; then
@@ -369,11 +375,19 @@ UNIT=/etc/systemd/system/heady-agent.service
 PLIST=/Library/LaunchDaemons/io.heady.agent.plist
 CLI_LINK=/usr/local/bin/heady
 LAUNCHER_FILES='heady agent.options agent-small.options manager.options cli.options'
-AGENT_DATA=/var/lib/heady/agent
+# The agent's data (the node's key and credential, task logs): its own folder, 0700, owned by the agent's user.
+AGENT_DATA=/var/lib/heady-agent
+# Where installs before the task user kept it; moved on upgrade.
+OLD_AGENT_DATA=/var/lib/heady/agent
+# The task user: tasks of a root agent run as it; its home is empty and its own.
+TASK_USER=heady-task
+TASK_HOME=/var/lib/heady-task
 # The join token lives here only until the node has enrolled; the drop-in hands it to the service meanwhile.
 TOKEN_PATH=/etc/heady/join.token
 DROPIN_DIR=/etc/systemd/system/heady-agent.service.d
 DROPIN=$DROPIN_DIR/enroll.conf
+# With --agent-user heady: the agent (and its tasks) run as heady instead of root.
+USER_DROPIN=$DROPIN_DIR/user.conf
 
 manager_installed() {
   [ -e "$(p /etc/heady/manager.env)" ] || [ -e "$(p /etc/systemd/system/heady-manager.service)" ] ||
@@ -394,6 +408,14 @@ uninstall() {
   remove "$ENV_FILE"
   remove "$TOKEN_PATH"
   remove "$AGENT_DATA"
+  remove "$OLD_AGENT_DATA"
+  remove "$TASK_HOME"
+  # why: only the agent's tasks run as heady-task; a manager on this machine does not need it
+  if [ "$KEEP_USER" = yes ]; then
+    say "  kept the $TASK_USER user (--keep-user)"
+  elif [ "$OS_KIND" != macos ] && { [ "$SYSTEM" = no ] || id "$TASK_USER" >/dev/null 2>&1; }; then
+    run userdel "$TASK_USER"
+  fi
   if manager_installed; then
     say "  kept /opt/heady, /var/lib/heady and the heady user: the heady manager is installed here too"
   else
@@ -616,6 +638,50 @@ ensure_user() {
   fi
 }
 
+# The user tasks run as when the agent runs as root: a system user with no login shell and an empty home of
+# its own (builds keep their caches there). It cannot read the agent's data (0700, the agent's user).
+ensure_task_user() {
+  if [ "$AGENT_USER" = heady ]; then
+    step "Tasks run as heady (--agent-user heady): no task user"
+    return
+  fi
+  step "Creating the $TASK_USER user that tasks run as"
+  if [ "$SYSTEM" = yes ] && id "$TASK_USER" >/dev/null 2>&1; then
+    say "  $TASK_USER exists"
+  elif [ "$SYSTEM" = yes ] && getent group "$TASK_USER" >/dev/null 2>&1; then
+    run useradd --system --gid "$TASK_USER" --home-dir "$TASK_HOME" --no-create-home --shell "$(nologin_shell)" \
+      --comment 'heady tasks' "$TASK_USER"
+  else
+    run useradd --system --user-group --home-dir "$TASK_HOME" --no-create-home --shell "$(nologin_shell)" \
+      --comment 'heady tasks' "$TASK_USER"
+  fi
+  mkdirp "$TASK_HOME" 0700 "$TASK_USER:$TASK_USER"
+}
+
+# The agent's data dir, 0700 and its user's alone (the task user cannot read the node's key or the logs of
+# other tasks). An install from before the task user kept it in /var/lib/heady/agent: it moves, with the
+# node's credential, so the node keeps its identity.
+install_data_dir() {
+  step "Preparing the agent's data in $AGENT_DATA"
+  owner=root:root
+  [ "$AGENT_USER" != heady ] || owner=heady:heady
+  if [ -d "$(p "$OLD_AGENT_DATA")" ] && [ ! -e "$(p "$AGENT_DATA")" ]; then
+    # why: the running agent would write new task logs into the old place; it is restarted below anyway
+    if [ "$OS_KIND" = macos ]; then
+      run launchctl bootout system/io.heady.agent || true
+    elif [ "$SYSTEM" = no ] || command -v systemctl >/dev/null 2>&1; then
+      run systemctl stop heady-agent.service || true
+    fi
+    say "  + mv $OLD_AGENT_DATA $AGENT_DATA (the node keeps its key and credential)"
+    if [ "$WRITE" = yes ]; then
+      mkdir -p "$(dirname "$(p "$AGENT_DATA")")"
+      mv "$(p "$OLD_AGENT_DATA")" "$(p "$AGENT_DATA")"
+    fi
+    run chown -R "$owner" "$AGENT_DATA"
+  fi
+  mkdirp "$AGENT_DATA" 0700 "$owner"
+}
+
 install_files() {
   step "Installing heady into /opt/heady"
   mkdirp /opt/heady 0755 root:root
@@ -662,7 +728,7 @@ write_env() {
     kv HEADY_CLUSTER_HOST "$CLUSTER_HOST"
     kv HEADY_MAX_CONCURRENT "$MAX_CONCURRENT"
     kv HEADY_PORT "$PORT"
-    kv HEADY_DATA_DIR /var/lib/heady/agent
+    kv HEADY_DATA_DIR "$AGENT_DATA"
     kv HEADY_CONF_DIR /etc/heady
     if [ -n "$kept" ]; then
       say "# Kept from the previous install:"
@@ -736,8 +802,12 @@ ExecStart=
 ExecStart=/opt/heady/launcher/heady agent --token-file=\${CREDENTIALS_DIRECTORY}/join-token
 EOF
   else
-    # why: systemd before 247 has no LoadCredential=, so the agent (user heady) reads the file itself
-    put "$STAGE/join.token" "$TOKEN_PATH" 0640 root:heady
+    # why: systemd before 247 has no LoadCredential=, so the agent reads the file itself (as root, or as heady)
+    if [ "$AGENT_USER" = heady ]; then
+      put "$STAGE/join.token" "$TOKEN_PATH" 0640 root:heady
+    else
+      put "$STAGE/join.token" "$TOKEN_PATH" 0600 root:root
+    fi
     cat >"$STAGE/enroll.conf" <<EOF
 # Written by install-agent.sh while this node enrolls. It deletes this file and $TOKEN_PATH once the
 # node is active: an enrolled node holds its own credential and needs no join token.
@@ -788,6 +858,21 @@ install_service() {
   fi
   step "Installing the systemd unit heady-agent.service"
   put "$STAGE/heady-agent.service" "$UNIT" 0644 root:root
+  if [ "$AGENT_USER" = heady ]; then
+    cat >"$STAGE/user.conf" <<EOF
+# Written by install-agent.sh --agent-user heady: the agent runs as heady, not root, so it cannot switch users
+# and its tasks run as heady too (they can read the node's key and other tasks' logs: SECURITY.md). Re-run the
+# installer with --agent-user root to remove this file.
+[Service]
+User=heady
+Group=heady
+# why: heady's home, where tasks keep caches; the unit's /var/lib/heady-task exists only for root agents
+WorkingDirectory=/var/lib/heady
+EOF
+    put "$STAGE/user.conf" "$USER_DROPIN" 0644 root:root
+  else
+    remove "$USER_DROPIN"
+  fi
   if [ "$SYSTEM" = yes ] && ! command -v systemctl >/dev/null 2>&1; then
     warn "no systemctl here: start the agent yourself: /opt/heady/launcher/heady agent (with $ENV_FILE in its environment)"
     return
@@ -874,10 +959,15 @@ await_node() {
 # ---- the join token ------------------------------------------------------------------------------------
 # Whether this node has enrolled: the agent keeps its own credential in <data-dir>/identity/<node id>/.
 enrolled() {
-  d=$(p "$AGENT_DATA/identity/$NODE_ID")
-  for f in key.pem cert.pem ca.pem manager.pem managers-ca.pem; do
-    [ -f "$d/$f" ] || return 1
+  for data in "$AGENT_DATA" "$OLD_AGENT_DATA"; do
+    d=$(p "$data/identity/$NODE_ID")
+    ok=yes
+    for f in key.pem cert.pem ca.pem manager.pem managers-ca.pem; do
+      [ -f "$d/$f" ] || ok=no
+    done
+    [ "$ok" = no ] || return 0
   done
+  return 1
 }
 
 # The join token, from (first found): --token-file or HEADY_TOKEN_FILE; --token or HEADY_TOKEN; then, when the
@@ -926,8 +1016,9 @@ ask_token() {
   (: </dev/tty) 2>/dev/null || return 1
   saved=$(stty -g </dev/tty 2>/dev/null || true)
   trap 'stty "$saved" </dev/tty 2>/dev/null; exit 130' INT TERM
-  printf 'Join token for this node (on the manager: sudo cat /var/lib/heady/join.token; not shown as you type): ' >/dev/tty
+  # why: echo off before the prompt shows, so nothing typed as soon as it appears is echoed
   stty -echo </dev/tty 2>/dev/null || true
+  printf 'Join token for this node (on the manager: sudo cat /var/lib/heady/join.token; not shown as you type): ' >/dev/tty
   IFS= read -r TOKEN </dev/tty || TOKEN=''
   if [ -n "$saved" ]; then
     stty "$saved" </dev/tty 2>/dev/null || true
@@ -991,7 +1082,17 @@ main() {
   [ -n "$TRANSPORT" ] || TRANSPORT=eventbus
   [ -n "$MAX_CONCURRENT" ] || MAX_CONCURRENT=0
   [ -n "$PORT" ] || PORT=7700
+  if [ -z "$AGENT_USER" ]; then
+    # why: the choice lives in the drop-in it leads to; a re-run keeps it
+    AGENT_USER=root
+    [ ! -e "$(p "$USER_DROPIN")" ] || AGENT_USER=heady
+  fi
   validate_settings
+  if [ "$OS_KIND" = macos ]; then
+    [ "$AGENT_USER" = heady ] ||
+      say "  macOS: the agent runs as heady and its tasks run as heady too (no task user; see SECURITY.md)"
+    AGENT_USER=heady
+  fi
   resolve_token
   if [ "$TRANSPORT" = http ] && [ -z "$TUNNEL_URL" ]; then
     warn "--transport http without --tunnel-url: the manager can only reach this node if $NODE_ID:$PORT resolves"
@@ -1006,7 +1107,9 @@ main() {
   download
   ensure_java
   ensure_user
+  ensure_task_user
   install_files
+  install_data_dir
   write_env
   if [ -n "$TOKEN" ]; then
     store_token

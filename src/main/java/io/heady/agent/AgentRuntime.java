@@ -50,6 +50,7 @@ public final class AgentRuntime {
   private NodeIdentity identity;
   private volatile boolean stopping;
   private Thread supervisor;
+  private io.heady.agent.housekeeping.Housekeeping housekeeping;
 
   AgentRuntime(Config cfg, Settings s) {
     this.cfg = cfg;
@@ -85,6 +86,13 @@ public final class AgentRuntime {
     Hardware hw = probe.detect();
     state.hardware(hw, probe.capabilities(hw));
     state.stats(probe.sample());
+    // why: before the first session, so the first heartbeat (and any dispatch) already knows a full disk
+    housekeeping = io.heady.agent.housekeeping.Housekeeping.start(cfg, settings.dataDir(), slots, state, () -> {
+      Session s = session;
+      if (s != null) {
+        s.heartbeatNow();
+      }
+    });
     openSession();
   }
 
@@ -177,6 +185,9 @@ public final class AgentRuntime {
     if (s != null) {
       s.deregister();
       s.close();
+    }
+    if (housekeeping != null) {
+      housekeeping.close();
     }
     LOG.info("agent {} stopped", settings.nodeId());
   }

@@ -2,6 +2,7 @@ package io.heady.agent;
 
 import io.heady.common.protocol.Enforcement;
 import io.heady.common.protocol.Hardware;
+import io.heady.common.protocol.Refusal;
 import io.heady.common.protocol.Registration;
 import io.heady.common.protocol.SystemStats;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class AgentState {
   private volatile String status = "starting";
   private volatile boolean registered;
   private volatile Enforcement containment;
+  private volatile Refusal refusing;
 
   public AgentState(String nodeId, String name, String transport, String tunnelUrl, Map<String, String> labels,
       int requestedSlots) {
@@ -121,6 +123,18 @@ public final class AgentState {
   public void unregistered(String why) {
     this.registered = false;
     this.status = why;
+  }
+
+  /** Why this node takes no new work for now ({@code null}: it takes work), as its heartbeat says. */
+  public Refusal refusing() {
+    return refusing;
+  }
+
+  /** Sets {@link #refusing()}; returns whether it changed. */
+  public synchronized boolean refusing(Refusal r) {
+    boolean changed = !java.util.Objects.equals(refusing, r);
+    refusing = r;
+    return changed;
   }
 
   public boolean isRegistered() {

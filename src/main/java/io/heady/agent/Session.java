@@ -46,6 +46,7 @@ public final class Session {
   private final ManagerLink link;
   private AgentState state;
   private final Reports reports;
+  private volatile HeartbeatVerticle heartbeat;
 
   private Session(Vertx vertx, ManagerLink link, AgentState state, Reports reports) {
     this.vertx = vertx;
@@ -130,8 +131,10 @@ public final class Session {
       reports.attach(vertx, link);
       long hbMs = join.getLong("heartbeat_interval_sec", cfg.longValue(Keys.HEARTBEAT_SEC)) * 1000;
       long lostAfter = join.getLong("ttl_sec", 120L) * 1000;
-      vertx.deployVerticle(new HeartbeatVerticle(st, link, executor, hbMs, eventBus ? managerLost : null,
-          lostAfter, s.dataDir().resolve("agent-status.json"))).await();
+      HeartbeatVerticle hb = new HeartbeatVerticle(st, link, executor, hbMs, eventBus ? managerLost : null,
+          lostAfter, s.dataDir().resolve("agent-status.json"));
+      vertx.deployVerticle(hb).await();
+      session.heartbeat = hb;
       LOG.info("heady agent {} up: transport {}, node API on {}://{}:{}, manager {}", s.nodeId(), s.transport(),
           tls.scheme(), apiHost, api.actualPort(), s.managerUrl());
       if (tls.enabled()) {
@@ -160,6 +163,14 @@ public final class Session {
       throw e;
     } finally {
       boot.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Heartbeats now, from any thread: the node's standing changed (its disk filled up, or has room again). */
+  void heartbeatNow() {
+    HeartbeatVerticle hb = heartbeat;
+    if (hb != null) {
+      hb.nowFromAnyThread();
     }
   }
 

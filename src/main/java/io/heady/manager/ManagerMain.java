@@ -11,6 +11,7 @@ import io.heady.common.config.ConfigException;
 import io.heady.common.config.Keys;
 import io.heady.common.exec.ProcessRunner;
 import io.heady.common.exec.TaskSlots;
+import io.heady.common.retention.LogRetention;
 import io.heady.common.hardware.HardwareProbe;
 import io.heady.common.protocol.Hardware;
 import io.heady.common.identity.BusSecurity;
@@ -247,6 +248,9 @@ public final class ManagerMain {
       // why: attached before it registers, so the first dispatch to it finds it
       local.attach(executor);
       vertx.deployVerticle(executor).await();
+      vertx.deployVerticle(new io.heady.manager.local.LocalLogsVerticle(executor, logs, new LogRetention(
+          LogRetention.Settings.of(cfg.longValue(Keys.LOG_RETENTION_DAYS), cfg.longValue(Keys.LOG_MAX_MB))),
+          Duration.ofSeconds(cfg.longValue(Keys.LOG_SWEEP_SEC)), clock)).await();
     }
   }
 

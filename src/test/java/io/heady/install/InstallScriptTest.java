@@ -155,6 +155,12 @@ class InstallScriptTest {
     assertEquals(Path.of("/opt/heady/launcher/heady"), Files.readSymbolicLink(root.resolve("usr/local/bin/heady")));
     assertMode("rwxr-x---", root.resolve("etc/heady"));
     assertMode("rwxr-x---", root.resolve("var/lib/heady"));
+    // issue 16: the agent's data is its own (0700), the task user's home is empty and its own
+    assertMode("rwx------", root.resolve("var/lib/heady-agent"));
+    assertMode("rwx------", root.resolve("var/lib/heady-task"));
+    assertEquals(List.of(), filesUnder(root.resolve("var/lib/heady-task")), "an empty home");
+    assertFalse(Files.exists(root.resolve("etc/systemd/system/heady-agent.service.d/user.conf")),
+        "by default the agent runs as root and its tasks as heady-task");
 
     Path envFile = root.resolve("etc/heady/agent.env");
     assertMode("rw-------", envFile);
@@ -170,7 +176,7 @@ class InstallScriptTest {
     expected.put("HEADY_CLUSTER_HOST", "127.0.0.1");
     expected.put("HEADY_MAX_CONCURRENT", "3");
     expected.put("HEADY_PORT", "7700");
-    expected.put("HEADY_DATA_DIR", "/var/lib/heady/agent");
+    expected.put("HEADY_DATA_DIR", "/var/lib/heady-agent");
     expected.put("HEADY_CONF_DIR", "/etc/heady");
     assertEquals(expected, env, "no join token in the env file");
 
@@ -195,7 +201,12 @@ class InstallScriptTest {
         unit.get("ExecStart"));
 
     String out = r.output();
-    assertTrue(out.contains("[dry-run] useradd --system --user-group --home-dir /var/lib/heady"), out);
+    assertTrue(out.contains("[dry-run] useradd --system --user-group --home-dir /var/lib/heady "), out);
+    assertTrue(out.contains("[dry-run] useradd --system --user-group --home-dir /var/lib/heady-task --no-create-home"
+        + " --shell "), out);
+    assertTrue(out.contains(" --comment 'heady tasks' heady-task\n"), out);
+    assertTrue(out.contains("+ mkdir -m 0700 /var/lib/heady-agent (root:root)"), out);
+    assertTrue(out.contains("+ mkdir -m 0700 /var/lib/heady-task (heady-task:heady-task)"), out);
     assertTrue(out.contains("[dry-run] systemctl daemon-reload"), out);
     assertTrue(out.contains("[dry-run] systemctl enable heady-agent.service"), out);
     assertFalse(out.contains("systemctl restart"), "--no-start");
@@ -318,7 +329,7 @@ class InstallScriptTest {
     install(root, "--token-file", tokenFile().toString(), "--node-id", "enrolled-1").ok();
     assertTrue(Files.exists(root.resolve("etc/heady/join.token")));
     // The node enrolls for real, as its agent would, into the installed data dir.
-    NodeIdentity id = NodeIdentity.ensure(root.resolve("var/lib/heady/agent"), "enrolled-1", "enrolled-1", url,
+    NodeIdentity id = NodeIdentity.ensure(root.resolve("var/lib/heady-agent"), "enrolled-1", "enrolled-1", url,
         () -> join, ClientTls.DEFAULT, () -> false, Clock.systemUTC());
     assertEquals("enrolled-1", id.nodeId());
 
@@ -329,6 +340,81 @@ class InstallScriptTest {
     assertFalse(Files.exists(root.resolve("etc/systemd/system/heady-agent.service.d/enroll.conf")));
     assertTrue(r.output().contains("[dry-run] systemctl daemon-reload"), r.output());
     assertNoToken(root, r.output());
+  }
+
+  @Test
+  void anUpgradeMovesTheDataOfAnInstallFromBeforeTheTaskUserAndTheNodeKeepsItsCredential(@TempDir Path root)
+      throws Exception {
+    // An install from before issue 16: the agent's data in /var/lib/heady/agent, the node enrolled there.
+    Files.createDirectories(root.resolve("etc/heady"));
+    Files.writeString(root.resolve("etc/heady/agent.env"), "HEADY_NODE_ID=\"moved-1\"\nHEADY_MANAGER_URL=\"" + url
+        + "\"\nHEADY_DATA_DIR=\"/var/lib/heady/agent\"\n");
+    NodeIdentity.ensure(root.resolve("var/lib/heady/agent"), "moved-1", "moved-1", url, () -> join, ClientTls.DEFAULT,
+        () -> false, Clock.systemUTC());
+    Files.writeString(Files.createDirectories(root.resolve("var/lib/heady/agent/logs")).resolve("t1.log"), "out\n");
+
+    Shell.Result r = install(root).ok();
+    assertTrue(r.output().contains("node moved-1 is enrolled (it holds its own credential): no join token needed"),
+        r.output());
+    assertTrue(r.output().indexOf("[dry-run] systemctl stop heady-agent.service") < r.output().indexOf(
+        "+ mv /var/lib/heady/agent /var/lib/heady-agent") && r.output().contains("[dry-run] systemctl stop"),
+        "the old agent stops before its data moves:\n" + r.output());
+    assertTrue(r.output().contains("[dry-run] chown -R root:root /var/lib/heady-agent"), r.output());
+    assertFalse(Files.exists(root.resolve("var/lib/heady/agent")));
+    assertTrue(Files.isRegularFile(root.resolve("var/lib/heady-agent/identity/moved-1/key.pem")));
+    assertEquals("out\n", Files.readString(root.resolve("var/lib/heady-agent/logs/t1.log")));
+    assertMode("rwx------", root.resolve("var/lib/heady-agent"));
+    assertEquals("/var/lib/heady-agent", readEnv(root.resolve("etc/heady/agent.env")).get("HEADY_DATA_DIR"));
+    assertNoToken(root, r.output());
+  }
+
+  @Test
+  void asHeadyTheAgentGetsADropInThatVerifiesAndNoTaskUserAndAReRunKeepsIt(@TempDir Path root, @TempDir Path dir)
+      throws Exception {
+    Shell.Result r = install(root, "--token-file", tokenFile().toString(), "--agent-user", "heady").ok();
+    Path dropIn = root.resolve("etc/systemd/system/heady-agent.service.d/user.conf");
+    Map<String, String> unit = SystemdUnitTest.settings(Files.readString(dropIn));
+    assertEquals("heady", unit.get("User"));
+    assertEquals("heady", unit.get("Group"));
+    assertEquals("/var/lib/heady", unit.get("WorkingDirectory"));
+    assertFalse(r.output().contains("heady-task"), "no task user: a heady agent cannot switch users\n"
+        + r.output());
+    assertTrue(r.output().contains("+ mkdir -m 0700 /var/lib/heady-agent (heady:heady)"), r.output());
+    Shell.Result verified = SystemdUnitTest.verify("heady-agent.service",
+        Files.readString(root.resolve("etc/systemd/system/heady-agent.service")),
+        Map.of("user.conf", Files.readString(dropIn), "enroll.conf", Files.readString(root.resolve(
+            "etc/systemd/system/heady-agent.service.d/enroll.conf"))), dir);
+    assertEquals("", verified.output().strip(), "systemd-analyze verify must print nothing (warnings included)");
+
+    install(root).ok();
+    assertTrue(Files.exists(dropIn), "a re-run keeps the choice");
+    Shell.Result back = install(root, "--agent-user", "root").ok();
+    assertFalse(Files.exists(dropIn), "--agent-user root removes it");
+    assertTrue(back.output().contains("useradd --system --user-group --home-dir /var/lib/heady-task"), back.output());
+  }
+
+  @Test
+  void onMacOsTheAgentRunsAsHeadyWithoutATaskUser(@TempDir Path root, @TempDir Path bin) throws Exception {
+    // why: uname is how the installer tells macOS; these answer as a Mac would, so its launchd path runs here
+    Files.writeString(bin.resolve("uname"), "#!/bin/sh\ncase \"$1\" in -s) echo Darwin ;; -m) echo arm64 ;;"
+        + " *) echo mac-mini ;; esac\n");
+    Files.writeString(bin.resolve("sw_vers"), "#!/bin/sh\necho 14.5\n");
+    for (String f : List.of("uname", "sw_vers")) {
+      Files.setPosixFilePermissions(bin.resolve(f), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    Shell.Result r = install(root, Map.of("PATH", bin + ":" + System.getenv("PATH")), "--token-file",
+        tokenFile().toString(), "--agent-user", "root").ok();
+    String out = r.output();
+    assertTrue(out.contains("macOS 14.5"), out);
+    assertTrue(out.contains("macOS: the agent runs as heady and its tasks run as heady too"), out);
+    assertFalse(out.contains("heady-task"), "no task user on macOS:\n" + out);
+    assertTrue(out.contains("[dry-run] dscl . -create /Users/heady UniqueID"), out);
+    String plist = Files.readString(root.resolve("Library/LaunchDaemons/io.heady.agent.plist"));
+    assertTrue(plist.contains("<key>UserName</key><string>heady</string>"), plist);
+    assertMode("rwx------", root.resolve("var/lib/heady-agent"));
+    assertEquals("/var/lib/heady-agent", readEnv(root.resolve("etc/heady/agent.env")).get("HEADY_DATA_DIR"));
+    assertFalse(Files.exists(root.resolve("var/lib/heady-task")));
+    assertFalse(Files.exists(root.resolve("etc/systemd")), "no systemd unit on a Mac");
   }
 
   @Test
@@ -347,7 +433,7 @@ class InstallScriptTest {
   @Test
   void aStatusFromBeforeTheRestartDoesNotCountAsActive(@TempDir Path root) throws Exception {
     // What the agent of an earlier install left: it said active, but that was before this run restarted it.
-    Path status = Files.createDirectories(root.resolve("var/lib/heady/agent")).resolve("agent-status.json");
+    Path status = Files.createDirectories(root.resolve("var/lib/heady-agent")).resolve("agent-status.json");
     Files.writeString(status, "{\n  \"node_id\" : \"stale-1\",\n  \"registered\" : true,\n  \"status\" : \"active\","
         + "\n  \"tier\" : \"LIGHT\"\n}");
     Files.setLastModifiedTime(status, java.nio.file.attribute.FileTime.from(java.time.Instant.now()
@@ -377,7 +463,7 @@ class InstallScriptTest {
         return out.contains("==> Waiting up to 60 s for node refused-1 to become active");
       });
       // The node's agent, enrolling with a token that is not the join token: it says why in its status file.
-      Path data = root.resolve("var/lib/heady/agent");
+      Path data = root.resolve("var/lib/heady-agent");
       ConfigException refused = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () ->
           NodeIdentity.ensure(data, "refused-1", "refused-1", url, () -> "hj_not-the-join-token-0000000",
               ClientTls.DEFAULT, () -> false, Clock.systemUTC()));
@@ -412,7 +498,8 @@ class InstallScriptTest {
         root.toString()).ok();
     assertEquals(List.of(), filesUnder(root), "left behind");
     assertTrue(r.output().contains("[dry-run] systemctl disable --now heady-agent.service"), r.output());
-    assertTrue(r.output().contains("[dry-run] userdel heady"), r.output());
+    assertTrue(r.output().lines().anyMatch(l -> l.endsWith("[dry-run] userdel heady")), r.output());
+    assertTrue(r.output().contains("[dry-run] userdel heady-task"), r.output());
     assertTrue(r.output().contains("heady nodes revoke"), r.output());
 
     install(root, "--token-file", tokenFile().toString()).ok();
@@ -432,7 +519,9 @@ class InstallScriptTest {
     assertFalse(Files.exists(root.resolve("etc/heady/join.token")));
     assertFalse(Files.exists(root.resolve("etc/systemd/system/heady-agent.service")));
     assertTrue(Files.exists(root.resolve("opt/heady/heady.jar")));
-    assertFalse(r.output().contains("userdel"), r.output());
+    assertFalse(r.output().lines().anyMatch(l -> l.endsWith("userdel heady")), "the manager's user stays\n"
+        + r.output());
+    assertTrue(r.output().contains("[dry-run] userdel heady-task"), "only the agent's tasks used it\n" + r.output());
   }
 
   @Test
@@ -491,7 +580,8 @@ class InstallScriptTest {
   @CsvSource(delimiter = '|', value = {
       "--label|x=$(touch /tmp/heady-pwned)", "--name|a\"b", "--node-id|../etc", "--transport|carrier-pigeon",
       "--manager|http://a:1/';id;'", "--tunnel-url|javascript:alert(1)", "--max-concurrent|-1",
-      "--cluster-host|a b", "--manager-fingerprint|AB:CD", "--manager-fingerprint|" + FP})
+      "--cluster-host|a b", "--manager-fingerprint|AB:CD", "--manager-fingerprint|" + FP, "--agent-user|nobody",
+      "--agent-user|root;id"})
   void valuesThatCouldBreakTheEnvFileAreRefused(String flag, String value, @TempDir Path root) throws Exception {
     Shell.Result r = install(root, "--token-file", tokenFile().toString(), flag, value).failed();
     assertTrue(r.output().contains(flag), r.output());
@@ -566,7 +656,7 @@ class InstallScriptTest {
     for (String f : filesUnder(root)) {
       Path p = root.resolve(f);
       if (f.equals("etc/heady/join.token") || Files.isSymbolicLink(p) || f.startsWith("opt/heady/heady.jar")
-          || f.startsWith("var/lib/heady/agent/identity/")) {
+          || f.startsWith("var/lib/heady-agent/identity/") || f.startsWith("var/lib/heady/agent/identity/")) {
         continue;
       }
       assertFalse(Files.readString(p).contains(join), "the join token in " + f);

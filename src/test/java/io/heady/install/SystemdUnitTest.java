@@ -1,6 +1,7 @@
 package io.heady.install;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,23 +47,57 @@ class SystemdUnitTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"agent", "manager"})
-  void runsTheLauncherAsHeadyAndRestartsForever(String role) throws IOException {
+  void runsTheLauncherAndRestartsForeverContainingItsTasks(String role) throws IOException {
     Map<String, String> s = settings(Files.readString(Shell.PROJECT.resolve("systemd/heady-" + role + ".service")));
     assertEquals(LAUNCHER + " " + role, s.get("ExecStart"));
     assertEquals("/etc/heady/" + role + ".env", s.get("EnvironmentFile"));
-    assertEquals("heady", s.get("User"));
     assertEquals("always", s.get("Restart"));
     assertEquals("5", s.get("RestartSec"));
     assertEquals("0", s.get("StartLimitIntervalSec"), "a node must never stop retrying");
     assertTrue(s.get("After").contains("network-online.target"));
     assertEquals("network-online.target", s.get("Wants"));
     assertEquals("mixed", s.get("KillMode"));
-    assertEquals("heady", s.get("StateDirectory"));
     assertEquals("yes", s.get("NoNewPrivileges"));
     assertEquals("full", s.get("ProtectSystem"));
-    assertTrue(!s.containsKey("ProtectHome") && !s.containsKey("PrivateTmp") && !s.containsKey("PrivateDevices"),
-        "builds need /home, a shared /tmp and the GPU (SETUP.md explains why)");
+    // issue 16: tasks in control groups of their own, a bound on processes, a private /tmp, no home folders
+    assertEquals("yes", s.get("Delegate"), "the node makes a control group per task");
+    assertEquals("4096", s.get("TasksMax"));
+    assertEquals("yes", s.get("PrivateTmp"));
+    assertEquals("yes", s.get("ProtectHome"));
+    assertEquals("0027", s.get("UMask"));
+    assertFalse(s.containsKey("ProtectControlGroups"), "read-only control groups would forbid the task groups");
+    assertFalse(s.containsKey("PrivateDevices"), "GPUs (/dev/nvidia*, /dev/dri) must stay reachable");
     assertEquals("multi-user.target", s.get("WantedBy"));
+  }
+
+  @Test
+  void theManagerRunsAsHeady() throws IOException {
+    Map<String, String> s = settings(Files.readString(Shell.PROJECT.resolve("systemd/heady-manager.service")));
+    assertEquals("heady", s.get("User"));
+    assertEquals("heady", s.get("StateDirectory"));
+  }
+
+  @Test
+  void theAgentRunsAsRootWithOnlyTheCapabilitiesATaskUserSwitchNeeds() throws IOException {
+    Map<String, String> s = settings(Files.readString(Shell.PROJECT.resolve("systemd/heady-agent.service")));
+    assertFalse(s.containsKey("User"), "root, so that tasks run as heady-task (SECURITY.md)");
+    assertEquals(java.util.Set.of("CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_KILL", "CAP_CHOWN",
+        "CAP_DAC_OVERRIDE"), java.util.Set.of(s.get("CapabilityBoundingSet").split(" ")));
+    assertFalse(s.containsKey("AmbientCapabilities"));
+    assertEquals("heady-agent", s.get("StateDirectory"), "its own data, not under the manager's /var/lib/heady");
+    assertEquals("0700", s.get("StateDirectoryMode"), "the task user cannot read the node's key or logs");
+    assertEquals("/var/lib/heady-task", s.get("WorkingDirectory"), "a task without a cwd starts in its own home");
+  }
+
+  @Test
+  void theAgentAsHeadyDropInAndAHomeFolderDropInVerifyWithoutAWarning(@TempDir Path dir) throws IOException {
+    // what install-agent.sh --agent-user heady writes, and SETUP.md's way to give tasks one home folder
+    Shell.Result r = verify("heady-agent.service", Files.readString(Shell.PROJECT.resolve(
+        "systemd/heady-agent.service")), Map.of("user.conf", "[Service]\nUser=heady\nGroup=heady\n"
+        + "WorkingDirectory=/var/lib/heady\n", "home.conf", "[Service]\nProtectHome=tmpfs\n"
+        + "BindPaths=/home/alice/builds\n"), dir);
+    assertEquals(0, r.exit(), r.output());
+    assertEquals("", r.output().strip(), "systemd-analyze verify must print nothing (warnings included)");
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.heady.common.http.Verdict;
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Dispatch;
 import io.heady.common.protocol.InvalidInputException;
+import io.heady.common.protocol.Refusal;
 import io.heady.common.protocol.TaskSpec;
 import io.heady.common.tls.ServerTls;
 import io.vertx.core.Context;
@@ -79,6 +80,8 @@ public final class NodeApiVerticle extends VerticleBase {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeApiVerticle.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String DISK_FULL = "this node's disk is nearly full (disk_full); it takes no new task until it"
+      + " has room again";
   private final AgentState state;
   private final ExecutorVerticle executor;
   private final Settings settings;
@@ -164,6 +167,7 @@ public final class NodeApiVerticle extends VerticleBase {
         case 409 -> error(rc, 409, "DUPLICATE", "this node already runs that task");
         case 429 -> error(rc, 429, "NODE_FULL", "every slot of this node is busy");
         case 503 -> error(rc, 503, "SHUTTING_DOWN", "this node is shutting down");
+        case Refusal.DISK_FULL_STATUS -> error(rc, Refusal.DISK_FULL_STATUS, "DISK_FULL", DISK_FULL);
         default -> error(rc, 400, "INVALID_FIELD", "the dispatch is not valid: " + dispatchProblem(body));
       }
     });
@@ -434,6 +438,7 @@ public final class NodeApiVerticle extends VerticleBase {
       });
       case FULL -> error(rc, 429, "NODE_FULL", "every slot of this node is busy");
       case CLOSED -> error(rc, 503, "SHUTTING_DOWN", "this node is shutting down");
+      case DISK_FULL -> error(rc, Refusal.DISK_FULL_STATUS, "DISK_FULL", DISK_FULL);
       default -> error(rc, 409, "DUPLICATE", "an execute with this id runs already");
     }
   }

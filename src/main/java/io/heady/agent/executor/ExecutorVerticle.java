@@ -57,7 +57,8 @@ public final class ExecutorVerticle extends VerticleBase {
       int status = admit(body);
       return status == 202 ? Future.succeededFuture(new JsonObject().put("accepted", true))
           : Future.failedFuture(new SignedBus.StatusException(status,
-              status == 429 ? "node full" : status == 409 ? "duplicate" : "refused"));
+              status == 429 ? "node full" : status == 409 ? "duplicate"
+                  : status == io.heady.common.protocol.Refusal.DISK_FULL_STATUS ? "disk_full" : "refused"));
     }));
     consumers.add(SignedBus.consumer(bus, false, Addresses.nodeDispatchBatch(id), seal,
         (from, body) -> Future.succeededFuture(slots.admitBatch(body))));
@@ -91,7 +92,7 @@ public final class ExecutorVerticle extends VerticleBase {
     return Future.join(gone).transform(ar -> subscribe());
   }
 
-  /** Admits one dispatch: 202 accepted, 409 duplicate, 429 full, 503 shutting down, 400 bad. */
+  /** Admits one dispatch: 202 accepted, 409 duplicate, 429 full, 503 shutting down, 507 disk full, 400 bad. */
   public int admit(JsonObject body) {
     Dispatch d;
     try {
@@ -154,6 +155,7 @@ public final class ExecutorVerticle extends VerticleBase {
         .put("running_task_ids", new JsonArray(heldTaskIds()))
         .put("max_concurrent", slots.limit())
         .put("pending_reports", reports.size())
+        .put("refusing", state.refusing() == null ? null : state.refusing().toJson())
         .put("system_stats", state.stats().toJson())
         .put("version", io.heady.common.Version.VERSION);
   }

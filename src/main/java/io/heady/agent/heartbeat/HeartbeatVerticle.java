@@ -98,7 +98,8 @@ public final class HeartbeatVerticle extends VerticleBase {
       return;
     }
     JsonObject s = new JsonObject().put("node_id", state.nodeId()).put("registered", state.isRegistered())
-        .put("status", state.status()).put("tier", state.tier());
+        .put("status", state.status()).put("tier", state.tier())
+        .put("refusing", state.refusing() == null ? null : state.refusing().toJson());
     vertx.executeBlocking(() -> {
       java.nio.file.Path tmp = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
       java.nio.file.Files.writeString(tmp, s.encodePrettily());
@@ -118,7 +119,7 @@ public final class HeartbeatVerticle extends VerticleBase {
         return;
       }
       Heartbeat hb = new Heartbeat(state.nodeId(), executor.running(), executor.heldTaskIds(), state.stats(),
-          pr.succeeded() ? pr.result() : Map.of());
+          pr.succeeded() ? pr.result() : Map.of(), state.refusing());
       send(hb);
     });
   }
@@ -179,6 +180,21 @@ public final class HeartbeatVerticle extends VerticleBase {
   public void now() {
     if (state.isRegistered()) {
       beat();
+    }
+  }
+
+  /**
+   * {@link #now()} from any thread: the node's standing changed (its disk filled up or has room again), so the
+   * manager hears it at once rather than at the next interval.
+   */
+  public void nowFromAnyThread() {
+    if (context != null) {
+      context.runOnContext(v -> {
+        if (state.isRegistered()) {
+          writeStatus();
+        }
+        now();
+      });
     }
   }
 

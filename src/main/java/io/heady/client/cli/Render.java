@@ -58,12 +58,19 @@ final class Render {
         "CPU%", "LABELS").right(5, 6, 8, 9, 10);
     for (NodeInfo n : nodes) {
       t.row(n.nodeId(), n.name() != null && !n.name().equals(n.nodeId()) ? n.name() : "", n.tier(),
-          n.status() + (n.drain() && !"draining".equals(n.status()) ? " (drain)" : ""), n.location(),
+          n.status() + (n.drain() && !"draining".equals(n.status()) ? " (drain)" : "") + refusingMark(n),
+          n.location(),
           n.cpuCores(), gb(n.ramGb()), n.gpuModel() == null ? "" : Table.cut(n.gpuModel(), 24),
           n.running() + "/" + n.maxConcurrent(), number(n.reliability()),
           n.cpuUsagePct() == null ? "" : number(n.cpuUsagePct()), pairs(n.labels()));
     }
     return names ? t.render() : t.withoutColumn(1).render();
+  }
+
+  /** What the node says it refuses, as the table shows it: {@code " (disk_full)"}, or nothing. */
+  private static String refusingMark(NodeInfo n) {
+    return n.json() != null && n.json().getValue("refusing") instanceof JsonObject r
+        ? " (" + r.getString("reason") + ")" : "";
   }
 
   /** {@code heady nodes ID}: one node as labelled lines. */
@@ -76,6 +83,9 @@ final class Render {
     field(sb, "hardware", n.cpuCores() + " cores, " + gb(n.ramGb()) + " RAM" + (n.gpuModel() != null ? ", "
         + n.gpuModel() + (n.gpuVramGb() > 0 ? " " + gb(n.gpuVramGb()) : "") : "") + (n.arch() != null ? ", "
         + n.arch() : "") + (n.os() != null ? ", " + n.os() : ""));
+    if (j.getValue("refusing") instanceof JsonObject r) {
+      field(sb, "refusing", r.getString("reason") + ": " + r.getString("message") + " (no new tasks)");
+    }
     field(sb, "slots", n.running() + " of " + n.maxConcurrent() + " in use");
     field(sb, "load", (n.cpuUsagePct() == null ? "" : "CPU " + number(n.cpuUsagePct()) + "%")
         + (n.ramUsagePct() == null ? "" : "  RAM " + number(n.ramUsagePct()) + "%"));

@@ -152,6 +152,19 @@ public final class Keys {
       .help("user tasks run as when this node runs as root; empty: heady-task (it must exist; root only if named)");
   public static final ConfigKey TASK_USERS = key("task-users").list().roles(A, M)
       .help("users a task may ask for with run_as (repeatable or comma separated; only when running as root)");
+  public static final ConfigKey LOG_RETENTION_DAYS = key("log-retention-days").integer(7, 0, 36500).roles(A, M)
+      .help("task logs on this node (the manager: its local executor's) older than this are removed; 0: never by"
+          + " age");
+  public static final ConfigKey LOG_MAX_MB = key("log-max-mb").integer(1024, 0, 16_777_216).roles(A, M)
+      .help("the node's task-log folder as a whole is kept under this size, oldest logs removed first (a running"
+          + " task's never); 0: no cap");
+  public static final ConfigKey LOG_SWEEP_SEC = key("log-sweep-sec").seconds(600, 1, 86400).roles(A, M)
+      .help("how often task logs are checked against --log-retention-days and --log-max-mb (and once at start)");
+  public static final ConfigKey MIN_FREE_MB = key("min-free-mb").integer(1024, 0, 1L << 40).roles(A)
+      .help("the agent takes no new task (disk_full) while the disk under its data dir has less free space;"
+          + " 0: off");
+  public static final ConfigKey MIN_FREE_PCT = key("min-free-pct").integer(0, 0, 99).roles(A)
+      .help("the agent takes no new task (disk_full) while less than this percent of that disk is free; 0: off");
 
   /** Keys whose flag differs by role in meaning; the agent's port. */
   public static final ConfigKey PORT_AGENT = key("port").integer(7700, 0, 65535).roles(A)
@@ -168,7 +181,8 @@ public final class Keys {
       TOKEN_GRACE_SEC, SUBMIT_RATE, SUBMIT_BURST, MAX_DAG_TASKS, TLS_CERT, TLS_KEY, TLS_SELF_SIGNED, MANAGER, TOKEN,
       TOKEN_FILE, NODE_API_HOST, NODE_ID, NAME, TRANSPORT, TUNNEL_URL, LABEL, MAX_CONCURRENT, EXECUTE_ENABLED, AGENT_ADMIN_TOKEN,
       MANAGER_FINGERPRINT, TLS_INSECURE, OUTPUT_TAIL_KB, LOG_MAX_KB,
-      KILL_GRACE_SEC, RUN_AS, TASK_USERS, SHUTDOWN_GRACE_SEC, PORT_AGENT);
+      KILL_GRACE_SEC, RUN_AS, TASK_USERS, LOG_RETENTION_DAYS, LOG_MAX_MB, LOG_SWEEP_SEC, MIN_FREE_MB, MIN_FREE_PCT,
+      SHUTDOWN_GRACE_SEC, PORT_AGENT);
 
   private Keys() {}
 

@@ -35,7 +35,7 @@ public final class TaskSlots {
   }
 
   /** What became of a dispatch. */
-  public enum Admission { ACCEPTED, FULL, DUPLICATE, CLOSED }
+  public enum Admission { ACCEPTED, FULL, DUPLICATE, CLOSED, DISK_FULL }
 
   /** Settings for every task of this node. */
   public record Settings(int tailBytes, long logMaxBytes, Duration killGrace, Path logDir) {}
@@ -53,6 +53,7 @@ public final class TaskSlots {
   private final Object sampleLock = new Object();
   private int limit;
   private boolean closed;
+  private String diskFull;
 
   public TaskSlots(String nodeId, int limit, ProcessRunner runner, Settings settings, Reporter reporter,
       java.time.Clock clock) {
@@ -90,6 +91,9 @@ public final class TaskSlots {
       if (closed) {
         return Admission.CLOSED;
       }
+      if (diskFull != null) {
+        return Admission.DISK_FULL;
+      }
       if (running.size() >= limit) {
         return Admission.FULL;
       }
@@ -114,14 +118,26 @@ public final class TaskSlots {
     return Admission.ACCEPTED;
   }
 
-  /** An admission as the status the dispatch endpoints answer: 202, 409 duplicate, 429 full, 503 closing. */
+  /**
+   * An admission as the status the dispatch endpoints answer: 202, 409 duplicate, 429 full, 503 closing, 507
+   * disk full.
+   */
   public static int status(Admission a) {
     return switch (a) {
       case ACCEPTED -> 202;
       case DUPLICATE -> 409;
       case FULL -> 429;
       case CLOSED -> 503;
+      case DISK_FULL -> io.heady.common.protocol.Refusal.DISK_FULL_STATUS;
     };
+  }
+
+  /**
+   * Takes no new task while the disk under the node's data is nearly full ({@code why}, for its log); {@code null}
+   * takes work again. Running tasks go on.
+   */
+  public synchronized void diskFull(String why) {
+    this.diskFull = why;
   }
 
   /**

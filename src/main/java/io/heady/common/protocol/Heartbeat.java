@@ -8,12 +8,18 @@ import java.util.Map;
 /**
  * An agent's periodic proof of life, with its load, the tasks it holds, and how much output each running
  * task has done so far ({@code progress}: task id → {@link TaskProgress}), which the watchdog reads as progress.
+ * {@code refusing} says why the node takes no new work for now ({@code null}: it takes work).
  */
 public record Heartbeat(String nodeId, int currentLoad, List<String> runningTaskIds, SystemStats systemStats,
-    Map<String, TaskProgress> progress) {
+    Map<String, TaskProgress> progress, Refusal refusing) {
 
   public Heartbeat(String nodeId, int currentLoad, List<String> runningTaskIds, SystemStats systemStats) {
     this(nodeId, currentLoad, runningTaskIds, systemStats, Map.of());
+  }
+
+  public Heartbeat(String nodeId, int currentLoad, List<String> runningTaskIds, SystemStats systemStats,
+      Map<String, TaskProgress> progress) {
+    this(nodeId, currentLoad, runningTaskIds, systemStats, progress, null);
   }
 
   public JsonObject toJson() {
@@ -24,7 +30,8 @@ public record Heartbeat(String nodeId, int currentLoad, List<String> runningTask
         .put("current_load", currentLoad)
         .put("running_task_ids", Fields.toArray(runningTaskIds))
         .put("system_stats", systemStats.toJson())
-        .put("progress", p);
+        .put("progress", p)
+        .put("refusing", refusing == null ? null : refusing.toJson());
   }
 
   public static Heartbeat fromJson(JsonObject j) {
@@ -46,6 +53,7 @@ public record Heartbeat(String nodeId, int currentLoad, List<String> runningTask
         (int) Fields.optLong(j, "current_load", 0, 0, 100000),
         Fields.optStrings(j, "running_task_ids", 4096, 64),
         SystemStats.fromJson(Fields.optObject(j, "system_stats")),
-        progress);
+        progress,
+        Refusal.fromJson(Fields.optObject(j, "refusing")));
   }
 }

@@ -164,6 +164,8 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
     String why = switch (kind) {
       case FULL -> "node " + nodeId + " refused: full";
       case CLOSING -> "node " + nodeId + " is shutting down";
+      case DISK_FULL -> "node " + nodeId + " refused: disk_full (its disk is nearly full; it takes no new task"
+          + " until it has room)";
       case UNREACHABLE -> "dispatch to " + nodeId + " failed: " + a.why();
       case REFUSED -> a.why();
     };

@@ -94,6 +94,11 @@ public final class LocalExecutorVerticle extends VerticleBase {
     return slots().cancel(taskId, leaseId);
   }
 
+  /** The tasks running here now. */
+  public List<String> runningIds() {
+    return slots().runningIds();
+  }
+
   /** What an agent's health probe answers, as far as the local executor has it. */
   public JsonObject health() {
     TaskSlots t = slots();

@@ -3,6 +3,7 @@ package io.heady.manager.node;
 import io.heady.common.protocol.Enforcement;
 import io.heady.common.protocol.Fields;
 import io.heady.common.protocol.Hardware;
+import io.heady.common.protocol.Refusal;
 import io.heady.common.protocol.Registration;
 import io.heady.common.protocol.SystemStats;
 import io.vertx.core.json.JsonArray;
@@ -62,6 +63,8 @@ public final class NodeRecord {
   // why: not persisted; the node's next heartbeat lists what it really holds, which rebuilds both
   private final Map<String, String> foreign = new LinkedHashMap<>();
   private boolean fullClaimed;
+  // why: the node's own word (its heartbeat, or its answer to a dispatch); placement sends it nothing meanwhile
+  private Refusal refusing;
 
   public NodeRecord(Registration r, String location, Instant now) {
     this.nodeId = r.nodeId();
@@ -259,6 +262,18 @@ public final class NodeRecord {
     this.fullClaimed = full;
   }
 
+  /** What the node says now; returns whether that changed. {@code null}: it takes work. */
+  public boolean refusing(Refusal r) {
+    boolean changed = !java.util.Objects.equals(refusing, r);
+    refusing = r;
+    return changed;
+  }
+
+  /** Why the node takes no new work for now, or {@code null}. */
+  public Refusal refusing() {
+    return refusing;
+  }
+
   public boolean fullClaimed() {
     return fullClaimed;
   }
@@ -374,6 +389,7 @@ public final class NodeRecord {
         .put("status_since", statusSince.toString())
         .put("probe_failures", probeFailures)
         .put("drain", drain)
+        .put("refusing", refusing == null ? null : refusing.toJson())
         .put("version", version)
         .put("containment", containment == null ? null : containment.toJson())
         .put("incident_since", incidentSince == null ? null : incidentSince.toString())
@@ -410,6 +426,7 @@ public final class NodeRecord {
     n.incidents = j.getLong("incidents", 0L);
     n.probationPassed = j.getInteger("probation_passed", 0);
     n.reachable = j.getBoolean("reachable", true);
+    n.refusing = Refusal.fromJson(j.getJsonObject("refusing"));
     return n;
   }
 }

@@ -18,6 +18,7 @@ public final class Placer {
   private static final List<FeasibilityCheck> CHECKS = List.of(
       new StatusCheck(),      // in service
       new DrainCheck(),       // operator drain
+      new RefusalCheck(),     // the node's own refusal: disk_full
       new PinCheck(),         // relayq's run_on_<node>
       new LocationCheck(),    // cloud_only / physical / gpu policy
       new ArchCheck(),        // x86_64 / aarch64 / armv7

@@ -5,6 +5,7 @@ import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Dispatch;
 import io.heady.common.protocol.ErrorCode;
 import io.heady.common.protocol.Heartbeat;
+import io.heady.common.protocol.Refusal;
 import io.heady.common.protocol.Registration;
 import io.heady.manager.node.NodeLiveness;
 import io.heady.manager.node.NodeRecord;
@@ -104,16 +105,34 @@ public final class Scheduler {
           new JsonObject().put("node_id", hb.nodeId()));
     }
     n.heartbeat(now, hb.systemStats());
+    boolean refusal = refusal(n, hb.refusing());
     hb.progress().forEach((taskId, progress) -> progressOf(n, taskId, progress, now));
     NodeLiveness.Outcome o = reconcile(n, hb.runningTaskIds(), now);
     boolean slots = resync(n, hb.runningTaskIds());
     o = o.then(liveness.heartbeat(n, now));
     applyNode(n, o, "", now);
-    if (o.any() || slots) {
+    if (o.any() || slots || refusal) {
       sink.nodeChanged(n);
       schedule(now);
     }
     return n;
+  }
+
+  /**
+   * Takes what the node says of its readiness for new work (a full disk, or nothing); returns whether that
+   * changed, so placement runs again (a node that takes work again gets the tasks that waited for it).
+   */
+  private boolean refusal(NodeRecord n, Refusal r) {
+    Refusal before = n.refusing();
+    if (!n.refusing(r)) {
+      return false;
+    }
+    if (r != null) {
+      sink.event("node.refusing", nodeEvent(n).put("reason", r.reason()).put("message", r.message()));
+    } else {
+      sink.event("node.accepting", nodeEvent(n).put("was", before.reason()));
+    }
+    return true;
   }
 
   /** A running task's progress as its node measured it; growth of any measure ends a stagnation warning. */
@@ -849,6 +868,13 @@ public final class Scheduler {
         n.claimedFull(true);
         sink.nodeChanged(n);
         sink.probe(n);
+      }
+      case DISK_FULL -> {
+        // why: alive and not at fault; it gets no work until a heartbeat says its disk has room again
+        if (n.refusing(Refusal.diskFull(why))) {
+          sink.event("node.refusing", nodeEvent(n).put("reason", Refusal.DISK_FULL).put("message", why));
+        }
+        sink.nodeChanged(n);
       }
       default -> throw new IllegalStateException("unknown kind " + kind);
     }

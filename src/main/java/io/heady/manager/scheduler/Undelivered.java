@@ -11,6 +11,8 @@ public enum Undelivered {
   FULL,
   /** The node answered that it is shutting down. */
   CLOSING,
+  /** The node answered that its disk is nearly full (507): it takes no new work until it says otherwise. */
+  DISK_FULL,
   /** The node answered but would not take it (a bad or unauthenticated dispatch). */
   REFUSED;
 
@@ -22,6 +24,7 @@ public enum Undelivered {
     return switch (status) {
       case 429 -> FULL;
       case 503 -> CLOSING;
+      case io.heady.common.protocol.Refusal.DISK_FULL_STATUS -> DISK_FULL;
       default -> REFUSED;
     };
   }
