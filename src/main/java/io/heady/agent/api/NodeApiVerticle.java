@@ -304,12 +304,17 @@ public final class NodeApiVerticle extends VerticleBase {
   private static final String CLAIM = "heady.claim";
 
   /**
-   * The manager's seal, as far as the head tells: the scheme, the sender (only the manager holds a key here),
-   * a time in the window. The seal itself is checked against the body once it is read ({@link #sealOpens}).
+   * The manager's seal over the request's head: the scheme, the sender (only the manager holds a key here), a
+   * time in the window, the MAC over the method, path and the body's digest, a new nonce. The body is checked
+   * against that digest once it is read ({@link #sealOpens}).
    */
   private Verdict sealCheck(RoutingContext rc) {
+    if (rc.get(CLAIM) != null) {
+      return Verdict.withCredential(); // why: checked already (the blanket check); a second claim is a replay
+    }
     try {
-      Seal.Claim c = settings.seal().claim(rc.request().getHeader("Authorization"));
+      Seal.Claim c = settings.seal().claim(rc.request().getHeader("Authorization"), rc.request().method().name(),
+          rc.request().uri());
       if (c == null) {
         return isAdmin(presented(rc)) ? Verdict.forbidden("this route is the manager's; the admin token is for"
             + " POST /api/node/execute") : Verdict.unauthorized("only the manager may call the node API (a join"
@@ -352,12 +357,7 @@ public final class NodeApiVerticle extends VerticleBase {
 
   /** The admin token check of execute, on the head alone. */
   private Verdict tokenCheck(RoutingContext rc, Needs needs) {
-    boolean sealed;
-    try {
-      sealed = settings.seal().claim(rc.request().getHeader("Authorization")) != null;
-    } catch (Seal.Refused e) {
-      sealed = false;
-    }
+    boolean sealed = rc.get(CLAIM) != null || sealCheck(rc).admitted();
     boolean admin = isAdmin(presented(rc));
     if (!admin && !sealed) {
       return Verdict.unauthorized("execute needs Authorization: Bearer <admin token>");

@@ -6,7 +6,8 @@ import java.util.Set;
 
 /**
  * Decides an enrollment request: plain rules, no I/O. The join token proves only that the caller may ask;
- * the node id is bound to the first key that enrolls it, for good, until an operator revokes it. Reserved ids
+ * the node id is bound to the first key that enrolls it, for good, until an operator revokes it, and a key to one
+ * node id (so revoking a node stops its key everywhere, not under one of several names). Reserved ids
  * ({@code local}, the manager's own executor; {@code manager}; {@code heady}) are never given out.
  */
 public final class EnrollmentDesk {
@@ -52,9 +53,11 @@ public final class EnrollmentDesk {
   /**
    * @param existing the record kept for this node id, or {@code null}
    * @param revokedKey whether this key was revoked (under any id)
+   * @param keyHolder another node id this key is enrolled (or waiting) under, or {@code null}
    * @param pending how many enrollments wait for approval now
    */
-  public Decision decide(Request r, Enrollment existing, boolean revokedKey, int pending, Instant now) {
+  public Decision decide(Request r, Enrollment existing, boolean revokedKey, String keyHolder, int pending,
+      Instant now) {
     if (RESERVED.contains(r.nodeId())) {
       return Decision.refused(403, "RESERVED_ID", "node id " + r.nodeId() + " is reserved; choose another"
           + " (--node-id)");
@@ -62,6 +65,11 @@ public final class EnrollmentDesk {
     if (revokedKey) {
       return Decision.refused(403, "REVOKED", "this node's key was revoked; a revoked key enrolls nothing again"
           + " (make a new key: remove <data-dir>/identity on the node)");
+    }
+    if (keyHolder != null && !keyHolder.equals(r.nodeId())) {
+      // why: one key under two ids would outlive the revocation of one of them
+      return Decision.refused(409, "ID_TAKEN", "this key is enrolled already, as node " + keyHolder + "; one key"
+          + " is one node (make a new key for another node id: a separate --data-dir)");
     }
     if (existing != null && existing.status() != Enrollment.Status.REVOKED) {
       boolean sameKey = existing.fingerprint().equals(r.fingerprint());

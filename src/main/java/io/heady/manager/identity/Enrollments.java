@@ -168,7 +168,10 @@ public final class Enrollments {
     Entry existing = byId.get(r.nodeId());
     boolean revokedKey = byId.values().stream().anyMatch(x -> x.e().status() == Enrollment.Status.REVOKED
         && x.e().fingerprint().equals(r.fingerprint()));
-    EnrollmentDesk.Decision d = desk.decide(r, existing == null ? null : existing.e(), revokedKey, pending(), now);
+    String keyHolder = byId.values().stream().filter(x -> x.e().status() != Enrollment.Status.REVOKED
+        && x.e().fingerprint().equals(r.fingerprint())).map(x -> x.e().nodeId()).findFirst().orElse(null);
+    EnrollmentDesk.Decision d = desk.decide(r, existing == null ? null : existing.e(), revokedKey, keyHolder,
+        pending(), now);
     if (!d.changed()) {
       return Future.succeededFuture(d);
     }

@@ -293,7 +293,7 @@ public final class NodeSimulator implements AutoCloseable {
     Seal seal = seals[node];
     Seal.Claim claim;
     try {
-      claim = seal == null ? null : seal.claim(req.getHeader("Authorization"));
+      claim = seal == null ? null : seal.claim(req.getHeader("Authorization"), req.method().name(), req.uri());
     } catch (Seal.Refused e) {
       claim = null;
     }
