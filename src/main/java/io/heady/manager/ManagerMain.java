@@ -119,9 +119,9 @@ public final class ManagerMain {
             e.getMessage());
       }
     }
-    Enrollments enrollments = new Enrollments(authority, new EnrollmentDesk(new EnrollmentDesk.Settings(
-        cfg.bool(Keys.APPROVE_NODES), 100, Duration.ofDays(1))), store.describe().equals("memory")
-            ? Enrollments.in(vertx, dataDir.resolve("identity").resolve("enrollments.json")) : Enrollments.in(store),
+    Enrollments enrollments = new Enrollments(authority, new EnrollmentDesk(EnrollmentDesk.Settings.of(
+        cfg.bool(Keys.APPROVE_NODES))), store.describe().equals("memory")
+            ? Enrollments.in(vertx, dataDir.resolve("identity").resolve("enrollments.jsonl")) : Enrollments.in(store),
         clock);
     loadEnrollments(vertx, enrollments);
     Seal seal = new Seal(Seal.MANAGER, enrollments::pairKey, clock, Seal.DEFAULT_WINDOW);
@@ -129,6 +129,15 @@ public final class ManagerMain {
         .onFailure(e -> LOG.debug("retention pass failed: {}", e.getMessage())));
 
     EventJournal journal = new EventJournal(10_000);
+    // why: an enrollment whose node never registers is forgotten after a while; one that registered is kept
+    journal.listen(batch -> batch.forEach(e -> {
+      String type = e.event().type();
+      if (type.equals("node.registered") || type.equals("node.reregistered")) {
+        enrollments.registered(e.event().data().getString("node_id"))
+            .onFailure(x -> LOG.warn("cannot record that node {} registered: {}", e.event().data()
+                .getString("node_id"), x.getMessage()));
+      }
+    }));
     long tickMs = Math.max(100, Math.min(1000, settings.ttl().toMillis() / 4));
     SchedulerVerticle scheduler = new SchedulerVerticle(clock, store, settings,
         sink -> new Scheduler(settings, policy, sink, new IdSource()), tickMs, journal, seal);
@@ -164,6 +173,12 @@ public final class ManagerMain {
         }
       });
     }
+    // why: frees the ids (and the places) of enrollments that waited too long, also when nobody enrolls
+    vertx.setPeriodic(60_000, id -> {
+      if (scheduler.leading()) {
+        enrollments.expire();
+      }
+    });
     vertx.deployVerticle(scheduler).await();
     vertx.deployVerticle(agents).await();
     vertx.deployVerticle(new WatchdogVerticle(scheduler, watchdog(cfg), 1000)).await();

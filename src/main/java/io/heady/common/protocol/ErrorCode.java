@@ -21,6 +21,8 @@ public enum ErrorCode {
   RATE_LIMITED(429),
   TOO_MANY_PENDING(429),
   NOT_LEADER(503),
+  /** The manager keeps no more enrollments (its cap on nodes). */
+  TOO_MANY_NODES(507),
   STORE_UNAVAILABLE(503),
   INTERNAL(500);
 
