@@ -169,7 +169,10 @@ public final class Enrollments {
     if (e == null || e.e().status() != Enrollment.Status.ENROLLED || e.e().registeredAt() != null) {
       return Future.succeededFuture();
     }
-    return keep(e.e().registered(clock.instant())).mapEmpty();
+    Enrollment now = e.e().registered(clock.instant());
+    // why: called on the scheduler's loop; the key and the pair key are the same, so nothing is computed again
+    byId.put(nodeId, new Entry(now, e.key(), e.pairKey(), desk.expiresAt(now)));
+    return book.save(now.toJson());
   }
 
   /** An operator approves a waiting node. */
