@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * the message. A message that does not open is dropped (a request is failed with 401 so an honest sender with
  * a stale credential learns why); a reply opens only from the peer the request went to.
  *
- * <p>A refusal is sealed too: the handler's failure goes back as {@code fail(status, sealed)}, where {@code sealed}
- * is {@code {status, message}} sealed to the requester at {@link #refusalTo}, and the requester believes the
- * status only when it opens from the peer the request went to. why: any member with a certificate of the cluster
+ * <p>A refusal is sealed too: the handler's failure goes back as {@code fail(status, body)}, where the body holds
+ * {@code {status, message}} sealed to the requester at {@link #refusalTo} (under {@code sealed}), and the
+ * requester believes the status only when that opens from the peer the request went to. why: any member with a certificate of the cluster
  * (another enrolled node, a client) may subscribe to a node's address and answer in its place; it cannot open
  * the request, but an unsealed {@code fail(507)} would otherwise pass as the node's own refusal (disk full,
  * shutting down, full) and keep work from a healthy node. Such an answer reaches the requester as an
@@ -89,16 +89,34 @@ public final class SignedBus {
     return "refusal:" + address;
   }
 
-  /** Fails a request with its status and message, sealed to the requester when this side holds a key for it. */
+  /**
+   * Fails a request with its status and message, sealed to the requester when this side holds a key for it: the
+   * message as it was (an API error's JSON keeps its {@code error} object, for a peer of an earlier version) with
+   * the sealed copy under {@code sealed}.
+   */
   private static void refuse(Message<Object> m, Seal seal, String address, String to, int status, String message) {
-    String body;
+    JsonObject envelope;
     try {
-      body = seal.seal(refusalTo(address), new JsonObject().put("status", status).put("message", message), to)
-          .encode();
+      envelope = seal.seal(refusalTo(address), new JsonObject().put("status", status).put("message", message), to);
     } catch (Seal.Refused e) {
-      body = message; // no key for the requester any more (revoked meanwhile): it will not believe this anyway
+      m.fail(status, message); // no key for the requester any more (revoked meanwhile): it will not believe this
+      return;
     }
-    m.fail(status, body);
+    JsonObject body = json(message);
+    m.fail(status, (body == null ? new JsonObject() : body).put(SEALED, envelope).encode());
+  }
+
+  private static final String SEALED = "sealed";
+
+  private static JsonObject json(String text) {
+    if (text == null || !text.startsWith("{")) {
+      return null;
+    }
+    try {
+      return new JsonObject(text);
+    } catch (io.vertx.core.json.DecodeException e) {
+      return null;
+    }
   }
 
   /**
@@ -132,14 +150,14 @@ public final class SignedBus {
       return t;
     }
     String text = re.getMessage();
+    JsonObject body = json(text);
     try {
-      Seal.Opened o = seal.open(refusalTo(address), text == null || !text.startsWith("{") ? null
-          : new JsonObject(text));
+      Seal.Opened o = seal.open(refusalTo(address), body == null ? null : body.getValue(SEALED));
       if (to.equals(o.from()) && o.payload().getValue("status") instanceof Integer status
           && status == re.failureCode()) {
         return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, status, o.payload().getString("message"));
       }
-    } catch (Seal.Refused | io.vertx.core.json.DecodeException e) {
+    } catch (Seal.Refused e) {
       // not sealed by the peer: below
     }
     return new UnsealedRefusal(to, re.failureCode(), text);
