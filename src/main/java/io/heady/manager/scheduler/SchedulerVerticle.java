@@ -70,6 +70,9 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     /** A node's result with every secret value its attempt was given masked. */
     Completion mask(Completion c);
 
+    /** The attempt's result is recorded: its values are no longer needed. */
+    default void forget(String leaseId) {}
+
     /** No secrets held: a task that names one fails at dispatch. */
     Secrets NONE = new Secrets() {
       @Override
@@ -456,7 +459,15 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
         out.put("duplicate", true);
       }
       return out;
-    });
+    }).andThen(ar -> forgetIfRecorded(c.leaseId(), ar));
+  }
+
+  /** A result the store took (or refused for good: a stale lease is recorded as late) needs no more masking. */
+  private void forgetIfRecorded(String leaseId, io.vertx.core.AsyncResult<?> ar) {
+    if (ar.succeeded() || (ar.cause() instanceof ApiException e && e.code() != ErrorCode.STORE_UNAVAILABLE
+        && e.code() != ErrorCode.NOT_LEADER)) {
+      secrets.forget(leaseId);
+    }
   }
 
   /**
@@ -464,6 +475,7 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
    * refused write fails the whole batch (503), and the node sends it again.
    */
   public Future<JsonObject> report(Report r) {
+    List<String> seen = new ArrayList<>();
     return call((s, now) -> {
       scheduler.reported(r.nodeId(), now);
       for (Report.Started st : r.started()) {
@@ -474,13 +486,14 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
         Completion c = secrets.mask(raw);
         try {
           Scheduler.Completed done = scheduler.complete(c, now);
+          seen.add(c.leaseId());
           out.add(Report.itemAccepted(c.taskId(), done.duplicate()));
         } catch (ApiException e) {
           out.add(Report.itemRefused(c.taskId(), e));
         }
       }
       return new JsonObject().put("results", out);
-    });
+    }).andThen(ar -> seen.forEach(l -> forgetIfRecorded(l, ar)));
   }
 
   // ---- sink: effects leave here ------------------------------------------------------------------------

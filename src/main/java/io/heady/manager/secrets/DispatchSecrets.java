@@ -76,4 +76,9 @@ public final class DispatchSecrets implements SchedulerVerticle.Secrets {
   public Completion mask(Completion c) {
     return masks.mask(c);
   }
+
+  @Override
+  public void forget(String leaseId) {
+    masks.forget(leaseId);
+  }
 }

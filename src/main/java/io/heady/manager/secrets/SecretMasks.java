@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The manager's own masking of what it keeps of an attempt's output, on top of the node's: the values sealed into
- * each attempt are remembered (in memory, by lease) until the attempt's result comes back, and every secret value in
+ * each attempt are remembered (in memory, by lease) until the attempt's result is recorded, and every secret value in
  * that result (its output, its error) is replaced by {@value SecretMask#MASK} before the scheduler records it. A
  * node that failed to mask (a bug, an older agent) still leaks nothing into the store or the API. Bounded: the
  * oldest entries go first when attempts never report.
@@ -35,14 +35,19 @@ public final class SecretMasks {
     return byLease.size();
   }
 
+  /** The attempt's result is recorded; its values are forgotten. */
+  public synchronized void forget(String leaseId) {
+    byLease.remove(leaseId);
+  }
+
   /**
-   * The result with its attempt's secret values masked; the values are forgotten, since an attempt reports once
-   * (a repeat is a duplicate, which is not recorded again). A result of an attempt without secrets passes as it is.
+   * The result with its attempt's secret values masked (kept until {@link #forget}: a result the store did not take
+   * comes again). A result of an attempt without secrets passes as it is.
    */
   public Completion mask(Completion c) {
     SecretMask m;
     synchronized (this) {
-      m = byLease.remove(c.leaseId());
+      m = byLease.get(c.leaseId());
     }
     if (m == null) {
       return c;

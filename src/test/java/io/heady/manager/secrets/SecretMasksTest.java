@@ -14,14 +14,17 @@ class SecretMasksTest {
   }
 
   @Test
-  void theValuesOfThatAttemptAreMaskedOnceThenForgotten() {
+  void theValuesOfThatAttemptAreMaskedUntilItsResultIsRecorded() {
     SecretMasks masks = new SecretMasks();
     masks.remember("lease-1", List.of("pa55word", "tok-123"));
     Completion c = masks.mask(result("lease-1", "pw=pa55word\n", "tok-123 tok-12", "saw pa55word"));
     assertEquals("pw=***\n", c.stdout());
     assertEquals("*** tok-12", c.stderr());
     assertEquals("saw ***", c.error());
-    assertEquals(0, masks.size(), "an attempt reports once");
+    assertEquals("pw=***\n", masks.mask(result("lease-1", "pw=pa55word\n", "", null)).stdout(),
+        "a result the store did not take comes again, masked again");
+    masks.forget("lease-1");
+    assertEquals(0, masks.size());
     Completion other = result("lease-2", "pa55word", "", null);
     assertSame(other, masks.mask(other), "an attempt without secrets passes as it is");
   }
