@@ -101,6 +101,11 @@ class SecretsIT {
         }
         Out shown = cli(c, "", "task", onBus);
         assertEquals(0, shown.rc(), shown::toString);
+        assertTrue(shown.out().lines().anyMatch(l -> l.equals("secrets      API_TOKEN")), shown::toString);
+        Out shownHttp = cli(c, "", "task", onHttp);
+        assertTrue(shownHttp.out().lines().anyMatch(l -> l.equals("secrets      API_TOKEN as TOKEN")),
+            shownHttp::toString);
+        seen.add(shownHttp.toString());
         seen.add(shown.toString());
         Out waited = cli(c, "", "run", "--on", BUS, "--secret", "T=API_TOKEN", "--id", "waited", "--wait",
             "echo \"$T\"");
