@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The cluster's secrets in its store: each one a document of its name, its value encrypted with the
@@ -92,18 +91,19 @@ public final class SecretVault {
     return store.deleteSecret(name);
   }
 
-  /** The names among {@code names} that the store does not hold, in the order given. */
+  /** The names among {@code names} that the store does not hold, in the order given (one read per name). */
   public Future<List<String>> missing(Collection<String> names) {
-    if (names.isEmpty()) {
+    List<String> wanted = new ArrayList<>(new LinkedHashSet<>(names));
+    if (wanted.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return store.secrets().map(docs -> {
-      Set<String> held = new LinkedHashSet<>();
-      docs.forEach(d -> held.add(d.getString("name")));
+    List<Future<JsonObject>> reads = new ArrayList<>();
+    wanted.forEach(n -> reads.add(store.secret(n)));
+    return Future.all(reads).map(all -> {
       List<String> out = new ArrayList<>();
-      for (String n : new LinkedHashSet<>(names)) {
-        if (!held.contains(n)) {
-          out.add(n);
+      for (int i = 0; i < wanted.size(); i++) {
+        if (all.resultAt(i) == null) {
+          out.add(wanted.get(i));
         }
       }
       return out;
