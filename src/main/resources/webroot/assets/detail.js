@@ -145,7 +145,8 @@ export class TaskDetail {
       t.spec && t.spec.run_as ? fact('Run as', t.spec.run_as) : null,
       // names only: a task record never holds a secret's value
       t.spec && t.spec.secrets ? fact('Secrets', el('span', { id: 'detail-secrets' },
-        Object.entries(t.spec.secrets).map(([v, n]) => (v === n ? n : `${n} as ${v}`)).join(', '))) : null,
+        Object.entries(t.spec.secrets).map(([v, n]) => (v === n ? n : `${n} as ${v}`)).join(', ')))
+        : null,
       (t.attempts || []).length ? fact('Contained', el('span', { id: 'detail-contained' },
         enforcementText(t.enforcement))) : null,
       (t.attempts || []).length ? fact('CPU', el('span', { id: 'detail-cpu' },

@@ -56,8 +56,8 @@ public record Dispatch(
 
   /** This dispatch with these sealed secrets (variable → sealed value). */
   public Dispatch withSecrets(Map<String, String> sealed) {
-    return new Dispatch(taskId, leaseId, attempt, type, priority, command, argv, env, cwd, timeoutMs, noop, speed, limits,
-        runAs, allowDaemon, sealed);
+    return new Dispatch(taskId, leaseId, attempt, type, priority, command, argv, env, cwd, timeoutMs, noop, speed,
+        limits, runAs, allowDaemon, sealed);
   }
 
   /** Never prints the sealed secrets. */
