@@ -74,7 +74,8 @@ class SecretsIT {
         String onBus = new JsonObject(run.out()).getString("task_id");
         // an http agent, the other form of the API: a variable of another name
         String onHttp = c.submit(new JsonObject().put("command", ECHO.replace("$API_TOKEN", "$TOKEN"))
-            .put("node", HTTP).put("env", new JsonObject().put("MODE", "shown").put("TOKEN", new JsonObject().put("secret", "API_TOKEN"))));
+            .put("node", HTTP).put("env", new JsonObject().put("MODE", "shown")
+                .put("TOKEN", new JsonObject().put("secret", "API_TOKEN"))));
         // the manager's own local executor
         String onLocal = c.submit(new JsonObject().put("command", ECHO).put("node", "local")
             .put("secrets", new JsonArray().add("API_TOKEN")).put("env", new JsonObject().put("MODE", "shown")));
