@@ -405,6 +405,13 @@ public final class NodeApiVerticle extends VerticleBase {
       error(rc, 400, "INVALID_FIELD", "give command or argv");
       return;
     }
+    if (!spec.secrets().isEmpty()) {
+      // why: secrets live with the manager and reach a node only sealed into a dispatch; a node has none to give
+      json(rc, 400, new JsonObject().put("error", new JsonObject().put("code", "INVALID_FIELD")
+          .put("message", "a node holds no secrets: run tasks that name secrets through the manager")
+          .put("details", new JsonObject().put("field", "secrets"))));
+      return;
+    }
     byte[] raw = new byte[12];
     RANDOM.nextBytes(raw);
     String id = "exec-" + HexFormat.of().formatHex(raw);

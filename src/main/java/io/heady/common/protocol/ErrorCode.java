@@ -5,6 +5,8 @@ public enum ErrorCode {
   BAD_JSON(400),
   INVALID_FIELD(400),
   CYCLE(400),
+  /** A task names a secret the cluster does not hold ({@code heady secret list}). */
+  UNKNOWN_SECRET(400),
   UNAUTHORIZED(401),
   FORBIDDEN(403),
   RESERVED_ID(403),

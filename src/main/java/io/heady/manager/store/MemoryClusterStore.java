@@ -57,6 +57,8 @@ public final class MemoryClusterStore implements ClusterStore {
   private final Map<String, Listed> listed = new HashMap<>();
   private long highestSeq;
   private JsonObject identity;
+  private JsonObject secretsKey;
+  private final Map<String, JsonObject> secrets = new java.util.LinkedHashMap<>();
   private final Map<String, JsonObject> enrollments = new java.util.LinkedHashMap<>();
   private JsonObject counters = new JsonObject();
   private String leader;
@@ -301,6 +303,47 @@ public final class MemoryClusterStore implements ClusterStore {
       identity = id.copy();
     }
     return Future.succeededFuture(identity.copy());
+  }
+
+  @Override
+  public synchronized Future<JsonObject> secretsKey() {
+    return Future.succeededFuture(secretsKey == null ? null : secretsKey.copy());
+  }
+
+  @Override
+  public synchronized Future<JsonObject> saveSecretsKeyIfAbsent(JsonObject key) {
+    if (secretsKey == null) {
+      secretsKey = key.copy();
+    }
+    return Future.succeededFuture(secretsKey.copy());
+  }
+
+  @Override
+  public synchronized Future<List<JsonObject>> secrets() {
+    List<JsonObject> out = new ArrayList<>();
+    secrets.values().forEach(s -> out.add(s.copy()));
+    return Future.succeededFuture(out);
+  }
+
+  @Override
+  public synchronized Future<JsonObject> secret(String name) {
+    JsonObject s = secrets.get(name);
+    return Future.succeededFuture(s == null ? null : s.copy());
+  }
+
+  @Override
+  public synchronized Future<Void> saveSecret(JsonObject secret) {
+    String name = secret.getString("name");
+    if (name == null) {
+      return Future.failedFuture(new IllegalArgumentException("a secret's document needs its name"));
+    }
+    secrets.put(name, secret.copy());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<Boolean> deleteSecret(String name) {
+    return Future.succeededFuture(secrets.remove(name) != null);
   }
 
   @Override

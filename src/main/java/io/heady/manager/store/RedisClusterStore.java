@@ -508,6 +508,47 @@ public final class RedisClusterStore implements ClusterStore {
   }
 
   @Override
+  public Future<JsonObject> secretsKey() {
+    return send(Request.cmd(Command.GET).arg(keys.secretsKey())).map(RedisClusterStore::json);
+  }
+
+  @Override
+  public Future<JsonObject> saveSecretsKeyIfAbsent(JsonObject key) {
+    return send(Request.cmd(Command.SET).arg(keys.secretsKey()).arg(key.toBuffer()).arg("NX"))
+        .compose(r -> secretsKey());
+  }
+
+  @Override
+  public Future<List<JsonObject>> secrets() {
+    return send(Request.cmd(Command.HVALS).arg(keys.secrets())).map(r -> {
+      List<JsonObject> out = new ArrayList<>();
+      if (r != null) {
+        r.forEach(v -> out.add(new JsonObject(v.toBuffer())));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<JsonObject> secret(String name) {
+    return send(Request.cmd(Command.HGET).arg(keys.secrets()).arg(name)).map(RedisClusterStore::json);
+  }
+
+  @Override
+  public Future<Void> saveSecret(JsonObject secret) {
+    String name = secret.getString("name");
+    if (name == null) {
+      return Future.failedFuture(new IllegalArgumentException("a secret's document needs its name"));
+    }
+    return send(Request.cmd(Command.HSET).arg(keys.secrets()).arg(name).arg(secret.toBuffer())).mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> deleteSecret(String name) {
+    return send(Request.cmd(Command.HDEL).arg(keys.secrets()).arg(name)).map(r -> r != null && r.toInteger() > 0);
+  }
+
+  @Override
   public Future<List<JsonObject>> enrollments() {
     return send(Request.cmd(Command.HVALS).arg(keys.enrollments())).map(r -> {
       List<JsonObject> out = new ArrayList<>();
