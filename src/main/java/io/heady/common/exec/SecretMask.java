@@ -26,6 +26,8 @@ public final class SecretMask {
   private static final byte[] MASK_BYTES = MASK.getBytes(StandardCharsets.US_ASCII);
   /** Masks nothing. */
   public static final SecretMask NONE = new SecretMask(List.of());
+  // why: a shorter end could be any word that happens to start like a value; four characters tell little
+  static final int CUT_PREFIX = 4;
 
   /** One value and its failure function, shared by every stream of the mask. */
   private record Needle(byte[] value, int[] fail) {
@@ -88,6 +90,26 @@ public final class SecretMask {
     System.arraycopy(a, 0, all, 0, a.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     return new String(all, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * {@code text} that was cut to a length, masked: every value as in {@link #mask}, and an end that is the
+   * start of a value (at least {@link #CUT_PREFIX} characters of it), where the cut went through a value.
+   */
+  public String maskCut(String text) {
+    String m = mask(text);
+    if (m == null || none()) {
+      return m;
+    }
+    for (Needle n : needles) {
+      String v = new String(n.value(), StandardCharsets.UTF_8);
+      for (int k = Math.min(v.length() - 1, m.length()); k >= CUT_PREFIX; k--) {
+        if (m.endsWith(v.substring(0, k))) {
+          return m.substring(0, m.length() - k) + MASK;
+        }
+      }
+    }
+    return m;
   }
 
   /** A masker for one output stream (not thread-safe: one reader feeds it). */

@@ -134,4 +134,13 @@ class SecretMaskTest {
     }
     return t;
   }
+
+  @Test
+  void aTextCutThroughAValueHidesTheStartOfIt() {
+    SecretMask m = SecretMask.of(List.of("hunter2-long-secret"));
+    assertEquals("step 3 key=***", m.maskCut("step 3 key=hunter2-lo"), "the cut went through the value");
+    assertEquals("step 3 key=***", m.maskCut("step 3 key=hunter2-long-secret"));
+    assertEquals("step 3 hun", m.maskCut("step 3 hun"), "three characters tell nothing");
+    assertEquals("all done", m.maskCut("all done"));
+  }
 }
