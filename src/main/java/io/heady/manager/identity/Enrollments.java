@@ -105,7 +105,7 @@ public final class Enrollments {
           synchronized (all) {
             change.run();
             Files.createDirectories(file.getParent());
-            Credential.writePrivate(file, new JsonArray(new ArrayList<>(all.values())).encodePrettily());
+            io.heady.common.identity.PrivateFile.write(file, new JsonArray(new ArrayList<>(all.values())).encodePrettily());
           }
           return null;
         });
