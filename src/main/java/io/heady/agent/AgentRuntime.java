@@ -2,7 +2,6 @@ package io.heady.agent;
 
 import io.heady.agent.identity.NodeIdentity;
 import io.heady.common.config.Config;
-import io.heady.common.config.Keys;
 import io.heady.common.exec.ProcessRunner;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.hardware.HardwareProbe;
@@ -12,7 +11,6 @@ import io.heady.common.protocol.Hardware;
 import io.heady.common.retry.Backoff;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -66,9 +64,7 @@ public final class AgentRuntime {
     state.containment(containment.capability());
     ProcessRunner runner = new ProcessRunner(Executors.newCachedThreadPool(daemon("heady-exec")), timers,
         containment);
-    TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
-        cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)),
-        s.dataDir().resolve("logs"));
+    TaskSlots.Settings ss = TaskSlots.Settings.from(cfg, s.dataDir().resolve("logs"));
     this.slots = new TaskSlots(s.nodeId(), 0, runner, ss, NodeExecutor.reporter(reports), Clock.systemUTC());
   }
 

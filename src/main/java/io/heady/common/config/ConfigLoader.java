@@ -45,7 +45,7 @@ public final class ConfigLoader {
   public Config load() {
     String role = role();
     Map<String, ConfigKey> keys = Keys.forRole(role);
-    Map<String, List<String>> values = new HashMap<>();
+    Map<String, List<String>> values = Config.defaultValues(keys);
     Map<String, String> sources = new HashMap<>();
     Map<String, List<String>> flags = ServerFlags.parse(args);
 
@@ -55,12 +55,6 @@ public final class ConfigLoader {
         throw new ConfigException(other
             ? "--" + name + " is not a " + role + " setting (see --help)"
             : "unknown flag --" + name + " (see --help)");
-      }
-    }
-
-    for (ConfigKey k : keys.values()) {
-      if (k.defaultValue() != null) {
-        values.put(k.name(), List.of(k.defaultValue()));
       }
     }
 
