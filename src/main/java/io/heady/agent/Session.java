@@ -120,7 +120,8 @@ public final class Session {
       String admin = cfg.string(Keys.AGENT_ADMIN_TOKEN);
       NodeApiVerticle api = new NodeApiVerticle(state, executor, new NodeApiVerticle.Settings(apiHost, s.port(),
           id.seal(), admin.isBlank() ? null : admin, cfg.bool(Keys.EXECUTE_ENABLED),
-          cfg.longValue(Keys.MAX_BODY_KB) * 1024, tls, 300_000, io.heady.common.http.HttpLimits.fromConfig(cfg)));
+          cfg.longValue(Keys.MAX_BODY_KB) * 1024, tls, NodeApiVerticle.Settings.EXECUTE_TIMEOUT_MS,
+          io.heady.common.http.HttpLimits.fromConfig(cfg)));
       vertx.deployVerticle(api).await();
       // why: every agent names its node API's URL, so the manager can reach an event-bus agent over HTTP
       // when the bus cannot (see the manager's AgentsVerticle)

@@ -51,6 +51,8 @@ public final class NodeApiVerticle extends VerticleBase {
    */
   public record Settings(String host, int port, Seal seal, String adminToken, boolean executeEnabled,
       long maxBody, ServerTls tls, long executeTimeoutMs, HttpLimits http) {
+    /** An execute's timeout when its body names none: five minutes. */
+    public static final long EXECUTE_TIMEOUT_MS = 300_000;
 
     public Settings {
       http = (http == null ? HttpLimits.defaults(maxBody) : http).withMaxBody(maxBody);
@@ -101,7 +103,8 @@ public final class NodeApiVerticle extends VerticleBase {
   /** The node API for the manager only (execute off), plain HTTP. */
   public NodeApiVerticle(AgentState state, ExecutorVerticle executor, String host, int port, Seal seal,
       long maxBody) {
-    this(state, executor, new Settings(host, port, seal, null, false, maxBody, ServerTls.NONE, 300_000));
+    this(state, executor, new Settings(host, port, seal, null, false, maxBody, ServerTls.NONE,
+        Settings.EXECUTE_TIMEOUT_MS));
   }
 
   @Override

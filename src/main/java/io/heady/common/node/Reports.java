@@ -3,6 +3,7 @@ package io.heady.common.node;
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Report;
 import io.heady.common.retry.Backoff;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -139,8 +140,14 @@ public final class Reports {
         return;
       }
       Report r = new Report(nodeId, starts, results);
-      l.report(r.toJson()).onComplete(ar -> answered(r, ar.succeeded() ? ar.result() : null,
-          ar.failed() ? ar.cause() : null, s));
+      Future<JsonObject> sent;
+      try {
+        sent = l.report(r.toJson());
+      } catch (RuntimeException e) {
+        // why: a channel that throws instead of failing its future must not leave these results in flight forever
+        sent = Future.failedFuture(e);
+      }
+      sent.onComplete(ar -> answered(r, ar.succeeded() ? ar.result() : null, ar.failed() ? ar.cause() : null, s));
     }
   }
 
