@@ -9,7 +9,7 @@ import io.heady.common.protocol.Hardware;
 import io.heady.common.protocol.Heartbeat;
 import io.heady.common.protocol.Registration;
 import io.heady.common.protocol.SystemStats;
-import io.heady.manager.scheduler.SchedulerVerticle;
+import io.heady.manager.scheduler.ClusterService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -30,7 +30,7 @@ public final class LocalExecutorVerticle extends VerticleBase {
   public static final String NODE_ID = "local";
   private static final Logger LOG = LoggerFactory.getLogger(LocalExecutorVerticle.class);
 
-  private final SchedulerVerticle scheduler;
+  private final ClusterService cluster;
   private final ProcessRunner runner;
   private final TaskSlots.Settings slotSettings;
   private final HardwareProbe probe;
@@ -41,10 +41,10 @@ public final class LocalExecutorVerticle extends VerticleBase {
   private final Clock clock;
   private volatile TaskSlots tasks;
 
-  public LocalExecutorVerticle(SchedulerVerticle scheduler, ProcessRunner runner, TaskSlots.Settings slotSettings,
+  public LocalExecutorVerticle(ClusterService cluster, ProcessRunner runner, TaskSlots.Settings slotSettings,
       HardwareProbe probe, Hardware hardware, int slots, long heartbeatMs, Clock clock) {
     this.probe = probe;
-    this.scheduler = scheduler;
+    this.cluster = cluster;
     this.runner = runner;
     this.slotSettings = slotSettings;
     this.hardware = hardware;
@@ -58,22 +58,19 @@ public final class LocalExecutorVerticle extends VerticleBase {
     tasks = new TaskSlots(NODE_ID, slots, runner, slotSettings, new TaskSlots.Reporter() {
       @Override
       public void started(Dispatch d) {
-        scheduler.call((s, now) -> {
-          s.started(NODE_ID, d.taskId(), d.leaseId(), now);
-          return null;
-        });
+        cluster.started(NODE_ID, d.taskId(), d.leaseId());
       }
 
       @Override
       public void finished(Completion c) {
-        scheduler.complete(c).onFailure(e -> LOG.warn("local result of {} refused: {}", c.taskId(), e.getMessage()));
+        cluster.complete(c).onFailure(e -> LOG.warn("local result of {} refused: {}", c.taskId(), e.getMessage()));
       }
     }, clock);
     vertx.setPeriodic(heartbeatMs, id -> heartbeat());
     Registration reg = new Registration(NODE_ID, NODE_ID, "eventbus", null, hardware,
         probe.capabilities(hardware), Map.of(), slots, null, List.of(), io.heady.common.Version.VERSION,
         tasks.containment());
-    return scheduler.register(reg, true).compose(j -> scheduler.heartbeat(new Heartbeat(NODE_ID, 0, List.of(),
+    return cluster.register(reg, true).compose(j -> cluster.heartbeat(new Heartbeat(NODE_ID, 0, List.of(),
         stats, Map.of()))).mapEmpty();
   }
 
@@ -120,7 +117,7 @@ public final class LocalExecutorVerticle extends VerticleBase {
       stats = probe.sample();
       TaskSlots t = slots();
       return new Heartbeat(NODE_ID, t.running(), t.runningIds(), stats, t.progress());
-    }).compose(scheduler::heartbeat).onFailure(e -> LOG.warn("local executor heartbeat failed: {}", e.getMessage()));
+    }).compose(cluster::heartbeat).onFailure(e -> LOG.warn("local executor heartbeat failed: {}", e.getMessage()));
   }
 
   @Override
