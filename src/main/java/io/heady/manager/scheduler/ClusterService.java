@@ -228,7 +228,7 @@ public final class ClusterService {
   /** One watchdog check on the loop, by its clock. */
   public Future<Void> watch(Watchdog watchdog) {
     return loop.call((s, now) -> {
-      watchdog.check(s, now, loop);
+      watchdog.check(s, now, loop.outbox());
       return null;
     });
   }
