@@ -7,6 +7,7 @@ import io.heady.manager.task.TaskRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -107,7 +108,7 @@ public final class NodeLiveness {
     List<String> lost = NodeHoldings.missing(n, listed, tasks, grace, now);
     Outcome o = lost(n, lost, now);
     NodeHoldings.Slots slots = NodeHoldings.resync(n, listed, tasks);
-    return new NodeStep(o.then(registered(n, now)), lost, slots, null, false);
+    return new NodeStep(o.then(registered(n, now)), lost, slots, null, false, Map.of());
   }
 
   /** A heartbeat: its time and stats, the node's word on new work, what it holds, and proof of life. */
@@ -119,13 +120,14 @@ public final class NodeLiveness {
     List<String> lost = NodeHoldings.missing(n, hb.runningTaskIds(), tasks, grace, now);
     Outcome o = lost(n, lost, now);
     NodeHoldings.Slots slots = NodeHoldings.resync(n, hb.runningTaskIds(), tasks);
-    return new NodeStep(o.then(heartbeat(n, now)), lost, slots, refusal ? was : null, refusal);
+    return new NodeStep(o.then(heartbeat(n, now)), lost, slots, refusal ? was : null, refusal,
+        hb.progress());
   }
 
   /** An active probe answered; {@code listed}, when the probe told it, is what the node holds. */
   public NodeStep probeOk(NodeRecord n, List<String> listed, Function<String, TaskRecord> tasks, Instant now) {
     NodeHoldings.Slots slots = listed == null ? NodeHoldings.Slots.SAME : NodeHoldings.resync(n, listed, tasks);
-    return new NodeStep(probeOk(n, now), List.of(), slots, null, false);
+    return new NodeStep(probeOk(n, now), List.of(), slots, null, false, Map.of());
   }
 
   private Outcome lost(NodeRecord n, List<String> lost, Instant now) {

@@ -1,5 +1,6 @@
 package io.heady.manager.scheduler;
 
+import io.heady.common.protocol.Refusal;
 import io.heady.manager.node.NodeLiveness;
 import io.heady.manager.node.NodeRecord;
 import io.heady.manager.node.NodeStatus;
@@ -10,7 +11,6 @@ import io.heady.manager.task.TaskState;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.PriorityQueue;
 import java.util.function.Supplier;
 
 /**
@@ -21,28 +21,11 @@ import java.util.function.Supplier;
  * Nothing else marks a record changed or starts a pass.
  */
 final class Coordinator {
-  private final SchedulerSink sink;
-  private final TaskBook tasks;
-  private final PriorityQueue<TaskRecord> delayed;
-  private final DagReadiness dag;
-  private final Counters counters;
-  private final NodeLiveness liveness;
-  private final TaskLifecycle lifecycle;
-  private final DispatchPass pass;
-  private final Changes changes;
+  private final SchedulerState state;
   private int depth;
 
-  Coordinator(SchedulerSink sink, TaskBook tasks, PriorityQueue<TaskRecord> delayed, DagReadiness dag,
-      Counters counters, NodeLiveness liveness, TaskLifecycle lifecycle, DispatchPass pass, Changes changes) {
-    this.sink = sink;
-    this.tasks = tasks;
-    this.delayed = delayed;
-    this.dag = dag;
-    this.counters = counters;
-    this.liveness = liveness;
-    this.lifecycle = lifecycle;
-    this.pass = pass;
-    this.changes = changes;
+  Coordinator(SchedulerState state) {
+    this.state = state;
   }
 
   /**
@@ -60,10 +43,10 @@ final class Coordinator {
     } finally {
       depth--;
       if (outer) {
-        if (done && changes.placing()) {
+        if (done && state.changes().placing()) {
           place(now);
         }
-        changes.handTo(sink);
+        state.changes().handTo(state.sink());
       }
     }
   }
@@ -76,17 +59,34 @@ final class Coordinator {
     });
   }
 
-  /** Applies a node's word about itself: the work it no longer runs, the leases it is to stop, its liveness. */
+  /**
+   * Applies a node's word about itself: its word on new work, its tasks' progress, the work it no longer runs,
+   * the leases it is to stop, its liveness.
+   */
   void apply(NodeRecord n, NodeStep step, String lossReason, Instant now) {
+    if (step.refusalChanged()) {
+      Refusal r = n.refusing();
+      state.sink().event(r != null ? "node.refusing" : "node.accepting", r != null
+          ? Events.node(n).put("reason", r.reason()).put("message", r.message())
+          : Events.node(n).put("was", step.refusalWas().reason()));
+    }
+    step.progress().forEach((taskId, p) -> {
+      TaskRecord t = state.tasks().get(taskId);
+      long quietS = state.lifecycle().progress(t, n.nodeId(), p, now);
+      if (quietS >= 0) { // why: growth of any measure ends a stagnation warning
+        state.changes().task(t);
+        state.sink().event("watchdog.moving", Events.task(t).put("warned_for_sec", quietS));
+      }
+    });
     for (String taskId : step.lost()) {
-      TaskRecord t = tasks.get(taskId);
-      lifecycle.lost(t, "agent no longer runs it", now);
+      TaskRecord t = state.tasks().get(taskId);
+      state.lifecycle().lost(t, "agent no longer runs it", now);
       takeBack(t, n, "agent no longer runs it", now);
     }
-    step.slots().stop().forEach(s -> sink.cancel(n, s.taskId(), s.leaseId()));
+    step.slots().stop().forEach(s -> state.sink().cancel(n, s.taskId(), s.leaseId()));
     apply(n, step.outcome(), lossReason, now);
     if (step.news()) {
-      changes.node(n);
+      state.changes().node(n);
     }
   }
 
@@ -99,108 +99,108 @@ final class Coordinator {
       return;
     }
     if (o.opened() != null) {
-      sink.event("node.incident", Events.node(n).put("reason", o.opened()));
+      state.sink().event("node.incident", Events.node(n).put("reason", o.opened()));
     }
     if (o.changed()) {
-      sink.event("node." + n.status().wire(), Events.node(n).put("previous", o.previous().wire()));
+      state.sink().event("node." + n.status().wire(), Events.node(n).put("previous", o.previous().wire()));
       if (n.status() == NodeStatus.SUSPECT) {
-        sink.probe(n); // why: a suspect node gets work back as soon as it answers; ask now, not in 30 s
+        state.sink().probe(n); // why: a suspect node gets work back as soon as it answers; ask now, not in 30 s
       }
     }
     if (o.closed()) {
-      sink.event("node.recovered", Events.node(n));
+      state.sink().event("node.recovered", Events.node(n));
     }
-    changes.node(n);
+    state.changes().node(n);
     if (o.loseWork()) {
       String why = o.opened() != null ? o.opened() : lossReason;
       boolean any = false;
       for (String taskId : new ArrayList<>(n.running())) {
-        TaskRecord t = tasks.get(taskId);
+        TaskRecord t = state.tasks().get(taskId);
         n.running().remove(taskId);
         if (t != null && t.state().onNode()) {
-          lifecycle.lost(t, why, now);
+          state.lifecycle().lost(t, why, now);
           any = true;
           takeBack(t, n, why, now);
         }
       }
       if (any) {
-        apply(n, liveness.workLost(n, why, now), why, now);
+        apply(n, state.liveness().workLost(n, why, now), why, now);
       }
     }
   }
 
   /** A task its node did not run to an end goes back to the queue (preferring another node), or fails. */
   void takeBack(TaskRecord t, NodeRecord n, String why, Instant now) {
-    pass.avoid(t.id(), n.nodeId());
-    String failed = lifecycle.takeBack(t, why, n.name(), now);
+    state.pass().avoid(t.id(), n.nodeId());
+    String failed = state.lifecycle().takeBack(t, why, n.name(), now);
     if (failed != null) {
       finish(t, TaskState.FAILED, failed, new JsonObject(), now);
       return;
     }
-    counters.requeued++;
+    state.counters().requeued++;
     enqueue(t, now);
-    sink.event("task.requeued", Events.task(t).put("reason", why).put("from_node", n.nodeId()));
+    state.sink().event("task.requeued", Events.task(t).put("reason", why).put("from_node", n.nodeId()));
   }
 
   /** Ends the task, and tells its dependents ({@link DagReadiness}); {@code event} joins its end event. */
   void finish(TaskRecord t, TaskState end, String why, JsonObject event, Instant now) {
     t.moveTo(end, now, why);
-    counters.ended(end);
-    pass.forget(t.id());
-    dag.ended(t.id());
-    tasks.finished(t);
-    changes.task(t);
-    sink.event("task." + end.wire(), Events.task(t).mergeIn(event));
-    for (String d : dag.dependents(t.id())) {
-      TaskRecord dep = tasks.get(d);
-      switch (dag.after(dep, end)) {
+    state.counters().ended(end);
+    state.pass().forget(t.id());
+    state.dag().ended(t.id());
+    state.tasks().finished(t);
+    state.changes().task(t);
+    state.sink().event("task." + end.wire(), Events.task(t).mergeIn(event));
+    for (String d : state.dag().dependents(t.id())) {
+      TaskRecord dep = state.tasks().get(d);
+      switch (state.dag().after(dep, end)) {
         case RUN -> {
-          dag.release(dep, now);
+          state.dag().release(dep, now);
           enqueue(dep, now);
         }
         case SKIP -> finish(dep, TaskState.SKIPPED, "dependency " + t.id() + " " + end.wire(), new JsonObject(), now);
         default -> { } // it still waits
       }
     }
-    dag.settled(t.id(), end);
+    state.dag().settled(t.id(), end);
   }
 
   /** A failure of the task's own with attempts left: it waits out its retry delay ({@link TaskLifecycle#retry}). */
   void retry(TaskRecord t, String why, JsonObject event, Instant now) {
-    long delay = lifecycle.retry(t, why, now);
-    delayed.add(t);
+    long delay = state.lifecycle().retry(t, why, now);
+    state.delayed().add(t);
     judge(t, now);
-    changes.task(t);
-    sink.event("task.retrying", Events.task(t).mergeIn(event).put("reason", why).put("delay_ms", delay));
+    state.changes().task(t);
+    state.sink().event("task.retrying", Events.task(t).mergeIn(event).put("reason", why).put("delay_ms", delay));
   }
 
   /** Puts a task in the queue, telling it at once when no node of the cluster could ever take it. */
   void enqueue(TaskRecord t, Instant now) {
-    pass.queue().add(t);
+    state.pass().queue().add(t);
     judge(t, now);
-    changes.task(t);
+    state.changes().task(t);
   }
 
   /** Takes the task's placeability verdict ({@link DispatchPass#judge}); {@code task.unplaceable} when none can. */
   void judge(TaskRecord t, Instant now) {
-    if (pass.judge(t, now)) {
-      changes.task(t);
+    if (state.pass().judge(t, now)) {
+      state.changes().task(t);
       if (t.unplaceable() != null) {
-        sink.event("task.unplaceable", Events.task(t).put("reason", t.unplaceable()));
+        state.sink().event("task.unplaceable", Events.task(t).put("reason", t.unplaceable()));
       }
     }
   }
 
   /** The operation's one dispatch pass: each placed task is counted, written, announced and sent. */
   void place(Instant now) {
-    for (DispatchPass.Placed p : pass.run(now)) {
-      counters.routed++;
+    for (DispatchPass.Placed p : state.pass().run(now)) {
+      state.counters().routed++;
       if (p.fallback()) {
-        counters.failovers++;
+        state.counters().failovers++;
       }
-      changes.task(p.task());
-      sink.event("task.dispatched", Events.task(p.task()));
-      sink.dispatch(p.node(), p.dispatch());
+      state.changes().task(p.task());
+      state.sink().event("task.dispatched", Events.task(p.task()));
+      state.sink().dispatch(p.node(), p.dispatch());
     }
   }
 }

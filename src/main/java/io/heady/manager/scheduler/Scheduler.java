@@ -67,11 +67,11 @@ public final class Scheduler {
     TaskLifecycle lifecycle = new TaskLifecycle(new TaskLifecycle.Settings(settings.retryBase(),
         settings.retryMax(), settings.maxInfraRequeues()));
     this.pass = new DispatchPass(policy, settings.placement(), ids, nodes);
-    this.coordinator = new Coordinator(sink, tasks, delayed, dag, counters, liveness, lifecycle, pass, changes);
-    this.nodeOps = new NodeOps(settings.heartbeat(), sink, nodes, tasks, liveness, lifecycle, pass, changes,
-        coordinator);
-    this.taskOps = new TaskOps(sink, nodes, tasks, delayed, dag, counters, liveness, lifecycle, pass, changes,
-        coordinator);
+    SchedulerState state = new SchedulerState(sink, nodes, tasks, delayed, dag, counters, changes, pass, liveness,
+        lifecycle);
+    this.coordinator = new Coordinator(state);
+    this.nodeOps = new NodeOps(state, settings.heartbeat(), coordinator);
+    this.taskOps = new TaskOps(state, coordinator);
   }
 
   // ---- nodes (NodeOps) -----------------------------------------------------------------------------------

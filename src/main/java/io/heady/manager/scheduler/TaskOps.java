@@ -5,7 +5,6 @@ import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Dispatch;
 import io.heady.common.protocol.ErrorCode;
 import io.heady.common.protocol.Refusal;
-import io.heady.manager.node.NodeLiveness;
 import io.heady.manager.node.NodeRecord;
 import io.heady.manager.task.Attempt;
 import io.heady.manager.task.AttemptAccounting;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * What happens to tasks: a submission is committed, a node reports an attempt started or ended or never took
@@ -26,31 +24,11 @@ import java.util.PriorityQueue;
  * runs each as one operation.
  */
 final class TaskOps {
-  private final SchedulerSink sink;
-  private final NodeBook nodes;
-  private final TaskBook tasks;
-  private final PriorityQueue<TaskRecord> delayed;
-  private final DagReadiness dag;
-  private final Counters counters;
-  private final NodeLiveness liveness;
-  private final TaskLifecycle lifecycle;
-  private final DispatchPass pass;
-  private final Changes changes;
+  private final SchedulerState state;
   private final Coordinator coordinator;
 
-  TaskOps(SchedulerSink sink, NodeBook nodes, TaskBook tasks, PriorityQueue<TaskRecord> delayed, DagReadiness dag,
-      Counters counters, NodeLiveness liveness, TaskLifecycle lifecycle, DispatchPass pass, Changes changes,
-      Coordinator coordinator) {
-    this.sink = sink;
-    this.nodes = nodes;
-    this.tasks = tasks;
-    this.delayed = delayed;
-    this.dag = dag;
-    this.counters = counters;
-    this.liveness = liveness;
-    this.lifecycle = lifecycle;
-    this.pass = pass;
-    this.changes = changes;
+  TaskOps(SchedulerState state, Coordinator coordinator) {
+    this.state = state;
     this.coordinator = coordinator;
   }
 
@@ -59,43 +37,44 @@ final class TaskOps {
     List<Scheduler.Submitted> out = new ArrayList<>();
     List<TaskRecord> created = new ArrayList<>();
     for (Scheduler.Submitted x : p.out) {
-      TaskRecord raced = x.created() ? tasks.get(x.task().id()) : null;
+      TaskRecord raced = x.created() ? state.tasks().get(x.task().id()) : null;
       if (!x.created() || raced != null) {
-        out.add(raced == null ? x : new Scheduler.Submitted(raced, false)); // raced: the same client id committed meanwhile
+        // raced: the same client id was committed meanwhile
+        out.add(raced == null ? x : new Scheduler.Submitted(raced, false));
         continue;
       }
-      tasks.put(x.task());
-      dag.link(x.task());
-      counters.submitted++;
+      state.tasks().put(x.task());
+      state.dag().link(x.task());
+      state.counters().submitted++;
       created.add(x.task());
       out.add(x);
     }
     if (p.dagId != null && !created.isEmpty()) {
-      tasks.dag(p.dagId, created.stream().map(TaskRecord::id).toList(), p.criticalPath);
+      state.tasks().dag(p.dagId, created.stream().map(TaskRecord::id).toList(), p.criticalPath);
     }
     created.forEach(t -> admit(t, now));
-    changes.place();
+    state.changes().place();
     return out;
   }
 
   /** A new task joins: queued, or waiting on its dependencies (skipped if one already ended without success). */
   private void admit(TaskRecord t, Instant now) {
     if (t.state() == TaskState.QUEUED) {
-      pass.queue().add(t);
+      state.pass().queue().add(t);
     } else if (t.state() == TaskState.WAITING) {
-      DagReadiness.Waiting w = dag.submitted(t, tasks::get);
+      DagReadiness.Waiting w = state.dag().submitted(t, state.tasks()::get);
       if (w.unmet() == 0) {
-        dag.release(t, now);
-        pass.queue().add(t);
+        state.dag().release(t, now);
+        state.pass().queue().add(t);
       } else {
-        dag.waitsOn(t.id(), w.unmet());
+        state.dag().waitsOn(t.id(), w.unmet());
         if (w.doomedBy() != null) {
           coordinator.finish(t, TaskState.SKIPPED, w.doomedBy(), new JsonObject(), now);
         }
       }
     } // else already skipped by a dependency earlier in this batch
-    changes.task(t);
-    sink.event("task.submitted", Events.task(t));
+    state.changes().task(t);
+    state.sink().event("task.submitted", Events.task(t));
     if (t.state() == TaskState.QUEUED) {
       coordinator.judge(t, now); // why: after task.submitted, so a listener hears of the task first
     }
@@ -103,10 +82,10 @@ final class TaskOps {
 
   /** The node's "running" report: the attempt started. A node reports only its own attempts. */
   void started(String nodeId, String taskId, String leaseId, Instant now) {
-    TaskRecord t = tasks.get(taskId);
-    if (lifecycle.started(t, nodeId, leaseId, now)) {
-      changes.task(t);
-      sink.event("task.running", Events.task(t));
+    TaskRecord t = state.tasks().get(taskId);
+    if (state.lifecycle().started(t, nodeId, leaseId, now)) {
+      state.changes().task(t);
+      state.sink().event("task.running", Events.task(t));
     }
   }
 
@@ -116,29 +95,29 @@ final class TaskOps {
    */
   Scheduler.Completed complete(Completion c, Instant now) {
     TaskRecord t = requireTask(c.taskId());
-    TaskLifecycle.Completed r = lifecycle.complete(t, c, now);
+    TaskLifecycle.Completed r = state.lifecycle().complete(t, c, now);
     if (r.taken() == TaskLifecycle.Taken.DUPLICATE) {
       if (r.changed()) {
-        changes.task(t);
+        state.changes().task(t);
       }
       return new Scheduler.Completed(true, true, t);
     }
     if (r.taken() == TaskLifecycle.Taken.LATE) {
-      counters.lateResults++;
-      changes.task(t);
-      sink.event("task.late_result", Events.task(t).put("lease_id", r.attempt().leaseId()));
+      state.counters().lateResults++;
+      state.changes().task(t);
+      state.sink().event("task.late_result", Events.task(t).put("lease_id", r.attempt().leaseId()));
       throw TaskLifecycle.lateRefusal(c, r.attempt());
     }
-    NodeRecord n = nodes.get(r.attempt().nodeId());
+    NodeRecord n = state.nodes().get(r.attempt().nodeId());
     if (n != null) {
       n.running().remove(t.id());
     }
     if (r.taken() == TaskLifecycle.Taken.STOPPED) { // the node stopped it without being asked: not the task's fault
       if (n != null) {
         coordinator.takeBack(t, n, "stopped by the node", now);
-        coordinator.apply(n, liveness.workLost(n, "the node stopped a task it was given", now), "", now);
+        coordinator.apply(n, state.liveness().workLost(n, "the node stopped a task it was given", now), "", now);
       } else {
-        lifecycle.requeue(t, "stopped by a node that is gone", now);
+        state.lifecycle().requeue(t, "stopped by a node that is gone", now);
         coordinator.enqueue(t, now);
       }
       return new Scheduler.Completed(true, false, t);
@@ -146,57 +125,57 @@ final class TaskOps {
     AttemptAccounting.Outcome o = r.ran();
     if (n != null) {
       // why: a task stopped at its own limit is the task's failure, not the node's: the node did its job
-      coordinator.apply(n, liveness.ran(n, o.succeeded(), c.durationMs(), now), "", now);
-      changes.node(n);
+      coordinator.apply(n, state.liveness().ran(n, o.succeeded(), c.durationMs(), now), "", now);
+      state.changes().node(n);
     }
-    counters.durationSumMs += c.durationMs();
-    counters.durationCount++;
+    state.counters().durationSumMs += c.durationMs();
+    state.counters().durationCount++;
     if (o.succeeded()) {
       coordinator.finish(t, TaskState.SUCCEEDED, null, o.event(), now);
     } else if (o.retry()) {
       coordinator.retry(t, o.failure(), o.event(), now);
     } else {
-      coordinator.finish(t, c.status().equals("timed_out") ? TaskState.TIMED_OUT : TaskState.FAILED, o.failure(), o.event(),
-          now);
+      TaskState end = c.status().equals("timed_out") ? TaskState.TIMED_OUT : TaskState.FAILED;
+      coordinator.finish(t, end, o.failure(), o.event(), now);
     }
     return new Scheduler.Completed(true, false, t);
   }
 
   /** The watchdog's {@code warn}: an event and a mark on the task, once per quiet spell. The task runs on. */
   void stagnantWarn(String taskId, Duration silentFor, Instant now) {
-    TaskRecord t = tasks.get(taskId);
-    String why = lifecycle.warnStagnant(t, silentFor, now);
+    TaskRecord t = state.tasks().get(taskId);
+    String why = state.lifecycle().warnStagnant(t, silentFor, now);
     if (why != null) {
-      changes.task(t);
-      sink.event("watchdog.stagnant", Events.task(t).put("reason", why).put("silent_sec", silentFor.toSeconds())
+      state.changes().task(t);
+      state.sink().event("watchdog.stagnant", Events.task(t).put("reason", why).put("silent_sec", silentFor.toSeconds())
           .put("action", "warn"));
     }
   }
 
   /** The watchdog's {@code reassign} (one rung of the ladder, see {@link TaskLifecycle#stagnant}) or {@code fail}. */
   void stagnant(String taskId, Duration silentFor, boolean failNow, Instant now) {
-    TaskRecord t = tasks.get(taskId);
-    TaskLifecycle.Rung rung = lifecycle.stagnant(t, silentFor, failNow, now);
+    TaskRecord t = state.tasks().get(taskId);
+    TaskLifecycle.Rung rung = state.lifecycle().stagnant(t, silentFor, failNow, now);
     if (rung == null) {
       return;
     }
     String from = rung.attempt().nodeId();
-    NodeRecord n = nodes.get(from);
+    NodeRecord n = state.nodes().get(from);
     if (n != null) {
       n.running().remove(taskId);
-      sink.cancel(n, taskId, rung.attempt().leaseId());
-      changes.node(n);
+      state.sink().cancel(n, taskId, rung.attempt().leaseId());
+      state.changes().node(n);
     }
     JsonObject ev = Events.task(t).put("reason", rung.why()).put("step", rung.step()).put("from_node", from);
     if (rung.fails()) {
-      sink.event("watchdog.failed", ev);
+      state.sink().event("watchdog.failed", ev);
       coordinator.finish(t, TaskState.FAILED, "stagnation: " + rung.why(), new JsonObject(), now);
       return;
     }
-    sink.event(rung.step() == 2 ? "watchdog.escalated" : "watchdog.reassigned",
+    state.sink().event(rung.step() == 2 ? "watchdog.escalated" : "watchdog.reassigned",
         rung.step() == 2 ? ev.put("priority", t.priority().name()) : ev);
-    pass.avoid(t.id(), from);
-    lifecycle.requeue(t, "watchdog: " + rung.why(), now);
+    state.pass().avoid(t.id(), from);
+    state.lifecycle().requeue(t, "watchdog: " + rung.why(), now);
     coordinator.enqueue(t, now);
   }
 
@@ -208,35 +187,35 @@ final class TaskOps {
    * corrects the manager's view of its slots, instead of being tried again at once.
    */
   void dispatchFailed(String taskId, String leaseId, String why, Undelivered kind, Instant now) {
-    TaskRecord t = tasks.get(taskId);
-    Attempt a = lifecycle.undelivered(t, leaseId, why, now);
+    TaskRecord t = state.tasks().get(taskId);
+    Attempt a = state.lifecycle().undelivered(t, leaseId, why, now);
     if (a == null) {
       return;
     }
-    counters.failovers++;
-    NodeRecord n = nodes.get(a.nodeId());
+    state.counters().failovers++;
+    NodeRecord n = state.nodes().get(a.nodeId());
     if (n == null) {
-      lifecycle.requeue(t, why, now);
+      state.lifecycle().requeue(t, why, now);
       coordinator.enqueue(t, now);
       return;
     }
     n.running().remove(taskId);
     coordinator.takeBack(t, n, why, now);
     switch (kind) {
-      case UNREACHABLE -> coordinator.apply(n, liveness.undelivered(n, why, true, now), why, now);
-      case CLOSING -> coordinator.apply(n, liveness.undelivered(n, why, false, now), why, now);
+      case UNREACHABLE -> coordinator.apply(n, state.liveness().undelivered(n, why, true, now), why, now);
+      case CLOSING -> coordinator.apply(n, state.liveness().undelivered(n, why, false, now), why, now);
       case FULL, REFUSED -> {
         // why: the node answered, so it is alive; what it holds comes with its next heartbeat or probe
         n.claimedFull(true);
-        changes.node(n);
-        sink.probe(n);
+        state.changes().node(n);
+        state.sink().probe(n);
       }
       case DISK_FULL -> {
         // why: alive and not at fault; it gets no work until a heartbeat says its disk has room again
         if (n.refusing(Refusal.diskFull(why))) {
-          sink.event("node.refusing", Events.node(n).put("reason", Refusal.DISK_FULL).put("message", why));
+          state.sink().event("node.refusing", Events.node(n).put("reason", Refusal.DISK_FULL).put("message", why));
         }
-        changes.node(n);
+        state.changes().node(n);
       }
       default -> throw new IllegalStateException("unknown kind " + kind);
     }
@@ -244,23 +223,23 @@ final class TaskOps {
 
   TaskRecord cancel(String taskId, Instant now) {
     TaskRecord t = requireTask(taskId);
-    Attempt a = lifecycle.cancel(t, now);
+    Attempt a = state.lifecycle().cancel(t, now);
     if (a != null) {
-      NodeRecord n = nodes.get(a.nodeId());
+      NodeRecord n = state.nodes().get(a.nodeId());
       if (n != null) {
         n.running().remove(taskId);
-        sink.cancel(n, taskId, a.leaseId());
+        state.sink().cancel(n, taskId, a.leaseId());
       }
     } else {
-      pass.queue().remove(t);
-      delayed.remove(t);
+      state.pass().queue().remove(t);
+      state.delayed().remove(t);
     }
     coordinator.finish(t, TaskState.CANCELLED, "cancelled by request", new JsonObject(), now);
     return t;
   }
 
   private TaskRecord requireTask(String taskId) {
-    TaskRecord t = tasks.get(taskId);
+    TaskRecord t = state.tasks().get(taskId);
     if (t == null) {
       throw new ApiException(ErrorCode.UNKNOWN_TASK, "no task with id " + taskId,
           new JsonObject().put("task_id", taskId));
@@ -271,9 +250,9 @@ final class TaskOps {
   /** The node took these dispatches: from now on it must list them (see {@link NodeHoldings#missing}). */
   void dispatchesDelivered(List<Dispatch> delivered, Instant now) {
     for (Dispatch d : delivered) {
-      TaskRecord t = tasks.get(d.taskId());
-      if (lifecycle.delivered(t, d.leaseId(), now)) {
-        changes.task(t);
+      TaskRecord t = state.tasks().get(d.taskId());
+      if (state.lifecycle().delivered(t, d.leaseId(), now)) {
+        state.changes().task(t);
       }
     }
   }
