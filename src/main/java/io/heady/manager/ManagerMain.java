@@ -23,6 +23,7 @@ import io.heady.manager.agents.LocalTransport;
 import io.heady.manager.identity.ClusterAuthority;
 import io.heady.manager.identity.EnrollmentDesk;
 import io.heady.manager.identity.Enrollments;
+import io.heady.manager.api.AgentRoutes;
 import io.heady.manager.api.ApiSettings;
 import io.heady.manager.api.ApiVerticle;
 import io.heady.manager.api.DashboardRoutes;
@@ -36,8 +37,10 @@ import io.heady.manager.metrics.TimedClusterStore;
 import io.heady.manager.node.Tier;
 import io.heady.manager.placement.PlacementSettings;
 import io.heady.manager.placement.Policy;
+import io.heady.manager.scheduler.ClusterService;
 import io.heady.manager.scheduler.EventJournal;
 import io.heady.manager.scheduler.IdSource;
+import io.heady.manager.scheduler.LeaderLease;
 import io.heady.manager.scheduler.Scheduler;
 import io.heady.manager.scheduler.SchedulerSettings;
 import io.heady.manager.scheduler.SchedulerVerticle;
@@ -143,8 +146,13 @@ public final class ManagerMain {
       }
     }));
     long tickMs = Math.max(100, Math.min(1000, settings.ttl().toMillis() / 4));
-    SchedulerVerticle scheduler = new SchedulerVerticle(clock, store, settings,
-        sink -> new Scheduler(settings, policy, sink, new IdSource()), tickMs, journal, seal);
+    boolean standbyCapable = !store.describe().equals("memory");
+    String managerId = cluster.manager().getNodeId();
+    LeaderLease lease = standbyCapable
+        ? LeaderLease.elected(store, managerId, Duration.ofSeconds(cfg.longValue(Keys.LEADER_TTL_SEC)))
+        : LeaderLease.sole(store);
+    SchedulerVerticle scheduler = new SchedulerVerticle(clock, store,
+        sink -> new Scheduler(settings, policy, sink, new IdSource()), tickMs, journal, lease);
     scheduler.eventSigner(authority::sign);
     // Secrets: encrypted in the store under a key of the data dir; sealed per attempt for the node that runs it.
     // The local executor has no pair key: it gets a random key of this process's own.
@@ -157,47 +165,47 @@ public final class ManagerMain {
         new SecretMasks()));
     // why: made (or read) now, so the key file exists from the first start and a standby finds it in the store
     secretsKey.get().onFailure(e -> LOG.warn("{}; retried when a secret is first used", e.getMessage()));
+    ClusterService service = new ClusterService(scheduler, settings);
+    // why: only the leader takes the agents' messages; a standby's consumers would take some of them from it
+    service.whenLeading(() -> AgentRoutes.listen(vertx.eventBus(), seal, service));
     LocalTransport local = new LocalTransport();
-    AgentsVerticle agents = new AgentsVerticle(scheduler, seal, local, cfg.longValue(Keys.PROBE_SEC) * 1000, 5000,
+    AgentsVerticle agents = new AgentsVerticle(service, seal, local, cfg.longValue(Keys.PROBE_SEC) * 1000, 5000,
         settings.heartbeat().multipliedBy(2).plusSeconds(2), clock);
     scheduler.delivery(agents);
-    scheduler.resubscribeHint(agents::takeResubscribe);
-    boolean standbyCapable = !store.describe().equals("memory");
+    service.resubscribeHint(agents::takeResubscribe);
     if (standbyCapable) {
-      String managerId = cluster.manager().getNodeId();
-      scheduler.leadership(new SchedulerVerticle.Leadership(managerId,
-          Duration.ofSeconds(cfg.longValue(Keys.LEADER_TTL_SEC))), () -> new Thread(() -> {
-            // why: nodes may have enrolled with the old leader since this standby last read them
-            enrollments.load().onFailure(e -> LOG.warn("cannot read the enrollments: {}", e.getMessage()));
-            // why: hardware detection and deployment block; never on the scheduler's event loop
-            try {
-              deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, local, localKey);
-            } catch (Exception e) {
-              LOG.error("the local executor did not start: {}", e.getMessage());
-            }
-          }, "heady-take-over").start());
-      scheduler.onLostLeadership(() -> {
+      lease.onLeading(() -> new Thread(() -> {
+        // why: nodes may have enrolled with the old leader since this standby last read them
+        enrollments.load().onFailure(e -> LOG.warn("cannot read the enrollments: {}", e.getMessage()));
+        // why: hardware detection and deployment block; never on the scheduler's event loop
+        try {
+          deployLocalExecutor(cfg, vertx, service, settings, dataDir, clock, local, localKey);
+        } catch (Exception e) {
+          LOG.error("the local executor did not start: {}", e.getMessage());
+        }
+      }, "heady-take-over").start());
+      lease.onLost(() -> {
         LOG.error("exiting: another manager leads; a supervisor (systemd) restarts this one as a standby");
         Runtime.getRuntime().halt(3);
       });
       LOG.info("manager {} is a candidate for leadership through {}", managerId, store.describe());
       // why: a standby keeps up with enrollments made with the leader, so it knows every node when it takes over
       vertx.setPeriodic(5000, id -> {
-        if (!scheduler.leading()) {
+        if (!lease.leading()) {
           enrollments.load().onFailure(e -> LOG.debug("cannot read the enrollments: {}", e.getMessage()));
         }
       });
     }
     // why: frees the ids (and the places) of enrollments that waited too long, also when nobody enrolls
     vertx.setPeriodic(60_000, id -> {
-      if (scheduler.leading()) {
+      if (lease.leading()) {
         enrollments.expire();
       }
     });
     vertx.deployVerticle(scheduler).await();
     vertx.deployVerticle(agents).await();
-    vertx.deployVerticle(new WatchdogVerticle(scheduler, watchdog(cfg), 1000)).await();
-    MetricsVerticle metricsFeed = new MetricsVerticle(scheduler, metrics, policy::known, 5000);
+    vertx.deployVerticle(new WatchdogVerticle(service, watchdog(cfg), 1000)).await();
+    MetricsVerticle metricsFeed = new MetricsVerticle(service, metrics, policy::known, 5000);
     vertx.deployVerticle(metricsFeed).await();
 
     cluster.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
@@ -209,18 +217,15 @@ public final class ManagerMain {
         // why: Vert.x names a member by its own node id, kept as a member attribute, not Hazelcast's UUID
         String attr = e.getMember().getAttribute("__vertx.nodeId");
         String member = attr != null ? attr : e.getMember().getUuid().toString();
-        scheduler.call((s, now) -> {
-          s.memberLost(member, now);
-          return null;
-        });
+        service.memberLost(member);
       }
     });
 
     if (!standbyCapable) {
-      deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, local, localKey);
+      deployLocalExecutor(cfg, vertx, service, settings, dataDir, clock, local, localKey);
     }
     String clusterHost = host;
-    ApiVerticle api = new ApiVerticle(ApiSettings.from(cfg, tls), tokens, named, scheduler, store, journal,
+    ApiVerticle api = new ApiVerticle(ApiSettings.from(cfg, tls), tokens, named, service, store, journal,
         () -> joinInfo(cluster, cs, settings, clusterHost), enrollments, seal, vault);
     api.dashboard(new DashboardRoutes(metricsFeed::scrape).readiness("cluster",
         new ClusterMembershipCheck(() -> ClusterMembership.of(cluster.hazelcast()))));
@@ -255,7 +260,7 @@ public final class ManagerMain {
     return running;
   }
 
-  private static void deployLocalExecutor(Config cfg, io.vertx.core.Vertx vertx, SchedulerVerticle scheduler,
+  private static void deployLocalExecutor(Config cfg, io.vertx.core.Vertx vertx, ClusterService service,
       SchedulerSettings settings, Path dataDir, Clock clock, LocalTransport local, byte[] secretsKey)
       throws Exception {
     if (cfg.bool(Keys.LOCAL_EXECUTOR)) {
@@ -270,7 +275,7 @@ public final class ManagerMain {
           timers("heady-local-timer"), io.heady.common.exec.contain.NodeContainment.start(cfg,
               LocalExecutorVerticle.NODE_ID, dataDir));
       TaskSlots.Settings ss = TaskSlots.Settings.from(cfg, logs);
-      LocalExecutorVerticle executor = new LocalExecutorVerticle(scheduler, runner, ss, probe, hw, slots,
+      LocalExecutorVerticle executor = new LocalExecutorVerticle(service, runner, ss, probe, hw, slots,
           settings.heartbeat().toMillis(), clock).secrets(secretsKey);
       // why: attached before it registers, so the first dispatch to it finds it
       local.attach(executor);

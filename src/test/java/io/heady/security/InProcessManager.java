@@ -4,14 +4,17 @@ import io.heady.common.identity.Seal;
 import io.heady.manager.identity.ClusterAuthority;
 import io.heady.manager.identity.EnrollmentDesk;
 import io.heady.manager.identity.Enrollments;
+import io.heady.manager.api.AgentRoutes;
 import io.heady.manager.api.ApiSettings;
 import io.heady.manager.api.ApiVerticle;
 import io.heady.manager.api.DashboardRoutes;
 import io.heady.manager.api.NamedTokens;
 import io.heady.manager.api.Tokens;
 import io.heady.manager.placement.Policy;
+import io.heady.manager.scheduler.ClusterService;
 import io.heady.manager.scheduler.EventJournal;
 import io.heady.manager.scheduler.IdSource;
+import io.heady.manager.scheduler.LeaderLease;
 import io.heady.manager.scheduler.Scheduler;
 import io.heady.manager.scheduler.SchedulerSettings;
 import io.heady.manager.scheduler.SchedulerVerticle;
@@ -45,11 +48,13 @@ final class InProcessManager implements AutoCloseable {
     enrollments = new Enrollments(authority, new EnrollmentDesk(EnrollmentDesk.Settings.OPEN),
         Enrollments.in(store), Clock.systemUTC());
     Seal seal = new Seal(Seal.MANAGER, enrollments::pairKey, Clock.systemUTC(), Seal.DEFAULT_WINDOW);
-    scheduler = new SchedulerVerticle(Clock.systemUTC(), store, ss,
-        sink -> new Scheduler(ss, Policy.builtIn(), sink, new IdSource()), 1000, journal, seal);
+    scheduler = new SchedulerVerticle(Clock.systemUTC(), store,
+        sink -> new Scheduler(ss, Policy.builtIn(), sink, new IdSource()), 1000, journal, LeaderLease.sole(store));
+    ClusterService cluster = new ClusterService(scheduler, ss);
+    cluster.whenLeading(() -> AgentRoutes.listen(vertx.eventBus(), seal, cluster));
     vertx.deployVerticle(scheduler).await(20, TimeUnit.SECONDS);
     named = NamedTokens.load(dataDir, Clock.systemUTC());
-    api = new ApiVerticle(settings, tokens, named, scheduler, store, journal,
+    api = new ApiVerticle(settings, tokens, named, cluster, store, journal,
         () -> new JsonObject().put("test", true), enrollments, seal, new io.heady.manager.secrets.SecretVault(store,
             new io.heady.manager.secrets.SecretsKey(vertx, store, dataDir), Clock.systemUTC()))
         .dashboard(new DashboardRoutes(() -> Future.succeededFuture("# metrics\n")));

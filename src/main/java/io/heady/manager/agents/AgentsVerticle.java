@@ -6,6 +6,7 @@ import io.heady.common.protocol.Fields;
 import io.heady.common.retry.Backoff;
 import io.heady.manager.node.NodeRecord;
 import io.heady.manager.node.NodeStatus;
+import io.heady.manager.scheduler.ClusterService;
 import io.heady.manager.scheduler.SchedulerVerticle;
 import io.heady.manager.scheduler.Undelivered;
 import io.vertx.core.Future;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentsVerticle extends VerticleBase implements SchedulerVerticle.Delivery {
   private static final Logger LOG = LoggerFactory.getLogger(AgentsVerticle.class);
-  private final SchedulerVerticle scheduler;
+  private final ClusterService cluster;
   private final Seal seal;
   private final LocalTransport local;
   private final long probeMs;
@@ -54,10 +55,10 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
    * @param aliveWithin a node that heartbeated this recently is alive: when the bus cannot reach it, its HTTP
    *     API is tried instead
    */
-  public AgentsVerticle(SchedulerVerticle scheduler, Seal seal, LocalTransport local, long probeMs,
+  public AgentsVerticle(ClusterService cluster, Seal seal, LocalTransport local, long probeMs,
       long requestTimeoutMs, Duration aliveWithin, Clock clock) {
     this.aliveWithin = aliveWithin;
-    this.scheduler = scheduler;
+    this.cluster = cluster;
     this.seal = seal;
     this.local = local;
     this.probeMs = probeMs;
@@ -115,20 +116,14 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
     busWarned.put(n.nodeId(), now);
     LOG.warn("node {} is alive but not reachable on the event bus ({}); reached it through its HTTP API and"
         + " asked it to subscribe again", n.nodeId(), why);
-    scheduler.call((s, t) -> {
-      s.publish("node.bus_unreachable", new JsonObject().put("node_id", n.nodeId()).put("reason", why)
-          .put("subscription_missing", missing));
-      return null;
-    });
+    cluster.publish("node.bus_unreachable", new JsonObject().put("node_id", n.nodeId()).put("reason", why)
+        .put("subscription_missing", missing));
   }
 
   /** The node took these: from now on it must list them (one call to the scheduler for the batch). */
   private void delivered(List<Dispatch> took) {
     if (!took.isEmpty()) {
-      scheduler.call((s, now) -> {
-        s.dispatchesDelivered(took, now);
-        return null;
-      });
+      cluster.dispatchesDelivered(took);
     }
   }
 
@@ -151,10 +146,7 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
       case REFUSED -> a.why();
     };
     LOG.info("dispatch of {} not delivered: {}", d.taskId(), why);
-    scheduler.call((s, now) -> {
-      s.dispatchFailed(d.taskId(), d.leaseId(), why, kind, now);
-      return null;
-    });
+    cluster.dispatchFailed(d.taskId(), d.leaseId(), why, kind);
   }
 
   // ---- cancel, logs -------------------------------------------------------------------------------------
@@ -173,17 +165,7 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
 
   /** Active health probes of every node that should be alive (not the local executor). */
   private void probeAll() {
-    scheduler.read(s -> {
-      List<NodeRecord> out = new ArrayList<>();
-      for (NodeRecord n : s.nodes().all()) {
-        NodeStatus st = n.status();
-        if (!n.cloud() && (st == NodeStatus.ACTIVE || st == NodeStatus.DRAINING || st == NodeStatus.UNHEALTHY
-            || st == NodeStatus.PENDING || st == NodeStatus.SUSPECT)) {
-          out.add(n);
-        }
-      }
-      return out;
-    }).onSuccess(nodes -> nodes.forEach(this::probeOnce));
+    cluster.probeTargets().onSuccess(nodes -> nodes.forEach(this::probeOnce));
   }
 
   /**
@@ -199,7 +181,7 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
   }
 
   private void probeLoop(String nodeId, long delayMs) {
-    vertx.setTimer(delayMs, t -> scheduler.read(s -> s.nodes().get(nodeId)).onComplete(ar -> {
+    vertx.setTimer(delayMs, t -> cluster.nodeRecord(nodeId).onComplete(ar -> {
       NodeRecord n = ar.succeeded() ? ar.result() : null;
       if (n == null || (n.status() != NodeStatus.SUSPECT && !n.fullClaimed())) {
         probing.remove(nodeId);
@@ -219,14 +201,13 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
   private Future<JsonObject> probeOnce(NodeRecord n) {
     Future<JsonObject> f = transport(n).health(n);
     String id = n.nodeId();
-    return f.andThen(ar -> scheduler.call((s, now) -> {
+    return f.andThen(ar -> {
       if (ar.succeeded()) {
-        s.probeOk(id, listed(ar.result()), now);
+        cluster.probeAnswered(id, listed(ar.result()));
       } else {
-        s.probeFailed(id, now);
+        cluster.probeFailed(id);
       }
-      return null;
-    }));
+    });
   }
 
   /** The task ids a node's health answer lists as held, or {@code null} when it does not say. */

@@ -9,8 +9,8 @@ import io.heady.common.protocol.Heartbeat;
 import io.heady.common.protocol.Registration;
 import io.heady.common.protocol.Report;
 import io.heady.manager.metrics.SchedulerLoopCheck;
+import io.heady.manager.scheduler.ClusterService;
 import io.heady.manager.scheduler.EventJournal;
-import io.heady.manager.scheduler.SchedulerVerticle;
 import io.heady.manager.store.ClusterStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -26,17 +26,17 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
 
 /**
- * The manager's HTTP API (DESIGN.md §2). A thin adapter: authenticate, decode, call the scheduler, answer.
- * Every route is declared with the {@link Access} it needs, so no route exists without a check, and the
- * server sits behind a {@link RequestGate}: the check runs on the request head, and only an admitted
- * request's body is read.
+ * The manager's HTTP API (DESIGN.md §2). A thin adapter: authenticate, decode, ask the {@link ClusterService},
+ * answer. Every route is declared with the {@link Access} it needs, so no route exists without a check, and the
+ * server sits behind a {@link RequestGate}: the check runs on the request head, and only an admitted request's
+ * body is read.
  */
 public final class ApiVerticle extends VerticleBase {
   private final ApiSettings settings;
   private final Tokens tokens;
   private final NamedTokens named;
   private final Callers callers;
-  private final SchedulerVerticle scheduler;
+  private final ClusterService cluster;
   private final ClusterStore store;
   private final EventJournal journal;
   private final Supplier<JsonObject> joinInfo;
@@ -53,7 +53,7 @@ public final class ApiVerticle extends VerticleBase {
    * @param named people's named tokens ({@code heady token create})
    * @param secrets the cluster's secrets ({@code heady secret set})
    */
-  public ApiVerticle(ApiSettings settings, Tokens tokens, NamedTokens named, SchedulerVerticle scheduler,
+  public ApiVerticle(ApiSettings settings, Tokens tokens, NamedTokens named, ClusterService cluster,
       ClusterStore store, EventJournal journal, Supplier<JsonObject> joinInfo,
       io.heady.manager.identity.Enrollments enrollments, io.heady.common.identity.Seal seal,
       io.heady.manager.secrets.SecretVault secrets) {
@@ -64,7 +64,7 @@ public final class ApiVerticle extends VerticleBase {
     this.tokens = tokens;
     this.named = named;
     this.callers = new Callers(tokens, named);
-    this.scheduler = scheduler;
+    this.cluster = cluster;
     this.store = store;
     this.journal = journal;
     this.joinInfo = joinInfo;
@@ -123,14 +123,14 @@ public final class ApiVerticle extends VerticleBase {
 
     // Agents: enrollment with the join token, then everything with the node's own credential.
     routes.nodes(new NodeCredentials(seal));
-    new EnrollRoutes(enrollments, scheduler, () -> joinInfo.get().getString("cluster_name")).mount(routes);
-    new AgentRoutes(scheduler, joinInfo).mount(routes);
+    new EnrollRoutes(enrollments, cluster, () -> joinInfo.get().getString("cluster_name")).mount(routes);
+    new AgentRoutes(cluster, joinInfo).mount(routes);
 
     // People and programs (named tokens and the admin token, by role).
-    new NodeRoutes(scheduler, store, () -> enrollments.all().stream()
+    new NodeRoutes(cluster, store, () -> enrollments.all().stream()
         .filter(e -> e.status() == io.heady.manager.identity.Enrollment.Status.PENDING_APPROVAL)
         .map(io.heady.manager.identity.Enrollment::view).toList()).mount(routes);
-    TaskRoutes taskRoutes = new TaskRoutes(scheduler, store, limiter, settings.maxDagTasks(), secrets);
+    TaskRoutes taskRoutes = new TaskRoutes(cluster, store, limiter, settings.maxDagTasks(), secrets);
     taskRoutes.mount(routes);
     submitOnTheBus(taskRoutes);
     new EventRoutes(vertx, journal).mount(routes);
@@ -144,7 +144,7 @@ public final class ApiVerticle extends VerticleBase {
         .onSuccess(v -> p.complete(Status.OK(new JsonObject().put("store", store.describe()))))
         .onFailure(e -> p.complete(Status.KO(new JsonObject().put("store", store.describe())
             .put("reason", "store unreachable: " + e.getMessage())))));
-    checks.register("scheduler", 3000, new SchedulerLoopCheck(vertx, () -> scheduler.read(s -> s.queue().size()),
+    checks.register("scheduler", 3000, new SchedulerLoopCheck(vertx, cluster::queueDepth,
         2000));
     if (dashboard != null) {
       dashboard.mount(routes, checks); // the page, /metrics, the cluster check

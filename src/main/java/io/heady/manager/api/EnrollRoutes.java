@@ -7,7 +7,7 @@ import io.heady.common.protocol.Fields;
 import io.heady.manager.identity.Enrollment;
 import io.heady.manager.identity.EnrollmentDesk;
 import io.heady.manager.identity.Enrollments;
-import io.heady.manager.scheduler.SchedulerVerticle;
+import io.heady.manager.scheduler.ClusterService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,12 +26,12 @@ final class EnrollRoutes {
   static final Duration PROOF_WINDOW = Duration.ofMinutes(10);
 
   private final Enrollments enrollments;
-  private final SchedulerVerticle scheduler;
+  private final ClusterService cluster;
   private final java.util.function.Supplier<String> clusterName;
 
-  EnrollRoutes(Enrollments enrollments, SchedulerVerticle scheduler, java.util.function.Supplier<String> clusterName) {
+  EnrollRoutes(Enrollments enrollments, ClusterService cluster, java.util.function.Supplier<String> clusterName) {
     this.enrollments = enrollments;
-    this.scheduler = scheduler;
+    this.cluster = cluster;
     this.clusterName = clusterName;
   }
 
@@ -57,7 +57,7 @@ final class EnrollRoutes {
             .put("node_id", id));
       }
       // why: first take its work back and tell it to stop (still with its key), then revoke the key
-      Replies.from(rc, 200, scheduler.change((s, now) -> s.revokeNode(id, now))
+      Replies.from(rc, 200, cluster.revokeNode(id)
           .compose(n -> decided(enrollments.revoke(id), "node.revoked")));
     });
     r.viewer("GET", "/api/cluster/identity", rc -> Replies.json(rc, 200, new JsonObject()
@@ -74,10 +74,8 @@ final class EnrollRoutes {
 
   private Future<JsonObject> decided(Future<Enrollment> f, String event) {
     return f.recover(e -> Future.failedFuture(e instanceof IllegalStateException
-        ? new ApiException(ErrorCode.CONFLICT, e.getMessage()) : e)).compose(e -> scheduler.call((s, now) -> {
-          s.publish(event, new JsonObject().put("node_id", e.nodeId()).put("fingerprint", e.fingerprint()));
-          return e.view();
-        }));
+        ? new ApiException(ErrorCode.CONFLICT, e.getMessage()) : e)).compose(e -> cluster.publish(event,
+            new JsonObject().put("node_id", e.nodeId()).put("fingerprint", e.fingerprint())).map(v -> e.view()));
   }
 
   /** A request proven by its key: who it names and the key. */
@@ -140,11 +138,9 @@ final class EnrollRoutes {
         out = bundle(p.id(), Pki.Role.NODE, p.key()).put("status", "enrolled");
       }
       int status = d.status();
-      Future<Void> told = !d.changed() ? Future.succeededFuture() : scheduler.call((s, now) -> {
-        s.publish(d.verdict() == EnrollmentDesk.Verdict.PENDING ? "node.pending_approval" : "node.enrolled",
-            new JsonObject().put("node_id", p.id()).put("fingerprint", req.fingerprint()).put("address", req.address()));
-        return null;
-      });
+      Future<Void> told = !d.changed() ? Future.succeededFuture() : cluster.publish(
+          d.verdict() == EnrollmentDesk.Verdict.PENDING ? "node.pending_approval" : "node.enrolled",
+          new JsonObject().put("node_id", p.id()).put("fingerprint", req.fingerprint()).put("address", req.address()));
       return told.map(v -> out.put("http_status", status));
     }).onComplete(ar -> {
       if (ar.failed()) {

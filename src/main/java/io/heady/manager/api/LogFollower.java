@@ -1,10 +1,6 @@
 package io.heady.manager.api;
 
-import io.heady.common.protocol.ApiException;
-import io.heady.common.protocol.ErrorCode;
-import io.heady.manager.node.NodeRecord;
-import io.heady.manager.scheduler.SchedulerVerticle;
-import io.heady.manager.task.TaskRecord;
+import io.heady.manager.scheduler.ClusterService;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -17,37 +13,22 @@ import io.vertx.ext.web.RoutingContext;
 final class LogFollower {
   private static final long POLL_MS = 300;
   private final RoutingContext rc;
-  private final SchedulerVerticle scheduler;
+  private final ClusterService cluster;
   private final String taskId;
   private long offset;
   private boolean closed;
 
-  LogFollower(RoutingContext rc, SchedulerVerticle scheduler, String taskId, long offset) {
+  LogFollower(RoutingContext rc, ClusterService cluster, String taskId, long offset) {
     this.rc = rc;
-    this.scheduler = scheduler;
+    this.cluster = cluster;
     this.taskId = taskId;
     this.offset = offset;
   }
 
-  /** What is known of the task's node and state, read on the scheduler's loop. */
-  private record Where(NodeRecord node, String status, boolean finished, JsonObject result) {}
-
-  private static Future<Where> where(SchedulerVerticle scheduler, String taskId) {
-    return scheduler.read(s -> {
-      TaskRecord t = s.tasks().get(taskId);
-      if (t == null) {
-        throw new ApiException(ErrorCode.UNKNOWN_TASK, "no task with id " + taskId,
-            new JsonObject().put("task_id", taskId));
-      }
-      NodeRecord n = t.nodeId() == null ? null : s.nodes().get(t.nodeId());
-      return new Where(n, t.state().wire(), t.state().terminal(), t.toJson().getJsonObject("result"));
-    });
-  }
-
-  static Future<JsonObject> fetch(SchedulerVerticle scheduler, String taskId, long offset) {
-    return where(scheduler, taskId).compose(w -> {
+  static Future<JsonObject> fetch(ClusterService cluster, String taskId, long offset) {
+    return cluster.logSource(taskId).compose(w -> {
       Future<JsonObject> fromNode = w.node() == null ? Future.failedFuture("no node")
-          : scheduler.delivery().fetchLog(w.node(), taskId, offset, 256 * 1024);
+          : cluster.fetchLog(w.node(), taskId, offset, 256 * 1024);
       return fromNode.map(j -> j.put("status", w.status()).put("source", "node").put("node_id",
           w.node().nodeId()).put("stdout", j.getString("data")).put("stderr", "")).recover(e -> Future.succeededFuture(new JsonObject()
               .put("task_id", taskId).put("status", w.status()).put("source", "record")
@@ -68,14 +49,14 @@ final class LogFollower {
     if (closed) {
       return;
     }
-    where(scheduler, taskId).onComplete(ar -> {
+    cluster.logSource(taskId).onComplete(ar -> {
       if (ar.failed()) {
         end("error", new JsonObject().put("message", ar.cause().getMessage()));
         return;
       }
-      Where w = ar.result();
+      ClusterService.LogSource w = ar.result();
       Future<JsonObject> chunk = w.node() == null ? Future.failedFuture("not placed yet")
-          : scheduler.delivery().fetchLog(w.node(), taskId, offset, 64 * 1024);
+          : cluster.fetchLog(w.node(), taskId, offset, 64 * 1024);
       chunk.onComplete(c -> {
         boolean progressed = false;
         if (c.succeeded()) {

@@ -3,9 +3,7 @@ package io.heady.manager.api;
 import io.heady.common.protocol.ApiException;
 import io.heady.common.protocol.ErrorCode;
 import io.heady.common.protocol.Fields;
-import io.heady.manager.node.NodeRecord;
-import io.heady.manager.scheduler.ClusterViews;
-import io.heady.manager.scheduler.SchedulerVerticle;
+import io.heady.manager.scheduler.ClusterService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -15,25 +13,24 @@ import io.vertx.ext.web.RoutingContext;
  * (admin); cluster state and workers (viewer).
  */
 final class NodeRoutes {
-  private final SchedulerVerticle scheduler;
+  private final ClusterService cluster;
   private final io.heady.manager.store.ClusterStore store;
 
   private final java.util.function.Supplier<java.util.List<JsonObject>> pending;
 
   /** @param pending nodes that enrolled and wait for an operator's approval ({@code --approve-nodes}) */
-  NodeRoutes(SchedulerVerticle scheduler, io.heady.manager.store.ClusterStore store,
+  NodeRoutes(ClusterService cluster, io.heady.manager.store.ClusterStore store,
       java.util.function.Supplier<java.util.List<JsonObject>> pending) {
-    this.scheduler = scheduler;
+    this.cluster = cluster;
     this.store = store;
     this.pending = pending;
   }
 
   void mount(Routes r) {
-    r.viewer("GET", "/api/cluster/state", rc -> Replies.from(rc, 200, scheduler.read(ClusterViews::state)));
-    r.viewer("GET", "/api/cluster/workers", rc -> Replies.from(rc, 200, scheduler.read(ClusterViews::workers)));
-    r.viewer("GET", "/api/cluster/nodes", rc -> Replies.from(rc, 200, scheduler.read(s -> {
-      JsonArray out = new JsonArray();
-      s.nodes().all().forEach(n -> out.add(n.toJson()));
+    r.viewer("GET", "/api/cluster/state", rc -> Replies.from(rc, 200, cluster.state()));
+    r.viewer("GET", "/api/cluster/workers", rc -> Replies.from(rc, 200, cluster.workers()));
+    r.viewer("GET", "/api/cluster/nodes", rc -> Replies.from(rc, 200, cluster.nodes().map(nodes -> {
+      JsonArray out = new JsonArray(new java.util.ArrayList<>(nodes));
       // why: a node waiting for approval is listed (status pending_approval) so an operator sees it to approve
       pending.get().forEach(out::add);
       return new JsonObject().put("nodes", out).put("count", out.size());
@@ -42,28 +39,22 @@ final class NodeRoutes {
             .put("count", list.size()).put("standby", true)))));
     r.viewer("GET", "/api/cluster/nodes/:id", rc -> {
       String id = nodeId(rc);
-      Replies.from(rc, 200, scheduler.read(s -> {
-        NodeRecord n = s.nodes().get(id);
-        if (n == null) {
-          return pending.get().stream().filter(p -> id.equals(p.getString("node_id"))).findFirst()
-              .orElseThrow(() -> unknown(id));
-        }
-        return n.toJson();
-      }));
+      Replies.from(rc, 200, cluster.node(id).map(n -> n != null ? n : pending.get().stream()
+          .filter(p -> id.equals(p.getString("node_id"))).findFirst().orElseThrow(() -> unknown(id))));
     });
     r.admin("DELETE", "/api/cluster/nodes/:id", rc -> {
       String id = nodeId(rc);
-      Replies.from(rc, 200, scheduler.change((s, now) -> s.deleteNode(id, now).toJson().put("deleted", true)));
+      Replies.from(rc, 200, cluster.deleteNode(id));
     });
     r.operator("POST", "/api/cluster/nodes/:id/drain", rc -> {
       String id = nodeId(rc);
       JsonObject b = rc.body() == null || rc.body().length() == 0 ? new JsonObject() : Replies.body(rc);
       boolean on = Fields.optBool(b, "enabled", true);
-      Replies.from(rc, 200, scheduler.change((s, now) -> s.drain(id, on, now).toJson()));
+      Replies.from(rc, 200, cluster.drain(id, on));
     });
     r.admin("POST", "/api/cluster/nodes/:id/reinstate", rc -> {
       String id = nodeId(rc);
-      Replies.from(rc, 200, scheduler.change((s, now) -> s.reinstate(id, now).toJson()));
+      Replies.from(rc, 200, cluster.reinstate(id));
     });
   }
 

@@ -6,17 +6,11 @@ import io.heady.common.protocol.Fields;
 import io.heady.common.protocol.InvalidInputException;
 import io.heady.common.protocol.Priority;
 import io.heady.common.protocol.TaskSpec;
-import io.heady.manager.placement.Placement;
-import io.heady.manager.scheduler.ClusterViews;
-import io.heady.manager.scheduler.DagView;
-import io.heady.manager.scheduler.Scheduler;
-import io.heady.manager.scheduler.SchedulerVerticle;
-import io.heady.manager.scheduler.TaskBook;
+import io.heady.manager.scheduler.ClusterService;
 import io.heady.manager.store.ClusterStore;
 import io.heady.manager.store.TaskPage;
 import io.heady.manager.store.TaskPosition;
 import io.heady.manager.store.TaskQuery;
-import io.heady.manager.task.TaskRecord;
 import io.heady.manager.task.TaskState;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -24,28 +18,24 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Task routes: submit (one or a DAG) and cancel (operator); read, list, history, log, can-handle (viewer). */
 final class TaskRoutes {
-  /** Above this many nodes a queued task's reply does not re-run placement to say why it waits. */
-  static final int EXPLAIN_WAITING_UP_TO = 64;
   private static final List<String> FINAL = java.util.Arrays.stream(TaskState.values()).filter(TaskState::terminal)
       .map(TaskState::wire).toList();
-  private final SchedulerVerticle scheduler;
+  private final ClusterService cluster;
   private final ClusterStore store;
   private final SubmitLimiter limiter;
   private final int maxDagTasks;
   private final io.heady.manager.secrets.SecretVault vault;
 
-  TaskRoutes(SchedulerVerticle scheduler, ClusterStore store, SubmitLimiter limiter, int maxDagTasks,
+  TaskRoutes(ClusterService cluster, ClusterStore store, SubmitLimiter limiter, int maxDagTasks,
       io.heady.manager.secrets.SecretVault vault) {
     this.vault = vault;
-    this.scheduler = scheduler;
+    this.cluster = cluster;
     this.store = store;
     this.limiter = limiter;
     this.maxDagTasks = maxDagTasks;
@@ -57,18 +47,8 @@ final class TaskRoutes {
     r.viewer("GET", "/api/cluster/tasks/history", this::history);
     r.viewer("GET", "/api/cluster/tasks/:id", rc -> {
       String id = taskId(rc);
-      Replies.from(rc, 200, scheduler.read(s -> {
-        TaskRecord t = s.tasks().get(id);
-        if (t == null) {
-          return null;
-        }
-        JsonObject j = t.toJson();
-        // why: a queued task says why it waits now (a quarantined, full or draining node), not only lasting reasons
-        if (t.state() == TaskState.QUEUED && t.unplaceable() == null && s.nodes().size() <= EXPLAIN_WAITING_UP_TO) {
-          j.put("waiting_reason", s.explain(t).summary());
-        }
-        return j;
-      }).recover(e -> Replies.toApi(e).code() == ErrorCode.NOT_LEADER ? Future.succeededFuture(null)
+      Replies.from(rc, 200, cluster.task(id).recover(e -> Replies.toApi(e).code() == ErrorCode.NOT_LEADER
+          ? Future.succeededFuture(null)
           : Future.failedFuture(e)) // a standby reads from the store
           .compose(j -> j != null ? Future.succeededFuture(j) : store.task(id).map(stored -> {
         if (stored == null) {
@@ -82,18 +62,18 @@ final class TaskRoutes {
       String id = taskId(rc);
       long offset = intParam(rc.queryParams().get("offset"), "offset", 0, 0, Integer.MAX_VALUE);
       if ("true".equals(rc.queryParams().get("follow"))) {
-        new LogFollower(rc, scheduler, id, offset).start();
+        new LogFollower(rc, cluster, id, offset).start();
       } else {
-        Replies.from(rc, 200, LogFollower.fetch(scheduler, id, offset));
+        Replies.from(rc, 200, LogFollower.fetch(cluster, id, offset));
       }
     });
     r.viewer("GET", "/api/cluster/dags/:id", rc -> {
       String id = taskId(rc);
-      Replies.from(rc, 200, scheduler.read(s -> DagView.of(s, id)));
+      Replies.from(rc, 200, cluster.dag(id));
     });
     r.operator("POST", "/api/cluster/tasks/:id/cancel", rc -> {
       String id = taskId(rc);
-      Replies.from(rc, 200, scheduler.change((s, now) -> s.cancel(id, now).toJson()));
+      Replies.from(rc, 200, cluster.cancel(id));
     });
     r.viewer("GET", "/api/cluster/can-handle/:type", rc -> {
       String type = rc.pathParam("type");
@@ -102,7 +82,7 @@ final class TaskRoutes {
             new JsonObject().put("field", "type"));
       }
       Priority p = Priority.parse(rc.queryParams().get("priority"));
-      Replies.from(rc, 200, scheduler.read(s -> ClusterViews.canHandle(s, type, p)));
+      Replies.from(rc, 200, cluster.canHandle(type, p));
     });
   }
 
@@ -153,23 +133,7 @@ final class TaskRoutes {
     } else {
       specs.add(TaskSpec.fromJson(body));
     }
-    Future<Void> known = secretsKnown(specs, batch);
-    return known.compose(v -> scheduler.submit(specs, batch)).compose(out -> scheduler.read(s -> {
-      if (!batch) {
-        Scheduler.Submitted one = out.get(0);
-        return reply(s, one.task(), new HashMap<>()).put("created", one.created());
-      }
-      JsonArray tasks = new JsonArray();
-      boolean anyCreated = false;
-      String dag = null;
-      Map<Object, Placement> waiting = new HashMap<>(); // why: queued tasks alike wait alike; explain once
-      for (Scheduler.Submitted x : out) {
-        tasks.add(reply(s, x.task(), waiting).put("created", x.created()));
-        anyCreated |= x.created();
-        dag = dag == null ? x.task().dagId() : dag;
-      }
-      return new JsonObject().put("dag_id", dag).put("tasks", tasks).put("created", anyCreated);
-    }));
+    return secretsKnown(specs, batch).compose(v -> cluster.submit(specs, batch));
   }
 
   /**
@@ -210,28 +174,6 @@ final class TaskRoutes {
     }
   }
 
-  private static JsonObject reply(Scheduler s, TaskRecord t, Map<Object, Placement> waiting) {
-    boolean routed = t.state() != TaskState.QUEUED && t.state() != TaskState.WAITING;
-    JsonObject out = new JsonObject()
-        .put("task_id", t.id())
-        .put("status", t.state().wire())
-        .put("routed", routed)
-        .put("priority", t.priority().name())
-        .put("type", t.spec().type());
-    if (routed && t.nodeId() != null) {
-      out.put("node_id", t.nodeId()).put("node_name", t.nodeName()).put("node_tier", t.nodeTier())
-          .put("explain", t.explain());
-    } else if (t.state() == TaskState.QUEUED && t.unplaceable() != null) {
-      out.put("waiting_reason", t.unplaceable()).put("unplaceable", true);
-    } else if (t.state() == TaskState.QUEUED && s.nodes().size() <= EXPLAIN_WAITING_UP_TO) {
-      Placement p = waiting.computeIfAbsent(s.placementSignature(t), k -> s.explain(t));
-      out.put("waiting_reason", p.summary()).put("explain", p.explain());
-    } else if (t.state() == TaskState.WAITING) {
-      out.put("waiting_reason", "waiting for dependencies");
-    }
-    return out;
-  }
-
   /**
    * {@code GET /api/cluster/tasks}: tasks in submission order ({@code order=oldest}, the default, or
    * {@code newest}), filtered by status, node (id or name) and type, a page at a time. The leader lists what
@@ -240,7 +182,7 @@ final class TaskRoutes {
   private void list(RoutingContext rc) {
     TaskQuery q = listQuery(rc.queryParams());
     boolean anyFinished = FINAL.stream().anyMatch(q::wants);
-    if (!scheduler.leading()) {
+    if (!cluster.leading()) {
       Replies.from(rc, 200, fromStore(q));
       return;
     }
@@ -249,18 +191,19 @@ final class TaskRoutes {
     Future<TaskPage> stored = anyFinished
         ? store.tasks(q.withStatuses(FINAL.stream().filter(q::wants).collect(Collectors.toSet())))
         : Future.succeededFuture(TaskPage.empty());
-    Replies.from(rc, 200, stored.compose(sp -> scheduler.read(s -> {
-      List<TaskListMerge.Entry> mem = new ArrayList<>();
-      s.tasks().page(q).forEach(t -> mem.add(new TaskListMerge.Entry(TaskBook.position(t), brief(t))));
-      List<TaskListMerge.Entry> old = new ArrayList<>();
-      for (JsonObject d : sp.tasks()) {
-        if (s.tasks().get(d.getString("task_id")) == null) {
-          old.add(new TaskListMerge.Entry(position(d), brief(d)));
-        }
-      }
-      TaskListMerge.Page page = TaskListMerge.merge(mem, old, sp.next(), q);
-      return listReply(page.tasks(), page.next());
-    })).recover(e -> Replies.toApi(e).code() == ErrorCode.NOT_LEADER ? fromStore(q) : Future.failedFuture(e)));
+    Replies.from(rc, 200, stored.compose(sp -> cluster.page(q, sp.tasks().stream().map(d -> d.getString("task_id"))
+        .toList()).map(mine -> {
+          List<TaskListMerge.Entry> mem = new ArrayList<>();
+          mine.tasks().forEach(d -> mem.add(new TaskListMerge.Entry(position(d), brief(d))));
+          List<TaskListMerge.Entry> old = new ArrayList<>();
+          for (JsonObject d : sp.tasks()) {
+            if (!mine.held().contains(d.getString("task_id"))) {
+              old.add(new TaskListMerge.Entry(position(d), brief(d)));
+            }
+          }
+          TaskListMerge.Page page = TaskListMerge.merge(mem, old, sp.next(), q);
+          return listReply(page.tasks(), page.next());
+        })).recover(e -> Replies.toApi(e).code() == ErrorCode.NOT_LEADER ? fromStore(q) : Future.failedFuture(e)));
   }
 
   /** A standby's list: all from the store. */
@@ -329,8 +272,8 @@ final class TaskRoutes {
     long before = longParam(q.get("before"), "before", 0, 1, Long.MAX_VALUE);
     // why: the store is one write behind memory; waiting for the write under way (a no-op on the scheduler's
     // loop is acknowledged after it) puts every task that finished before this request in the store
-    Future<Void> written = scheduler.leading()
-        ? scheduler.call((s, now) -> null).<Void>mapEmpty().recover(e -> Future.succeededFuture())
+    Future<Void> written = cluster.leading()
+        ? cluster.written().recover(e -> Future.succeededFuture())
         : Future.succeededFuture();
     Replies.from(rc, 200, written.compose(v -> store.history(limit + 1, before)).map(docs -> {
       boolean more = docs.size() > limit;
@@ -352,10 +295,6 @@ final class TaskRoutes {
 
   private static ApiException invalid(String field, String message) {
     return new ApiException(ErrorCode.INVALID_FIELD, message, new JsonObject().put("field", field));
-  }
-
-  static JsonObject brief(TaskRecord t) {
-    return brief(t.toJson());
   }
 
   private static int intParam(String raw, String name, int def, long min, long max) {

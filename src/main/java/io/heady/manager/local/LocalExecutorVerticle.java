@@ -10,7 +10,7 @@ import io.heady.common.protocol.Heartbeat;
 import io.heady.common.protocol.Registration;
 import io.heady.common.protocol.Report;
 import io.heady.common.protocol.SystemStats;
-import io.heady.manager.scheduler.SchedulerVerticle;
+import io.heady.manager.scheduler.ClusterService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
@@ -31,7 +31,7 @@ public final class LocalExecutorVerticle extends VerticleBase {
   public static final String NODE_ID = "local";
   private static final Logger LOG = LoggerFactory.getLogger(LocalExecutorVerticle.class);
 
-  private final SchedulerVerticle scheduler;
+  private final ClusterService cluster;
   private final ProcessRunner runner;
   private final TaskSlots.Settings slotSettings;
   private final HardwareProbe probe;
@@ -42,10 +42,10 @@ public final class LocalExecutorVerticle extends VerticleBase {
   private volatile NodeExecutor core;
   private byte[] secretsKey;
 
-  public LocalExecutorVerticle(SchedulerVerticle scheduler, ProcessRunner runner, TaskSlots.Settings slotSettings,
+  public LocalExecutorVerticle(ClusterService cluster, ProcessRunner runner, TaskSlots.Settings slotSettings,
       HardwareProbe probe, Hardware hardware, int slots, long heartbeatMs, Clock clock) {
     this.probe = probe;
-    this.scheduler = scheduler;
+    this.cluster = cluster;
     this.runner = runner;
     this.slotSettings = slotSettings;
     this.hardware = hardware;
@@ -68,7 +68,7 @@ public final class LocalExecutorVerticle extends VerticleBase {
     Reports reports = new Reports(NODE_ID);
     NodeExecutor c = NodeExecutor.create(NODE_ID, slots, runner, slotSettings, reports, clock);
     // why: the scheduler answers a report as it answers an agent's, so the same outbox settles each result
-    reports.attach(vertx, json -> scheduler.report(Report.fromJson(json)));
+    reports.attach(vertx, json -> cluster.report(Report.fromJson(json)));
     core = c;
     byte[] key = secretsKey;
     c.slots().secrets(key == null ? io.heady.common.exec.SecretOpener.NONE
@@ -77,7 +77,7 @@ public final class LocalExecutorVerticle extends VerticleBase {
     Registration reg = new Registration(NODE_ID, NODE_ID, "eventbus", null, hardware,
         probe.capabilities(hardware), Map.of(), slots, null, List.of(), io.heady.common.Version.VERSION,
         c.slots().containment());
-    return scheduler.register(reg, true).compose(j -> scheduler.heartbeat(new Heartbeat(NODE_ID, 0, List.of(),
+    return cluster.register(reg, true).compose(j -> cluster.heartbeat(new Heartbeat(NODE_ID, 0, List.of(),
         SystemStats.EMPTY, Map.of()))).mapEmpty();
   }
 
@@ -103,7 +103,7 @@ public final class LocalExecutorVerticle extends VerticleBase {
   private void heartbeat() {
     // why: OSHI and the /proc walk for task progress block; never on the event loop
     vertx.executeBlocking(() -> core().heartbeat(probe.sample(), null))
-        .compose(scheduler::heartbeat)
+        .compose(cluster::heartbeat)
         .onFailure(e -> LOG.warn("local executor heartbeat failed: {}", e.getMessage()));
   }
 

@@ -28,7 +28,7 @@ public record ClusterSnapshot(Map<String, Integer> nodes, Map<Priority, Integer>
     return status + "/" + tier;
   }
 
-  /** Reads the scheduler; call it on the scheduler's loop ({@code SchedulerVerticle.read}). */
+  /** Reads the scheduler; call it on the scheduler's loop ({@code ClusterService.snapshot}). */
   public static ClusterSnapshot of(Scheduler s) {
     Map<String, Integer> nodes = new LinkedHashMap<>();
     Map<String, Integer> rel = new LinkedHashMap<>();

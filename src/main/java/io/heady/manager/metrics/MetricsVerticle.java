@@ -1,6 +1,6 @@
 package io.heady.manager.metrics;
 
-import io.heady.manager.scheduler.SchedulerVerticle;
+import io.heady.manager.scheduler.ClusterService;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -15,7 +15,7 @@ public final class MetricsVerticle extends VerticleBase {
   /** How long a scrape waits for a fresh snapshot before it serves the last one. */
   static final long SCRAPE_REFRESH_MS = 1000;
 
-  private final SchedulerVerticle scheduler;
+  private final ClusterService cluster;
   private final HeadyMetrics metrics;
   private final Predicate<String> knownType;
   private final long refreshMs;
@@ -27,9 +27,9 @@ public final class MetricsVerticle extends VerticleBase {
    * @param knownType whether the routing policy lists a task type (else it is labelled {@code other})
    * @param refreshMs how often the cluster gauges are read from the scheduler between scrapes
    */
-  public MetricsVerticle(SchedulerVerticle scheduler, HeadyMetrics metrics, Predicate<String> knownType,
+  public MetricsVerticle(ClusterService cluster, HeadyMetrics metrics, Predicate<String> knownType,
       long refreshMs) {
-    this.scheduler = scheduler;
+    this.cluster = cluster;
     this.metrics = metrics;
     this.knownType = knownType;
     this.refreshMs = refreshMs;
@@ -40,7 +40,7 @@ public final class MetricsVerticle extends VerticleBase {
     tasks = new TaskMetrics(metrics.registry(), knownType);
     gauges = new ClusterGauges(metrics.registry());
     // why: events reach the metrics on the scheduler's loop, with the timings it read as it made them
-    unlisten = scheduler.journal().listen(batch -> batch.forEach(e -> tasks.record(e.json(), e.event().timings())));
+    unlisten = cluster.journal().listen(batch -> batch.forEach(e -> tasks.record(e.json(), e.event().timings())));
     vertx.setPeriodic(refreshMs, id -> refresh());
     return refresh().recover(e -> Future.succeededFuture());
   }
@@ -53,7 +53,7 @@ public final class MetricsVerticle extends VerticleBase {
 
   /** Reads a snapshot of the scheduler into the gauges. */
   public Future<Void> refresh() {
-    return scheduler.read(ClusterSnapshot::of).onSuccess(gauges::update).mapEmpty();
+    return cluster.snapshot().onSuccess(gauges::update).mapEmpty();
   }
 
   /** The Prometheus text, after a refresh of the gauges (or, when the scheduler is slow, with the last ones). */

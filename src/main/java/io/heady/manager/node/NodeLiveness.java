@@ -1,7 +1,14 @@
 package io.heady.manager.node;
 
+import io.heady.common.protocol.Heartbeat;
+import io.heady.common.protocol.Refusal;
+import io.heady.common.protocol.Registration;
+import io.heady.manager.task.TaskRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * How a node's health moves: registration, heartbeats, probes, reports, undelivered dispatches, silence
@@ -19,6 +26,9 @@ import java.time.Instant;
  * <p>A quarantined ({@code degraded}) node earns its way back on probation: it may take low-priority tasks
  * one at a time while it answers, and after {@link Settings#probationSuccesses} of them ran to their end (any
  * exit code: the node did its job) it is {@code active} again. A fault during probation starts it over.
+ *
+ * <p>A node's own word about itself (a registration, a heartbeat, a probe's answer) is a {@link NodeStep}: the
+ * liveness step with what the node's list of held tasks showed ({@link NodeHoldings}) and its word on new work.
  */
 public final class NodeLiveness {
   /**
@@ -73,6 +83,67 @@ public final class NodeLiveness {
 
   public Settings settings() {
     return settings;
+  }
+
+  // ---- the node's word about itself -----------------------------------------------------------------------
+
+  /** A registration's record: the known one updated (its counters kept), or a new one. */
+  public static NodeRecord admit(NodeRecord known, Registration r, boolean local, Instant now) {
+    if (known == null) {
+      return new NodeRecord(r, local ? NodeRecord.CLOUD : NodeRecord.PHYSICAL, now);
+    }
+    known.update(r);
+    return known;
+  }
+
+  /**
+   * The node registered (first time or again), listing what it holds. What it lost while it was away belongs
+   * to the outage its registration ends.
+   *
+   * @param grace how long past its delivery an attempt may go unlisted before it counts as lost
+   */
+  public NodeStep registered(NodeRecord n, List<String> listed, Function<String, TaskRecord> tasks,
+      Duration grace, Instant now) {
+    n.heartbeat(now, n.stats());
+    List<String> lost = NodeHoldings.missing(n, listed, tasks, grace, now);
+    Outcome o = lost(n, lost, now);
+    NodeHoldings.Slots slots = NodeHoldings.resync(n, listed, tasks);
+    return new NodeStep(o.then(registered(n, now)), lost, slots, null, false, Map.of());
+  }
+
+  /** A heartbeat: its time and stats, the node's word on new work, what it holds, and proof of life. */
+  public NodeStep heartbeat(NodeRecord n, Heartbeat hb, Function<String, TaskRecord> tasks, Duration grace,
+      Instant now) {
+    n.heartbeat(now, hb.systemStats());
+    Refusal was = n.refusing();
+    boolean refusal = n.refusing(hb.refusing());
+    List<String> lost = NodeHoldings.missing(n, hb.runningTaskIds(), tasks, grace, now);
+    Outcome o = lost(n, lost, now);
+    NodeHoldings.Slots slots = NodeHoldings.resync(n, hb.runningTaskIds(), tasks);
+    return new NodeStep(o.then(heartbeat(n, now)), lost, slots, refusal ? was : null, refusal,
+        hb.progress());
+  }
+
+  /** An active probe answered; {@code listed}, when the probe told it, is what the node holds. */
+  public NodeStep probeOk(NodeRecord n, List<String> listed, Function<String, TaskRecord> tasks, Instant now) {
+    NodeHoldings.Slots slots = listed == null ? NodeHoldings.Slots.SAME : NodeHoldings.resync(n, listed, tasks);
+    return new NodeStep(probeOk(n, now), List.of(), slots, null, false, Map.of());
+  }
+
+  private Outcome lost(NodeRecord n, List<String> lost, Instant now) {
+    return lost.isEmpty() ? Outcome.NONE : workLost(n, "the agent no longer runs tasks it was given", now);
+  }
+
+  /** Whether a report from the node (starts, results) is news about its health: it is suspect or in an incident. */
+  public static boolean inDoubt(NodeRecord n) {
+    return n.status() == NodeStatus.SUSPECT || n.incidentSince() != null;
+  }
+
+  /** Whether the node gets active probes: it should be alive and is not the manager's own executor. */
+  public static boolean probed(NodeRecord n) {
+    NodeStatus st = n.status();
+    return !n.cloud() && (st == NodeStatus.ACTIVE || st == NodeStatus.DRAINING || st == NodeStatus.UNHEALTHY
+        || st == NodeStatus.PENDING || st == NodeStatus.SUSPECT);
   }
 
   // ---- proof of life ------------------------------------------------------------------------------------

@@ -1,12 +1,10 @@
 package io.heady.manager.node;
 
 import io.heady.common.protocol.Enforcement;
-import io.heady.common.protocol.Fields;
 import io.heady.common.protocol.Hardware;
 import io.heady.common.protocol.Refusal;
 import io.heady.common.protocol.Registration;
 import io.heady.common.protocol.SystemStats;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,54 +15,55 @@ import java.util.Set;
 
 /**
  * A node as the manager keeps it. Owned by the scheduler alone (one thread); every status change goes
- * through {@link #apply}, which consults {@link NodeStatusMachine}.
+ * through {@link #apply}, which consults {@link NodeStatusMachine}. Its fields are package-private for its
+ * stored form ({@link NodeDocument}) alone; everything else goes through the methods.
  */
 public final class NodeRecord {
   /** Nodes the manager runs itself (the local executor) have this location. */
   public static final String CLOUD = "cloud";
   public static final String PHYSICAL = "physical";
 
-  private final String nodeId;
-  private String name;
-  private String location;
-  private String transport;
-  private String tunnelUrl;
-  private String memberId;
-  private Hardware hardware;
-  private List<String> capabilities;
-  private Map<String, String> labels;
-  private Tier tier;
-  private int maxConcurrent;
-  private int requestedSlots;
-  private NodeStatus status = NodeStatus.PENDING;
-  private boolean drain;
-  private final Instant registeredAt;
-  private Instant lastHeartbeat;
-  private Instant statusSince;
-  private SystemStats stats = SystemStats.EMPTY;
-  private final Set<String> running = new LinkedHashSet<>();
-  private long completed;
-  private long failed;
-  private long ok;
-  private long faults;
-  private long consecutiveFaults;
-  private long totalDurationMs;
-  private int probeFailures;
-  private String version;
-  private Enforcement containment;
+  final String nodeId;
+  String name;
+  String location;
+  String transport;
+  String tunnelUrl;
+  String memberId;
+  Hardware hardware;
+  List<String> capabilities;
+  Map<String, String> labels;
+  Tier tier;
+  int maxConcurrent;
+  int requestedSlots;
+  NodeStatus status = NodeStatus.PENDING;
+  boolean drain;
+  final Instant registeredAt;
+  Instant lastHeartbeat;
+  Instant statusSince;
+  SystemStats stats = SystemStats.EMPTY;
+  final Set<String> running = new LinkedHashSet<>();
+  long completed;
+  long failed;
+  long ok;
+  long faults;
+  long consecutiveFaults;
+  long totalDurationMs;
+  int probeFailures;
+  String version;
+  Enforcement containment;
   // An incident: one outage of the node, from its first sign (a dispatch not delivered, a lost lease, no
   // heartbeat, its member leaving) until it proves it is alive again. It counts one fault at most.
-  private Instant incidentSince;
-  private String incidentReason;
-  private boolean incidentFaulted;
-  private long incidents;
-  private int probationPassed;
-  private boolean reachable = true;
+  Instant incidentSince;
+  String incidentReason;
+  boolean incidentFaulted;
+  long incidents;
+  int probationPassed;
+  boolean reachable = true;
   // why: not persisted; the node's next heartbeat lists what it really holds, which rebuilds both
-  private final Map<String, String> foreign = new LinkedHashMap<>();
-  private boolean fullClaimed;
+  final Map<String, String> foreign = new LinkedHashMap<>();
+  boolean fullClaimed;
   // why: the node's own word (its heartbeat, or its answer to a dispatch); placement sends it nothing meanwhile
-  private Refusal refusing;
+  Refusal refusing;
 
   public NodeRecord(Registration r, String location, Instant now) {
     this.nodeId = r.nodeId();
@@ -359,74 +358,13 @@ public final class NodeRecord {
     return ok == 0 ? 0 : totalDurationMs / ok;
   }
 
+  /** The record as the store keeps it and the API shows it; see {@link NodeDocument}. */
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("node_id", nodeId)
-        .put("name", name)
-        .put("tier", tier.name())
-        .put("status", status.wire())
-        .put("location", location)
-        .put("transport", transport)
-        .put("tunnel_url", tunnelUrl)
-        .put("member_id", memberId)
-        .put("hardware", hardware.toJson())
-        .put("capabilities", Fields.toArray(capabilities))
-        .put("labels", Fields.toObject(labels))
-        .put("reliability_score", reliability())
-        .put("max_concurrent", maxConcurrent)
-        .put("requested_max_concurrent", requestedSlots)
-        .put("running", running.size())
-        .put("running_task_ids", new JsonArray(List.copyOf(running)))
-        .put("tasks_completed", completed)
-        .put("tasks_failed", failed)
-        .put("node_faults", faults)
-        .put("consecutive_faults", consecutiveFaults)
-        .put("avg_task_duration_ms", avgTaskDurationMs())
-        .put("total_task_duration_ms", totalDurationMs)
-        .put("system_stats", stats.toJson())
-        .put("registered_at", registeredAt.toString())
-        .put("last_heartbeat", lastHeartbeat == null ? null : lastHeartbeat.toString())
-        .put("status_since", statusSince.toString())
-        .put("probe_failures", probeFailures)
-        .put("drain", drain)
-        .put("refusing", refusing == null ? null : refusing.toJson())
-        .put("version", version)
-        .put("containment", containment == null ? null : containment.toJson())
-        .put("incident_since", incidentSince == null ? null : incidentSince.toString())
-        .put("incident_reason", incidentReason)
-        .put("incident_faulted", incidentFaulted)
-        .put("incidents", incidents)
-        .put("probation_passed", probationPassed)
-        .put("reachable", reachable)
-        .put("held_elsewhere", foreign.isEmpty() ? null : new JsonArray(List.copyOf(foreign.keySet())));
+    return NodeDocument.toJson(this);
   }
 
   /** Rebuilds a record from {@link #toJson()} (store recovery). Running tasks are re-attached separately. */
   public static NodeRecord fromJson(JsonObject j) {
-    JsonObject reg = j.copy();
-    reg.put("max_concurrent", j.getInteger("requested_max_concurrent", 0));
-    reg.remove("running_task_ids");
-    reg.remove("held_elsewhere");
-    NodeRecord n = new NodeRecord(Registration.fromJson(reg), j.getString("location"),
-        Instant.parse(j.getString("registered_at")));
-    n.status = NodeStatus.fromWire(j.getString("status"));
-    n.drain = j.getBoolean("drain", false);
-    n.lastHeartbeat = j.getString("last_heartbeat") == null ? null : Instant.parse(j.getString("last_heartbeat"));
-    n.statusSince = Instant.parse(j.getString("status_since"));
-    n.completed = j.getLong("tasks_completed", 0L);
-    n.failed = j.getLong("tasks_failed", 0L);
-    n.faults = j.getLong("node_faults", 0L);
-    n.ok = n.completed + n.failed;
-    n.consecutiveFaults = j.getLong("consecutive_faults", 0L);
-    n.totalDurationMs = j.getLong("total_task_duration_ms", 0L);
-    n.stats = SystemStats.fromJson(j.getJsonObject("system_stats"));
-    n.incidentSince = j.getString("incident_since") == null ? null : Instant.parse(j.getString("incident_since"));
-    n.incidentReason = j.getString("incident_reason");
-    n.incidentFaulted = j.getBoolean("incident_faulted", false);
-    n.incidents = j.getLong("incidents", 0L);
-    n.probationPassed = j.getInteger("probation_passed", 0);
-    n.reachable = j.getBoolean("reachable", true);
-    n.refusing = Refusal.fromJson(j.getJsonObject("refusing"));
-    return n;
+    return NodeDocument.fromJson(j);
   }
 }

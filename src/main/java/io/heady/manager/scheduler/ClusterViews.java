@@ -6,12 +6,80 @@ import io.heady.manager.node.NodeStatus;
 import io.heady.manager.node.Tier;
 import io.heady.manager.placement.Placement;
 import io.heady.manager.placement.TaskType;
+import io.heady.manager.task.TaskRecord;
+import io.heady.manager.task.TaskState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
-/** Read-only documents built from the scheduler's state: cluster state, relayq's worker status, can-handle. */
+/**
+ * Read-only documents built from the scheduler's state, on its loop: cluster state, relayq's worker status,
+ * can-handle, a task as the API shows it, and the answer to a submission.
+ */
 public final class ClusterViews {
+  /** Above this many nodes a queued task's view does not re-run placement to say why it waits. */
+  public static final int EXPLAIN_WAITING_UP_TO = 64;
+
   private ClusterViews() {}
+
+  /** {@code GET /api/cluster/tasks/:id}: the task, or {@code null} when memory does not hold it. */
+  public static JsonObject task(Scheduler s, String id) {
+    TaskRecord t = s.tasks().get(id);
+    if (t == null) {
+      return null;
+    }
+    JsonObject j = t.toJson();
+    // why: a queued task says why it waits now (a quarantined, full or draining node), not only lasting reasons
+    if (t.state() == TaskState.QUEUED && t.unplaceable() == null && s.nodes().size() <= EXPLAIN_WAITING_UP_TO) {
+      j.put("waiting_reason", s.explain(t).summary());
+    }
+    return j;
+  }
+
+  /**
+   * The answer to a submission: for one task its reply, for a batch the DAG's id and each task's; with
+   * {@code created} saying whether anything new was made (201) or all were idempotent repeats (200).
+   */
+  public static JsonObject submitted(Scheduler s, List<Scheduler.Submitted> out, boolean batch) {
+    if (!batch) {
+      Scheduler.Submitted one = out.get(0);
+      return submitted(s, one.task(), new HashMap<>()).put("created", one.created());
+    }
+    JsonArray tasks = new JsonArray();
+    boolean anyCreated = false;
+    String dag = null;
+    Map<Object, Placement> waiting = new HashMap<>(); // why: queued tasks alike wait alike; explain once
+    for (Scheduler.Submitted x : out) {
+      tasks.add(submitted(s, x.task(), waiting).put("created", x.created()));
+      anyCreated |= x.created();
+      dag = dag == null ? x.task().dagId() : dag;
+    }
+    return new JsonObject().put("dag_id", dag).put("tasks", tasks).put("created", anyCreated);
+  }
+
+  private static JsonObject submitted(Scheduler s, TaskRecord t, Map<Object, Placement> waiting) {
+    boolean routed = t.state() != TaskState.QUEUED && t.state() != TaskState.WAITING;
+    JsonObject out = new JsonObject()
+        .put("task_id", t.id())
+        .put("status", t.state().wire())
+        .put("routed", routed)
+        .put("priority", t.priority().name())
+        .put("type", t.spec().type());
+    if (routed && t.nodeId() != null) {
+      out.put("node_id", t.nodeId()).put("node_name", t.nodeName()).put("node_tier", t.nodeTier())
+          .put("explain", t.explain());
+    } else if (t.state() == TaskState.QUEUED && t.unplaceable() != null) {
+      out.put("waiting_reason", t.unplaceable()).put("unplaceable", true);
+    } else if (t.state() == TaskState.QUEUED && s.nodes().size() <= EXPLAIN_WAITING_UP_TO) {
+      Placement p = waiting.computeIfAbsent(s.placementSignature(t), k -> s.explain(t));
+      out.put("waiting_reason", p.summary()).put("explain", p.explain());
+    } else if (t.state() == TaskState.WAITING) {
+      out.put("waiting_reason", "waiting for dependencies");
+    }
+    return out;
+  }
 
   /** {@code GET /api/cluster/state}. */
   public static JsonObject state(Scheduler s) {

@@ -1,5 +1,6 @@
 package io.heady.manager.scheduler;
 
+import io.heady.manager.task.TaskState;
 import io.vertx.core.json.JsonObject;
 
 /** Cluster-wide task counters, as {@code GET /api/cluster/state} shows them under {@code metrics}. */
@@ -30,6 +31,17 @@ public final class Counters {
 
   public long routed() {
     return routed;
+  }
+
+  /** A task ended in {@code end}. */
+  void ended(TaskState end) {
+    switch (end) {
+      case SUCCEEDED -> completed++;
+      case FAILED, TIMED_OUT -> failed++;
+      case CANCELLED -> cancelled++;
+      case SKIPPED -> skipped++;
+      default -> throw new IllegalStateException("not an end state: " + end);
+    }
   }
 
   public JsonObject toJson() {

@@ -1,45 +1,36 @@
 package io.heady.manager.scheduler;
 
-import io.heady.common.protocol.Addresses;
 import io.heady.common.protocol.ApiException;
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Dispatch;
 import io.heady.common.protocol.ErrorCode;
-import io.heady.common.protocol.Heartbeat;
-import io.heady.common.protocol.InvalidInputException;
-import io.heady.common.protocol.Registration;
-import io.heady.common.protocol.Report;
-import io.heady.common.protocol.SignedBus;
-import io.heady.manager.metrics.TaskMetrics;
-import io.heady.manager.metrics.TaskTimings;
 import io.heady.manager.node.NodeRecord;
 import io.heady.manager.store.ClusterStore;
-import io.heady.manager.task.TaskRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adapts the {@link Scheduler} to Vert.x: every call runs on this verticle's event loop (one owner, no
- * locks), changes are written to the {@link ClusterStore} before the caller hears back, and dispatches
- * leave only after the state that records them is written.
+ * The scheduler's loop and its outbox. Every operation runs on this verticle's event loop (one owner, no
+ * locks); what the operations changed is written to the {@link ClusterStore} by the {@link Outbox} in one write
+ * behind those waiting on the loop, before their callers hear back; dispatches, cancels, probes and events leave
+ * only after the write that records them. Callers reach the loop through {@link ClusterService}; leadership is
+ * {@link LeaderLease}'s.
  */
-public final class SchedulerVerticle extends VerticleBase implements SchedulerSink {
+public final class SchedulerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
 
-  /** Delivers dispatches and cancels to nodes; implemented by the allocator. */
+  /** Delivers dispatches and cancels to nodes; implemented by the agents adapter. */
   public interface Delivery {
     /** Sends attempts to one node, in one message where its transport allows. */
     void dispatch(NodeRecord node, List<Dispatch> batch);
@@ -51,6 +42,43 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
     /** A slice of a task's full log, from the node that ran it. */
     Future<JsonObject> fetchLog(NodeRecord node, String taskId, long offset, int max);
+  }
+
+  /** An operation on the scheduler at a moment. */
+  @FunctionalInterface
+  interface Op<T> {
+    T apply(Scheduler scheduler, Instant now);
+  }
+
+  private final Clock clock;
+  private final ClusterStore store;
+  private final Function<SchedulerSink, Scheduler> factory;
+  private final long tickMs;
+  private final EventJournal journal;
+  private final LeaderLease lease;
+  private final StoreHealth health;
+  private final Outbox outbox;
+  private final List<Runnable> whenLeading = new CopyOnWriteArrayList<>();
+  private Scheduler scheduler;
+  private boolean listening;
+  private long wakeTimer = -1;
+  private Instant wakeAt;
+
+  public SchedulerVerticle(Clock clock, ClusterStore store, Function<SchedulerSink, Scheduler> factory, long tickMs,
+      EventJournal journal, LeaderLease lease) {
+    this.clock = clock;
+    this.store = store;
+    this.factory = factory;
+    this.tickMs = tickMs;
+    this.journal = journal;
+    this.lease = lease;
+    this.health = new StoreHealth(store);
+    this.outbox = new Outbox(store, journal, health, lease, clock);
+  }
+
+  /** Signs each batch of events published on the bus (the managers' key). */
+  public void eventSigner(Function<byte[], String> signer) {
+    outbox.eventSigner(signer);
   }
 
   /**
@@ -97,174 +125,67 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     };
   }
 
-  private final Clock clock;
-  private final ClusterStore store;
-  private final Function<SchedulerSink, Scheduler> factory;
-  private final long tickMs;
-  private final SchedulerSettings settings;
-  private Scheduler scheduler;
-  private Delivery delivery;
-  private final Map<String, TaskRecord> dirtyTasks = new LinkedHashMap<>();
-  private final Map<String, NodeRecord> dirtyNodes = new LinkedHashMap<>();
-  private final List<String> removedNodes = new ArrayList<>();
-  private final List<Runnable> afterWrite = new ArrayList<>();
-  private final Map<String, NodeDispatches> dispatches = new LinkedHashMap<>();
-  private final List<EventJournal.Entry> events = new ArrayList<>();
-  private Promise<Void> nextFlush;
-  private final EventJournal journal;
-  private final io.heady.common.identity.Seal seal;
-  private java.util.function.Function<byte[], String> eventSigner = b -> null;
-  private long wakeTimer = -1;
-  private long retryTimer = -1;
-  private boolean countersDirty;
-  private volatile boolean storeHealthy = true;
-  private Runnable onLostLeadership = () -> { };
-  private Instant wakeAt;
-
-  public SchedulerVerticle(Clock clock, ClusterStore store, SchedulerSettings settings,
-      Function<SchedulerSink, Scheduler> factory, long tickMs, EventJournal journal,
-      io.heady.common.identity.Seal seal) {
-    this.seal = seal;
-    this.clock = clock;
-    this.settings = settings;
-    this.store = store;
-    this.factory = factory;
-    this.tickMs = tickMs;
-    this.journal = journal;
+  /** What gives dispatched attempts their secrets (before deployment). */
+  public void secrets(Secrets s) {
+    outbox.secrets(s, (taskId, leaseId, why, lasting) -> call((sch, now) -> {
+      sch.secretsUnavailable(taskId, leaseId, why, lasting, now);
+      return null;
+    }));
   }
 
-  private <T> Future<T> notLeader() {
-    return store.leader().transform(ar -> Future.failedFuture(new ApiException(ErrorCode.NOT_LEADER,
-        "this manager is a standby; the leader is " + (ar.succeeded() && ar.result() != null ? ar.result()
-            : "being elected") + "; ask it, or retry shortly",
-        new JsonObject().put("leader", ar.succeeded() ? ar.result() : null))));
-  }
-
-  /** What to do when the store says another manager leads (the manager exits; its supervisor restarts it). */
-  public void onLostLeadership(Runnable r) {
-    this.onLostLeadership = r;
-  }
-
-  /** Whether the last write reached the store. */
-  public boolean storeHealthy() {
-    return storeHealthy;
-  }
-
-  /**
-   * Like {@link #call} for changes a person or program asked for: refused at once with 503 while the store
-   * is known to be down, so nothing is half-accepted.
-   */
-  public <T> Future<T> change(Op<T> op) {
-    if (!storeHealthy) {
-      return store.ping().transform(ar -> {
-        if (ar.failed()) {
-          return Future.failedFuture(new ApiException(ErrorCode.STORE_UNAVAILABLE,
-              "the store is unavailable (" + store.describe() + "); nothing was changed; retry shortly"));
-        }
-        storeHealthy = true;
-        return call(op);
-      });
-    }
-    return call(op);
-  }
-
-  /**
-   * A submission, acknowledged only once durable: validated on the scheduler's loop, written to the store,
-   * and only then made the scheduler's. A refused write leaves nothing behind (503, nothing runs).
-   */
-  public Future<List<Scheduler.Submitted>> submit(List<io.heady.common.protocol.TaskSpec> specs, boolean batch) {
-    Future<Void> ready = storeHealthy ? Future.succeededFuture() : store.ping().transform(ar -> {
-      if (ar.failed()) {
-        return Future.failedFuture(new ApiException(ErrorCode.STORE_UNAVAILABLE,
-            "the store is unavailable (" + store.describe() + "); nothing was submitted; retry shortly"));
-      }
-      storeHealthy = true;
-      return Future.succeededFuture();
-    });
-    return ready.compose(v -> read(s -> s.prepare(specs, batch, clock.instant()))).compose(prepared -> {
-      if (prepared.createsNothing()) {
-        return Future.succeededFuture(prepared.existing());
-      }
-      return store.saveTasks(prepared.documents()).transform(ar -> {
-        if (ar.failed()) {
-          storeHealthy = false;
-          return Future.failedFuture(new ApiException(ErrorCode.STORE_UNAVAILABLE, "the store did not take the "
-              + "submission (" + ar.cause().getMessage() + "); nothing was submitted; retry shortly"));
-        }
-        return call((s, now) -> s.commit(prepared, now));
-      });
-    });
-  }
-
-  private java.util.function.Predicate<String> resubscribe = id -> false;
-
-  /** Tells a node in its heartbeat's answer to subscribe its bus addresses again (when this says so). */
-  public void resubscribeHint(java.util.function.Predicate<String> r) {
-    this.resubscribe = r;
-  }
-
-  /** Signs each batch of events published on the bus (the managers' key). */
-  public void eventSigner(java.util.function.Function<byte[], String> signer) {
-    this.eventSigner = signer;
+  Secrets secrets() {
+    return outbox.secrets();
   }
 
   public void delivery(Delivery d) {
-    this.delivery = d;
+    outbox.delivery(d);
   }
 
-  private Secrets secrets = Secrets.NONE;
-
-  /** What gives dispatched attempts their secrets (before deployment). */
-  public void secrets(Secrets s) {
-    this.secrets = s;
+  Delivery delivery() {
+    return outbox.delivery();
   }
 
-  public Delivery delivery() {
-    return delivery;
+  /** Where the scheduler's decisions leave it (the watchdog's events go there too). */
+  SchedulerSink outbox() {
+    return outbox;
+  }
+
+  /** The events and the listeners that hear them after each write. */
+  EventJournal journal() {
+    return journal;
+  }
+
+  LeaderLease lease() {
+    return lease;
+  }
+
+  StoreHealth health() {
+    return health;
+  }
+
+  /**
+   * Runs {@code r} on this loop once this manager leads and has recovered the cluster's state (at once when it
+   * does already): what only the leader may do, such as taking the agents' messages on the event bus.
+   */
+  public void whenLeading(Runnable r) {
+    if (context == null) {
+      whenLeading.add(r); // not deployed yet: run at the take-over
+      return;
+    }
+    context.runOnContext(v -> {
+      if (listening) {
+        r.run();
+      } else {
+        whenLeading.add(r);
+      }
+    });
   }
 
   @Override
   public Future<?> start() {
-    scheduler = factory.apply(this);
-    if (leadership == null) {
-      leading = true;
-      return recover().compose(v -> listen());
-    }
-    // A standby: try for the lease now and then; until it is ours, answer 503 NOT_LEADER and hold nothing.
-    campaign();
-    return Future.succeededFuture();
-  }
-
-  /** Leader election through the store: one manager holds a lease; the others wait to take it over. */
-  public record Leadership(String managerId, java.time.Duration ttl) {}
-
-  private Leadership leadership;
-  private volatile boolean leading;
-  private Runnable onLeading = () -> { };
-
-  /** Makes this a manager that leads only while it holds the store's lease. */
-  public void leadership(Leadership l, Runnable whenLeading) {
-    this.leadership = l;
-    this.onLeading = whenLeading;
-  }
-
-  public boolean leading() {
-    return leading;
-  }
-
-  private void campaign() {
-    long every = Math.max(200, leadership.ttl().toMillis() / 3);
-    vertx.setPeriodic(every, id -> store.tryLead(leadership.managerId(), leadership.ttl()).onComplete(ar -> {
-      boolean mine = ar.succeeded() && ar.result();
-      if (mine && !leading) {
-        LOG.info("this manager ({}) leads now; recovering the cluster's state", leadership.managerId());
-        leading = true;
-        recover().compose(v -> listen()).onSuccess(v -> onLeading.run())
-            .onFailure(e -> lostLeadership("could not take over: " + e.getMessage()));
-      } else if (!mine && leading && ar.succeeded()) {
-        lostLeadership("the lease passed to another manager");
-      }
-    }));
+    scheduler = factory.apply(outbox);
+    outbox.start(vertx, context, scheduler);
+    return lease.start(vertx, () -> recover().compose(v -> listen()));
   }
 
   /** Reads back what the store holds (nothing for a fresh memory store) before taking any request. */
@@ -282,75 +203,28 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
       }
       scheduler.restore(nodes, tasks, counters == null ? new JsonObject() : counters, clock.instant());
       LOG.info("recovered {} nodes and {} unfinished tasks from {}", nodes.size(), tasks.size(), store.describe());
-      return flush();
+      return outbox.flush();
     });
   }
 
+  /** The leader's loop starts: what waited for the leadership runs, and time starts to tick. */
   private Future<Void> listen() {
-    var bus = vertx.eventBus();
-    // Agents on the event bus: every message is sealed with the sender's pair key (see Seal); a node speaks
-    // only for itself.
-    SignedBus.consumer(bus, false, Addresses.REGISTER, seal, (from, j) -> {
-      Registration r = Registration.fromJson(j);
-      return sameNode(from, r.nodeId()).compose(v -> register(r, false));
-    });
-    SignedBus.consumer(bus, false, Addresses.HEARTBEAT, seal, (from, j) -> {
-      Heartbeat hb = Heartbeat.fromJson(j);
-      return sameNode(from, hb.nodeId()).compose(v -> heartbeat(hb));
-    });
-    SignedBus.consumer(bus, false, Addresses.DEREGISTER, seal, (from, j) -> {
-      String id = io.heady.common.protocol.Fields.reqId(j, "node_id");
-      return sameNode(from, id).compose(v -> deregister(id));
-    });
-    SignedBus.consumer(bus, false, Addresses.COMPLETE, seal, (from, j) -> {
-      Completion c = Completion.fromJson(j);
-      return sameNode(from, c.nodeId()).compose(v -> complete(c));
-    });
-    SignedBus.consumer(bus, false, Addresses.REPORT, seal, (from, j) -> {
-      Report r = Report.fromJson(j);
-      return sameNode(from, r.nodeId()).compose(v -> report(r));
-    });
-    SignedBus.consumer(bus, false, Addresses.PROGRESS, seal, (from, j) -> {
-      String t = j.getString("task_id");
-      String l = j.getString("lease_id");
-      if (t != null && l != null) {
-        call((s, now) -> {
-          scheduler.started(from, t, l, now);
-          return null;
-        });
-      }
-      return Future.succeededFuture();
-    });
+    listening = true;
+    whenLeading.forEach(Runnable::run);
+    whenLeading.clear();
     vertx.setPeriodic(tickMs, id -> call((s, now) -> {
-      scheduler.tick(now);
+      s.tick(now);
       return null;
     }));
     return Future.succeededFuture();
   }
 
-  /**
-   * A node speaks only for itself: what it sends about another node is refused (403), counted nowhere.
-   */
-  public static Future<Void> sameNode(String authenticated, String claimed) {
-    if (authenticated != null && authenticated.equals(claimed)) {
-      return Future.succeededFuture();
-    }
-    return Future.failedFuture(new ApiException(ErrorCode.FORBIDDEN, "node " + authenticated
-        + " may only speak for itself, not for " + claimed, new JsonObject().put("node_id", claimed)));
-  }
-
-  // ---- the service the API and the other verticles call ------------------------------------------------
-
-  /** An operation on the scheduler at a moment. */
-  @FunctionalInterface
-  public interface Op<T> {
-    T apply(Scheduler scheduler, Instant now);
-  }
+  // ---- the loop ----------------------------------------------------------------------------------------
 
   /** Runs {@code op} on the scheduler's event loop, writes what changed, then completes. */
-  public <T> Future<T> call(Op<T> op) {
-    if (!leading) {
-      return notLeader();
+  <T> Future<T> call(Op<T> op) {
+    if (!lease.leading()) {
+      return lease.refusal();
     }
     Promise<T> p = Promise.promise();
     context.runOnContext(v -> {
@@ -358,11 +232,11 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
       try {
         result = op.apply(scheduler, clock.instant());
       } catch (RuntimeException e) {
-        flushSoon();
+        outbox.flushSoon();
         p.fail(e);
         return;
       }
-      flushSoon().onComplete(ar -> {
+      outbox.flushSoon().onComplete(ar -> {
         if (ar.succeeded()) {
           p.complete(result);
         } else {
@@ -374,36 +248,15 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     return p.future();
   }
 
-  /**
-   * The write that will carry what changed so far: one flush after the operations already waiting on this
-   * loop have run, so a burst of them (a batch of results, a flood of heartbeats) is one write to the store.
-   */
-  private Future<Void> flushSoon() {
-    if (nextFlush == null) {
-      nextFlush = Promise.promise();
-      context.runOnContext(v -> {
-        Promise<Void> p = nextFlush;
-        nextFlush = null;
-        flush().onComplete(p);
-      });
-    }
-    return nextFlush.future();
-  }
-
-  /** The events and the listeners that hear them after each write. */
-  public EventJournal journal() {
-    return journal;
-  }
-
-  /** Runs a read on the scheduler's event loop. */
-  public <T> Future<T> read(Function<Scheduler, T> op) {
-    if (!leading) {
-      return notLeader();
+  /** Runs a read on the scheduler's event loop (it changes nothing, so nothing is written). */
+  <T> Future<T> read(Op<T> op) {
+    if (!lease.leading()) {
+      return lease.refusal();
     }
     Promise<T> p = Promise.promise();
     context.runOnContext(v -> {
       try {
-        p.complete(op.apply(scheduler));
+        p.complete(op.apply(scheduler, clock.instant()));
       } catch (RuntimeException e) {
         p.fail(e);
       }
@@ -411,313 +264,18 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     return p.future();
   }
 
-  public Future<JsonObject> register(Registration r, boolean local) {
-    return call((s, now) -> {
-      boolean created = scheduler.register(r, local, now);
-      NodeRecord n = scheduler.nodes().get(r.nodeId());
-      return registrationReply(n, created);
-    });
-  }
-
-  private JsonObject registrationReply(NodeRecord n, boolean created) {
-    return new JsonObject()
-        .put("node_id", n.nodeId())
-        .put("tier", n.tier().name())
-        .put("status", n.status().wire())
-        .put("max_concurrent", n.maxConcurrent())
-        .put("heartbeat_interval_sec", heartbeatSec())
-        .put("ttl_sec", settings.ttl().toSeconds())
-        .put("created", created);
-  }
-
-  private long heartbeatSec() {
-    return settings.heartbeat().toSeconds();
-  }
-
-  public Future<JsonObject> deregister(String nodeId) {
-    return call((s, now) -> s.deregister(nodeId, now).toJson().put("deregistered", true));
-  }
-
-  public Future<JsonObject> heartbeat(Heartbeat hb) {
-    return call((s, now) -> {
-      NodeRecord n = scheduler.heartbeat(hb, now);
-      JsonObject out = new JsonObject().put("accepted", true).put("next_heartbeat_sec", heartbeatSec())
-          .put("status", n.status().wire());
-      if (resubscribe.test(hb.nodeId())) {
-        out.put("resubscribe", true);
-      }
-      return out;
-    });
-  }
-
-  public Future<JsonObject> complete(Completion raw) {
-    Completion c = secrets.mask(raw);
-    return call((s, now) -> {
-      Scheduler.Completed r = scheduler.complete(c, now);
-      JsonObject out = new JsonObject().put("accepted", r.accepted());
-      if (r.duplicate()) {
-        out.put("duplicate", true);
-      }
-      return out;
-    }).andThen(ar -> forgetIfRecorded(c.leaseId(), ar));
-  }
-
-  /** A result the store took (or refused for good: a stale lease is recorded as late) needs no more masking. */
-  private void forgetIfRecorded(String leaseId, io.vertx.core.AsyncResult<?> ar) {
-    if (ar.succeeded() || (ar.cause() instanceof ApiException e && e.code() != ErrorCode.STORE_UNAVAILABLE
-        && e.code() != ErrorCode.NOT_LEADER)) {
-      secrets.forget(leaseId);
-    }
-  }
-
   /**
-   * A node's batch: starts, then results, each result answered on its own; one write for all of it. A
-   * refused write fails the whole batch (503), and the node sends it again.
+   * Writes new tasks ahead of the loop (a submission is acknowledged only once durable); a refused write marks
+   * the store unavailable and fails with 503, nothing submitted.
    */
-  public Future<JsonObject> report(Report r) {
-    List<String> seen = new ArrayList<>();
-    return call((s, now) -> {
-      scheduler.reported(r.nodeId(), now);
-      for (Report.Started st : r.started()) {
-        scheduler.started(r.nodeId(), st.taskId(), st.leaseId(), now);
-      }
-      JsonArray out = new JsonArray(new ArrayList<>(r.results().size()));
-      for (Completion raw : r.results()) {
-        Completion c = secrets.mask(raw);
-        try {
-          Scheduler.Completed done = scheduler.complete(c, now);
-          seen.add(c.leaseId());
-          out.add(Report.itemAccepted(c.taskId(), done.duplicate()));
-        } catch (ApiException e) {
-          out.add(Report.itemRefused(c.taskId(), e));
-        }
-      }
-      return new JsonObject().put("results", out);
-    }).andThen(ar -> seen.forEach(l -> forgetIfRecorded(l, ar)));
-  }
-
-  // ---- sink: effects leave here ------------------------------------------------------------------------
-
-  @Override
-  public void dispatch(NodeRecord node, Dispatch d) {
-    dispatches.computeIfAbsent(node.nodeId(), k -> new NodeDispatches(node, new ArrayList<>())).batch().add(d);
-  }
-
-  private record NodeDispatches(NodeRecord node, List<Dispatch> batch) {}
-
-  @Override
-  public void cancel(NodeRecord node, String taskId, String leaseId) {
-    afterWrite.add(() -> delivery.cancel(node, taskId, leaseId));
-  }
-
-  @Override
-  public void probe(NodeRecord node) {
-    afterWrite.add(() -> delivery.probe(node));
-  }
-
-  @Override
-  public void event(String type, JsonObject data) {
-    String taskId = data.getString("task_id");
-    TaskTimings timings = taskId != null && TaskMetrics.needsTimings(type)
-        ? TaskTimings.of(scheduler.tasks().get(taskId)) : TaskTimings.NONE;
-    events.add(journal.append(type, data, clock.instant(), timings));
-  }
-
-  @Override
-  public void taskChanged(TaskRecord task) {
-    dirtyTasks.put(task.id(), task);
-  }
-
-  @Override
-  public void nodeChanged(NodeRecord node) {
-    dirtyNodes.put(node.nodeId(), node);
-  }
-
-  @Override
-  public void nodeRemoved(String nodeId) {
-    dirtyNodes.remove(nodeId);
-    removedNodes.add(nodeId);
-  }
-
-  /**
-   * Writes everything changed since the last flush, then sends what waited on it. A failed write puts its
-   * records back among the dirty ones, so the next flush (or the retry timer) saves their current state;
-   * callers waiting on it are told the store is unavailable.
-   */
-  private Future<Void> flush() {
-    if (dirtyTasks.isEmpty() && dirtyNodes.isEmpty() && removedNodes.isEmpty() && !countersDirty) {
-      effects().run();
-      return Future.succeededFuture();
-    }
-    Map<String, TaskRecord> taskBatch = new LinkedHashMap<>(dirtyTasks);
-    Map<String, NodeRecord> nodeBatch = new LinkedHashMap<>(dirtyNodes);
-    List<String> removed = new ArrayList<>(removedNodes);
-    dirtyTasks.clear();
-    dirtyNodes.clear();
-    removedNodes.clear();
-    countersDirty = false;
-    List<JsonObject> tasks = new ArrayList<>(taskBatch.size());
-    taskBatch.values().forEach(t -> tasks.add(t.toJson()));
-    List<JsonObject> nodes = new ArrayList<>(nodeBatch.size());
-    nodeBatch.values().forEach(n -> nodes.add(n.toJson()));
-    List<Future<?>> writes = new ArrayList<>();
-    if (!tasks.isEmpty()) {
-      writes.add(store.saveTasks(tasks));
-    }
-    if (!nodes.isEmpty()) {
-      writes.add(store.saveNodes(nodes));
-    }
-    removed.forEach(id -> writes.add(store.deleteNode(id)));
-    writes.add(store.saveCounters(scheduler.counters().toJson()));
-    Runnable actions = effects();
-    return Future.join(writes).<Void>mapEmpty().onComplete(ar -> {
+  Future<Void> writeAhead(List<JsonObject> docs) {
+    return store.saveTasks(docs).transform(ar -> {
       if (ar.failed()) {
-        storeHealthy = false;
-        LOG.warn("store write failed ({}); will retry", ar.cause().getMessage());
-        taskBatch.forEach(dirtyTasks::putIfAbsent);
-        nodeBatch.forEach(dirtyNodes::putIfAbsent);
-        removed.forEach(id -> {
-          if (!removedNodes.contains(id)) {
-            removedNodes.add(id);
-          }
-        });
-        countersDirty = true;
-        armRetry();
-      } else {
-        storeHealthy = true;
+        health.wrote(false);
+        return Future.failedFuture(new ApiException(ErrorCode.STORE_UNAVAILABLE, "the store did not take the "
+            + "submission (" + ar.cause().getMessage() + "); nothing was submitted; retry shortly"));
       }
-      if (ar.failed() && ar.cause() instanceof io.heady.manager.store.NotLeaderException e) {
-        reclaimOrStep(e.getMessage(), actions);
-        return;
-      }
-      // why: dispatching after the write (not before) means a crash never leaves a running task the store
-      // has not heard of; when the write failed the dispatch still goes (the scheduler's memory is the truth
-      // while it leads) and the record is saved by the retry
-      actions.run();
-    }).recover(e -> Future.failedFuture(new ApiException(ErrorCode.STORE_UNAVAILABLE,
-        "the store did not take the write (" + e.getMessage() + "); retry shortly")));
-  }
-
-  private void armRetry() {
-    if (retryTimer >= 0) {
-      return;
-    }
-    retryTimer = vertx.setTimer(500, id -> {
-      retryTimer = -1;
-      flush();
-    });
-  }
-
-  /**
-   * The store refused a write because this manager's lease lapsed (a Redis outage longer than the lease,
-   * say). If no other manager took it, take it back and carry on; if one did, step down.
-   */
-  private void reclaimOrStep(String why, Runnable actions) {
-    if (leadership == null) {
-      lostLeadership(why);
-      return;
-    }
-    store.tryLead(leadership.managerId(), leadership.ttl()).onComplete(ar -> {
-      if (ar.succeeded() && ar.result()) {
-        LOG.warn("the lease had lapsed ({}); no one else took it, so this manager leads on", why);
-        armRetry();
-        actions.run();
-      } else if (ar.succeeded()) {
-        lostLeadership(why);
-      } else {
-        armRetry(); // the store is still unreachable: try again later
-        actions.run();
-      }
-    });
-  }
-
-  /** Another manager holds the lease: this one must not write another thing. */
-  private void lostLeadership(String why) {
-    LOG.error("lost the leadership ({}); stopping so a supervisor restarts this manager as a standby", why);
-    onLostLeadership.run();
-  }
-
-  /**
-   * Takes what waits on the current write: cancels, dispatches (one batch a node) and events (one batch
-   * for the in-process listeners, one message on the cluster's event bus).
-   */
-  private Runnable effects() {
-    if (afterWrite.isEmpty() && dispatches.isEmpty() && events.isEmpty()) {
-      return () -> { };
-    }
-    List<Runnable> actions = new ArrayList<>(afterWrite);
-    List<NodeDispatches> sends = new ArrayList<>(dispatches.values());
-    List<EventJournal.Entry> published = new ArrayList<>(events);
-    afterWrite.clear();
-    dispatches.clear();
-    events.clear();
-    // why: read here, on the scheduler's loop; the names only: values are read and sealed per attempt below
-    Map<String, Map<String, String>> refs = new java.util.HashMap<>();
-    for (NodeDispatches nd : sends) {
-      for (Dispatch d : nd.batch()) {
-        TaskRecord t = scheduler.tasks().get(d.taskId());
-        if (t != null && !t.spec().secrets().isEmpty()) {
-          refs.put(d.leaseId(), t.spec().secrets());
-        }
-      }
-    }
-    return () -> {
-      actions.forEach(Runnable::run);
-      sends.forEach(nd -> send(nd, refs));
-      if (!published.isEmpty()) {
-        journal.publish(published);
-        JsonArray arr = new JsonArray(new ArrayList<>(published.size()));
-        published.forEach(e -> arr.add(e.json()));
-        // why: any member may listen to events; the managers' signature lets it tell them from a forgery
-        String text = arr.encode();
-        vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("events", arr).put("signed", text)
-            .put("sig", eventSigner.apply(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-      }
-    };
-  }
-
-  /**
-   * Sends one node's batch; attempts that name secrets get them sealed first (read from the store now, so a secret
-   * set or removed since submission counts). An attempt whose secret cannot be had is not sent: it fails (the secret
-   * is gone) or waits again (the store did not answer).
-   */
-  private void send(NodeDispatches nd, Map<String, Map<String, String>> refs) {
-    if (nd.batch().stream().noneMatch(d -> refs.containsKey(d.leaseId()))) {
-      delivery.dispatch(nd.node(), nd.batch());
-      return;
-    }
-    List<Future<Dispatch>> sealed = new ArrayList<>();
-    for (Dispatch d : nd.batch()) {
-      Map<String, String> r = refs.get(d.leaseId());
-      Future<Dispatch> f;
-      try {
-        f = r == null ? Future.succeededFuture(d) : secrets.seal(nd.node(), d, r);
-      } catch (RuntimeException e) {
-        f = Future.failedFuture(e);
-      }
-      sealed.add(f);
-    }
-    Future.join(sealed).onComplete(ignored -> {
-      List<Dispatch> ready = new ArrayList<>();
-      for (int i = 0; i < sealed.size(); i++) {
-        Future<Dispatch> f = sealed.get(i);
-        Dispatch d = nd.batch().get(i);
-        if (f.succeeded()) {
-          ready.add(f.result());
-          continue;
-        }
-        Map<String, String> r = refs.get(d.leaseId());
-        boolean lasting = secrets.lasting(f.cause());
-        String why = secrets.describe(f.cause(), r);
-        LOG.info("attempt {} of {} not sent: {}", d.leaseId(), d.taskId(), why);
-        call((s, now) -> {
-          s.secretsUnavailable(d.taskId(), d.leaseId(), why, lasting, now);
-          return null;
-        });
-      }
-      if (!ready.isEmpty()) {
-        delivery.dispatch(nd.node(), ready);
-      }
+      return Future.succeededFuture();
     });
   }
 
@@ -731,12 +289,12 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
       vertx.cancelTimer(wakeTimer);
     }
     wakeAt = next;
-    long delay = Math.max(1, java.time.Duration.between(clock.instant(), next).toMillis());
+    long delay = Math.max(1, Duration.between(clock.instant(), next).toMillis());
     wakeTimer = vertx.setTimer(delay, id -> {
       wakeTimer = -1;
       wakeAt = null;
       call((s, now) -> {
-        scheduler.tick(now);
+        s.tick(now);
         return null;
       });
     });

@@ -11,45 +11,42 @@ import java.util.List;
 
 /**
  * A task as the manager keeps it: its spec, its state, its attempts. Owned by the scheduler alone (one
- * thread), so it is mutable; every state change goes through {@link #moveTo}, which enforces the table.
+ * thread), so it is mutable; every state change goes through {@link #moveTo}, which enforces the table. Its
+ * fields are package-private for its stored form ({@link TaskDocument}) alone; everything else goes through
+ * the methods.
  */
 public final class TaskRecord {
-  private final String id;
-  private final TaskSpec spec;
-  private final Instant createdAt;
-  private final long seq;
-  private final String dagId;
-  private Priority priority;
-  private TaskState state;
-  private Instant updatedAt;
-  private Instant queuedAt;
-  private Instant startedAt;
-  private Instant finishedAt;
-  private Instant notBefore;
-  private final List<Attempt> attempts = new ArrayList<>();
-  private int taskFailures;
-  private int infraRequeues;
-  private Integer exitCode;
-  private long durationMs;
-  private String stdout;
-  private String stderr;
-  private boolean outputTruncated;
-  private String reason;
-  private String nodeName;
-  private String nodeTier;
-  private JsonArray explain;
-  private final JsonArray history = new JsonArray();
-  private boolean critical;
-  private Instant lastProgressAt;
-  private long outputBytes;
-  private long cpuMs = -1;
-  private long ioBytes = -1;
-  private long progressReports;
-  private String progressNote;
-  private Instant stagnantSince;
-  private int stagnations;
-  private String unplaceable;
-  private Limits limits = Limits.NONE;
+  final String id;
+  final TaskSpec spec;
+  final Instant createdAt;
+  final long seq;
+  final String dagId;
+  Priority priority;
+  TaskState state;
+  Instant updatedAt;
+  Instant queuedAt;
+  Instant startedAt;
+  Instant finishedAt;
+  Instant notBefore;
+  final List<Attempt> attempts = new ArrayList<>();
+  int taskFailures;
+  int infraRequeues;
+  Integer exitCode;
+  long durationMs;
+  String stdout;
+  String stderr;
+  boolean outputTruncated;
+  String reason;
+  String nodeName;
+  String nodeTier;
+  JsonArray explain;
+  final JsonArray history = new JsonArray();
+  boolean critical;
+  final ProgressMeter meter = new ProgressMeter();
+  Instant stagnantSince;
+  int stagnations;
+  String unplaceable;
+  Limits limits = Limits.NONE;
 
   public TaskRecord(String id, TaskSpec spec, long seq, String dagId, Instant now) {
     this.id = id;
@@ -112,11 +109,7 @@ public final class TaskRecord {
 
   public Attempt newAttempt(String leaseId, String nodeId, Instant now) {
     // why: the node measures each attempt from zero; the new one's progress is compared with its own
-    outputBytes = 0;
-    cpuMs = -1;
-    ioBytes = -1;
-    progressReports = 0;
-    progressNote = null;
+    meter.reset();
     stagnantSince = null;
     unplaceable = null;
     Attempt a = new Attempt(attempts.size() + 1, leaseId, nodeId, now);
@@ -304,44 +297,15 @@ public final class TaskRecord {
 
   /** Something showed the task is alive: dispatched, started, or more output than before. */
   public void progressed(Instant now) {
-    lastProgressAt = now;
-  }
-
-  /** Output reported by the node; returns whether it grew (progress). */
-  public boolean output(long bytes, Instant now) {
-    return progress(io.heady.common.protocol.TaskProgress.output(bytes), now);
+    meter.lastProgressAt = now;
   }
 
   /**
    * What the node measured of the running attempt; returns whether anything grew (output, CPU time, bytes
-   * read or written, explicit reports), which is progress. Counters only move up: a node that cannot tell a
-   * measure (-1) leaves it as it was.
+   * read or written, explicit reports), which is progress.
    */
   public boolean progress(io.heady.common.protocol.TaskProgress p, Instant now) {
-    boolean grew = false;
-    if (p.outputBytes() > outputBytes) {
-      outputBytes = p.outputBytes();
-      grew = true;
-    }
-    if (p.cpuMs() > cpuMs) {
-      // why: the first sample of a measure only sets its baseline; a task that used CPU before it could
-      // be measured has not shown anything new yet
-      grew |= cpuMs >= 0;
-      cpuMs = p.cpuMs();
-    }
-    if (p.ioBytes() > ioBytes) {
-      grew |= ioBytes >= 0;
-      ioBytes = p.ioBytes();
-    }
-    if (p.reports() > progressReports) {
-      progressReports = p.reports();
-      progressNote = p.note();
-      grew = true;
-    }
-    if (grew) {
-      lastProgressAt = now;
-    }
-    return grew;
+    return meter.measure(p, now);
   }
 
   /** When the watchdog found the task silent and warned about it; {@code null} while it moves. */
@@ -354,7 +318,7 @@ public final class TaskRecord {
   }
 
   public long outputBytes() {
-    return outputBytes;
+    return meter.outputBytes;
   }
 
   /**
@@ -380,7 +344,7 @@ public final class TaskRecord {
   }
 
   public Instant lastProgressAt() {
-    return lastProgressAt;
+    return meter.lastProgressAt;
   }
 
   public int stagnations() {
@@ -404,97 +368,13 @@ public final class TaskRecord {
     return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).nodeId;
   }
 
+  /** The record as the store keeps it and the API shows it; see {@link TaskDocument}. */
   public JsonObject toJson() {
-    Attempt last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
-    JsonArray at = new JsonArray();
-    attempts.forEach(a -> at.add(a.toJson()));
-    return new JsonObject()
-        .put("task_id", id)
-        .put("dag_id", dagId)
-        .put("type", spec.type())
-        .put("priority", priority.name())
-        .put("status", state.wire())
-        .put("command", spec.command())
-        .put("argv", spec.argv().isEmpty() ? null : new JsonArray(new ArrayList<>(spec.argv())))
-        .put("node_id", last == null ? null : last.nodeId)
-        .put("node_name", nodeName)
-        .put("node_tier", nodeTier)
-        .put("lease_id", last == null ? null : last.leaseId)
-        .put("attempt", attempts.size())
-        .put("exit_code", exitCode)
-        .put("duration_ms", durationMs())
-        .put("result", new JsonObject().put("stdout", stdout).put("stderr", stderr)
-            .put("truncated", outputTruncated))
-        .put("reason", reason)
-        .put("limits", limits.toJson())
-        // why: the latest attempt's accounting is the task's at a glance; every attempt keeps its own
-        .put("usage", last == null || !last.usage().known() ? null : last.usage().toJson())
-        .put("enforcement", last == null || last.enforcement() == null ? null : last.enforcement().toJson())
-        .put("depends_on", new JsonArray(new ArrayList<>(spec.dependsOn())))
-        .put("critical", critical)
-        .put("created_at", createdAt.toString())
-        .put("queued_at", queuedAt == null ? null : queuedAt.toString())
-        .put("started_at", startedAt == null ? null : startedAt.toString())
-        .put("finished_at", finishedAt == null ? null : finishedAt.toString())
-        .put("updated_at", updatedAt.toString())
-        .put("not_before", notBefore == null ? null : notBefore.toString())
-        .put("task_failures", taskFailures)
-        .put("infra_requeues", infraRequeues)
-        .put("stagnations", stagnations)
-        .put("output_bytes", outputBytes)
-        .put("cpu_ms", cpuMs < 0 ? null : cpuMs)
-        .put("io_bytes", ioBytes < 0 ? null : ioBytes)
-        .put("progress_reports", progressReports)
-        .put("progress_note", progressNote)
-        .put("stagnant_since", stagnantSince == null ? null : stagnantSince.toString())
-        .put("waiting_reason", unplaceable)
-        .put("unplaceable", unplaceable != null)
-        .put("last_progress_at", lastProgressAt == null ? null : lastProgressAt.toString())
-        .put("attempts", at)
-        .put("explain", explain)
-        .put("history", history.copy())
-        .put("spec", spec.toJson())
-        .put("seq", seq);
+    return TaskDocument.toJson(this);
   }
 
   /** Rebuilds a record from {@link #toJson()} (store recovery). */
   public static TaskRecord fromJson(JsonObject j) {
-    TaskSpec spec = TaskSpec.fromJson(j.getJsonObject("spec"));
-    TaskRecord t = new TaskRecord(j.getString("task_id"), spec, j.getLong("seq"), j.getString("dag_id"),
-        Instant.parse(j.getString("created_at")));
-    t.priority = Priority.parse(j.getString("priority"));
-    t.state = TaskState.fromWire(j.getString("status"));
-    t.updatedAt = Instant.parse(j.getString("updated_at"));
-    t.queuedAt = Attempt.parse(j.getString("queued_at"));
-    t.startedAt = Attempt.parse(j.getString("started_at"));
-    t.finishedAt = Attempt.parse(j.getString("finished_at"));
-    t.notBefore = Attempt.parse(j.getString("not_before"));
-    t.taskFailures = j.getInteger("task_failures", 0);
-    t.infraRequeues = j.getInteger("infra_requeues", 0);
-    t.stagnations = j.getInteger("stagnations", 0);
-    t.outputBytes = j.getLong("output_bytes", 0L);
-    t.cpuMs = j.getValue("cpu_ms") instanceof Number n ? n.longValue() : -1;
-    t.ioBytes = j.getValue("io_bytes") instanceof Number n ? n.longValue() : -1;
-    t.progressReports = j.getLong("progress_reports", 0L);
-    t.progressNote = j.getString("progress_note");
-    t.stagnantSince = Attempt.parse(j.getString("stagnant_since"));
-    t.unplaceable = j.getBoolean("unplaceable", false) ? j.getString("waiting_reason") : null;
-    t.lastProgressAt = Attempt.parse(j.getString("last_progress_at"));
-    t.exitCode = j.getInteger("exit_code");
-    Long d = j.getLong("duration_ms");
-    t.durationMs = d == null ? 0 : d;
-    JsonObject r = j.getJsonObject("result", new JsonObject());
-    t.stdout = r.getString("stdout");
-    t.stderr = r.getString("stderr");
-    t.outputTruncated = r.getBoolean("truncated", false);
-    t.reason = j.getString("reason");
-    t.limits = Limits.fromJson(j, "limits");
-    t.nodeName = j.getString("node_name");
-    t.nodeTier = j.getString("node_tier");
-    t.explain = j.getJsonArray("explain");
-    t.critical = j.getBoolean("critical", false);
-    j.getJsonArray("attempts", new JsonArray()).forEach(o -> t.attempts.add(Attempt.fromJson((JsonObject) o)));
-    j.getJsonArray("history", new JsonArray()).forEach(t.history::add);
-    return t;
+    return TaskDocument.fromJson(j);
   }
 }

@@ -1,27 +1,24 @@
 package io.heady.manager.watchdog;
 
-import io.heady.manager.scheduler.SchedulerVerticle;
+import io.heady.manager.scheduler.ClusterService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
 /** Ticks the {@link Watchdog} on the scheduler's loop; the decisions are the watchdog's, by its clock. */
 public final class WatchdogVerticle extends VerticleBase {
-  private final SchedulerVerticle scheduler;
+  private final ClusterService cluster;
   private final Watchdog watchdog;
   private final long everyMs;
 
-  public WatchdogVerticle(SchedulerVerticle scheduler, Watchdog watchdog, long everyMs) {
-    this.scheduler = scheduler;
+  public WatchdogVerticle(ClusterService cluster, Watchdog watchdog, long everyMs) {
+    this.cluster = cluster;
     this.watchdog = watchdog;
     this.everyMs = everyMs;
   }
 
   @Override
   public Future<?> start() {
-    vertx.setPeriodic(everyMs, id -> scheduler.call((s, now) -> {
-      watchdog.check(s, now, scheduler);
-      return null;
-    }));
+    vertx.setPeriodic(everyMs, id -> cluster.watch(watchdog));
     return Future.succeededFuture();
   }
 }

@@ -105,12 +105,15 @@ class SameAnswersTest {
   /** The local executor as the manager deploys it: one slot, registered with the scheduler, then attached. */
   private LocalTransport local() throws Exception {
     SchedulerSettings ss = SchedulerSettings.defaults();
-    SchedulerVerticle scheduler = new SchedulerVerticle(CLOCK, new MemoryClusterStore(), ss,
-        sink -> new Scheduler(ss, Policy.builtIn(), sink, new IdSource()), 1000, new EventJournal(100), managerSeal);
+    MemoryClusterStore store = new MemoryClusterStore();
+    SchedulerVerticle scheduler = new SchedulerVerticle(CLOCK, store,
+        sink -> new Scheduler(ss, Policy.builtIn(), sink, new IdSource()), 1000, new EventJournal(100),
+        io.heady.manager.scheduler.LeaderLease.sole(store));
     vertx.deployVerticle(scheduler).await(TIMEOUT_S, TimeUnit.SECONDS);
+    io.heady.manager.scheduler.ClusterService cluster = new io.heady.manager.scheduler.ClusterService(scheduler, ss);
     HardwareProbe probe = HardwareProbe.system(dir);
     Hardware hw = probe.detect();
-    LocalExecutorVerticle executor = new LocalExecutorVerticle(scheduler, new ProcessRunner(threads, timers),
+    LocalExecutorVerticle executor = new LocalExecutorVerticle(cluster, new ProcessRunner(threads, timers),
         settings(Files.createDirectories(dir.resolve("local"))), probe, hw, 1, 60_000, CLOCK);
     LocalTransport transport = new LocalTransport();
     transport.attach(executor);

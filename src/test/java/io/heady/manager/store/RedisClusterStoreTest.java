@@ -70,6 +70,7 @@ class RedisClusterStoreTest extends ClusterStoreContract {
         .withTimeout(Duration.ofSeconds(1)).withMaxBackoff(Duration.ofMillis(400));
   }
 
+  private static final Duration PATIENT = Duration.ofSeconds(60);
   private static final Duration FAST = Duration.ofMillis(1500); // the 1 s timeout plus scheduling slack
 
   // ---- outages -----------------------------------------------------------------------------------------
@@ -355,9 +356,16 @@ class RedisClusterStoreTest extends ClusterStoreContract {
           .put("detail", "placed on node-" + i + " score 0.87"));
     }
     int docBytes = task("p0-0", 0, "queued").put("history", history).toBuffer().length();
-    time("no persistence", (RedisClusterStore) store, history, docBytes);
+    // why: printed, not asserted; a loaded machine may make a batch slow, never make this test fail
+    RedisClusterStore plain = new RedisClusterStore(vertx, redis.url(), settings("speed-plain:").withTimeout(PATIENT),
+        clock);
+    try {
+      time("no persistence", plain, history, docBytes);
+    } finally {
+      result(plain.close());
+    }
     try (RedisServer own = RedisServer.start(true, null)) {
-      RedisClusterStore s = new RedisClusterStore(vertx, own.url(), settings("speed:"), clock);
+      RedisClusterStore s = new RedisClusterStore(vertx, own.url(), settings("speed:").withTimeout(PATIENT), clock);
       try {
         time("appendfsync always", s, history, docBytes);
       } finally {
