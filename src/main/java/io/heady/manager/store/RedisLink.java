@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +107,18 @@ final class RedisLink {
     return description;
   }
 
+  /** One command. */
   Future<Response> send(Request r) {
+    return on(c -> c.send(r));
+  }
+
+  /** Several commands in one pipelined round trip; the answers in the same order. */
+  Future<List<Response>> batch(List<Request> rs) {
+    return on(c -> c.batch(rs));
+  }
+
+  /** Runs an operation on the current connection, bounded by the timeout. */
+  private <T> Future<T> on(Function<RedisConnection, Future<T>> op) {
     Link l;
     try {
       l = current();
@@ -115,20 +127,7 @@ final class RedisLink {
     }
     RedisConnection c = l.conn;
     // why: sending straight on a ready connection keeps the caller's order; composing would hop threads
-    Future<Response> f = c != null ? c.send(r) : l.ready.compose(conn -> conn.send(r));
-    return guard(l, f);
-  }
-
-  /** Several commands in one pipelined round trip; the answers in the same order. */
-  Future<List<Response>> batch(List<Request> rs) {
-    Link l;
-    try {
-      l = current();
-    } catch (StoreUnavailableException e) {
-      return Future.failedFuture(e);
-    }
-    RedisConnection c = l.conn;
-    Future<List<Response>> f = c != null ? c.batch(rs) : l.ready.compose(conn -> conn.batch(rs));
+    Future<T> f = c != null ? op.apply(c) : l.ready.compose(op);
     return guard(l, f);
   }
 
