@@ -143,6 +143,10 @@ export class TaskDetail {
       fact('DAG', t.dag_id ? el('code', {}, t.dag_id) : null),
       fact('Limits', el('span', { id: 'detail-limits' }, limitsText(t.limits))),
       t.spec && t.spec.run_as ? fact('Run as', t.spec.run_as) : null,
+      // names only: a task record never holds a secret's value
+      t.spec && t.spec.secrets ? fact('Secrets', el('span', { id: 'detail-secrets' },
+        Object.entries(t.spec.secrets).map(([v, n]) => (v === n ? n : `${n} as ${v}`)).join(', ')))
+        : null,
       (t.attempts || []).length ? fact('Contained', el('span', { id: 'detail-contained' },
         enforcementText(t.enforcement))) : null,
       (t.attempts || []).length ? fact('CPU', el('span', { id: 'detail-cpu' },

@@ -47,7 +47,7 @@ public final class AgentRuntime {
   private final TaskSlots slots;
   private final Object lock = new Object();
   private volatile Session session;
-  private NodeIdentity identity;
+  private volatile NodeIdentity identity;
   private volatile boolean stopping;
   private Thread supervisor;
   private io.heady.agent.housekeeping.Housekeeping housekeeping;
@@ -79,6 +79,11 @@ public final class AgentRuntime {
         reports.submit(c);
       }
     }, Clock.systemUTC());
+    // why: the identity comes later (enrollment) and may be renewed; the key is the one held when a dispatch comes
+    this.slots.secrets(io.heady.common.exec.SecretOpener.withKey(() -> {
+      NodeIdentity id = identity;
+      return id == null ? null : id.pairKey();
+    }));
   }
 
   /** Detects the hardware and opens the first session (retrying until the manager answers). */

@@ -14,6 +14,7 @@ public final class ApiPaths {
   public static final String WORKERS = "/api/cluster/workers";
   public static final String EVENTS = "/api/cluster/events";
   public static final String TOKENS = "/api/cluster/tokens";
+  public static final String SECRETS = "/api/cluster/secrets";
   public static final String WHOAMI = "/api/cluster/whoami";
   public static final String CLIENTS_ENROLL = "/api/cluster/clients/enroll";
   public static final String IDENTITY = "/api/cluster/identity";
@@ -23,6 +24,11 @@ public final class ApiPaths {
   /** A named token ({@code DELETE} revokes it). */
   public static String token(String name) {
     return TOKENS + "/" + seg(name);
+  }
+
+  /** A secret ({@code PUT} sets it, {@code DELETE} removes it). */
+  public static String secret(String name) {
+    return SECRETS + "/" + seg(name);
   }
 
   public static String task(String id) {

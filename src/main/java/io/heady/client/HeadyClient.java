@@ -152,6 +152,26 @@ public final class HeadyClient {
     return get(ApiPaths.canHandle(type, null));
   }
 
+  // ---- secrets -------------------------------------------------------------------------------------------
+
+  /**
+   * Sets the cluster's secret {@code name} (admin); tasks name it with {@link TaskRequest.Builder#secret}. The
+   * answer holds its name and times, never its value.
+   */
+  public JsonObject setSecret(String name, String value) {
+    return api.send("PUT", ApiPaths.secret(name), new JsonObject().put("value", value));
+  }
+
+  /** The cluster's secrets: names and times only ({@code {secrets: [{name, created_at, updated_at}], count}}). */
+  public JsonObject secrets() {
+    return get(ApiPaths.SECRETS);
+  }
+
+  /** Removes a secret (admin): later attempts of tasks that name it fail. */
+  public JsonObject removeSecret(String name) {
+    return delete(ApiPaths.secret(name));
+  }
+
   // ---- raw access ----------------------------------------------------------------------------------------
 
   /** {@code GET path} ({@code /api/cluster/…}); the answer's JSON. */

@@ -68,6 +68,7 @@ public final class TaskRequest {
     private String command;
     private List<String> argv;
     private final Map<String, String> env = new LinkedHashMap<>();
+    private final Map<String, String> secrets = new LinkedHashMap<>();
     private String cwd;
     private Long timeoutMs;
     private Integer maxAttempts;
@@ -140,6 +141,27 @@ public final class TaskRequest {
 
     public Builder env(Map<String, String> vars) {
       env.putAll(vars);
+      return this;
+    }
+
+    /**
+     * The cluster's secret {@code name} as the variable of the same name ({@code heady secret set NAME} makes one).
+     * The manager gives the value to the node that runs each attempt; the task keeps only the name.
+     */
+    public Builder secret(String name) {
+      return secret(name, name);
+    }
+
+    /** The cluster's secret {@code secretName} as the variable {@code variable}. */
+    public Builder secret(String variable, String secretName) {
+      if (variable == null || !Dispatch.ENV_NAME.matcher(variable).matches()) {
+        throw new IllegalArgumentException("'" + variable + "' is not a variable name ([A-Za-z_][A-Za-z0-9_]*)");
+      }
+      if (!io.heady.common.protocol.SecretRefs.validName(secretName)) {
+        throw new IllegalArgumentException("'" + secretName + "' is not a secret name: "
+            + io.heady.common.protocol.SecretRefs.NAME_RULE);
+      }
+      secrets.put(variable, secretName);
       return this;
     }
 
@@ -301,6 +323,9 @@ public final class TaskRequest {
       put(j, "node", node);
       if (!env.isEmpty()) {
         j.put("env", new JsonObject(new LinkedHashMap<>(env)));
+      }
+      if (!secrets.isEmpty()) {
+        j.put("secrets", new JsonObject(new LinkedHashMap<>(secrets)));
       }
       put(j, "cwd", cwd);
       put(j, "timeout_ms", timeoutMs);

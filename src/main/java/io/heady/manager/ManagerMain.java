@@ -41,6 +41,10 @@ import io.heady.manager.scheduler.IdSource;
 import io.heady.manager.scheduler.Scheduler;
 import io.heady.manager.scheduler.SchedulerSettings;
 import io.heady.manager.scheduler.SchedulerVerticle;
+import io.heady.manager.secrets.DispatchSecrets;
+import io.heady.manager.secrets.SecretMasks;
+import io.heady.manager.secrets.SecretVault;
+import io.heady.manager.secrets.SecretsKey;
 import io.heady.manager.store.ClusterStore;
 import io.heady.manager.store.MemoryClusterStore;
 import io.heady.manager.watchdog.Watchdog;
@@ -119,9 +123,9 @@ public final class ManagerMain {
             e.getMessage());
       }
     }
-    Enrollments enrollments = new Enrollments(authority, new EnrollmentDesk(new EnrollmentDesk.Settings(
-        cfg.bool(Keys.APPROVE_NODES), 100, Duration.ofDays(1))), store.describe().equals("memory")
-            ? Enrollments.in(vertx, dataDir.resolve("identity").resolve("enrollments.json")) : Enrollments.in(store),
+    Enrollments enrollments = new Enrollments(authority, new EnrollmentDesk(EnrollmentDesk.Settings.of(
+        cfg.bool(Keys.APPROVE_NODES))), store.describe().equals("memory")
+            ? Enrollments.in(vertx, dataDir.resolve("identity").resolve("enrollments.jsonl")) : Enrollments.in(store),
         clock);
     loadEnrollments(vertx, enrollments);
     Seal seal = new Seal(Seal.MANAGER, enrollments::pairKey, clock, Seal.DEFAULT_WINDOW);
@@ -129,10 +133,30 @@ public final class ManagerMain {
         .onFailure(e -> LOG.debug("retention pass failed: {}", e.getMessage())));
 
     EventJournal journal = new EventJournal(10_000);
+    // why: an enrollment whose node never registers is forgotten after a while; one that registered is kept
+    journal.listen(batch -> batch.forEach(e -> {
+      String type = e.event().type();
+      if (type.equals("node.registered") || type.equals("node.reregistered")) {
+        enrollments.registered(e.event().data().getString("node_id"))
+            .onFailure(x -> LOG.warn("cannot record that node {} registered: {}", e.event().data()
+                .getString("node_id"), x.getMessage()));
+      }
+    }));
     long tickMs = Math.max(100, Math.min(1000, settings.ttl().toMillis() / 4));
     SchedulerVerticle scheduler = new SchedulerVerticle(clock, store, settings,
         sink -> new Scheduler(settings, policy, sink, new IdSource()), tickMs, journal, seal);
     scheduler.eventSigner(authority::sign);
+    // Secrets: encrypted in the store under a key of the data dir; sealed per attempt for the node that runs it.
+    // The local executor has no pair key: it gets a random key of this process's own.
+    SecretsKey secretsKey = new SecretsKey(vertx, store, dataDir);
+    SecretVault vault = new SecretVault(store, secretsKey, clock);
+    byte[] localKey = new byte[32];
+    new java.security.SecureRandom().nextBytes(localKey);
+    scheduler.secrets(new DispatchSecrets(vault,
+        id -> LocalExecutorVerticle.NODE_ID.equals(id) ? localKey : enrollments.pairKey(id),
+        new SecretMasks()));
+    // why: made (or read) now, so the key file exists from the first start and a standby finds it in the store
+    secretsKey.get().onFailure(e -> LOG.warn("{}; retried when a secret is first used", e.getMessage()));
     LocalTransport local = new LocalTransport();
     AgentsVerticle agents = new AgentsVerticle(scheduler, seal, local, cfg.longValue(Keys.PROBE_SEC) * 1000, 5000,
         settings.heartbeat().multipliedBy(2).plusSeconds(2), clock);
@@ -147,7 +171,7 @@ public final class ManagerMain {
             enrollments.load().onFailure(e -> LOG.warn("cannot read the enrollments: {}", e.getMessage()));
             // why: hardware detection and deployment block; never on the scheduler's event loop
             try {
-              deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, local);
+              deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, local, localKey);
             } catch (Exception e) {
               LOG.error("the local executor did not start: {}", e.getMessage());
             }
@@ -164,6 +188,12 @@ public final class ManagerMain {
         }
       });
     }
+    // why: frees the ids (and the places) of enrollments that waited too long, also when nobody enrolls
+    vertx.setPeriodic(60_000, id -> {
+      if (scheduler.leading()) {
+        enrollments.expire();
+      }
+    });
     vertx.deployVerticle(scheduler).await();
     vertx.deployVerticle(agents).await();
     vertx.deployVerticle(new WatchdogVerticle(scheduler, watchdog(cfg), 1000)).await();
@@ -187,14 +217,14 @@ public final class ManagerMain {
     });
 
     if (!standbyCapable) {
-      deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, local);
+      deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, local, localKey);
     }
     String clusterHost = host;
     ApiVerticle api = new ApiVerticle(new ApiSettings(cfg.string(Keys.HOST), cfg.integer(Keys.PORT_MANAGER),
         cfg.longValue(Keys.MAX_BODY_KB) * 1024, cfg.bool(Keys.OPEN_HEALTH), cfg.string(Keys.ADVERTISE_URL), tls,
         cfg.integer(Keys.SUBMIT_RATE), cfg.integer(Keys.SUBMIT_BURST), cfg.integer(Keys.MAX_DAG_TASKS),
         io.heady.common.http.HttpLimits.fromConfig(cfg)), tokens, named, scheduler, store, journal,
-        () -> joinInfo(cluster, cs, settings, clusterHost), enrollments, seal);
+        () -> joinInfo(cluster, cs, settings, clusterHost), enrollments, seal, vault);
     api.dashboard(new DashboardRoutes(metricsFeed::scrape).readiness("cluster",
         new ClusterMembershipCheck(() -> ClusterMembership.of(cluster.hazelcast()))));
     vertx.deployVerticle(api).await();
@@ -229,7 +259,8 @@ public final class ManagerMain {
   }
 
   private static void deployLocalExecutor(Config cfg, io.vertx.core.Vertx vertx, SchedulerVerticle scheduler,
-      SchedulerSettings settings, Path dataDir, Clock clock, LocalTransport local) throws Exception {
+      SchedulerSettings settings, Path dataDir, Clock clock, LocalTransport local, byte[] secretsKey)
+      throws Exception {
     if (cfg.bool(Keys.LOCAL_EXECUTOR)) {
       HardwareProbe probe = HardwareProbe.system(dataDir);
       Hardware hw = probe.detect();
@@ -244,7 +275,7 @@ public final class ManagerMain {
       TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
           cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)), logs);
       LocalExecutorVerticle executor = new LocalExecutorVerticle(scheduler, runner, ss, probe, hw, slots,
-          settings.heartbeat().toMillis(), clock);
+          settings.heartbeat().toMillis(), clock).secrets(secretsKey);
       // why: attached before it registers, so the first dispatch to it finds it
       local.attach(executor);
       vertx.deployVerticle(executor).await();

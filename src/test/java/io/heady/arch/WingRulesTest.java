@@ -23,13 +23,15 @@ class WingRulesTest {
   }
 
   private List<String> scan() throws IOException {
-    return WingRules.scan(root).stream().map(c -> root.resolve("io/heady").relativize(c.file()) + ":" + c.line() + " " + c.named())
+    Path heady = root.resolve("io/heady");
+    return WingRules.scan(root).stream().map(c -> heady.relativize(c.file()) + ":" + c.line() + " " + c.named())
         .toList();
   }
 
   @Test
   void aCleanTreeHasNoCrossing() throws IOException {
-    source("Main.java", "package io.heady;", "import io.heady.manager.ManagerMain;", "import io.heady.agent.AgentMain;");
+    source("Main.java", "package io.heady;", "import io.heady.manager.ManagerMain;",
+        "import io.heady.agent.AgentMain;");
     source("manager/ManagerMain.java", "package io.heady.manager;", "import io.heady.common.protocol.Dispatch;",
         "import io.heady.manager.store.ClusterStore;", "/** Never imports {@code io.heady.agent}. */",
         "final class ManagerMain { String url = \"http://x\"; // io.heady.agent.AgentMain", "}");

@@ -63,6 +63,9 @@ class SecurityTokenRotationIT {
     String newJoin = r.json().getString("token");
     assertNotEquals(oldJoin, newJoin);
     assertEquals(newJoin, Files.readString(cluster.dataDir.resolve("join.token")).trim());
+    String next = r.json().getString("next_step");
+    assertTrue(next.contains("nothing to restart") && next.contains("new installs") && !next.contains("restart every"),
+        "enrolled agents need nothing after a join rotation: " + next);
     assertEquals("rw-------", mode(cluster.dataDir.resolve("join.token")));
     assertEquals(401, oldJoinApi.post("/api/cluster/enroll", "{}").status(), "the old join token enrolls nothing,"
         + " at once");

@@ -50,7 +50,8 @@ final class InProcessManager implements AutoCloseable {
     vertx.deployVerticle(scheduler).await(20, TimeUnit.SECONDS);
     named = NamedTokens.load(dataDir, Clock.systemUTC());
     api = new ApiVerticle(settings, tokens, named, scheduler, store, journal,
-        () -> new JsonObject().put("test", true), enrollments, seal)
+        () -> new JsonObject().put("test", true), enrollments, seal, new io.heady.manager.secrets.SecretVault(store,
+            new io.heady.manager.secrets.SecretsKey(vertx, store, dataDir), Clock.systemUTC()))
         .dashboard(new DashboardRoutes(() -> Future.succeededFuture("# metrics\n")));
     vertx.deployVerticle(api).await(20, TimeUnit.SECONDS);
   }

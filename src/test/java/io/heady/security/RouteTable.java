@@ -90,6 +90,9 @@ public final class RouteTable {
       e("GET", "/api/cluster/tokens", Needs.ADMIN, "/api/cluster/tokens", null),
       e("POST", "/api/cluster/tokens", Needs.ADMIN, "/api/cluster/tokens", "{}"),
       e("DELETE", "/api/cluster/tokens/:name", Needs.ADMIN, "/api/cluster/tokens/no-such-token", null),
+      e("GET", "/api/cluster/secrets", Needs.OPERATOR, "/api/cluster/secrets", null),
+      e("PUT", "/api/cluster/secrets/:name", Needs.ADMIN, "/api/cluster/secrets/NO_SUCH_SECRET", "{}"),
+      e("DELETE", "/api/cluster/secrets/:name", Needs.ADMIN, "/api/cluster/secrets/NO_SUCH_SECRET", null),
       e("GET", "/api/cluster/whoami", Needs.ANY, "/api/cluster/whoami", null));
 
   /**

@@ -304,12 +304,17 @@ public final class NodeApiVerticle extends VerticleBase {
   private static final String CLAIM = "heady.claim";
 
   /**
-   * The manager's seal, as far as the head tells: the scheme, the sender (only the manager holds a key here),
-   * a time in the window. The seal itself is checked against the body once it is read ({@link #sealOpens}).
+   * The manager's seal over the request's head: the scheme, the sender (only the manager holds a key here), a
+   * time in the window, the MAC over the method, path and the body's digest, a new nonce. The body is checked
+   * against that digest once it is read ({@link #sealOpens}).
    */
   private Verdict sealCheck(RoutingContext rc) {
+    if (rc.get(CLAIM) != null) {
+      return Verdict.withCredential(); // why: checked already (the blanket check); a second claim is a replay
+    }
     try {
-      Seal.Claim c = settings.seal().claim(rc.request().getHeader("Authorization"));
+      Seal.Claim c = settings.seal().claim(rc.request().getHeader("Authorization"), rc.request().method().name(),
+          rc.request().uri());
       if (c == null) {
         return isAdmin(presented(rc)) ? Verdict.forbidden("this route is the manager's; the admin token is for"
             + " POST /api/node/execute") : Verdict.unauthorized("only the manager may call the node API (a join"
@@ -352,12 +357,7 @@ public final class NodeApiVerticle extends VerticleBase {
 
   /** The admin token check of execute, on the head alone. */
   private Verdict tokenCheck(RoutingContext rc, Needs needs) {
-    boolean sealed;
-    try {
-      sealed = settings.seal().claim(rc.request().getHeader("Authorization")) != null;
-    } catch (Seal.Refused e) {
-      sealed = false;
-    }
+    boolean sealed = rc.get(CLAIM) != null || sealCheck(rc).admitted();
     boolean admin = isAdmin(presented(rc));
     if (!admin && !sealed) {
       return Verdict.unauthorized("execute needs Authorization: Bearer <admin token>");
@@ -403,6 +403,13 @@ public final class NodeApiVerticle extends VerticleBase {
     }
     if (!spec.hasCommand()) {
       error(rc, 400, "INVALID_FIELD", "give command or argv");
+      return;
+    }
+    if (!spec.secrets().isEmpty()) {
+      // why: secrets live with the manager and reach a node only sealed into a dispatch; a node has none to give
+      json(rc, 400, new JsonObject().put("error", new JsonObject().put("code", "INVALID_FIELD")
+          .put("message", "a node holds no secrets: run tasks that name secrets through the manager")
+          .put("details", new JsonObject().put("field", "secrets"))));
       return;
     }
     byte[] raw = new byte[12];

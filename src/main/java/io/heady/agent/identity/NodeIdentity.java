@@ -64,6 +64,14 @@ public record NodeIdentity(String nodeId, Credential credential, X509Certificate
     return new NodeIdentity(nodeId, c, manager, managersCa, Seal.node(nodeId, key, clock));
   }
 
+  /**
+   * The key this node shares with the manager ({@link PairKey}): what opens the secrets the manager seals into its
+   * dispatches. Derived anew on each call (one key agreement), never stored.
+   */
+  public byte[] pairKey() {
+    return PairKey.derive(credential.key(), managerCertificate.getPublicKey(), nodeId);
+  }
+
   static Path dir(Path dataDir, String nodeId) {
     return dataDir.resolve("identity").resolve(nodeId);
   }

@@ -28,6 +28,11 @@ public final class EventBusLink implements ManagerLink {
   }
 
   static Future<JsonObject> translate(Throwable t) {
+    if (t instanceof io.heady.common.protocol.SignedBus.UnsealedRefusal u) {
+      // why: only a manager's certificate can answer an agent on the bus (agents trust the managers' CA alone),
+      // and a manager cannot seal its 401 to a node it no longer knows (revoked): taken as the manager's word
+      t = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, u.claimed(), u.text());
+    }
     if (t instanceof ReplyException re) {
       if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
         String code = null;

@@ -14,16 +14,23 @@ import java.util.Map;
  *
  * @param machineConfig the machine-wide config file ({@code /etc/heady/cli.json})
  * @param stderrTty show live progress on stderr
+ * @param in standard input ({@code heady secret set} reads the value there, never from the command line)
  */
 public record CliContext(PrintWriter out, PrintWriter err, Map<String, String> env, Path home, Path machineConfig,
-    boolean stderrTty, Clock clock) {
+    boolean stderrTty, Clock clock, java.io.InputStream in) {
+
+  /** With an empty standard input. */
+  public CliContext(PrintWriter out, PrintWriter err, Map<String, String> env, Path home, Path machineConfig,
+      boolean stderrTty, Clock clock) {
+    this(out, err, env, home, machineConfig, stderrTty, clock, java.io.InputStream.nullInputStream());
+  }
 
   /** The process's streams and environment. */
   public static CliContext system() {
     PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     return new CliContext(out, err, System.getenv(), Path.of(System.getProperty("user.home", ".")),
-        Path.of("/etc/heady/cli.json"), stderrIsTerminal(), Clock.systemUTC());
+        Path.of("/etc/heady/cli.json"), stderrIsTerminal(), Clock.systemUTC(), System.in);
   }
 
   /**

@@ -16,6 +16,7 @@ final class ContainmentView {
     Render.field(sb, "limits", limits(t.getJsonObject("limits")));
     JsonObject spec = t.getJsonObject("spec");
     Render.field(sb, "run as", spec == null ? null : spec.getString("run_as"));
+    Render.field(sb, "secrets", spec == null ? null : secrets(spec.getJsonObject("secrets")));
     boolean ran = t.getValue("attempts") instanceof io.vertx.core.json.JsonArray a && !a.isEmpty();
     if (!ran) {
       return;
@@ -30,6 +31,16 @@ final class ContainmentView {
     Render.field(sb, "peak memory", bytes(number(u, "peak_memory_bytes")));
     Render.field(sb, "disk i/o", "read " + bytes(number(u, "read_bytes")) + ", wrote "
         + bytes(number(u, "write_bytes")));
+  }
+
+  /** The secrets a task names: {@code API_TOKEN, API_TOKEN as GH_TOKEN}; names only, a record holds no value. */
+  static String secrets(JsonObject s) {
+    if (s == null || s.isEmpty()) {
+      return null;
+    }
+    StringJoiner sj = new StringJoiner(", ");
+    s.forEach(e -> sj.add(e.getKey().equals(e.getValue()) ? e.getKey() : e.getValue() + " as " + e.getKey()));
+    return sj.toString();
   }
 
   /** {@code 512 MiB memory, 1.5 CPUs, 64 processes, 10 MiB output}, or {@code none}. */

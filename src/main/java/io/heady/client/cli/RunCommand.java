@@ -44,6 +44,11 @@ final class RunCommand extends SubCommand {
   @Option(names = "--env", paramLabel = "NAME=VALUE", description = "environment variable for the task (repeatable)")
   Map<String, String> env = new LinkedHashMap<>();
 
+  @Option(names = "--secret", paramLabel = "NAME|VAR=NAME", description = "give the task the cluster's secret NAME "
+      + "as the variable NAME (or VAR); repeatable. The value never passes through this command: 'heady secret set "
+      + "NAME' stores it, the manager hands it to the node that runs the task, output shows it as ***")
+  List<String> secrets = new java.util.ArrayList<>();
+
   @Option(names = "--cwd", paramLabel = "DIR", description = "working directory on the node")
   String cwd;
 
@@ -72,6 +77,16 @@ final class RunCommand extends SubCommand {
         .labels(labels).env(env).cwd(cwd).id(id);
     if (retries != null) {
       b.retries(retries);
+    }
+    for (String s : secrets) {
+      int eq = s.indexOf('=');
+      String variable = eq < 0 ? s : s.substring(0, eq);
+      String name = eq < 0 ? s : s.substring(eq + 1);
+      try {
+        b.secret(variable, name);
+      } catch (IllegalArgumentException e) {
+        throw usage("--secret " + s + ": " + e.getMessage());
+      }
     }
     limits.applyTo(b);
     TaskHandle h = client().submit(b.build());

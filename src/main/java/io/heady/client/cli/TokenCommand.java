@@ -22,9 +22,10 @@ import picocli.CommandLine.Parameters;
     + "and where the tokens are.",
     "'token show' prints the admin token (--join: the join token agents need) from the manager's data dir: "
         + "run it on the manager's machine.",
-    "'token rotate' replaces the admin token (--join: the join token) with a new one and prints it; the old one "
-        + "keeps working for the manager's --token-grace-sec (default 1 h): restart agents or update clients "
-        + "within it.",
+    "'token rotate' replaces the admin token (--join: the join token) with a new one and prints it. An old admin "
+        + "token keeps working for the manager's --token-grace-sec (default 1 h): update clients within it. An old "
+        + "join token enrolls nothing from that moment; enrolled agents do not use it (nothing to restart): only "
+        + "new installs need the new one.",
     "'token create NAME --access viewer|operator|admin' makes a named token and prints its secret once: a viewer "
         + "reads (a dashboard on a wall), an operator also submits, cancels and drains, an admin does everything.",
     "'token list' lists the named tokens (name, role, created, last used; never the secrets); "
@@ -225,11 +226,15 @@ final class TokenCommand extends SubCommand {
     sb.append(r.getString("token")).append('\n');
     sb.append("the ").append(join ? "join" : "admin").append(" token was rotated; the manager wrote it to ")
         .append(r.getString("file")).append('\n');
-    sb.append(until == null ? "the old token is refused from now on\n"
-        : "the old token works until " + until + "\n");
-    sb.append(join ? "restart every agent with the new token (HEADY_TOKEN) before then\n"
-        : "give the CLI (HEADY_TOKEN, ~/.config/heady/cli.json), the dashboard and scripts the new token before "
-            + "then\n");
+    if (join) {
+      sb.append("the old join token enrolls nothing from now on; enrolled agents do not use it (nothing to restart):"
+          + " give the new one only to new installs (install-agent.sh --token-file)\n");
+    } else {
+      sb.append(until == null ? "the old token is refused from now on\n"
+          : "the old token works until " + until + "\n");
+      sb.append("give the CLI (HEADY_TOKEN, ~/.config/heady/cli.json), the dashboard and scripts the new token before "
+          + "then\n");
+    }
     top.print(sb.toString());
     return ExitCodes.OK;
   }

@@ -96,7 +96,8 @@ public final class Keys {
   public static final ConfigKey OPEN_HEALTH = key("open-health").bool(true).roles(M)
       .help("serve /health/* and /metrics without a token");
   public static final ConfigKey TOKEN_GRACE_SEC = key("token-grace-sec").seconds(3600, 0, 30L * 86400).roles(M)
-      .help("after a token rotation the old token stays valid this long (restart agents within it)");
+      .help("after an admin token rotation the old one stays valid this long (update clients within it); a rotated join"
+          + " token enrolls nothing at once, and enrolled agents do not use it");
   public static final ConfigKey SUBMIT_RATE = key("submit-rate").integer(5000, 1, 10_000_000).roles(M)
       .help("task submissions per second allowed to one client (token and address); 429 above");
   public static final ConfigKey SUBMIT_BURST = key("submit-burst").integer(20000, 1, 100_000_000).roles(M)

@@ -57,8 +57,11 @@ final class AttemptMeter {
     if (r != null) {
       r.poll();
     }
+    // why: a task may write its secret into its progress file too; the note is shown with the task, and it
+    // was cut to its length before, perhaps through a value
+    String note = r == null ? null : process == null ? r.note() : process.mask().maskCut(r.note());
     return new TaskProgress(process == null ? 0 : process.outputBytes(), cpuMs, ioBytes,
-        r == null ? 0 : r.reports(), r == null ? null : r.note());
+        r == null ? 0 : r.reports(), note);
   }
 
   /**

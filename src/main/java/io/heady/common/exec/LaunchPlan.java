@@ -72,6 +72,7 @@ record LaunchPlan(ProcessBuilder builder, String program, String error) {
       env.putAll(box.env());
     }
     env.putAll(spec.env());
+    env.putAll(spec.secrets());
     if (progressFile != null) {
       // why: set after the filter and after the task's own env, so neither can point it elsewhere
       env.put(ProcessSpec.PROGRESS_FILE_ENV, progressFile.toAbsolutePath().toString());

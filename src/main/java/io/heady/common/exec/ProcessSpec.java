@@ -36,6 +36,8 @@ import java.util.Objects;
  * @param limits what the attempt may use, enforced by the runner's containment ({@link Limits#NONE}: nothing)
  * @param runAs the user the task asked to run as ({@code null}: the node's task user)
  * @param allowDaemon processes the task leaves behind may outlive it; otherwise they are killed when it ends
+ * @param secrets variables whose values are the task's secrets: added to its environment over {@code env}, and
+ *     masked ({@link SecretMask}) wherever its output is kept; {@link #toString()} never shows them
  */
 public record ProcessSpec(
     String taskId,
@@ -52,7 +54,8 @@ public record ProcessSpec(
     Path progressFile,
     Limits limits,
     String runAs,
-    boolean allowDaemon) {
+    boolean allowDaemon,
+    Map<String, String> secrets) {
 
   /** The kill grace used when none is given (the same as the {@code kill-grace-sec} default). */
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(5);
@@ -75,7 +78,22 @@ public record ProcessSpec(
       long timeoutMs, Duration killGrace, int tailBytes, long logMaxBytes, Path logFile, String speed,
       Path progressFile) {
     this(taskId, command, argv, env, cwd, timeoutMs, killGrace, tailBytes, logMaxBytes, logFile, speed, progressFile,
-        Limits.NONE, null, false);
+        Limits.NONE, null, false, Map.of());
+  }
+
+  /** A spec without secrets. */
+  public ProcessSpec(String taskId, String command, List<String> argv, Map<String, String> env, String cwd,
+      long timeoutMs, Duration killGrace, int tailBytes, long logMaxBytes, Path logFile, String speed,
+      Path progressFile, Limits limits, String runAs, boolean allowDaemon) {
+    this(taskId, command, argv, env, cwd, timeoutMs, killGrace, tailBytes, logMaxBytes, logFile, speed, progressFile,
+        limits, runAs, allowDaemon, Map.of());
+  }
+
+  /** Never shows the secrets' values (nor the plain env, which may hold what its owner thinks private). */
+  @Override
+  public String toString() {
+    return "ProcessSpec[" + taskId + ", " + (argv.isEmpty() ? "sh -c" : argv.get(0)) + ", " + env.size() + " env, "
+        + secrets.size() + " secret(s)]";
   }
 
   /** The cap of the log and of all output: the smaller of {@code logMaxBytes} and {@code limits.output_mb}; 0: none. */
@@ -91,6 +109,7 @@ public record ProcessSpec(
     Objects.requireNonNull(taskId, "taskId");
     argv = copyArgv(argv);
     env = copyEnv(env);
+    secrets = copyEnv(secrets);
     if (timeoutMs < 0) {
       throw new IllegalArgumentException("timeoutMs must be >= 0 (0: no timeout), got " + timeoutMs);
     }

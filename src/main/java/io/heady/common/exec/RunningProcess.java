@@ -49,6 +49,7 @@ public final class RunningProcess {
   private final CompletableFuture<ProcessOutcome> outcome = new CompletableFuture<>();
   private final OutputTail stdout;
   private final OutputTail stderr;
+  private final SecretMask mask;
   private final AtomicLong outputBytes = new AtomicLong();
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile Instant lastOutputAt;
@@ -79,6 +80,12 @@ public final class RunningProcess {
     this.progressFile = spec.progressFile();
     this.stdout = new OutputTail(spec.tailBytes());
     this.stderr = new OutputTail(spec.tailBytes());
+    this.mask = SecretMask.of(spec.secrets().values());
+  }
+
+  /** What the task's secrets look like in its output, to be masked ({@link SecretMask#NONE} without secrets). */
+  public SecretMask mask() {
+    return mask;
   }
 
   /**
@@ -336,19 +343,28 @@ public final class RunningProcess {
 
   private CompletableFuture<Void> pump(InputStream in, OutputTail tail) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    async(new StreamPump(in, (buf, n) -> record(tail, buf, n), done));
+    if (mask.none()) {
+      async(new StreamPump(in, (buf, n) -> record(tail, buf, n, n), done));
+      return done;
+    }
+    // why: each stream has its own masker, which holds back what may begin a secret split across two reads
+    SecretMask.Stream masker = mask.stream();
+    async(new StreamPump(in, (buf, n) -> {
+      byte[] out = masker.feed(buf, 0, n);
+      record(tail, out, out.length, n);
+    }, () -> {
+      byte[] rest = masker.flush();
+      keep(tail, rest, rest.length);
+    }, done));
     return done;
   }
 
-  private void record(OutputTail tail, byte[] buf, int n) {
+  /** Keeps {@code kept} (the masked form of what was read) and counts {@code n} bytes of output read. */
+  private void record(OutputTail tail, byte[] kept, int keptLen, int n) {
     if (finished.get()) {
       return; // why: after the outcome, a straggler's output is read only to keep the pipe flowing
     }
-    tail.append(buf, 0, n);
-    CappedLog l = log;
-    if (l != null) {
-      l.write(buf, 0, n);
-    }
+    keep(tail, kept, keptLen);
     long total = outputBytes.addAndGet(n);
     lastOutputAt = Instant.now();
     if (outputLimit > 0 && total > outputLimit) {
@@ -362,6 +378,17 @@ public final class RunningProcess {
       if (kill) {
         async(this::killTree);
       }
+    }
+  }
+
+  private void keep(OutputTail tail, byte[] b, int n) {
+    if (finished.get() || n == 0) {
+      return;
+    }
+    tail.append(b, 0, n);
+    CappedLog l = log;
+    if (l != null) {
+      l.write(b, 0, n);
     }
   }
 

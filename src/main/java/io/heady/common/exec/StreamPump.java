@@ -13,10 +13,17 @@ final class StreamPump implements Runnable {
   private final InputStream in;
   private final ObjIntConsumer<byte[]> sink;
   private final CompletableFuture<Void> done;
+  private final Runnable atEnd;
 
   StreamPump(InputStream in, ObjIntConsumer<byte[]> sink, CompletableFuture<Void> done) {
+    this(in, sink, () -> { }, done);
+  }
+
+  /** @param atEnd runs on this thread when the stream has ended, before {@code done} completes */
+  StreamPump(InputStream in, ObjIntConsumer<byte[]> sink, Runnable atEnd, CompletableFuture<Void> done) {
     this.in = in;
     this.sink = sink;
+    this.atEnd = atEnd;
     this.done = done;
   }
 
@@ -33,6 +40,11 @@ final class StreamPump implements Runnable {
     } catch (IOException | RuntimeException e) {
       // why: a closed or broken pipe is the end of the output, nothing more
     } finally {
+      try {
+        atEnd.run();
+      } catch (RuntimeException e) {
+        // why: the end of the output must still be signalled
+      }
       done.complete(null);
     }
   }

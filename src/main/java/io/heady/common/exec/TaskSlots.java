@@ -54,6 +54,7 @@ public final class TaskSlots {
   private int limit;
   private boolean closed;
   private String diskFull;
+  private volatile SecretOpener secrets = SecretOpener.NONE;
 
   public TaskSlots(String nodeId, int limit, ProcessRunner runner, Settings settings, Reporter reporter,
       java.time.Clock clock) {
@@ -72,6 +73,15 @@ public final class TaskSlots {
     this.reporter = reporter;
   }
 
+  /**
+   * How this node opens the secrets sealed into its dispatches (the key it shares with the manager); without it,
+   * a dispatch with secrets fails at once.
+   */
+  public TaskSlots secrets(SecretOpener opener) {
+    this.secrets = opener == null ? SecretOpener.NONE : opener;
+    return this;
+  }
+
   public Admission accept(Dispatch d) {
     return accept(d, reporter);
   }
@@ -83,6 +93,7 @@ public final class TaskSlots {
   public Admission accept(Dispatch d, Reporter own) {
     Reporter reporter = own;
     RunningProcess p;
+    SecretOpener.Unopened unopened = null;
     synchronized (this) {
       Slot existing = running.get(d.taskId());
       if (existing != null) {
@@ -97,10 +108,16 @@ public final class TaskSlots {
       if (running.size() >= limit) {
         return Admission.FULL;
       }
-      if (d.noop()) {
+      Map<String, String> opened = Map.of();
+      try {
+        opened = secrets.open(d);
+      } catch (SecretOpener.Unopened e) {
+        unopened = e;
+      }
+      if (unopened == null && d.noop()) {
         running.put(d.taskId(), new Slot(d, null, clock.instant(), new AttemptMeter(null, null)));
-      } else {
-        ProcessSpec spec = spec(d);
+      } else if (unopened == null) {
+        ProcessSpec spec = spec(d, opened);
         p = runner.start(spec);
         AttemptMeter meter = new AttemptMeter(p, spec.progressFile());
         running.put(d.taskId(), new Slot(d, p, clock.instant(), meter));
@@ -108,6 +125,13 @@ public final class TaskSlots {
         reporter.started(d);
         return Admission.ACCEPTED;
       }
+    }
+    if (unopened != null) {
+      // why: delivered, so the attempt is this node's; it fails at once and says which secret (never its value)
+      reporter.started(d);
+      reporter.finished(new Completion(d.taskId(), nodeId, d.leaseId(), "failed", -1, 0, "", "", false,
+          unopened.getMessage() + " on node " + nodeId, Completion.SECRET_UNAVAILABLE, Usage.UNKNOWN, null));
+      return Admission.ACCEPTED;
     }
     // A noop runs no process: it is done as soon as it is admitted.
     reporter.started(d);
@@ -162,12 +186,13 @@ public final class TaskSlots {
     return new JsonObject().put("results", out);
   }
 
-  private ProcessSpec spec(Dispatch d) {
+  private ProcessSpec spec(Dispatch d, Map<String, String> secretEnv) {
     Path dir = settings.logDir();
     Path log = dir == null ? null : dir.resolve(d.taskId() + ".log");
     Path progress = dir == null ? null : dir.resolve(d.taskId() + ".progress");
     return new ProcessSpec(d.taskId(), d.command(), d.argv(), d.env(), d.cwd(), d.timeoutMs(), settings.killGrace(),
-        settings.tailBytes(), settings.logMaxBytes(), log, d.speed(), progress, d.limits(), d.runAs(), d.allowDaemon());
+        settings.tailBytes(), settings.logMaxBytes(), log, d.speed(), progress, d.limits(), d.runAs(), d.allowDaemon(),
+        secretEnv);
   }
 
   private void done(Dispatch d, ProcessOutcome o, Throwable err, Reporter reporter, AttemptMeter meter) {

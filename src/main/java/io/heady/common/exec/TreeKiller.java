@@ -33,8 +33,9 @@ final class TreeKiller {
   synchronized void kill(Process p, AttemptBox box) {
     if (box != null && box.whole()) {
       groupKill.stop(box.group(), grace, GROUP_HARD);
-      // why: the leader is in the group, so it is dead already; this only reaps the handle's view of it
-      p.destroyForcibly();
+      // why: the leader is in the group, so it is dead already; signal through its handle, never Process.destroy,
+      // which also closes our ends of its pipes and loses output the readers have not taken yet
+      p.toHandle().destroyForcibly();
       return;
     }
     boolean group = tools.groups();
@@ -49,7 +50,7 @@ final class TreeKiller {
     // why: belt and braces: descendants that left the group, and the only way where setsid is missing;
     // descendants first, then the process, so a dying shell cannot orphan children before they are hit
     seen.forEach(ProcessHandle::destroy);
-    p.destroy();
+    p.toHandle().destroy();
     if (waitGone(p, group, pgid, seen, grace.toMillis())) {
       return;
     }
@@ -58,7 +59,7 @@ final class TreeKiller {
       ProcessTree.signalGroup(tools.kill(), "KILL", pgid);
     }
     seen.forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
+    p.toHandle().destroyForcibly();
     waitGone(p, group, pgid, seen, AFTER_KILL_MS);
   }
 

@@ -20,9 +20,10 @@ import javax.crypto.spec.SecretKeySpec;
  * Seals and opens what a node and the manager send each other, with the {@link PairKey} of the two: on the
  * event bus as {@code {f, c, ts, n}} (sender, the payload encrypted and authenticated with AES-256-GCM over the
  * address, sender, timestamp and nonce, timestamp, nonce), so a message routed to the wrong member (a tampered
- * subscription map) reads as noise; over HTTP as an {@code Authorization: Heady f=…, ts=…, n=…, sig=…} header,
- * an HMAC-SHA256 over the method, path, sender, timestamp, nonce and the body's SHA-256 (HTTP's own TLS keeps
- * the body private). A message is refused when unsealed, from a peer without a key (never enrolled,
+ * subscription map) reads as noise; over HTTP as an {@code Authorization: Heady f=…, ts=…, n=…, h=…, sig=…}
+ * header, an HMAC-SHA256 over the method, path, sender, timestamp, nonce and the body's SHA-256 ({@code h}),
+ * so the whole seal is checked on the request head, before any body byte is read, and the body once read only
+ * has to match {@code h} (HTTP's own TLS keeps the body private). A message is refused when unsealed, from a peer without a key (never enrolled,
  * revoked), forged, meant for another address, outside the clock window, or replayed. Encryption and MACs use
  * keys derived from the pair key, one for each.
  *
@@ -134,16 +135,21 @@ public final class Seal {
     byte[] key = key(to);
     long ts = clock.millis();
     String n = nonce();
-    return SCHEME + " f=" + self + ", ts=" + ts + ", n=" + n + ", sig="
-        + mac(key, method + " " + pathAndQuery, self, ts, n, sha256(body));
+    byte[] h = sha256(body);
+    return SCHEME + " f=" + self + ", ts=" + ts + ", n=" + n + ", h=" + new String(h, StandardCharsets.US_ASCII)
+        + ", sig=" + mac(key, method + " " + pathAndQuery, self, ts, n, h);
   }
 
   /**
-   * What a request's {@code Authorization} header claims, checked as far as it can be without the body:
-   * the scheme, a sender with a key, a timestamp in the window. Returns {@code null} when the header is not
-   * this scheme at all.
+   * Checks a request's {@code Authorization} header against its method and path, before the body is read: the
+   * scheme, a sender with a key, a timestamp in the window, the MAC over the body's digest the header names,
+   * and a nonce not seen before. Only the body itself is left to {@link #verify}. Returns {@code null} when the
+   * header is not this scheme at all.
+   *
+   * <p>why: every other field of the header is public (the manager's name, a node's id, the time), so a claim
+   * whose MAC is not checked yet is no credential: a server would read a whole body for anyone who writes one.
    */
-  public Claim claim(String header) {
+  public Claim claim(String header, String method, String pathAndQuery) {
     if (header == null || !header.regionMatches(true, 0, SCHEME + " ", 0, SCHEME.length() + 1)
         || header.length() > 1024) {
       return null;
@@ -162,22 +168,31 @@ public final class Seal {
     } catch (NumberFormatException e) {
       throw new Refused("malformed Authorization header");
     }
-    if (from == null || f.get("n") == null || f.get("sig") == null || f.get("n").length() > 64) {
+    String h = f.get("h");
+    if (from == null || f.get("n") == null || f.get("sig") == null || h == null || f.get("n").length() > 64
+        || h.length() > 64) {
       throw new Refused("malformed Authorization header");
     }
-    inWindow(ts);
-    if (key(from) == null) {
-      throw new Refused("no credential for " + abbreviate(from));
-    }
-    return new Claim(from, ts, f.get("n"), f.get("sig"));
+    check(method + " " + pathAndQuery, from, ts, f.get("n"), f.get("sig"), h.getBytes(StandardCharsets.US_ASCII));
+    return new Claim(from, ts, f.get("n"), h, method + " " + pathAndQuery);
   }
 
-  /** A request's claim, to be verified against its body once read. */
-  public record Claim(String from, long ts, String nonce, String sig) {}
+  /**
+   * A request's head, checked: who sent it and the digest its body must have.
+   *
+   * @param request the method and path the seal was checked against
+   */
+  public record Claim(String from, long ts, String nonce, String bodyDigest, String request) {}
 
-  /** Verifies a claimed request against its method, path and body; returns the sender or {@link Refused}. */
+  /**
+   * Verifies a claimed request's body (once read) against the digest its checked head named; returns the
+   * sender or {@link Refused}.
+   */
   public String verify(Claim c, String method, String pathAndQuery, byte[] body) {
-    check(method + " " + pathAndQuery, c.from(), c.ts(), c.nonce(), c.sig(), sha256(body));
+    if (!c.request().equals(method + " " + pathAndQuery)
+        || !MessageDigest.isEqual(c.bodyDigest().getBytes(StandardCharsets.US_ASCII), sha256(body))) {
+      throw new Refused("the body is not the one the seal names");
+    }
     return c.from();
   }
 

@@ -32,6 +32,8 @@ public record Completion(
   public static final Set<String> STATUSES = Set.of("succeeded", "failed", "timed_out", "cancelled");
   public static final String OUT_OF_MEMORY = "out_of_memory";
   public static final String OUTPUT_LIMIT = "output_limit";
+  /** A secret the task names could not be given to it (removed meanwhile, or its sealed value did not open). */
+  public static final String SECRET_UNAVAILABLE = "secret_unavailable";
 
   public Completion {
     usage = usage == null ? Usage.UNKNOWN : usage;

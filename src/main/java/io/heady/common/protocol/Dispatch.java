@@ -54,6 +54,12 @@ public record Dispatch(
         null, false, Map.of());
   }
 
+  /** This dispatch with these sealed secrets (variable → sealed value). */
+  public Dispatch withSecrets(Map<String, String> sealed) {
+    return new Dispatch(taskId, leaseId, attempt, type, priority, command, argv, env, cwd, timeoutMs, noop, speed,
+        limits, runAs, allowDaemon, sealed);
+  }
+
   /** Never prints the sealed secrets. */
   @Override
   public String toString() {
@@ -97,7 +103,8 @@ public record Dispatch(
     if (runAs != null && !USER_NAME.matcher(runAs).matches()) {
       throw new InvalidInputException("run_as", "run_as must be a user name (lower-case letters, digits, _ and -)");
     }
-    Map<String, String> secrets = Fields.optStringMap(j, "secrets", 256, ENV_NAME, 1 << 16);
+    // why: a sealed value is the value (up to 64 KiB) plus its nonce and tag, in base64
+    Map<String, String> secrets = Fields.optStringMap(j, "secrets", SecretRefs.MAX_PER_TASK, ENV_NAME, 96 * 1024);
     return new Dispatch(
         Fields.reqId(j, "task_id"),
         Fields.reqId(j, "lease_id"),

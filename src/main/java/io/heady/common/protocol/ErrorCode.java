@@ -5,6 +5,8 @@ public enum ErrorCode {
   BAD_JSON(400),
   INVALID_FIELD(400),
   CYCLE(400),
+  /** A task names a secret the cluster does not hold ({@code heady secret list}). */
+  UNKNOWN_SECRET(400),
   UNAUTHORIZED(401),
   FORBIDDEN(403),
   RESERVED_ID(403),
@@ -21,6 +23,8 @@ public enum ErrorCode {
   RATE_LIMITED(429),
   TOO_MANY_PENDING(429),
   NOT_LEADER(503),
+  /** The manager keeps no more enrollments (its cap on nodes). */
+  TOO_MANY_NODES(507),
   STORE_UNAVAILABLE(503),
   INTERNAL(500);
 

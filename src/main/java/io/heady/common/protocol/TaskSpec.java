@@ -17,6 +17,8 @@ import java.util.Map;
  *     ({@link Limits#NONE}: the type's)
  * @param runAs the user the task asks to run as (a node runs it so only when its operator allows that user), or
  *     {@code null} for the node's task user
+ * @param secrets variable → the name of the cluster's secret whose value it takes ({@link SecretRefs}); only the
+ *     names: values are resolved when an attempt is dispatched, never kept with the task
  */
 public record TaskSpec(
     String id,
@@ -37,7 +39,8 @@ public record TaskSpec(
     StagnationAction onStagnation,
     long stagnationSec,
     Limits limits,
-    String runAs) {
+    String runAs,
+    Map<String, String> secrets) {
 
   public static final long MAX_TIMEOUT_MS = 30L * 24 * 3600 * 1000;
   public static final int MAX_COMMAND = 256 * 1024;
@@ -46,6 +49,8 @@ public record TaskSpec(
 
   public TaskSpec {
     limits = limits == null ? Limits.NONE : limits;
+    secrets = secrets == null ? Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(secrets));
   }
 
   public static TaskSpec fromJson(JsonObject j) {
@@ -83,8 +88,20 @@ public record TaskSpec(
     JsonObject metadata = Fields.optObject(j, "metadata");
     Fields.checkDepth(payload, "payload", MAX_DEPTH);
     Fields.checkDepth(metadata, "metadata", MAX_DEPTH);
-    Map<String, String> env = Fields.optStringMap(j, "env", 256, Dispatch.ENV_NAME, 65536);
+    Map<String, String> secrets = SecretRefs.parse(j);
+    JsonObject plainEnv = SecretRefs.plainEnv(j);
+    Map<String, String> env = Fields.optStringMap(plainEnv == null ? j : new JsonObject().put("env", plainEnv), "env",
+        256, Dispatch.ENV_NAME, 65536);
     env.values().forEach(v -> Fields.noNul(v, "env"));
+    for (String var : secrets.keySet()) {
+      if (env.containsKey(var)) {
+        throw new InvalidInputException("secrets", "the variable " + var + " is given both a value in env and the "
+            + "secret " + secrets.get(var) + "; give one");
+      }
+    }
+    if (env.size() + secrets.size() > 256) {
+      throw new InvalidInputException("env", "env and secrets together have more than 256 entries");
+    }
     String runAs = Fields.optString(j, "run_as", 32);
     if (runAs != null && !Dispatch.USER_NAME.matcher(runAs).matches()) {
       throw new InvalidInputException("run_as", "run_as must be a user name: a lower-case letter or _, then up to"
@@ -115,7 +132,8 @@ public record TaskSpec(
         StagnationAction.parse("on_stagnation", Fields.optString(j, "on_stagnation", 16)),
         Fields.optLong(j, "stagnation_sec", 0, 0, MAX_TIMEOUT_MS / 1000),
         Limits.fromJson(j, "limits"),
-        runAs);
+        runAs,
+        secrets);
   }
 
   public JsonObject toJson() {
@@ -138,7 +156,8 @@ public record TaskSpec(
         .put("on_stagnation", onStagnation == null ? null : onStagnation.wire())
         .put("stagnation_sec", stagnationSec == 0 ? null : stagnationSec)
         .put("limits", limits.none() ? null : limits.toJson())
-        .put("run_as", runAs);
+        .put("run_as", runAs)
+        .put("secrets", secrets.isEmpty() ? null : Fields.toObject(secrets));
   }
 
   /** Whether this task starts a process (or argv); false means the type must supply one or it is noop. */

@@ -19,6 +19,9 @@ import java.util.Map;
 
 /** Event-bus agents, at {@code heady.node.<id>.*}, every message sealed with the node's pair key. */
 final class BusTransport implements AgentTransport {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BusTransport.class);
+  /** Nodes for which an unsealed refusal was logged already (bounded: enrollments are). */
+  private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final EventBus bus;
   private final Seal seal;
   private final long timeoutMs;
@@ -57,8 +60,16 @@ final class BusTransport implements AgentTransport {
         });
   }
 
-  /** An event-bus failure as an answer: the node's own refusal code, or why it was not reached. */
+  /**
+   * An event-bus failure as an answer: the node's own refusal code (sealed by the node: see {@link SignedBus}), or
+   * why it was not reached. A refusal the node did not seal is no word of the node's: not reached.
+   */
   static Answer failure(NodeRecord n, Throwable t) {
+    if (t instanceof SignedBus.UnsealedRefusal u) {
+      suspicious(n.nodeId(), u);
+      return Answer.unreached("an answer on its address that it did not seal (another member answers there)",
+          false);
+    }
     if (t instanceof ReplyException re) {
       if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
         return new Answer(re.failureCode(), "node " + n.nodeId() + " answered " + re.failureCode(), false);
@@ -67,6 +78,20 @@ final class BusTransport implements AgentTransport {
       return Answer.unreached(missing ? "not reachable on the event bus" : "no answer in time", missing);
     }
     return Answer.unreached(String.valueOf(t.getMessage()), false);
+  }
+
+  /**
+   * Says once per node (then at debug level) that a refusal it did not seal came from its address: a member with
+   * a certificate of the cluster subscribed there, or the node could not open the manager's message.
+   */
+  private static void suspicious(String nodeId, SignedBus.UnsealedRefusal u) {
+    boolean first = WARNED.size() < 10_000 && WARNED.add(nodeId);
+    if (first) {
+      LOG.warn("ignored a refusal for node {} that the node did not seal ({}): taken as not reached; another member"
+          + " of the event bus may be answering on its addresses", nodeId, u.getMessage());
+    } else {
+      LOG.debug("ignored an unsealed refusal for node {}: {}", nodeId, u.getMessage());
+    }
   }
 
   @Override

@@ -42,16 +42,22 @@ public final class ApiVerticle extends VerticleBase {
   private final Supplier<JsonObject> joinInfo;
   private final io.heady.manager.identity.Enrollments enrollments;
   private final io.heady.common.identity.Seal seal;
+  private final io.heady.manager.secrets.SecretVault secrets;
   private HttpServer server;
   private Router router;
   private java.util.List<Routes.Declared> declared = java.util.List.of();
   private DashboardRoutes dashboard;
   private RequestGate gate;
 
-  /** @param named people's named tokens ({@code heady token create}) */
+  /**
+   * @param named people's named tokens ({@code heady token create})
+   * @param secrets the cluster's secrets ({@code heady secret set})
+   */
   public ApiVerticle(ApiSettings settings, Tokens tokens, NamedTokens named, SchedulerVerticle scheduler,
       ClusterStore store, EventJournal journal, Supplier<JsonObject> joinInfo,
-      io.heady.manager.identity.Enrollments enrollments, io.heady.common.identity.Seal seal) {
+      io.heady.manager.identity.Enrollments enrollments, io.heady.common.identity.Seal seal,
+      io.heady.manager.secrets.SecretVault secrets) {
+    this.secrets = secrets;
     this.enrollments = enrollments;
     this.seal = seal;
     this.settings = settings;
@@ -124,12 +130,13 @@ public final class ApiVerticle extends VerticleBase {
     new NodeRoutes(scheduler, store, () -> enrollments.all().stream()
         .filter(e -> e.status() == io.heady.manager.identity.Enrollment.Status.PENDING_APPROVAL)
         .map(io.heady.manager.identity.Enrollment::view).toList()).mount(routes);
-    TaskRoutes taskRoutes = new TaskRoutes(scheduler, store, limiter, settings.maxDagTasks());
+    TaskRoutes taskRoutes = new TaskRoutes(scheduler, store, limiter, settings.maxDagTasks(), secrets);
     taskRoutes.mount(routes);
     submitOnTheBus(taskRoutes);
     new EventRoutes(vertx, journal).mount(routes);
     new InstallRoutes(vertx, settings.advertiseUrl(), InstallRoutes.runningJar()).mount(routes);
     new TokenRoutes(vertx, tokens, named).mount(routes);
+    new SecretRoutes(secrets).mount(routes);
 
     // Open by default: liveness, readiness.
     HealthChecks checks = HealthChecks.create(vertx);

@@ -8,9 +8,9 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Who an agent's HTTP request comes from: the enrolled node whose pair key sealed it ({@code Authorization:
- * Heady f=<node>, ts, n, sig}). The head is checked first (an enrolled, unrevoked node, a time in the window),
- * before any body byte is read; then the seal against the method, path and body. A join token is no
- * credential here.
+ * Heady f=<node>, ts, n, h, sig}). The whole seal is checked on the head (an enrolled, unrevoked node, a time
+ * in the window, the MAC over the method, path and the body's digest, a new nonce), before any body byte is
+ * read; then the body against that digest. A join token is no credential here.
  */
 final class NodeCredentials {
   static final String CLAIMED = "heady.node.claimed";
@@ -21,10 +21,11 @@ final class NodeCredentials {
     this.seal = seal;
   }
 
-  /** The head's claim: admitted when it names an enrolled node and a time in the window. */
+  /** The head's claim: admitted when the seal of an enrolled node over this request's head holds. */
   Verdict claim(RoutingContext rc) {
     try {
-      Seal.Claim c = seal.claim(rc.request().getHeader("Authorization"));
+      Seal.Claim c = seal.claim(rc.request().getHeader("Authorization"), rc.request().method().name(),
+          rc.request().uri());
       if (c == null) {
         return Verdict.unauthorized("this route needs an enrolled node's credential (Authorization: Heady …); a"
             + " join token only enrolls a node (POST /api/cluster/enroll)");

@@ -40,8 +40,11 @@ final class TaskRoutes {
   private final ClusterStore store;
   private final SubmitLimiter limiter;
   private final int maxDagTasks;
+  private final io.heady.manager.secrets.SecretVault vault;
 
-  TaskRoutes(SchedulerVerticle scheduler, ClusterStore store, SubmitLimiter limiter, int maxDagTasks) {
+  TaskRoutes(SchedulerVerticle scheduler, ClusterStore store, SubmitLimiter limiter, int maxDagTasks,
+      io.heady.manager.secrets.SecretVault vault) {
+    this.vault = vault;
     this.scheduler = scheduler;
     this.store = store;
     this.limiter = limiter;
@@ -150,7 +153,8 @@ final class TaskRoutes {
     } else {
       specs.add(TaskSpec.fromJson(body));
     }
-    return scheduler.submit(specs, batch).compose(out -> scheduler.read(s -> {
+    Future<Void> known = secretsKnown(specs, batch);
+    return known.compose(v -> scheduler.submit(specs, batch)).compose(out -> scheduler.read(s -> {
       if (!batch) {
         Scheduler.Submitted one = out.get(0);
         return reply(s, one.task(), new HashMap<>()).put("created", one.created());
@@ -166,6 +170,34 @@ final class TaskRoutes {
       }
       return new JsonObject().put("dag_id", dag).put("tasks", tasks).put("created", anyCreated);
     }));
+  }
+
+  /**
+   * Refuses (400 {@code UNKNOWN_SECRET}, naming it and the task) a submission that names a secret the cluster does
+   * not hold. Only the names are checked here: values are read when each attempt is dispatched.
+   */
+  private Future<Void> secretsKnown(List<TaskSpec> specs, boolean batch) {
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    specs.forEach(t -> names.addAll(t.secrets().values()));
+    if (names.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return vault.missing(names).compose(missing -> {
+      if (missing.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      String name = missing.get(0);
+      int i = 0;
+      while (i < specs.size() - 1 && !specs.get(i).secrets().containsValue(name)) {
+        i++;
+      }
+      String field = batch ? "tasks[" + i + "].secrets" : "secrets";
+      return Future.failedFuture(new ApiException(ErrorCode.UNKNOWN_SECRET, (batch ? "tasks[" + i + "]: " : "")
+          + "the secret " + name + " does not exist" + (missing.size() > 1 ? " (nor " + String.join(", ",
+          missing.subList(1, missing.size())) + ")" : "") + "; 'heady secret list' shows the secrets, "
+          + "'heady secret set " + name + "' makes it", new JsonObject().put("field", field).put("secret", name)
+          .put("missing", new JsonArray(new ArrayList<>(missing)))));
+    });
   }
 
   /** The per-client rate limit: 429 RATE_LIMITED with the seconds to wait. */

@@ -117,7 +117,8 @@ final class TokenRoutes {
           .put("grace_sec", tokens.grace().toSeconds())
           .put("previous_valid_until", x.previousValidUntil() == null ? null : x.previousValidUntil().toString())
           .put("next_step", k == Tokens.Kind.JOIN
-              ? "restart every agent with the new join token before the old one expires"
+              ? "nothing to restart: enrolled agents do not use the join token; give the new one only to new"
+                  + " installs (the old one enrolls nothing from now on)"
               : "give clients (CLI, dashboard, scripts) the new admin token before the old one expires"));
     });
   }

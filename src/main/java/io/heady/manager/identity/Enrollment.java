@@ -9,9 +9,11 @@ import java.util.Locale;
  *
  * @param fingerprint the key's SHA-256, what an operator compares before approving
  * @param address where the enrollment came from (for the operator deciding on it)
+ * @param registeredAt when the node first registered with its credential, or {@code null} while it has not: an
+ *     enrollment that never registers is forgotten after a while (see {@link EnrollmentDesk})
  */
 public record Enrollment(String nodeId, String name, String publicKey, String fingerprint, Status status,
-    Instant requestedAt, Instant decidedAt, String address) {
+    Instant requestedAt, Instant decidedAt, String address, Instant registeredAt) {
 
   /** Where an enrollment stands. */
   public enum Status {
@@ -32,7 +34,12 @@ public record Enrollment(String nodeId, String name, String publicKey, String fi
   }
 
   public Enrollment with(Status s, Instant at) {
-    return new Enrollment(nodeId, name, publicKey, fingerprint, s, requestedAt, at, address);
+    return new Enrollment(nodeId, name, publicKey, fingerprint, s, requestedAt, at, address, registeredAt);
+  }
+
+  /** The node registered for the first time. */
+  public Enrollment registered(Instant at) {
+    return new Enrollment(nodeId, name, publicKey, fingerprint, status, requestedAt, decidedAt, address, at);
   }
 
   public JsonObject toJson() {
@@ -44,13 +51,21 @@ public record Enrollment(String nodeId, String name, String publicKey, String fi
         .put("status", status.wire())
         .put("requested_at", requestedAt.toString())
         .put("decided_at", decidedAt == null ? null : decidedAt.toString())
-        .put("address", address);
+        .put("address", address)
+        .put("registered_at", registeredAt == null ? null : registeredAt.toString());
   }
 
   public static Enrollment fromJson(JsonObject j) {
+    Status status = Status.fromWire(j.getString("status"));
+    Instant decided = j.getString("decided_at") == null ? null : Instant.parse(j.getString("decided_at"));
+    Instant registered = j.getString("registered_at") == null ? null : Instant.parse(j.getString("registered_at"));
+    if (!j.containsKey("registered_at") && status == Status.ENROLLED) {
+      // why: kept before enrollments recorded registration; such a node is taken as registered, never expired
+      registered = decided;
+    }
     return new Enrollment(j.getString("node_id"), j.getString("name"), j.getString("public_key"),
-        j.getString("fingerprint"), Status.fromWire(j.getString("status")), Instant.parse(j.getString("requested_at")),
-        j.getString("decided_at") == null ? null : Instant.parse(j.getString("decided_at")), j.getString("address"));
+        j.getString("fingerprint"), status, Instant.parse(j.getString("requested_at")), decided,
+        j.getString("address"), registered);
   }
 
   /** What an operator (and {@code heady nodes}) sees of it: never the key itself. */

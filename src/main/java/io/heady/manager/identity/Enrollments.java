@@ -1,21 +1,16 @@
 package io.heady.manager.identity;
 
-import io.heady.common.identity.Credential;
 import io.heady.common.identity.Pki;
 import io.heady.manager.store.ClusterStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * of a manager without a store. Decisions are the {@link EnrollmentDesk}'s.
  */
 public final class Enrollments {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Enrollments.class);
   /** Where enrollments are kept. */
   public interface Book {
     Future<List<JsonObject>> load();
@@ -36,8 +32,12 @@ public final class Enrollments {
     Future<Void> delete(String nodeId);
   }
 
-  /** One enrollment with what the checks need, computed once. */
-  private record Entry(Enrollment e, PublicKey key, byte[] pairKey) {}
+  /**
+   * One enrollment with what the checks need, computed once.
+   *
+   * @param expiresAt when it is forgotten if its node has not registered by then, or {@code null}
+   */
+  private record Entry(Enrollment e, PublicKey key, byte[] pairKey, Instant expiresAt) {}
 
   private final ClusterAuthority authority;
   private final EnrollmentDesk desk;
@@ -72,45 +72,12 @@ public final class Enrollments {
     };
   }
 
-  /** Enrollments kept in one file (0600), rewritten whole on a worker thread at each change. */
+  /**
+   * Enrollments kept in one file of the manager's data dir (0600), one line appended per change and flushed to
+   * disk before the change is answered (see {@link EnrollmentFile}).
+   */
   public static Book in(Vertx vertx, Path file) {
-    Map<String, JsonObject> all = new LinkedHashMap<>();
-    return new Book() {
-      @Override
-      public Future<List<JsonObject>> load() {
-        return vertx.executeBlocking(() -> {
-          synchronized (all) {
-            all.clear();
-            if (Files.isRegularFile(file)) {
-              new JsonArray(Files.readString(file, StandardCharsets.UTF_8))
-                  .forEach(o -> all.put(((JsonObject) o).getString("node_id"), (JsonObject) o));
-            }
-            return new ArrayList<>(all.values());
-          }
-        });
-      }
-
-      @Override
-      public Future<Void> save(JsonObject e) {
-        return write(() -> all.put(e.getString("node_id"), e.copy()));
-      }
-
-      @Override
-      public Future<Void> delete(String nodeId) {
-        return write(() -> all.remove(nodeId));
-      }
-
-      private Future<Void> write(Runnable change) {
-        return vertx.executeBlocking(() -> {
-          synchronized (all) {
-            change.run();
-            Files.createDirectories(file.getParent());
-            Credential.writePrivate(file, new JsonArray(new ArrayList<>(all.values())).encodePrettily());
-          }
-          return null;
-        });
-      }
-    };
+    return new EnrollmentFile(vertx, file);
   }
 
   /**
@@ -138,7 +105,7 @@ public final class Enrollments {
   private void put(Enrollment e) {
     PublicKey k = Pki.publicKey(e.publicKey());
     byId.put(e.nodeId(), new Entry(e, k, e.status() == Enrollment.Status.ENROLLED
-        ? authority.pairKey(e.nodeId(), k) : null));
+        ? authority.pairKey(e.nodeId(), k) : null, desk.expiresAt(e)));
   }
 
   private Future<Enrollment> keep(Enrollment e) {
@@ -148,10 +115,16 @@ public final class Enrollments {
 
   // ---- the checks every message makes -------------------------------------------------------------------
 
-  /** The key the manager shares with an enrolled node, or {@code null} (unknown, waiting, revoked). */
+  /**
+   * The key the manager shares with an enrolled node, or {@code null} (unknown, waiting, revoked, or enrolled
+   * too long ago without registering: forgotten, even before the next sweep removes it).
+   */
   public byte[] pairKey(String nodeId) {
     Entry e = nodeId == null ? null : byId.get(nodeId);
-    return e == null ? null : e.pairKey();
+    if (e == null || (e.expiresAt() != null && clock.instant().isAfter(e.expiresAt()))) {
+      return null;
+    }
+    return e.pairKey();
   }
 
   /** Whether a node is enrolled now. */
@@ -168,7 +141,10 @@ public final class Enrollments {
     Entry existing = byId.get(r.nodeId());
     boolean revokedKey = byId.values().stream().anyMatch(x -> x.e().status() == Enrollment.Status.REVOKED
         && x.e().fingerprint().equals(r.fingerprint()));
-    EnrollmentDesk.Decision d = desk.decide(r, existing == null ? null : existing.e(), revokedKey, pending(), now);
+    String keyHolder = byId.values().stream().filter(x -> x.e().status() != Enrollment.Status.REVOKED
+        && x.e().fingerprint().equals(r.fingerprint())).map(x -> x.e().nodeId()).findFirst().orElse(null);
+    EnrollmentDesk.Decision d = desk.decide(r, existing == null ? null : existing.e(), revokedKey, keyHolder,
+        counts(), now);
     if (!d.changed()) {
       return Future.succeededFuture(d);
     }
@@ -178,10 +154,25 @@ public final class Enrollments {
       Enrollment old = existing.e();
       Enrollment apart = new Enrollment("revoked~" + old.fingerprint().replace(":", "").substring(0, 16), old.name(),
           old.publicKey(), old.fingerprint(), Enrollment.Status.REVOKED, old.requestedAt(), old.decidedAt(),
-          old.address());
+          old.address(), old.registeredAt());
       moved = keep(apart).mapEmpty();
     }
     return moved.compose(v -> keep(d.record())).map(d);
+  }
+
+  /**
+   * The node registered (with its credential: its registration was sealed with its pair key). The first time,
+   * its enrollment is kept as registered and no longer expires.
+   */
+  public synchronized Future<Void> registered(String nodeId) {
+    Entry e = nodeId == null ? null : byId.get(nodeId);
+    if (e == null || e.e().status() != Enrollment.Status.ENROLLED || e.e().registeredAt() != null) {
+      return Future.succeededFuture();
+    }
+    Enrollment now = e.e().registered(clock.instant());
+    // why: called on the scheduler's loop; the key and the pair key are the same, so nothing is computed again
+    byId.put(nodeId, new Entry(now, e.key(), e.pairKey(), desk.expiresAt(now)));
+    return book.save(now.toJson());
   }
 
   /** An operator approves a waiting node. */
@@ -216,17 +207,43 @@ public final class Enrollments {
     return out;
   }
 
-  private int pending() {
-    return (int) byId.values().stream().filter(e -> e.e().status() == Enrollment.Status.PENDING_APPROVAL).count();
-  }
-
-  private void expire(Instant now) {
-    for (Entry e : List.copyOf(byId.values())) {
-      if (desk.expired(e.e(), now)) {
-        byId.remove(e.e().nodeId());
-        book.delete(e.e().nodeId());
+  private EnrollmentDesk.Counts counts() {
+    int waiting = 0;
+    int live = 0;
+    for (Entry e : byId.values()) {
+      if (e.e().status() != Enrollment.Status.REVOKED) {
+        live++;
+        if (EnrollmentDesk.waiting(e.e())) {
+          waiting++;
+        }
       }
     }
+    return new EnrollmentDesk.Counts(waiting, live);
+  }
+
+  /**
+   * Forgets the enrollments that waited too long (for approval, or for their node to register): their ids are
+   * free again. Runs before each enrollment and on the manager's sweep; returns how many it forgot.
+   */
+  public synchronized int expire() {
+    return expire(clock.instant());
+  }
+
+  private int expire(Instant now) {
+    List<String> gone = new ArrayList<>();
+    for (Entry e : List.copyOf(byId.values())) {
+      if (e.expiresAt() != null && now.isAfter(e.expiresAt())) {
+        byId.remove(e.e().nodeId());
+        book.delete(e.e().nodeId()).onFailure(x -> LOG.warn("cannot forget the enrollment of {}: {}",
+            e.e().nodeId(), x.getMessage()));
+        gone.add(e.e().nodeId());
+      }
+    }
+    if (!gone.isEmpty()) {
+      LOG.info("forgot {} enrollment(s) that waited too long for approval or for their node to register: {}",
+          gone.size(), gone.size() <= 10 ? gone : gone.subList(0, 10) + " …");
+    }
+    return gone.size();
   }
 
   public ClusterAuthority authority() {

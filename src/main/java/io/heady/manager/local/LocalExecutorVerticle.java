@@ -40,6 +40,7 @@ public final class LocalExecutorVerticle extends VerticleBase {
   private final long heartbeatMs;
   private final Clock clock;
   private volatile TaskSlots tasks;
+  private byte[] secretsKey;
 
   public LocalExecutorVerticle(SchedulerVerticle scheduler, ProcessRunner runner, TaskSlots.Settings slotSettings,
       HardwareProbe probe, Hardware hardware, int slots, long heartbeatMs, Clock clock) {
@@ -53,8 +54,18 @@ public final class LocalExecutorVerticle extends VerticleBase {
     this.clock = clock;
   }
 
+  /**
+   * The key the manager seals this executor's secrets with (it has no pair key: it is in the manager's process);
+   * without one, a task with secrets fails here.
+   */
+  public LocalExecutorVerticle secrets(byte[] key) {
+    this.secretsKey = key == null ? null : key.clone();
+    return this;
+  }
+
   @Override
   public Future<?> start() {
+    byte[] key = secretsKey;
     tasks = new TaskSlots(NODE_ID, slots, runner, slotSettings, new TaskSlots.Reporter() {
       @Override
       public void started(Dispatch d) {
@@ -68,7 +79,8 @@ public final class LocalExecutorVerticle extends VerticleBase {
       public void finished(Completion c) {
         scheduler.complete(c).onFailure(e -> LOG.warn("local result of {} refused: {}", c.taskId(), e.getMessage()));
       }
-    }, clock);
+    }, clock).secrets(key == null ? io.heady.common.exec.SecretOpener.NONE
+        : io.heady.common.exec.SecretOpener.withKey(() -> key));
     vertx.setPeriodic(heartbeatMs, id -> heartbeat());
     Registration reg = new Registration(NODE_ID, NODE_ID, "eventbus", null, hardware,
         probe.capabilities(hardware), Map.of(), slots, null, List.of(), io.heady.common.Version.VERSION,

@@ -881,6 +881,44 @@ public final class Scheduler {
     schedule(now);
   }
 
+  /**
+   * The attempt's secrets could not be given to it, so it was never sent. When that lasts (a secret the task names
+   * was removed after it was submitted) the task fails with reason {@code secret_unavailable}, naming the secret;
+   * otherwise (the store did not answer) the attempt is taken back and the task waits to be placed again, with
+   * none of its attempts used. The node is not at fault either way.
+   */
+  public void secretsUnavailable(String taskId, String leaseId, String why, boolean lasting, Instant now) {
+    TaskRecord t = tasks.get(taskId);
+    Attempt a = t == null ? null : t.currentAttempt();
+    if (a == null || !a.leaseId().equals(leaseId)) {
+      return;
+    }
+    NodeRecord n = nodes.get(a.nodeId());
+    if (n != null) {
+      n.running().remove(taskId);
+      sink.nodeChanged(n);
+    }
+    if (lasting) {
+      t.endAttempt("failed", why, null, now);
+      finish(t, TaskState.FAILED, io.heady.common.protocol.Completion.SECRET_UNAVAILABLE + ": " + why, now);
+    } else {
+      t.endAttempt("undelivered", why, null, now);
+      t.countInfraRequeue();
+      if (t.infraRequeues() > settings.maxInfraRequeues()) {
+        finish(t, TaskState.FAILED, io.heady.common.protocol.Completion.SECRET_UNAVAILABLE + ": " + why
+            + " (tried " + t.infraRequeues() + " times)", now);
+      } else {
+        t.moveTo(TaskState.QUEUED, now, why);
+        t.notBefore(now.plus(settings.retryBase()));
+        delayed.add(t);
+        counters.requeued++;
+        sink.taskChanged(t);
+        sink.event("task.requeued", taskEvent(t).put("reason", why).put("from_node", a.nodeId()));
+      }
+    }
+    schedule(now);
+  }
+
   public TaskRecord cancel(String taskId, Instant now) {
     TaskRecord t = tasks.get(taskId);
     if (t == null) {

@@ -53,6 +53,50 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     Future<JsonObject> fetchLog(NodeRecord node, String taskId, long offset, int max);
   }
 
+  /**
+   * Gives attempts their secrets when they are dispatched and masks them in what comes back; implemented by the
+   * manager's {@code DispatchSecrets}.
+   */
+  public interface Secrets {
+    /** The dispatch with the values of {@code refs} (variable → secret name) sealed for {@code node}. */
+    Future<Dispatch> seal(NodeRecord node, Dispatch d, Map<String, String> refs);
+
+    /** Whether a failure of {@link #seal} will not go away (the task fails), or may (the task waits again). */
+    boolean lasting(Throwable failure);
+
+    /** A failure of {@link #seal} in words, naming the secret and never a value. */
+    String describe(Throwable failure, Map<String, String> refs);
+
+    /** A node's result with every secret value its attempt was given masked. */
+    Completion mask(Completion c);
+
+    /** The attempt's result is recorded: its values are no longer needed. */
+    default void forget(String leaseId) {}
+
+    /** No secrets held: a task that names one fails at dispatch. */
+    Secrets NONE = new Secrets() {
+      @Override
+      public Future<Dispatch> seal(NodeRecord node, Dispatch d, Map<String, String> refs) {
+        return Future.failedFuture(new IllegalStateException("this manager holds no secrets"));
+      }
+
+      @Override
+      public boolean lasting(Throwable failure) {
+        return true;
+      }
+
+      @Override
+      public String describe(Throwable failure, Map<String, String> refs) {
+        return failure.getMessage();
+      }
+
+      @Override
+      public Completion mask(Completion c) {
+        return c;
+      }
+    };
+  }
+
   private final Clock clock;
   private final ClusterStore store;
   private final Function<SchedulerSink, Scheduler> factory;
@@ -166,6 +210,13 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
 
   public void delivery(Delivery d) {
     this.delivery = d;
+  }
+
+  private Secrets secrets = Secrets.NONE;
+
+  /** What gives dispatched attempts their secrets (before deployment). */
+  public void secrets(Secrets s) {
+    this.secrets = s;
   }
 
   public Delivery delivery() {
@@ -399,7 +450,8 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     });
   }
 
-  public Future<JsonObject> complete(Completion c) {
+  public Future<JsonObject> complete(Completion raw) {
+    Completion c = secrets.mask(raw);
     return call((s, now) -> {
       Scheduler.Completed r = scheduler.complete(c, now);
       JsonObject out = new JsonObject().put("accepted", r.accepted());
@@ -407,7 +459,15 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
         out.put("duplicate", true);
       }
       return out;
-    });
+    }).andThen(ar -> forgetIfRecorded(c.leaseId(), ar));
+  }
+
+  /** A result the store took (or refused for good: a stale lease is recorded as late) needs no more masking. */
+  private void forgetIfRecorded(String leaseId, io.vertx.core.AsyncResult<?> ar) {
+    if (ar.succeeded() || (ar.cause() instanceof ApiException e && e.code() != ErrorCode.STORE_UNAVAILABLE
+        && e.code() != ErrorCode.NOT_LEADER)) {
+      secrets.forget(leaseId);
+    }
   }
 
   /**
@@ -415,22 +475,25 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
    * refused write fails the whole batch (503), and the node sends it again.
    */
   public Future<JsonObject> report(Report r) {
+    List<String> seen = new ArrayList<>();
     return call((s, now) -> {
       scheduler.reported(r.nodeId(), now);
       for (Report.Started st : r.started()) {
         scheduler.started(r.nodeId(), st.taskId(), st.leaseId(), now);
       }
       JsonArray out = new JsonArray(new ArrayList<>(r.results().size()));
-      for (Completion c : r.results()) {
+      for (Completion raw : r.results()) {
+        Completion c = secrets.mask(raw);
         try {
           Scheduler.Completed done = scheduler.complete(c, now);
+          seen.add(c.leaseId());
           out.add(Report.itemAccepted(c.taskId(), done.duplicate()));
         } catch (ApiException e) {
           out.add(Report.itemRefused(c.taskId(), e));
         }
       }
       return new JsonObject().put("results", out);
-    });
+    }).andThen(ar -> seen.forEach(l -> forgetIfRecorded(l, ar)));
   }
 
   // ---- sink: effects leave here ------------------------------------------------------------------------
@@ -588,9 +651,19 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
     afterWrite.clear();
     dispatches.clear();
     events.clear();
+    // why: read here, on the scheduler's loop; the names only: values are read and sealed per attempt below
+    Map<String, Map<String, String>> refs = new java.util.HashMap<>();
+    for (NodeDispatches nd : sends) {
+      for (Dispatch d : nd.batch()) {
+        TaskRecord t = scheduler.tasks().get(d.taskId());
+        if (t != null && !t.spec().secrets().isEmpty()) {
+          refs.put(d.leaseId(), t.spec().secrets());
+        }
+      }
+    }
     return () -> {
       actions.forEach(Runnable::run);
-      sends.forEach(nd -> delivery.dispatch(nd.node(), nd.batch()));
+      sends.forEach(nd -> send(nd, refs));
       if (!published.isEmpty()) {
         journal.publish(published);
         JsonArray arr = new JsonArray(new ArrayList<>(published.size()));
@@ -601,6 +674,51 @@ public final class SchedulerVerticle extends VerticleBase implements SchedulerSi
             .put("sig", eventSigner.apply(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
       }
     };
+  }
+
+  /**
+   * Sends one node's batch; attempts that name secrets get them sealed first (read from the store now, so a secret
+   * set or removed since submission counts). An attempt whose secret cannot be had is not sent: it fails (the secret
+   * is gone) or waits again (the store did not answer).
+   */
+  private void send(NodeDispatches nd, Map<String, Map<String, String>> refs) {
+    if (nd.batch().stream().noneMatch(d -> refs.containsKey(d.leaseId()))) {
+      delivery.dispatch(nd.node(), nd.batch());
+      return;
+    }
+    List<Future<Dispatch>> sealed = new ArrayList<>();
+    for (Dispatch d : nd.batch()) {
+      Map<String, String> r = refs.get(d.leaseId());
+      Future<Dispatch> f;
+      try {
+        f = r == null ? Future.succeededFuture(d) : secrets.seal(nd.node(), d, r);
+      } catch (RuntimeException e) {
+        f = Future.failedFuture(e);
+      }
+      sealed.add(f);
+    }
+    Future.join(sealed).onComplete(ignored -> {
+      List<Dispatch> ready = new ArrayList<>();
+      for (int i = 0; i < sealed.size(); i++) {
+        Future<Dispatch> f = sealed.get(i);
+        Dispatch d = nd.batch().get(i);
+        if (f.succeeded()) {
+          ready.add(f.result());
+          continue;
+        }
+        Map<String, String> r = refs.get(d.leaseId());
+        boolean lasting = secrets.lasting(f.cause());
+        String why = secrets.describe(f.cause(), r);
+        LOG.info("attempt {} of {} not sent: {}", d.leaseId(), d.taskId(), why);
+        call((s, now) -> {
+          s.secretsUnavailable(d.taskId(), d.leaseId(), why, lasting, now);
+          return null;
+        });
+      }
+      if (!ready.isEmpty()) {
+        delivery.dispatch(nd.node(), ready);
+      }
+    });
   }
 
   /** A one-shot timer for the next retry delay to end, so retries do not wait for the periodic tick. */

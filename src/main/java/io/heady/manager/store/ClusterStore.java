@@ -100,6 +100,30 @@ public interface ClusterStore {
    */
   Future<JsonObject> saveIdentityIfAbsent(JsonObject identity);
 
+  /**
+   * The key the cluster's secrets are encrypted with ({@code SecretsKey}), or {@code null} before a manager made
+   * one. Kept apart from the secrets themselves, which this store holds as ciphertext only.
+   */
+  Future<JsonObject> secretsKey();
+
+  /** Saves the secrets' key unless the store has one; answers the one it keeps (the first one saved). */
+  Future<JsonObject> saveSecretsKeyIfAbsent(JsonObject key);
+
+  /**
+   * Every secret's document ({@code name}, its value encrypted, when it was made and changed), in no particular
+   * order. The store never sees a value in clear.
+   */
+  Future<List<JsonObject>> secrets();
+
+  /** One secret's document, or {@code null}. */
+  Future<JsonObject> secret(String name);
+
+  /** Saves a secret's document by its {@code name}, replacing the one kept. */
+  Future<Void> saveSecret(JsonObject secret);
+
+  /** Removes a secret; {@code true} when there was one of that name. */
+  Future<Boolean> deleteSecret(String name);
+
   /** Every node enrollment ({@code node_id}, public key, status), in no particular order. */
   Future<List<JsonObject>> enrollments();
 

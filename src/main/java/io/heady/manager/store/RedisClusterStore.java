@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@code rediss://} for TLS). This class puts together its parts, one concern each:
  * {@link RedisLink} (the one connection: order, timeouts, reconnection), {@link RedisWrites} (the fenced
  * writes), {@link RedisTaskReads} (tasks, history and pages), {@link RedisDocuments} (nodes, counters,
- * identity, enrollments), {@link RedisLeadership} (the lease) and {@link RedisMaintenance} (what runs once
+ * identity, secrets, enrollments), {@link RedisLeadership} (the lease) and {@link RedisMaintenance} (what runs once
  * connected).
  *
  * <p><b>Writes.</b> Every write is one Lua script ({@link RedisScripts#WRITE}): a batch of tasks lands whole
@@ -199,6 +199,36 @@ public final class RedisClusterStore implements ClusterStore {
   @Override
   public Future<JsonObject> saveIdentityIfAbsent(JsonObject id) {
     return documents.saveIdentityIfAbsent(id);
+  }
+
+  @Override
+  public Future<JsonObject> secretsKey() {
+    return documents.secretsKey();
+  }
+
+  @Override
+  public Future<JsonObject> saveSecretsKeyIfAbsent(JsonObject key) {
+    return documents.saveSecretsKeyIfAbsent(key);
+  }
+
+  @Override
+  public Future<List<JsonObject>> secrets() {
+    return documents.secrets();
+  }
+
+  @Override
+  public Future<JsonObject> secret(String name) {
+    return documents.secret(name);
+  }
+
+  @Override
+  public Future<Void> saveSecret(JsonObject secret) {
+    return documents.saveSecret(secret);
+  }
+
+  @Override
+  public Future<Boolean> deleteSecret(String name) {
+    return documents.deleteSecret(name);
   }
 
   @Override

@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * The Redis store's documents other than tasks, read whole: the nodes and counters (written fenced by
- * {@link RedisWrites}), and the cluster's identity and the node enrollments, written here directly: the
- * identity only if none is kept (so two managers starting at once end with the first one's), an enrollment by
- * its node id.
+ * {@link RedisWrites}), and the cluster's identity, the secrets' key, the secrets and the node enrollments,
+ * written here directly: the identity and the secrets' key only if none is kept (so two managers starting at
+ * once end with the first one's), a secret by its name (its value encrypted), an enrollment by its node id.
  */
 final class RedisDocuments {
   private final RedisLink link;
@@ -41,6 +41,35 @@ final class RedisDocuments {
   Future<JsonObject> saveIdentityIfAbsent(JsonObject id) {
     return link.send(Request.cmd(Command.SET).arg(keys.identity()).arg(id.toBuffer()).arg("NX"))
         .compose(r -> identity());
+  }
+
+  Future<JsonObject> secretsKey() {
+    return link.send(Request.cmd(Command.GET).arg(keys.secretsKey())).map(RedisDocuments::json);
+  }
+
+  Future<JsonObject> saveSecretsKeyIfAbsent(JsonObject key) {
+    return link.send(Request.cmd(Command.SET).arg(keys.secretsKey()).arg(key.toBuffer()).arg("NX"))
+        .compose(r -> secretsKey());
+  }
+
+  Future<List<JsonObject>> secrets() {
+    return link.send(Request.cmd(Command.HVALS).arg(keys.secrets())).map(RedisDocuments::all);
+  }
+
+  Future<JsonObject> secret(String name) {
+    return link.send(Request.cmd(Command.HGET).arg(keys.secrets()).arg(name)).map(RedisDocuments::json);
+  }
+
+  Future<Void> saveSecret(JsonObject secret) {
+    String name = secret.getString("name");
+    if (name == null) {
+      return Future.failedFuture(new IllegalArgumentException("a secret's document needs its name"));
+    }
+    return link.send(Request.cmd(Command.HSET).arg(keys.secrets()).arg(name).arg(secret.toBuffer())).mapEmpty();
+  }
+
+  Future<Boolean> deleteSecret(String name) {
+    return link.send(Request.cmd(Command.HDEL).arg(keys.secrets()).arg(name)).map(r -> r != null && r.toInteger() > 0);
   }
 
   Future<List<JsonObject>> enrollments() {

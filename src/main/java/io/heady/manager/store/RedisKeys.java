@@ -17,6 +17,10 @@ import java.util.List;
  * {prefix}tasks:max_seq      string  the highest seq ever saved
  * {prefix}tasks:done_indexed string  how far the status indexes were built for an earlier heady's tasks
  * {prefix}nodes              hash    node_id → node document
+ * {prefix}identity           string  the cluster's identity document
+ * {prefix}enrollments        hash    node_id → enrollment document
+ * {prefix}secrets            hash    name → secret document (its value encrypted; never in clear)
+ * {prefix}secrets:key        string  the key the secrets are encrypted with
  * {prefix}counters           string  the counters document
  * {prefix}leader             string  the manager id holding the leadership lease (expires, PX)
  * {prefix}alive              string  written by ping() to prove the store is writable (expires)
@@ -77,6 +81,14 @@ record RedisKeys(String prefix) {
 
   String enrollments() {
     return prefix + "enrollments";
+  }
+
+  String secrets() {
+    return prefix + "secrets";
+  }
+
+  String secretsKey() {
+    return prefix + "secrets:key";
   }
 
   String counters() {

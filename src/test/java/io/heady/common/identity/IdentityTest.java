@@ -116,23 +116,33 @@ class IdentityTest {
   }
 
   @Test
-  void anHttpRequestIsClaimedFromItsHeaderThenVerifiedWithItsBody() {
+  void anHttpRequestIsCheckedOnItsHeadThenItsBodyAgainstTheDigestTheHeadNames() {
     byte[] k = new byte[32];
     k[5] = 9;
     Seal node = Seal.node("a", k, clock);
     Seal manager = new Seal(Seal.MANAGER, p -> "a".equals(p) ? k : null, clock, Seal.DEFAULT_WINDOW);
+    String path = "/api/cluster/nodes/heartbeat";
     byte[] body = "{\"node_id\":\"a\"}".getBytes(StandardCharsets.UTF_8);
-    String h = node.header("POST", "/api/cluster/nodes/heartbeat", body, Seal.MANAGER);
-    Seal.Claim c = manager.claim(h);
+    String h = node.header("POST", path, body, Seal.MANAGER);
+    Seal.Claim c = manager.claim(h, "POST", path);
     assertEquals("a", c.from());
-    assertThrows(Seal.Refused.class, () -> manager.verify(c, "POST", "/api/cluster/nodes/heartbeat",
+    assertThrows(Seal.Refused.class, () -> manager.verify(c, "POST", path,
         "{\"node_id\":\"b\"}".getBytes(StandardCharsets.UTF_8)), "another body");
-    assertEquals("a", manager.verify(manager.claim(h), "POST", "/api/cluster/nodes/heartbeat", body));
-    assertThrows(Seal.Refused.class, () -> manager.verify(manager.claim(h), "POST", "/api/cluster/nodes/heartbeat",
-        body), "once only");
-    assertNull(manager.claim("Bearer abc"), "another scheme is not this one's business");
+    assertEquals("a", manager.verify(c, "POST", path, body));
+    assertThrows(Seal.Refused.class, () -> manager.claim(h, "POST", path), "once only: refused on the head");
+    String other = node.header("POST", path, body, Seal.MANAGER);
+    assertThrows(Seal.Refused.class, () -> manager.claim(other, "POST", "/api/cluster/nodes/deregister"),
+        "another route: refused on the head");
+    assertEquals("a", manager.claim(other, "POST", path).from(), "a refusal spends no nonce");
+    assertNull(manager.claim("Bearer abc", "POST", path), "another scheme is not this one's business");
     assertThrows(Seal.Refused.class, () -> manager.claim("Heady f=ghost, ts=" + NOW.toEpochMilli()
-        + ", n=x, sig=y"), "no key for the sender: refused before any body is read");
+        + ", n=x, h=y, sig=z", "POST", path), "no key for the sender: refused before any body is read");
+    // why: every field but sig is public (the sender's name, the time): a made-up MAC is refused on the head
+    String forged = h.replaceAll("sig=[^,]*$", "sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+        .replaceAll("n=[^,]*", "n=fresh");
+    assertThrows(Seal.Refused.class, () -> manager.claim(forged, "POST", path), "a forged MAC, before the body");
+    String noDigest = h.replaceAll(", h=[^,]*", "");
+    assertThrows(Seal.Refused.class, () -> manager.claim(noDigest, "POST", path), "a seal without h");
   }
 
   @Test

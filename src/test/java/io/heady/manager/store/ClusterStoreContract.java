@@ -762,4 +762,43 @@ public abstract class ClusterStoreContract {
     result(store.deleteEnrollment("a"));
     assertEquals(List.of("b"), result(store.enrollments()).stream().map(e -> e.getString("node_id")).toList());
   }
+
+  // ---- secrets -------------------------------------------------------------------------------------------
+
+  @Test
+  void theFirstSecretsKeySavedIsTheOneKept() {
+    assertNull(result(store.secretsKey()));
+    JsonObject first = new JsonObject().put("key", "Zmlyc3Q=").put("id", "1");
+    assertEquals(first, result(store.saveSecretsKeyIfAbsent(first)));
+    assertEquals(first, result(store.saveSecretsKeyIfAbsent(new JsonObject().put("key", "c2Vjb25k").put("id", "2"))),
+        "a second manager gets the first one's key");
+    assertEquals(first, result(store.secretsKey()));
+    assertNull(result(store.identity()), "apart from the cluster's identity");
+    ClusterStore other = sameDataAs(store);
+    if (other != null) {
+      track(other);
+      assertEquals(first, result(other.secretsKey()), "shared by the managers on the same data");
+    }
+  }
+
+  @Test
+  void secretsAreSavedReplacedReadAndDeletedByName() {
+    assertTrue(result(store.secrets()).isEmpty());
+    assertNull(result(store.secret("A")));
+    result(store.saveSecret(new JsonObject().put("name", "A").put("ciphertext", "c1")));
+    result(store.saveSecret(new JsonObject().put("name", "B").put("ciphertext", "c2")));
+    result(store.saveSecret(new JsonObject().put("name", "A").put("ciphertext", "c3")));
+    assertEquals(new JsonObject().put("name", "A").put("ciphertext", "c3"), result(store.secret("A")));
+    assertEquals(Set.of("A", "B"), result(store.secrets()).stream().map(d -> d.getString("name"))
+        .collect(Collectors.toSet()));
+    assertTrue(result(store.deleteSecret("A")));
+    assertFalse(result(store.deleteSecret("A")), "gone already");
+    assertNull(result(store.secret("A")));
+    assertEquals(List.of("B"), result(store.secrets()).stream().map(d -> d.getString("name")).toList());
+    ClusterStore other = sameDataAs(store);
+    if (other != null) {
+      track(other);
+      assertEquals("c2", result(other.secret("B")).getString("ciphertext"), "shared by the managers");
+    }
+  }
 }

@@ -90,6 +90,16 @@ public final class SpecBuilder {
     return this;
   }
 
+  /** The secrets the task names, as the variables of the same names. */
+  public SpecBuilder secrets(String... names) {
+    JsonArray a = new JsonArray();
+    for (String n : names) {
+      a.add(n);
+    }
+    j.put("secrets", a);
+    return this;
+  }
+
   public TaskSpec spec() {
     return TaskSpec.fromJson(j.copy());
   }

@@ -45,7 +45,7 @@ final class SimNodeApi {
     Seal seal = nodes.seal(node);
     Seal.Claim claim;
     try {
-      claim = seal == null ? null : seal.claim(req.getHeader("Authorization"));
+      claim = seal == null ? null : seal.claim(req.getHeader("Authorization"), req.method().name(), req.uri());
     } catch (Seal.Refused e) {
       claim = null;
     }

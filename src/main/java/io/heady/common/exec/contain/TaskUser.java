@@ -107,7 +107,8 @@ public final class TaskUser {
     boolean asRoot = u.uid() == 0;
     String note = asRoot ? "tasks run as root (--run-as " + name + "): they can read and change everything on this"
         + " node, its keys and tokens included" : null;
-    return new TaskUser(self, asRoot ? null : u, Map.copyOf(ok), note);
+    // why: in the operator's order, so an error lists them as they were given
+    return new TaskUser(self, asRoot ? null : u, java.util.Collections.unmodifiableMap(ok), note);
   }
 
   /** The name of the user tasks run as when they ask for none. */
