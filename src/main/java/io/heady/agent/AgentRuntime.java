@@ -1,19 +1,16 @@
 package io.heady.agent;
 
-import io.heady.agent.executor.Reports;
 import io.heady.agent.identity.NodeIdentity;
 import io.heady.common.config.Config;
-import io.heady.common.config.Keys;
 import io.heady.common.exec.ProcessRunner;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.hardware.HardwareProbe;
-import io.heady.common.protocol.Completion;
-import io.heady.common.protocol.Dispatch;
+import io.heady.common.node.NodeExecutor;
+import io.heady.common.node.Reports;
 import io.heady.common.protocol.Hardware;
-import io.vertx.core.json.JsonObject;
+import io.heady.common.retry.Backoff;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -29,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
+  /** Joining the manager again: from 250 ms, doubling, at most 5 s apart. */
+  private static final Backoff JOIN_BACKOFF = Backoff.doubling(250, 5000);
 
   /**
    * What an agent is told at start.
@@ -65,20 +64,8 @@ public final class AgentRuntime {
     state.containment(containment.capability());
     ProcessRunner runner = new ProcessRunner(Executors.newCachedThreadPool(daemon("heady-exec")), timers,
         containment);
-    TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
-        cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)),
-        s.dataDir().resolve("logs"));
-    this.slots = new TaskSlots(s.nodeId(), 0, runner, ss, new TaskSlots.Reporter() {
-      @Override
-      public void started(Dispatch d) {
-        reports.started(d.taskId(), d.leaseId());
-      }
-
-      @Override
-      public void finished(Completion c) {
-        reports.submit(c);
-      }
-    }, Clock.systemUTC());
+    TaskSlots.Settings ss = TaskSlots.Settings.from(cfg, s.dataDir().resolve("logs"));
+    this.slots = new TaskSlots(s.nodeId(), 0, runner, ss, NodeExecutor.reporter(reports), Clock.systemUTC());
     // why: the identity comes later (enrollment) and may be renewed; the key is the one held when a dispatch comes
     this.slots.secrets(io.heady.common.exec.SecretOpener.withKey(() -> {
       NodeIdentity id = identity;
@@ -102,7 +89,7 @@ public final class AgentRuntime {
   }
 
   private void openSession() throws Exception {
-    long backoff = 250;
+    long backoff = JOIN_BACKOFF.first();
     while (!stopping) {
       try {
         if (identity == null) {
@@ -136,7 +123,7 @@ public final class AgentRuntime {
         LOG.warn("cannot join the manager yet ({}); retrying in {} ms", e.getMessage(), backoff);
         // why: the supervisor thread has nothing else to do until the manager answers
         Thread.sleep(backoff);
-        backoff = Math.min(5000, backoff * 2);
+        backoff = JOIN_BACKOFF.next(backoff);
       }
     }
   }

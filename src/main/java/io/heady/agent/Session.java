@@ -5,7 +5,6 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.heady.agent.api.NodeApiVerticle;
 import io.heady.agent.executor.ExecutorVerticle;
-import io.heady.agent.executor.Reports;
 import io.heady.agent.hardware.HardwareVerticle;
 import io.heady.agent.heartbeat.HeartbeatVerticle;
 import io.heady.agent.link.EventBusLink;
@@ -20,6 +19,7 @@ import io.heady.common.config.ConfigException;
 import io.heady.common.config.Keys;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.hardware.HardwareProbe;
+import io.heady.common.node.Reports;
 import io.heady.agent.identity.NodeIdentity;
 import io.heady.common.identity.BusSecurity;
 import io.heady.common.identity.Pki;
@@ -120,7 +120,8 @@ public final class Session {
       String admin = cfg.string(Keys.AGENT_ADMIN_TOKEN);
       NodeApiVerticle api = new NodeApiVerticle(state, executor, new NodeApiVerticle.Settings(apiHost, s.port(),
           id.seal(), admin.isBlank() ? null : admin, cfg.bool(Keys.EXECUTE_ENABLED),
-          cfg.longValue(Keys.MAX_BODY_KB) * 1024, tls, 300_000, io.heady.common.http.HttpLimits.fromConfig(cfg)));
+          cfg.longValue(Keys.MAX_BODY_KB) * 1024, tls, NodeApiVerticle.Settings.EXECUTE_TIMEOUT_MS,
+          io.heady.common.http.HttpLimits.fromConfig(cfg)));
       vertx.deployVerticle(api).await();
       // why: every agent names its node API's URL, so the manager can reach an event-bus agent over HTTP
       // when the bus cannot (see the manager's AgentsVerticle)

@@ -220,10 +220,7 @@ public final class ManagerMain {
       deployLocalExecutor(cfg, vertx, scheduler, settings, dataDir, clock, local, localKey);
     }
     String clusterHost = host;
-    ApiVerticle api = new ApiVerticle(new ApiSettings(cfg.string(Keys.HOST), cfg.integer(Keys.PORT_MANAGER),
-        cfg.longValue(Keys.MAX_BODY_KB) * 1024, cfg.bool(Keys.OPEN_HEALTH), cfg.string(Keys.ADVERTISE_URL), tls,
-        cfg.integer(Keys.SUBMIT_RATE), cfg.integer(Keys.SUBMIT_BURST), cfg.integer(Keys.MAX_DAG_TASKS),
-        io.heady.common.http.HttpLimits.fromConfig(cfg)), tokens, named, scheduler, store, journal,
+    ApiVerticle api = new ApiVerticle(ApiSettings.from(cfg, tls), tokens, named, scheduler, store, journal,
         () -> joinInfo(cluster, cs, settings, clusterHost), enrollments, seal, vault);
     api.dashboard(new DashboardRoutes(metricsFeed::scrape).readiness("cluster",
         new ClusterMembershipCheck(() -> ClusterMembership.of(cluster.hazelcast()))));
@@ -272,8 +269,7 @@ public final class ManagerMain {
       ProcessRunner runner = new ProcessRunner(Executors.newCachedThreadPool(daemon("heady-local-exec")),
           timers("heady-local-timer"), io.heady.common.exec.contain.NodeContainment.start(cfg,
               LocalExecutorVerticle.NODE_ID, dataDir));
-      TaskSlots.Settings ss = new TaskSlots.Settings(cfg.integer(Keys.OUTPUT_TAIL_KB) * 1024,
-          cfg.longValue(Keys.LOG_MAX_KB) * 1024, Duration.ofSeconds(cfg.longValue(Keys.KILL_GRACE_SEC)), logs);
+      TaskSlots.Settings ss = TaskSlots.Settings.from(cfg, logs);
       LocalExecutorVerticle executor = new LocalExecutorVerticle(scheduler, runner, ss, probe, hw, slots,
           settings.heartbeat().toMillis(), clock).secrets(secretsKey);
       // why: attached before it registers, so the first dispatch to it finds it
@@ -351,14 +347,13 @@ public final class ManagerMain {
     if (off <= ttl) {
       throw new ConfigException("--offline-sec (" + off + ") must be longer than --ttl-sec (" + ttl + ")");
     }
-    PlacementSettings ps = new PlacementSettings(0.9, 0.8, 0.7, cfg.integer(Keys.OFFLOAD_CPU_PCT),
-        cfg.bool(Keys.FAILOVER_TO_CLOUD), cfg.integer(Keys.PLACEMENT_CANDIDATES));
-    // why: finished tasks kept as objects are sized for the default 512 MB heap with room for a deep queue;
-    // older ones are read from the store
+    // why: what no flag sets (retry timing, the faults before quarantine, finished tasks kept in memory: sized
+    // for the default 512 MB heap, older ones are read from the store) keeps the one default its record holds
+    SchedulerSettings d = SchedulerSettings.defaults();
     return new SchedulerSettings(Duration.ofSeconds(hb), Duration.ofSeconds(ttl), Duration.ofSeconds(off),
-        cfg.integer(Keys.MAX_REQUEUES), Duration.ofSeconds(1), Duration.ofSeconds(60),
-        SchedulerSettings.FINISHED_IN_MEMORY, ps, new io.heady.manager.node.NodeLiveness.Settings(
-            cfg.integer(Keys.PROBE_FAILURES), cfg.integer(Keys.PROBATION_TASKS), 3));
+        cfg.integer(Keys.MAX_REQUEUES), d.retryBase(), d.retryMax(), d.finishedInMemory(), PlacementSettings.from(cfg),
+        new io.heady.manager.node.NodeLiveness.Settings(cfg.integer(Keys.PROBE_FAILURES),
+            cfg.integer(Keys.PROBATION_TASKS), d.liveness().quarantineMinFaults()));
   }
 
   static Watchdog watchdog(Config cfg) {

@@ -2,42 +2,46 @@ package io.heady.agent.executor;
 
 import io.heady.agent.AgentState;
 import io.heady.common.exec.TaskSlots;
-import io.heady.common.protocol.Addresses;
-import io.heady.common.protocol.Dispatch;
-import io.heady.common.protocol.SignedBus;
 import io.heady.common.identity.Seal;
+import io.heady.common.node.DispatchAnswer;
+import io.heady.common.node.NodeExecutor;
+import io.heady.common.node.Reports;
+import io.heady.common.protocol.Addresses;
+import io.heady.common.protocol.SignedBus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * Takes what the manager dispatches to this node into its {@link TaskSlots} (the node's own hard limit:
- * 429 beyond it) and answers health probes. The slots and the pending results belong to the agent, not to
- * this verticle, so they survive a new transport session.
+ * The agent's executor: the node's {@link NodeExecutor} (its task slots and pending results, which belong to
+ * the agent, not to this verticle, so they survive a new transport session) and, for an event-bus agent, the
+ * consumers of the node's bus addresses in front of it. The node API ({@code NodeApiVerticle}) is the same
+ * core's HTTP front.
  */
 public final class ExecutorVerticle extends VerticleBase {
   private final AgentState state;
-  private final TaskSlots slots;
-  private final Reports reports;
+  private final NodeExecutor core;
   private final boolean eventBus;
-  private final java.nio.file.Path logDir;
   private final Seal seal;
-  private final List<io.vertx.core.eventbus.MessageConsumer<Object>> consumers = new ArrayList<>();
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
 
-  public ExecutorVerticle(AgentState state, TaskSlots slots, Reports reports, boolean eventBus,
-      java.nio.file.Path logDir, Seal seal) {
-    this.seal = seal;
-    this.logDir = logDir;
+  /**
+   * @param slots the node's task slots, reporting to {@code reports}
+   * @param eventBus whether to answer on the node's event-bus addresses (an event-bus agent)
+   * @param logDir where the slots keep task logs
+   */
+  public ExecutorVerticle(AgentState state, TaskSlots slots, Reports reports, boolean eventBus, Path logDir,
+      Seal seal) {
     this.state = state;
-    this.slots = slots;
-    this.reports = reports;
+    this.core = new NodeExecutor(state.nodeId(), slots, reports, logDir);
     this.eventBus = eventBus;
+    this.seal = seal;
   }
 
   @Override
@@ -51,26 +55,22 @@ public final class ExecutorVerticle extends VerticleBase {
    */
   private Future<?> subscribe() {
     var bus = vertx.eventBus();
-    List<Future<Void>> ready = new ArrayList<>();
     String id = state.nodeId();
     consumers.add(SignedBus.consumer(bus, false, Addresses.nodeDispatch(id), seal, (from, body) -> {
-      int status = admit(body);
-      return status == 202 ? Future.succeededFuture(new JsonObject().put("accepted", true))
-          : Future.failedFuture(new SignedBus.StatusException(status,
-              status == 429 ? "node full" : status == 409 ? "duplicate"
-                  : status == io.heady.common.protocol.Refusal.DISK_FULL_STATUS ? "disk_full" : "refused"));
+      DispatchAnswer a = core.admit(body);
+      return a.accepted() ? Future.succeededFuture(a.toJson())
+          : Future.failedFuture(new SignedBus.StatusException(a.status(), a.message()));
     }));
     consumers.add(SignedBus.consumer(bus, false, Addresses.nodeDispatchBatch(id), seal,
-        (from, body) -> Future.succeededFuture(slots.admitBatch(body))));
-    consumers.add(SignedBus.consumer(bus, false, Addresses.nodeCancel(id), seal, (from, b) ->
-        Future.succeededFuture(new JsonObject().put("cancelled", slots.cancel(b.getString("task_id"),
-            b.getString("lease_id"))))));
+        (from, body) -> Future.succeededFuture(core.admitBatch(body))));
+    consumers.add(SignedBus.consumer(bus, false, Addresses.nodeCancel(id), seal,
+        (from, b) -> Future.succeededFuture(core.cancelAnswer(b.getString("task_id"), b.getString("lease_id")))));
     consumers.add(SignedBus.consumer(bus, false, Addresses.nodeHealth(id), seal,
         (from, b) -> Future.succeededFuture(health())));
     consumers.add(SignedBus.consumer(bus, false, Addresses.nodeLog(id), seal,
-        (from, b) -> readLog(b.getString("task_id", ""), b.getLong("offset", 0L), b.getInteger("max", 65536))
-            .compose(j -> j != null ? Future.succeededFuture(j)
-                : Future.failedFuture(new SignedBus.StatusException(404, "no log for that task on this node")))));
+        (from, b) -> core.readLog(vertx, b.getString("task_id", ""), b.getLong("offset", 0L),
+            b.getInteger("max", 65536))));
+    List<Future<Void>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
     // why: the manager dispatches as soon as the node registers; registering before these subscriptions
     // have reached the whole cluster would make the first dispatches fail with NO_HANDLERS
@@ -85,61 +85,44 @@ public final class ExecutorVerticle extends VerticleBase {
     if (!eventBus) {
       return Future.succeededFuture();
     }
-    List<io.vertx.core.eventbus.MessageConsumer<Object>> old = new ArrayList<>(consumers);
+    List<MessageConsumer<Object>> old = new ArrayList<>(consumers);
     consumers.clear();
     List<Future<Void>> gone = new ArrayList<>();
     old.forEach(c -> gone.add(c.unregister()));
     return Future.join(gone).transform(ar -> subscribe());
   }
 
-  /** Admits one dispatch: 202 accepted, 409 duplicate, 429 full, 503 shutting down, 507 disk full, 400 bad. */
-  public int admit(JsonObject body) {
-    Dispatch d;
-    try {
-      d = Dispatch.fromJson(body);
-    } catch (RuntimeException e) {
-      return 400;
-    }
-    return TaskSlots.status(slots.accept(d));
-  }
-
-  /** A slice of a task's full log, read on a worker thread; {@code null} when there is none. */
-  public Future<JsonObject> readLog(String taskId, long offset, int max) {
-    return vertx.executeBlocking(() -> io.heady.common.exec.LogReader.read(logDir, taskId, offset, max));
-  }
-
-  public boolean cancel(String taskId, String leaseId) {
-    return slots.cancel(taskId, leaseId);
+  /** The node's protocol core, shared with the node API. */
+  public NodeExecutor core() {
+    return core;
   }
 
   /** Running tasks plus results not yet acknowledged: what the heartbeat tells the manager this node holds. */
   public List<String> heldTaskIds() {
-    Set<String> ids = new LinkedHashSet<>(slots.runningIds());
-    ids.addAll(reports.pendingIds());
-    return List.copyOf(ids);
+    return core.heldTaskIds();
   }
 
   public int running() {
-    return slots.running();
+    return core.slots().running();
   }
 
   /** The manager's slot count for this node (from registration). */
   public void limit(int max) {
-    slots.limit(max);
+    core.slots().limit(max);
   }
 
   public TaskSlots slots() {
-    return slots;
+    return core.slots();
   }
 
   public Reports reports() {
-    return reports;
+    return core.reports();
   }
 
+  /** The health answer: the core's account of its tasks, with what the agent knows of itself. */
   public JsonObject health() {
     JsonObject hw = state.hardware() == null ? new JsonObject() : state.hardware().toJson();
-    return new JsonObject()
-        .put("node_id", state.nodeId())
+    return core.health()
         .put("name", state.name())
         .put("status", state.status())
         .put("tier", state.tier())
@@ -151,10 +134,6 @@ public final class ExecutorVerticle extends VerticleBase {
         .put("capabilities", new JsonArray(state.capabilities()))
         .put("containment", state.containment() == null ? null : state.containment().toJson())
         .put("labels", new JsonObject(new LinkedHashMap<>(state.labels())))
-        .put("running", slots.running())
-        .put("running_task_ids", new JsonArray(heldTaskIds()))
-        .put("max_concurrent", slots.limit())
-        .put("pending_reports", reports.size())
         .put("refusing", state.refusing() == null ? null : state.refusing().toJson())
         .put("system_stats", state.stats().toJson())
         .put("version", io.heady.common.Version.VERSION);

@@ -5,6 +5,7 @@ import io.heady.agent.executor.ExecutorVerticle;
 import io.heady.agent.link.LinkException;
 import io.heady.agent.link.ManagerLink;
 import io.heady.common.protocol.Heartbeat;
+import io.heady.common.retry.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +28,9 @@ public final class HeartbeatVerticle extends VerticleBase {
   private long lastOkNanos = System.nanoTime();
   private long intervalMs;
   private long timer = -1;
-  private long registerBackoffMs = 250;
+  /** Registration retries: from 250 ms, doubling, at most 10 s apart. */
+  private static final Backoff REGISTER_BACKOFF = Backoff.doubling(250, 10_000);
+  private long registerBackoffMs = REGISTER_BACKOFF.first();
   private boolean registering;
   private boolean stopped;
   private final java.nio.file.Path statusFile;
@@ -72,7 +75,7 @@ public final class HeartbeatVerticle extends VerticleBase {
       if (ar.succeeded()) {
         JsonObject r = ar.result();
         lastOkNanos = System.nanoTime();
-        registerBackoffMs = 250;
+        registerBackoffMs = REGISTER_BACKOFF.first();
         executor.limit(r.getInteger("max_concurrent", 1));
         intervalMs = Math.max(200, r.getLong("heartbeat_interval_sec", intervalMs / 1000) * 1000);
         state.registered(r.getString("tier"), r.getString("status"));
@@ -87,7 +90,7 @@ public final class HeartbeatVerticle extends VerticleBase {
         }
         LOG.warn("registration failed: {}; retrying in {} ms", ar.cause().getMessage(), registerBackoffMs);
         schedule(registerBackoffMs, this::register);
-        registerBackoffMs = Math.min(10_000, registerBackoffMs * 2);
+        registerBackoffMs = REGISTER_BACKOFF.next(registerBackoffMs);
       }
     });
   }
@@ -114,13 +117,12 @@ public final class HeartbeatVerticle extends VerticleBase {
       return;
     }
     // why: measuring progress reads /proc and the tasks' progress files, which must not block the event loop
-    vertx.executeBlocking(() -> executor.slots().progress()).onComplete(pr -> {
+    vertx.executeBlocking(() -> executor.core().heartbeat(state.stats(), state.refusing())).onComplete(hb -> {
       if (stopped) {
         return;
       }
-      Heartbeat hb = new Heartbeat(state.nodeId(), executor.running(), executor.heldTaskIds(), state.stats(),
-          pr.succeeded() ? pr.result() : Map.of(), state.refusing());
-      send(hb);
+      send(hb.succeeded() ? hb.result() : new Heartbeat(state.nodeId(), executor.running(), executor.heldTaskIds(),
+          state.stats(), Map.of(), state.refusing()));
     });
   }
 

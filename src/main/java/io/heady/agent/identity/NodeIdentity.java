@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
 public record NodeIdentity(String nodeId, Credential credential, X509Certificate managerCertificate,
     X509Certificate managersCa, Seal seal) {
   private static final Logger LOG = LoggerFactory.getLogger(NodeIdentity.class);
+  /** Enrollment retries: from 1 s, doubling, at most 30 s apart. */
+  private static final io.heady.common.retry.Backoff ENROLL_BACKOFF = io.heady.common.retry.Backoff.doubling(1000,
+      30_000);
   static final String MANAGER_CERT = "manager.pem";
   static final String MANAGERS_CA = "managers-ca.pem";
 
@@ -102,7 +105,7 @@ public record NodeIdentity(String nodeId, Credential credential, X509Certificate
     try {
       WebClient web = WebClient.create(boot, tls.apply(new WebClientOptions().setConnectTimeout(5000)
           .setUserAgent("heady-agent")));
-      long backoff = 1000;
+      long backoff = ENROLL_BACKOFF.first();
       boolean toldPending = false;
       while (!stopping.get()) {
         long ts = clock.millis();
@@ -114,7 +117,7 @@ public record NodeIdentity(String nodeId, Credential credential, X509Certificate
           LOG.warn("cannot reach the manager to enroll ({}); retrying in {} s",
               io.heady.agent.link.HttpLink.describe(e), backoff / 1000);
           pause(backoff);
-          backoff = Math.min(30_000, backoff * 2);
+          backoff = ENROLL_BACKOFF.next(backoff);
           continue;
         }
         JsonObject j = json(r);
@@ -148,7 +151,7 @@ public record NodeIdentity(String nodeId, Credential credential, X509Certificate
         }
         LOG.warn("enrollment answered {} ({}); retrying in {} s", s, message, backoff / 1000);
         pause(backoff);
-        backoff = Math.min(30_000, backoff * 2);
+        backoff = ENROLL_BACKOFF.next(backoff);
       }
       throw new InterruptedException("stopped while enrolling");
     } finally {

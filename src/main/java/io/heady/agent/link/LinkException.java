@@ -26,6 +26,6 @@ public final class LinkException extends RuntimeException {
 
   /** A final answer about a result: it was taken, is stale, or its task is unknown. Stop retrying. */
   public boolean settled() {
-    return status == 409 || status == 404 || status == 400;
+    return io.heady.common.node.Reports.settled(status);
   }
 }

@@ -2,6 +2,7 @@ package io.heady.common.config;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,25 @@ public final class Config {
     this.role = role;
     this.values = values;
     this.sources = sources;
+  }
+
+  /**
+   * A role's built-in defaults and nothing else (no file, no environment, no flag): the values {@code --help}
+   * documents. Settings records take their defaults from here, so each default is written once, in {@link Keys}.
+   */
+  public static Config defaults(String role) {
+    return new Config(role, defaultValues(Keys.forRole(role)), new HashMap<>());
+  }
+
+  /** Each key's default, where it has one. */
+  static Map<String, List<String>> defaultValues(Map<String, ConfigKey> keys) {
+    Map<String, List<String>> values = new HashMap<>();
+    for (ConfigKey k : keys.values()) {
+      if (k.defaultValue() != null) {
+        values.put(k.name(), List.of(k.defaultValue()));
+      }
+    }
+    return values;
   }
 
   /** A config for tests and embedding: defaults of the role overlaid with the given flags. */

@@ -8,14 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Resolves a {@link Config} from its four layers: built-in defaults &lt; {@code <conf-dir>/<role>.json}
- * &lt; {@code HEADY_*} environment &lt; flags. Each value is validated as it is read, so the first bad one
- * stops the process with a line naming it and where it came from.
+ * &lt; {@code HEADY_*} environment &lt; flags (read by {@link ServerFlags}). Each value is validated as it is read,
+ * so the first bad one stops the process with a line naming it and where it came from.
  */
 public final class ConfigLoader {
   private final Map<String, String> env;
@@ -26,37 +25,9 @@ public final class ConfigLoader {
     this.args = args;
   }
 
-  /** The flags as given, grouped by name; {@code --x=v}, {@code --x v} and a bare boolean {@code --x}. */
-  static Map<String, List<String>> parseFlags(String[] args) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--") || a.length() == 2) {
-        throw new ConfigException("unexpected argument '" + a + "' (flags look like --name=value; see --help)");
-      }
-      String body = a.substring(2);
-      String name;
-      String value;
-      int eq = body.indexOf('=');
-      if (eq >= 0) {
-        name = body.substring(0, eq);
-        value = body.substring(eq + 1);
-      } else {
-        name = body;
-        if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-          value = args[++i];
-        } else {
-          value = null; // a bare flag: true for booleans, an error for the rest
-        }
-      }
-      out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-    }
-    return out;
-  }
-
   /** The role named by {@code --role} or {@code HEADY_ROLE}; throws when missing or unknown. */
   public String role() {
-    Map<String, List<String>> flags = parseFlags(args);
+    Map<String, List<String>> flags = ServerFlags.parse(args);
     String role = null;
     if (flags.containsKey("role")) {
       List<String> r = flags.get("role");
@@ -74,9 +45,9 @@ public final class ConfigLoader {
   public Config load() {
     String role = role();
     Map<String, ConfigKey> keys = Keys.forRole(role);
-    Map<String, List<String>> values = new HashMap<>();
+    Map<String, List<String>> values = Config.defaultValues(keys);
     Map<String, String> sources = new HashMap<>();
-    Map<String, List<String>> flags = parseFlags(args);
+    Map<String, List<String>> flags = ServerFlags.parse(args);
 
     for (String name : flags.keySet()) {
       if (!keys.containsKey(name)) {
@@ -84,12 +55,6 @@ public final class ConfigLoader {
         throw new ConfigException(other
             ? "--" + name + " is not a " + role + " setting (see --help)"
             : "unknown flag --" + name + " (see --help)");
-      }
-    }
-
-    for (ConfigKey k : keys.values()) {
-      if (k.defaultValue() != null) {
-        values.put(k.name(), List.of(k.defaultValue()));
       }
     }
 

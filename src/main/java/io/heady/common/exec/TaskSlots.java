@@ -38,7 +38,14 @@ public final class TaskSlots {
   public enum Admission { ACCEPTED, FULL, DUPLICATE, CLOSED, DISK_FULL }
 
   /** Settings for every task of this node. */
-  public record Settings(int tailBytes, long logMaxBytes, Duration killGrace, Path logDir) {}
+  public record Settings(int tailBytes, long logMaxBytes, Duration killGrace, Path logDir) {
+    /** From {@code --output-tail-kb}, {@code --log-max-kb} and {@code --kill-grace-sec}; logs kept in {@code logDir}. */
+    public static Settings from(io.heady.common.config.Config cfg, Path logDir) {
+      return new Settings(cfg.integer(io.heady.common.config.Keys.OUTPUT_TAIL_KB) * 1024,
+          cfg.longValue(io.heady.common.config.Keys.LOG_MAX_KB) * 1024,
+          Duration.ofSeconds(cfg.longValue(io.heady.common.config.Keys.KILL_GRACE_SEC)), logDir);
+    }
+  }
 
   private record Slot(Dispatch dispatch, RunningProcess process, Instant startedAt, AttemptMeter meter) {}
 

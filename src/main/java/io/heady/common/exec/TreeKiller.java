@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM, the grace, SIGKILL. Blocking; one kill at a time per task.
  */
 final class TreeKiller {
+  /** Polls for a dead tree: from 5 ms, doubling, at most 50 ms apart. */
+  private static final io.heady.common.retry.Backoff POLL = io.heady.common.retry.Backoff.doubling(5, 50);
   /** How long to wait for the tree to disappear after SIGKILL before giving up on it. */
   static final long AFTER_KILL_MS = 2000;
   /** How long SIGKILL rounds may go on for a group that keeps forking. */
@@ -79,7 +81,7 @@ final class TreeKiller {
 
   private static boolean waitGone(Process p, boolean group, long pgid, Set<ProcessHandle> seen, long ms) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-    long pause = 5;
+    long pause = POLL.first();
     while (true) {
       boolean gone = !p.isAlive()
           && seen.stream().noneMatch(ProcessTree::alive)
@@ -97,7 +99,7 @@ final class TreeKiller {
         Thread.currentThread().interrupt();
         return false;
       }
-      pause = Math.min(50, pause * 2);
+      pause = POLL.next(pause);
     }
   }
 }

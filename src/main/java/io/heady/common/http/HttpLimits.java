@@ -34,8 +34,7 @@ public record HttpLimits(long maxBodyBytes, long anonymousBodyBytes, Duration he
 
   /** The defaults of {@code --help} with the given body limit. */
   public static HttpLimits defaults(long maxBodyBytes) {
-    return new HttpLimits(maxBodyBytes, Math.min(ANONYMOUS_BODY_BYTES, maxBodyBytes), Duration.ofSeconds(10),
-        Duration.ofSeconds(90), Duration.ofSeconds(60), 128);
+    return fromConfig(Config.defaults("manager")).withMaxBody(maxBodyBytes);
   }
 
   /** From {@code --max-body-kb}, {@code --http-*-timeout-sec} and {@code --max-connections-per-address}. */

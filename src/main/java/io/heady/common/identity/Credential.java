@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
@@ -65,7 +64,7 @@ public record Credential(PrivateKey key, X509Certificate certificate, X509Certif
   /** Writes the credential (the key readable by its owner only), each file atomically. */
   public void save(Path dir) throws IOException {
     Files.createDirectories(dir);
-    writePrivate(dir.resolve(KEY), Pki.pem(key));
+    PrivateFile.write(dir.resolve(KEY), Pki.pem(key));
     write(dir.resolve(CERT), Pki.pem(certificate));
     write(dir.resolve(CA), Pki.pem(ca));
   }
@@ -79,7 +78,7 @@ public record Credential(PrivateKey key, X509Certificate certificate, X509Certif
     }
     KeyPair kp = Pki.newKeyPair();
     Files.createDirectories(dir);
-    writePrivate(k, Pki.pem(kp.getPrivate()));
+    PrivateFile.write(k, Pki.pem(kp.getPrivate()));
     write(pub, Pki.pem(kp.getPublic()));
     return kp;
   }
@@ -90,16 +89,4 @@ public record Credential(PrivateKey key, X509Certificate certificate, X509Certif
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** Writes a file readable by its owner only, atomically. */
-  public static void writePrivate(Path file, String content) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(tmp);
-    }
-    Files.writeString(tmp, content, StandardCharsets.US_ASCII);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
 }

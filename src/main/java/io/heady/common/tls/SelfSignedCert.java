@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
@@ -77,7 +76,7 @@ public final class SelfSignedCert {
       }
       Key k = ks.getKey("heady", pass.toCharArray());
       Certificate c = ks.getCertificate("heady");
-      writePrivate(key, pem("PRIVATE KEY", k.getEncoded()));
+      io.heady.common.identity.PrivateFile.write(key, pem("PRIVATE KEY", k.getEncoded()));
       Path tmp = cert.resolveSibling("cert.pem.tmp");
       Files.writeString(tmp, pem("CERTIFICATE", c.getEncoded()), StandardCharsets.US_ASCII);
       Files.move(tmp, cert, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -109,15 +108,4 @@ public final class SelfSignedCert {
     return "-----BEGIN " + type + "-----\n" + b64 + "\n-----END " + type + "-----\n";
   }
 
-  private static void writePrivate(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(tmp);
-    }
-    Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
 }

@@ -3,6 +3,7 @@ package io.heady.manager.agents;
 import io.heady.common.identity.Seal;
 import io.heady.common.protocol.Dispatch;
 import io.heady.common.protocol.Fields;
+import io.heady.common.retry.Backoff;
 import io.heady.manager.node.NodeRecord;
 import io.heady.manager.node.NodeStatus;
 import io.heady.manager.scheduler.SchedulerVerticle;
@@ -26,10 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers the scheduler's dispatches and cancels to nodes and probes them, each through its node's
- * transport. An event-bus node that is alive (it heartbeats) but that the bus cannot reach (its subscription
- * was removed from the cluster's map, or redirected to a member without a certificate) is reached through its
- * HTTP API instead, {@code node.bus_unreachable} is published, and the node is asked at its next heartbeat to
- * subscribe again: tampering with the map delays a dispatch at worst, and is not the node's fault.
+ * transport ({@link #transport}: the one place that tells the kinds of node apart). An event-bus node that is
+ * alive but that the bus cannot reach gets its dispatches through its HTTP API ({@link BusFirstTransport});
+ * then {@code node.bus_unreachable} is published and the node is asked at its next heartbeat to subscribe
+ * again.
  */
 public final class AgentsVerticle extends VerticleBase implements SchedulerVerticle.Delivery {
   private static final Logger LOG = LoggerFactory.getLogger(AgentsVerticle.class);
@@ -40,9 +41,12 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
   private final long requestTimeoutMs;
   private final Clock clock;
   private final Duration aliveWithin;
-  private BusTransport bus;
-  private HttpTransport http;
-  private final Set<String> suspectProbes = new HashSet<>();
+  private AgentTransport busFirst;
+  private AgentTransport http;
+  private static final long FIRST_SUSPECT_PROBE_MS = 500;
+  /** A suspect node is probed from 500 ms, doubling up to the probe interval. */
+  private final Backoff suspectProbes;
+  private final Set<String> probing = new HashSet<>();
   private final Map<String, Long> busWarned = new ConcurrentHashMap<>();
   private final Set<String> resubscribe = ConcurrentHashMap.newKeySet();
 
@@ -57,16 +61,19 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
     this.seal = seal;
     this.local = local;
     this.probeMs = probeMs;
+    this.suspectProbes = Backoff.doubling(FIRST_SUSPECT_PROBE_MS, Math.max(FIRST_SUSPECT_PROBE_MS, probeMs));
     this.requestTimeoutMs = requestTimeoutMs;
     this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
-    bus = new BusTransport(vertx.eventBus(), seal, requestTimeoutMs);
-    http = new HttpTransport(WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) requestTimeoutMs)
-        .setIdleTimeout(60).setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64)), seal,
-        requestTimeoutMs);
+    HttpTransport web = new HttpTransport(WebClient.create(vertx, new WebClientOptions()
+        .setConnectTimeout((int) requestTimeoutMs).setIdleTimeout(60).setKeepAlive(true),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64)), seal, requestTimeoutMs);
+    http = web;
+    busFirst = new BusFirstTransport(new BusTransport(vertx.eventBus(), seal, requestTimeoutMs), web, clock,
+        aliveWithin, this::busUnreachable);
     vertx.setPeriodic(probeMs, id -> probeAll());
     return Future.succeededFuture();
   }
@@ -76,11 +83,12 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
     return resubscribe.remove(nodeId);
   }
 
+  /** How a node is reached: the local executor directly, an http agent over HTTP, an event-bus agent bus first. */
   private AgentTransport transport(NodeRecord n) {
     if (n.cloud()) {
       return local;
     }
-    return "http".equals(n.transport()) ? http : bus;
+    return "http".equals(n.transport()) ? http : busFirst;
   }
 
   // ---- dispatch -----------------------------------------------------------------------------------------
@@ -88,39 +96,12 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
   @Override
   public void dispatch(NodeRecord node, List<Dispatch> batch) {
     transport(node).dispatch(node, batch).onSuccess(answers -> {
-      List<Dispatch> retry = new ArrayList<>();
       List<Dispatch> delivered = new ArrayList<>();
       for (Dispatch d : batch) {
-        AgentTransport.Answer a = answers.get(d.taskId());
-        if (a != null && !a.delivered() && a.status() < 0 && viaHttpInstead(node, a)) {
-          retry.add(d);
-        } else {
-          settle(node.nodeId(), d, a, delivered);
-        }
+        settle(node.nodeId(), d, answers.get(d.taskId()), delivered);
       }
       delivered(delivered);
-      if (!retry.isEmpty()) {
-        String why = answers.get(retry.get(0).taskId()).why();
-        boolean missing = answers.get(retry.get(0).taskId()).busMissing();
-        http.dispatch(node, retry).onSuccess(second -> {
-          if (retry.stream().anyMatch(d -> second.get(d.taskId()) != null && second.get(d.taskId()).delivered())) {
-            busUnreachable(node, why, missing);
-          }
-          List<Dispatch> took = new ArrayList<>();
-          retry.forEach(d -> settle(node.nodeId(), d, second.get(d.taskId()), took));
-          delivered(took);
-        });
-      }
     });
-  }
-
-  /**
-   * Whether an undelivered event-bus dispatch goes through the node's HTTP API instead: the node heartbeated
-   * lately, so it may be alive and the bus path, not the node, at fault.
-   */
-  private boolean viaHttpInstead(NodeRecord n, AgentTransport.Answer a) {
-    return !n.cloud() && "eventbus".equals(n.transport()) && HttpTransport.reachable(n)
-        && Duration.between(n.lastHeartbeat(), clock.instant()).compareTo(aliveWithin) <= 0;
   }
 
   /** The node took over HTTP what the bus could not bring it: say so (once a minute), ask it to resubscribe. */
@@ -180,9 +161,7 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
 
   @Override
   public void cancel(NodeRecord node, String taskId, String leaseId) {
-    transport(node).cancel(node, taskId, leaseId).recover(e -> "eventbus".equals(node.transport())
-        && HttpTransport.reachable(node) ? http.cancel(node, taskId, leaseId) : Future.failedFuture(e))
-        .onFailure(e -> LOG.info("cancel of {} on {} not delivered: {}", taskId, node.nodeId(), e.getMessage()));
+    transport(node).cancel(node, taskId, leaseId).onFailure(e -> LOG.info("cancel of {} on {} not delivered: {}", taskId, node.nodeId(), e.getMessage()));
   }
 
   @Override
@@ -213,33 +192,32 @@ public final class AgentsVerticle extends VerticleBase implements SchedulerVerti
    */
   @Override
   public void probe(NodeRecord node) {
-    if (node.cloud() || !suspectProbes.add(node.nodeId())) {
+    if (node.cloud() || !probing.add(node.nodeId())) {
       return; // a probe loop for it runs already
     }
-    probeLoop(node.nodeId(), 500);
+    probeLoop(node.nodeId(), suspectProbes.first());
   }
 
   private void probeLoop(String nodeId, long delayMs) {
     vertx.setTimer(delayMs, t -> scheduler.read(s -> s.nodes().get(nodeId)).onComplete(ar -> {
       NodeRecord n = ar.succeeded() ? ar.result() : null;
       if (n == null || (n.status() != NodeStatus.SUSPECT && !n.fullClaimed())) {
-        suspectProbes.remove(nodeId);
+        probing.remove(nodeId);
         return;
       }
       probeOnce(n).onComplete(done -> {
         if (done.succeeded()) {
-          suspectProbes.remove(nodeId);
+          probing.remove(nodeId);
         } else {
-          probeLoop(nodeId, Math.min(probeMs, delayMs * 2));
+          probeLoop(nodeId, suspectProbes.next(delayMs));
         }
       });
     }));
   }
 
-  /** One probe (through HTTP when the bus fails a node that has an API URL); the answer goes to the scheduler. */
+  /** One probe through the node's transport; the answer goes to the scheduler. */
   private Future<JsonObject> probeOnce(NodeRecord n) {
-    Future<JsonObject> f = transport(n).health(n).recover(e -> "eventbus".equals(n.transport())
-        && HttpTransport.reachable(n) ? http.health(n) : Future.failedFuture(e));
+    Future<JsonObject> f = transport(n).health(n);
     String id = n.nodeId();
     return f.andThen(ar -> scheduler.call((s, now) -> {
       if (ar.succeeded()) {

@@ -1,5 +1,6 @@
 package io.heady.manager.agents;
 
+import io.heady.common.node.NodeExecutor;
 import io.heady.common.protocol.Dispatch;
 import io.heady.manager.local.LocalExecutorVerticle;
 import io.heady.manager.node.NodeRecord;
@@ -10,10 +11,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * The manager's own executor, in the same process: called directly, never over the event bus, so no other
- * member can stand in for it or read what it is sent. It answers as an agent does (the same task slots).
+ * The manager's own executor, in the same process: its {@link NodeExecutor} called directly, never over the
+ * event bus, so no other member can stand in for it or read what it is sent. It answers as an agent does: the
+ * same core decides every answer; this transport only carries it.
  */
 public final class LocalTransport implements AgentTransport {
   private volatile LocalExecutorVerticle local;
@@ -23,57 +26,53 @@ public final class LocalTransport implements AgentTransport {
     this.local = l;
   }
 
-  private LocalExecutorVerticle local() {
+  /** Calls the local node's core, or fails when the local executor is not running. */
+  private <T> Future<T> call(Function<NodeExecutor, Future<T>> op) {
     LocalExecutorVerticle l = local;
-    if (l == null) {
-      throw new IllegalStateException("the local executor is not running");
+    try {
+      if (l == null) {
+        throw new IllegalStateException("the local executor is not running");
+      }
+      return op.apply(l.core());
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
     }
-    return l;
   }
 
   @Override
   public Future<Map<String, Answer>> dispatch(NodeRecord n, List<Dispatch> batch) {
     JsonArray arr = new JsonArray(new ArrayList<>(batch.size()));
     batch.forEach(d -> arr.add(d.toJson()));
-    Map<String, Answer> out = new HashMap<>();
-    try {
-      JsonArray results = local().admitBatch(new JsonObject().put("dispatches", arr)).getJsonArray("results");
-      for (Object o : results) {
+    return call(core -> {
+      Map<String, Answer> out = new HashMap<>();
+      for (Object o : core.admitBatch(new JsonObject().put("dispatches", arr)).getJsonArray("results")) {
         JsonObject r = (JsonObject) o;
         out.put(r.getString("task_id"), new Answer(r.getInteger("status"), "the local executor answered "
             + r.getInteger("status"), false));
       }
-    } catch (IllegalStateException e) {
+      return Future.succeededFuture(out);
+    }).recover(e -> {
+      Map<String, Answer> out = new HashMap<>();
       batch.forEach(d -> out.put(d.taskId(), Answer.unreached(e.getMessage(), false)));
-    }
-    return Future.succeededFuture(out);
+      return Future.succeededFuture(out);
+    });
   }
 
   @Override
   public Future<Void> cancel(NodeRecord n, String taskId, String leaseId) {
-    try {
-      local().cancel(taskId, leaseId);
+    return call(core -> {
+      core.cancel(taskId, leaseId);
       return Future.succeededFuture();
-    } catch (IllegalStateException e) {
-      return Future.failedFuture(e);
-    }
+    });
   }
 
   @Override
   public Future<JsonObject> health(NodeRecord n) {
-    try {
-      return Future.succeededFuture(local().health());
-    } catch (IllegalStateException e) {
-      return Future.failedFuture(e);
-    }
+    return call(core -> Future.succeededFuture(core.health()));
   }
 
   @Override
   public Future<JsonObject> log(NodeRecord n, String taskId, long offset, int max) {
-    try {
-      return local().readLog(taskId, offset, max);
-    } catch (IllegalStateException e) {
-      return Future.failedFuture(e);
-    }
+    return call(core -> local.readLog(taskId, offset, max));
   }
 }

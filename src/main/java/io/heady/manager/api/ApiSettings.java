@@ -1,5 +1,7 @@
 package io.heady.manager.api;
 
+import io.heady.common.config.Config;
+import io.heady.common.config.Keys;
 import io.heady.common.http.HttpLimits;
 import io.heady.common.tls.ServerTls;
 
@@ -16,6 +18,7 @@ import io.heady.common.tls.ServerTls;
  */
 public record ApiSettings(String host, int port, long maxBodyBytes, boolean openHealth, String advertiseUrl,
     ServerTls tls, double submitRate, double submitBurst, int maxDagTasks, HttpLimits http) {
+  private static final Config DEFAULTS = Config.defaults("manager");
 
   public ApiSettings {
     http = (http == null ? HttpLimits.defaults(maxBodyBytes) : http).withMaxBody(maxBodyBytes);
@@ -29,7 +32,16 @@ public record ApiSettings(String host, int port, long maxBodyBytes, boolean open
 
   /** Plain HTTP with the default limits. */
   public ApiSettings(String host, int port, long maxBodyBytes, boolean openHealth, String advertiseUrl) {
-    this(host, port, maxBodyBytes, openHealth, advertiseUrl, ServerTls.NONE, 5000, 20000, 10000);
+    this(host, port, maxBodyBytes, openHealth, advertiseUrl, ServerTls.NONE, DEFAULTS.integer(Keys.SUBMIT_RATE),
+        DEFAULTS.integer(Keys.SUBMIT_BURST), DEFAULTS.integer(Keys.MAX_DAG_TASKS));
+  }
+
+  /** From the manager's flags: where it listens, whom it lets do how much. */
+  public static ApiSettings from(Config cfg, ServerTls tls) {
+    return new ApiSettings(cfg.string(Keys.HOST), cfg.integer(Keys.PORT_MANAGER),
+        cfg.longValue(Keys.MAX_BODY_KB) * 1024, cfg.bool(Keys.OPEN_HEALTH), cfg.string(Keys.ADVERTISE_URL), tls,
+        cfg.integer(Keys.SUBMIT_RATE), cfg.integer(Keys.SUBMIT_BURST), cfg.integer(Keys.MAX_DAG_TASKS),
+        HttpLimits.fromConfig(cfg));
   }
 
   /** Plain HTTP with the default limits, no advertised URL. */

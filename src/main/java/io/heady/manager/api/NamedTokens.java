@@ -2,12 +2,11 @@ package io.heady.manager.api;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.heady.common.identity.TokenCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -111,13 +110,13 @@ public final class NamedTokens {
    * time; a match notes the time of use.
    */
   public Hit match(String presented) {
-    if (presented == null || presented.isEmpty() || presented.length() > 4096) {
+    byte[] p = TokenCheck.presented(presented);
+    if (p == null) {
       return null;
     }
-    byte[] p = digest(presented);
     Entry found = null;
     for (Entry e : entries) {
-      if (MessageDigest.isEqual(p, e.digest()) & found == null) {
+      if (TokenCheck.matches(p, e.digest()) & found == null) {
         found = e;
       }
     }
@@ -155,7 +154,7 @@ public final class NamedTokens {
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
     String secret = "hn_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    Entry e = new Entry(name, role, digest(secret), clock.instant());
+    Entry e = new Entry(name, role, TokenCheck.digest(secret), clock.instant());
     List<Entry> next = new ArrayList<>(entries);
     next.add(e);
     write(next);
@@ -216,14 +215,6 @@ public final class NamedTokens {
           .put("last_used_at", used == null ? null : used.toString()));
     }
     Files.createDirectories(file.getParent());
-    Tokens.writePrivate(file, new JsonObject().put("tokens", arr).encodePrettily() + "\n");
-  }
-
-  private static byte[] digest(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    io.heady.common.identity.PrivateFile.write(file, new JsonObject().put("tokens", arr).encodePrettily() + "\n");
   }
 }

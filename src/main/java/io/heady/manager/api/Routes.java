@@ -199,8 +199,7 @@ public final class Routes {
   }
 
   private static String bearer(RoutingContext rc) {
-    String auth = rc.request().getHeader("Authorization");
-    return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
+    return io.heady.common.identity.TokenCheck.bearer(rc.request().getHeader("Authorization"));
   }
 
   private static String remoteHost(RoutingContext rc) {

@@ -1,13 +1,11 @@
 package io.heady.manager.api;
 
+import io.heady.common.identity.PrivateFile;
+import io.heady.common.identity.TokenCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Rotation ({@link #rotate}) writes a new token and keeps the old one valid for a grace period, so agents
  * and clients can be restarted with the new one without an outage; the old one is kept in
  * {@code <kind>.token.previous} (0600) with its end of validity, so a manager restart does not cut the grace
- * short. Every comparison is of SHA-256 digests with {@link MessageDigest#isEqual}, over every candidate,
+ * short. Every comparison is of SHA-256 digests in constant time ({@link TokenCheck}), over every candidate,
  * so neither the content nor the length of a token leaks through timing.
  */
 public final class Tokens {
@@ -101,7 +99,7 @@ public final class Tokens {
   private static Slot slot(Path file, String given, String prefix, Instant now) throws IOException {
     if (given != null && !given.isBlank()) {
       String t = given.trim();
-      return new Slot(t, digest(t), 1, null, null, null, true);
+      return new Slot(t, TokenCheck.digest(t), 1, null, null, null, true);
     }
     String t = readOrCreate(file, prefix);
     Path prevFile = previousFile(file);
@@ -124,7 +122,7 @@ public final class Tokens {
         Files.deleteIfExists(prevFile);
       }
     }
-    return new Slot(t, digest(t), 1, prev, prev == null ? null : digest(prev), until, false);
+    return new Slot(t, TokenCheck.digest(t), 1, prev, prev == null ? null : TokenCheck.digest(prev), until, false);
   }
 
   private static Path previousFile(Path file) {
@@ -139,7 +137,7 @@ public final class Tokens {
       }
     }
     String t = generate(prefix);
-    writePrivate(file, t + "\n");
+    PrivateFile.write(file, t + "\n");
     return t;
   }
 
@@ -149,45 +147,22 @@ public final class Tokens {
     return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
   }
 
-  /** Writes a file readable by its owner only, atomically (a reader sees the old or the new content). */
-  static void writePrivate(Path file, String content) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(tmp);
-    }
-    Files.writeString(tmp, content, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private static byte[] digest(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /**
    * Which token the presented secret is. Every candidate is compared (no early exit), digests of equal
    * length, in constant time.
    */
   public Match match(String presented) {
-    if (presented == null || presented.isEmpty() || presented.length() > 4096) {
+    byte[] p = TokenCheck.presented(presented);
+    if (p == null) {
       return Match.NONE;
     }
-    byte[] p = digest(presented);
     Instant now = clock.instant();
     Slot a = admin;
     Slot j = join;
-    boolean adminCur = MessageDigest.isEqual(p, a.currentDigest());
-    boolean adminPrev = a.previous() != null & MessageDigest.isEqual(p, orEmpty(a.previousDigest()))
-        & a.previousValid(now);
-    boolean joinCur = MessageDigest.isEqual(p, j.currentDigest());
-    boolean joinPrev = j.previous() != null & MessageDigest.isEqual(p, orEmpty(j.previousDigest()))
-        & j.previousValid(now);
+    boolean adminCur = TokenCheck.matches(p, a.currentDigest());
+    boolean adminPrev = TokenCheck.matches(p, a.previousDigest()) & a.previousValid(now);
+    boolean joinCur = TokenCheck.matches(p, j.currentDigest());
+    boolean joinPrev = TokenCheck.matches(p, j.previousDigest()) & j.previousValid(now);
     if (adminCur) {
       return new Match(Kind.ADMIN, a.generation(), false);
     }
@@ -201,10 +176,6 @@ public final class Tokens {
       return new Match(Kind.JOIN, j.generation() - 1, true);
     }
     return Match.NONE;
-  }
-
-  private static byte[] orEmpty(byte[] b) {
-    return b == null ? new byte[32] : b;
   }
 
   /** Which token the presented secret is; compared in constant time. */
@@ -238,10 +209,10 @@ public final class Tokens {
     if (grace.isZero()) {
       Files.deleteIfExists(previousFile(file));
     } else {
-      writePrivate(previousFile(file), s.current() + "\n" + until.toEpochMilli() + "\n");
+      PrivateFile.write(previousFile(file), s.current() + "\n" + until.toEpochMilli() + "\n");
     }
-    writePrivate(file, fresh + "\n");
-    Slot next = new Slot(fresh, digest(fresh), s.generation() + 1, grace.isZero() ? null : s.current(),
+    PrivateFile.write(file, fresh + "\n");
+    Slot next = new Slot(fresh, TokenCheck.digest(fresh), s.generation() + 1, grace.isZero() ? null : s.current(),
         grace.isZero() ? null : s.currentDigest(), grace.isZero() ? null : until, false);
     if (kind == Kind.JOIN) {
       join = next;

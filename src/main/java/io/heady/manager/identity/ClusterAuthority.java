@@ -110,7 +110,7 @@ public final class ClusterAuthority {
           try {
             if (local == null || !local.equals(kept)) {
               Files.createDirectories(file.getParent());
-              Credential.writePrivate(file, kept.encodePrettily());
+              io.heady.common.identity.PrivateFile.write(file, kept.encodePrettily());
             }
           } catch (IOException e) {
             throw new IllegalStateException("cannot keep the cluster identity in " + file + ": " + e.getMessage(), e);

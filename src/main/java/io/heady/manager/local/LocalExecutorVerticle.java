@@ -3,17 +3,16 @@ package io.heady.manager.local;
 import io.heady.common.exec.ProcessRunner;
 import io.heady.common.exec.TaskSlots;
 import io.heady.common.hardware.HardwareProbe;
-import io.heady.common.protocol.Completion;
-import io.heady.common.protocol.Dispatch;
+import io.heady.common.node.NodeExecutor;
+import io.heady.common.node.Reports;
 import io.heady.common.protocol.Hardware;
 import io.heady.common.protocol.Heartbeat;
 import io.heady.common.protocol.Registration;
+import io.heady.common.protocol.Report;
 import io.heady.common.protocol.SystemStats;
 import io.heady.manager.scheduler.SchedulerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the cloud executor node inside the manager: registers it (location {@code cloud}), heartbeats it,
- * and runs what is dispatched to it with the same task slots as an agent, answering the same way (a
- * duplicate is 409). The manager reaches it by direct calls ({@code LocalTransport}), never over the event
- * bus, so no other cluster member can receive what is meant for it.
+ * Runs the cloud executor node inside the manager: registers it (location {@code cloud}), heartbeats it, and
+ * holds its {@link NodeExecutor}, the same protocol core an agent holds, so it answers every dispatch, cancel
+ * and probe as an agent does (a duplicate is 409) and reports starts and results as an agent does: batched, each
+ * result sent again until the scheduler settles it. The manager reaches it by direct calls
+ * ({@code LocalTransport}), never over the event bus, so no other cluster member can receive what is meant for
+ * it; its reports go straight to the scheduler.
  */
 public final class LocalExecutorVerticle extends VerticleBase {
   public static final String NODE_ID = "local";
@@ -35,11 +36,10 @@ public final class LocalExecutorVerticle extends VerticleBase {
   private final TaskSlots.Settings slotSettings;
   private final HardwareProbe probe;
   private final Hardware hardware;
-  private SystemStats stats = SystemStats.EMPTY;
   private final int slots;
   private final long heartbeatMs;
   private final Clock clock;
-  private volatile TaskSlots tasks;
+  private volatile NodeExecutor core;
   private byte[] secretsKey;
 
   public LocalExecutorVerticle(SchedulerVerticle scheduler, ProcessRunner runner, TaskSlots.Settings slotSettings,
@@ -65,82 +65,55 @@ public final class LocalExecutorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    Reports reports = new Reports(NODE_ID);
+    NodeExecutor c = NodeExecutor.create(NODE_ID, slots, runner, slotSettings, reports, clock);
+    // why: the scheduler answers a report as it answers an agent's, so the same outbox settles each result
+    reports.attach(vertx, json -> scheduler.report(Report.fromJson(json)));
+    core = c;
     byte[] key = secretsKey;
-    tasks = new TaskSlots(NODE_ID, slots, runner, slotSettings, new TaskSlots.Reporter() {
-      @Override
-      public void started(Dispatch d) {
-        scheduler.call((s, now) -> {
-          s.started(NODE_ID, d.taskId(), d.leaseId(), now);
-          return null;
-        });
-      }
-
-      @Override
-      public void finished(Completion c) {
-        scheduler.complete(c).onFailure(e -> LOG.warn("local result of {} refused: {}", c.taskId(), e.getMessage()));
-      }
-    }, clock).secrets(key == null ? io.heady.common.exec.SecretOpener.NONE
+    c.slots().secrets(key == null ? io.heady.common.exec.SecretOpener.NONE
         : io.heady.common.exec.SecretOpener.withKey(() -> key));
     vertx.setPeriodic(heartbeatMs, id -> heartbeat());
     Registration reg = new Registration(NODE_ID, NODE_ID, "eventbus", null, hardware,
         probe.capabilities(hardware), Map.of(), slots, null, List.of(), io.heady.common.Version.VERSION,
-        tasks.containment());
+        c.slots().containment());
     return scheduler.register(reg, true).compose(j -> scheduler.heartbeat(new Heartbeat(NODE_ID, 0, List.of(),
-        stats, Map.of()))).mapEmpty();
+        SystemStats.EMPTY, Map.of()))).mapEmpty();
   }
 
-  private TaskSlots slots() {
-    TaskSlots t = tasks;
-    if (t == null) {
+  /** The local node's protocol core, as the manager's {@code LocalTransport} calls it. */
+  public NodeExecutor core() {
+    NodeExecutor c = core;
+    if (c == null) {
       throw new IllegalStateException("the local executor is not running");
     }
-    return t;
+    return c;
   }
 
-  /** A batch of dispatches, answered per task as an agent answers: 202, 409 duplicate, 429 full, 503 closing. */
-  public JsonObject admitBatch(JsonObject body) {
-    return slots().admitBatch(body);
-  }
-
-  public boolean cancel(String taskId, String leaseId) {
-    return slots().cancel(taskId, leaseId);
-  }
-
-  /** The tasks running here now. */
+  /** The tasks running here now (their logs are not to be swept). */
   public List<String> runningIds() {
-    return slots().runningIds();
+    return core().slots().runningIds();
   }
 
-  /** What an agent's health probe answers, as far as the local executor has it. */
-  public JsonObject health() {
-    TaskSlots t = slots();
-    return new JsonObject().put("node_id", NODE_ID).put("running", t.running())
-        .put("running_task_ids", new JsonArray(t.runningIds())).put("max_concurrent", t.limit());
-  }
-
-  /** A slice of a task's full log, read on a worker thread. */
-  public Future<JsonObject> readLog(String taskId, long offset, int max) {
-    return vertx.executeBlocking(() -> io.heady.common.exec.LogReader.read(slotSettings.logDir(), taskId, offset,
-        max)).compose(j -> j != null ? Future.succeededFuture(j)
-        : Future.failedFuture(new io.heady.common.protocol.SignedBus.StatusException(404,
-            "no log for that task on this node")));
+  /** A slice of a task's full log, read on a worker thread; fails with 404 when there is none. */
+  public Future<io.vertx.core.json.JsonObject> readLog(String taskId, long offset, int max) {
+    return core().readLog(vertx, taskId, offset, max);
   }
 
   private void heartbeat() {
     // why: OSHI and the /proc walk for task progress block; never on the event loop
-    vertx.executeBlocking(() -> {
-      stats = probe.sample();
-      TaskSlots t = slots();
-      return new Heartbeat(NODE_ID, t.running(), t.runningIds(), stats, t.progress());
-    }).compose(scheduler::heartbeat).onFailure(e -> LOG.warn("local executor heartbeat failed: {}", e.getMessage()));
+    vertx.executeBlocking(() -> core().heartbeat(probe.sample(), null))
+        .compose(scheduler::heartbeat)
+        .onFailure(e -> LOG.warn("local executor heartbeat failed: {}", e.getMessage()));
   }
 
   @Override
   public Future<?> stop() {
-    TaskSlots t = tasks;
-    if (t != null) {
-      t.close();
-      t.cancelAll();
+    NodeExecutor c = core;
+    if (c != null) {
+      c.slots().close();
+      c.slots().cancelAll();
+      c.reports().detach();
     }
     return Future.succeededFuture();
   }

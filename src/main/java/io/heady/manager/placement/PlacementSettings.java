@@ -1,5 +1,8 @@
 package io.heady.manager.placement;
 
+import io.heady.common.config.Config;
+import io.heady.common.config.Keys;
+
 /**
  * The speed controller's knobs. A task may take a node's slots up to its share: MAX (P0 and critical-path
  * work) 0.9, ON (P1) 0.8, OFF (P2/P3) 0.7 of {@code max_concurrent}, rounded up, so the last slots of a big
@@ -11,11 +14,22 @@ package io.heady.manager.placement;
 public record PlacementSettings(double maxShare, double onShare, double offShare, double offloadCpuPct,
     boolean failoverToCloud, int candidates) {
 
-  /** Eligible nodes a placement weighs in a large cluster, unless configured. */
-  public static final int DEFAULT_CANDIDATES = 64;
+  /** Slot shares of the speed modes; not configurable. */
+  public static final double MAX_SHARE = 0.9;
+  public static final double ON_SHARE = 0.8;
+  public static final double OFF_SHARE = 0.7;
 
-  public static final PlacementSettings DEFAULTS = new PlacementSettings(0.9, 0.8, 0.7, 70.0, true,
-      DEFAULT_CANDIDATES);
+  /** Eligible nodes a placement weighs in a large cluster, unless configured ({@code --placement-candidates}). */
+  public static final int DEFAULT_CANDIDATES = Config.defaults("manager").integer(Keys.PLACEMENT_CANDIDATES);
+
+  /** The documented defaults. */
+  public static final PlacementSettings DEFAULTS = from(Config.defaults("manager"));
+
+  /** From {@code --offload-cpu-pct}, {@code --failover-to-cloud} and {@code --placement-candidates}. */
+  public static PlacementSettings from(Config cfg) {
+    return new PlacementSettings(MAX_SHARE, ON_SHARE, OFF_SHARE, cfg.integer(Keys.OFFLOAD_CPU_PCT),
+        cfg.bool(Keys.FAILOVER_TO_CLOUD), cfg.integer(Keys.PLACEMENT_CANDIDATES));
+  }
 
   public PlacementSettings(double maxShare, double onShare, double offShare, double offloadCpuPct,
       boolean failoverToCloud) {

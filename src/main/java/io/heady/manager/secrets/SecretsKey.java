@@ -1,6 +1,6 @@
 package io.heady.manager.secrets;
 
-import io.heady.common.identity.Credential;
+import io.heady.common.identity.PrivateFile;
 import io.heady.manager.store.ClusterStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,7 +64,7 @@ public final class SecretsKey {
         byte[] key = bytes(kept, "the store");
         if (docs[1] == null || !docs[1].equals(kept)) {
           Files.createDirectories(file.getParent());
-          Credential.writePrivate(file, kept.encodePrettily() + "\n");
+          PrivateFile.write(file, kept.encodePrettily() + "\n");
         }
         return key;
       }));

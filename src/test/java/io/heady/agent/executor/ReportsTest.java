@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heady.agent.link.LinkException;
 import io.heady.agent.link.ManagerLink;
+import io.heady.common.node.Reports;
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Report;
 import io.vertx.core.Future;

@@ -17,6 +17,8 @@ import java.util.Set;
  * protocol against a fake group without waiting. Blocking: call it on a runner thread.
  */
 public final class GroupKill {
+  /** Polls for an empty group: from 5 ms, doubling, at most 50 ms apart. */
+  private static final io.heady.common.retry.Backoff POLL = io.heady.common.retry.Backoff.doubling(5, 50);
   /** Sends signals by pid. */
   public interface Signals {
     void term(long pid);
@@ -124,13 +126,13 @@ public final class GroupKill {
   }
 
   private boolean waitEmpty(Confined g, Instant until) {
-    long step = 5;
+    long step = POLL.first();
     while (!g.members().isEmpty()) {
       if (!clock.instant().isBefore(until)) {
         return false;
       }
       pause.pause(step);
-      step = Math.min(50, step * 2);
+      step = POLL.next(step);
     }
     return true;
   }

@@ -1,9 +1,9 @@
-package io.heady.agent.executor;
+package io.heady.common.node;
 
-import io.heady.agent.link.LinkException;
-import io.heady.agent.link.ManagerLink;
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Report;
+import io.heady.common.retry.Backoff;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the node tells the manager about its tasks: attempts that started and results, sent together in
+ * What a node tells the manager about its tasks: attempts that started and results, sent together in
  * {@link Report}s. Whatever piles up while one report is on its way leaves in the next, so a burst of quick
- * tasks costs a few messages, not one per task.
+ * tasks costs a few messages, not one per task. Every executor sends through one: the agent over its link,
+ * the manager's local executor straight to the scheduler.
  *
  * <p>Each result is sent until the manager gives a final answer about it (accepted, duplicate, stale lease,
  * unknown task); a network blip or a manager restart only delays it, with exponential backoff from 250 ms to
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reports {
   private static final Logger LOG = LoggerFactory.getLogger(Reports.class);
-  private static final long FIRST_DELAY_MS = 250;
-  private static final long MAX_DELAY_MS = 30_000;
+  /** A result not delivered is sent again from 250 ms, doubling, at most 30 s apart. */
+  private static final Backoff RETRY = Backoff.doubling(250, 30_000);
 
   private final String nodeId;
   private final int maxItems;
@@ -44,7 +45,7 @@ public final class Reports {
   private final ConcurrentLinkedQueue<Report.Started> started = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean sendQueued = new AtomicBoolean();
   private volatile Vertx vertx;
-  private volatile ManagerLink link;
+  private volatile ReportChannel link;
   private volatile long session;
   private long retryTimer = -1; // on the session's loop
 
@@ -59,7 +60,7 @@ public final class Reports {
   }
 
   /** Binds to a new transport session and resends everything still pending. */
-  public void attach(Vertx v, ManagerLink l) {
+  public void attach(Vertx v, ReportChannel l) {
     synchronized (this) {
       inFlight.clear();
       notBefore.clear();
@@ -106,7 +107,7 @@ public final class Reports {
 
   /** Sends everything that is due, in reports of at most {@code maxItems}. Runs on the session's loop. */
   private void send(long s) {
-    ManagerLink l = link;
+    ReportChannel l = link;
     Vertx v = vertx;
     if (s != session || l == null || v == null) {
       return;
@@ -139,8 +140,14 @@ public final class Reports {
         return;
       }
       Report r = new Report(nodeId, starts, results);
-      l.report(r.toJson()).onComplete(ar -> answered(r, ar.succeeded() ? ar.result() : null,
-          ar.failed() ? ar.cause() : null, s));
+      Future<JsonObject> sent;
+      try {
+        sent = l.report(r.toJson());
+      } catch (RuntimeException e) {
+        // why: a channel that throws instead of failing its future must not leave these results in flight forever
+        sent = Future.failedFuture(e);
+      }
+      sent.onComplete(ar -> answered(r, ar.succeeded() ? ar.result() : null, ar.failed() ? ar.cause() : null, s));
     }
   }
 
@@ -171,7 +178,7 @@ public final class Reports {
       }
       long now = System.nanoTime();
       for (Completion c : again) {
-        long d = delay.merge(c.taskId(), FIRST_DELAY_MS, (old, x) -> Math.min(MAX_DELAY_MS, old * 2));
+        long d = delay.merge(c.taskId(), RETRY.first(), (old, x) -> RETRY.next(old));
         notBefore.put(c.taskId(), now + d * 1_000_000);
       }
     }
@@ -189,12 +196,21 @@ public final class Reports {
       return true;
     }
     int status = a.getInteger("status", 0);
-    if (new LinkException(status, null, "").settled()) {
+    if (settled(status)) {
       JsonObject err = a.getJsonObject("error", new JsonObject());
       LOG.info("result of {} settled by the manager: {} {}", c.taskId(), status, err.getString("message"));
       return true;
     }
     return false;
+  }
+
+  /**
+   * Whether the manager's refusal of a result is final, so the node stops sending it: 409 (taken already, or
+   * a stale lease), 404 (an unknown task) or 400 (the result is not valid). Anything else (503 while its store
+   * is down, no answer) is sent again.
+   */
+  public static boolean settled(int status) {
+    return status == 409 || status == 404 || status == 400;
   }
 
   /** One timer for the earliest retry that is due. Runs on the session's loop. */
