@@ -1,5 +1,6 @@
 package io.heady.manager.store;
 
+import io.heady.common.retry.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
@@ -56,7 +57,7 @@ final class RedisLink {
   private final String description;
   private final RedisOptions options;
   private final long timeoutMs;
-  private final long maxBackoffMs;
+  private final Backoff backoff;
   private final Supplier<String> owner;
   private volatile Consumer<RedisConnection> onConnected = c -> { };
 
@@ -80,7 +81,7 @@ final class RedisLink {
     this.description = RedisUrl.describe(url);
     RedisUrl.handshake(url); // why: fail now on a bad user or database, not on the first connection
     this.timeoutMs = timeout.toMillis();
-    this.maxBackoffMs = maxBackoff.toMillis();
+    this.backoff = Backoff.doubling(FIRST_BACKOFF_MS, maxBackoff.toMillis());
     this.owner = owner;
     this.options = new RedisOptions()
         // why: the client gets only the address; AUTH and SELECT are ours (see RedisUrl.handshake), because a
@@ -218,7 +219,7 @@ final class RedisLink {
       if (backoffMs == 0) {
         LOG.warn("redis store: cannot connect to {} ({}); retrying with backoff", description, reason(e));
       }
-      backoffMs = backoffMs == 0 ? FIRST_BACKOFF_MS : Math.min(backoffMs * 2, maxBackoffMs);
+      backoffMs = backoff.next(backoffMs);
       delay = backoffMs;
       retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
       scheduleReconnect(delay);

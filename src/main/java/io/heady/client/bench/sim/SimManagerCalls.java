@@ -5,6 +5,7 @@ import io.heady.common.identity.PairKey;
 import io.heady.common.identity.Pki;
 import io.heady.common.identity.Seal;
 import io.heady.common.protocol.Completion;
+import io.heady.common.retry.Backoff;
 import io.heady.common.protocol.Hardware;
 import io.heady.common.protocol.Heartbeat;
 import io.heady.common.protocol.Registration;
@@ -33,8 +34,10 @@ import java.util.function.IntSupplier;
 final class SimManagerCalls {
   /** Registrations in flight at once while the nodes start. */
   private static final int REGISTERING = 64;
-  /** Tries of a result the manager did not take (waits of 100 ms doubling between them) before it is dropped. */
+  /** Tries of a result the manager did not take before it is dropped. */
   private static final int COMPLETION_RETRIES = 5;
+  /** Waits between those tries: 100, 200, 400, 800, 1600 ms. */
+  private static final Backoff COMPLETION_BACKOFF = Backoff.doubling(100, 1600);
 
   private final Vertx vertx;
   private final HttpClientAgent client;
@@ -162,7 +165,7 @@ final class SimManagerCalls {
         nodes.completionsAcked++;
         nodes.reported(node, taskId);
       } else if (tries < COMPLETION_RETRIES) {
-        vertx.setTimer(100L << tries, t -> report(node, taskId, lease, tries + 1));
+        vertx.setTimer(COMPLETION_BACKOFF.nth(tries + 1), t -> report(node, taskId, lease, tries + 1));
       } else {
         nodes.completionErrors++;
         nodes.reported(node, taskId);

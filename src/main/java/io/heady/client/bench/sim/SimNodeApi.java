@@ -1,12 +1,11 @@
 package io.heady.client.bench.sim;
 
 import io.heady.common.exec.TaskSlots;
-import io.heady.common.exec.TaskSlots.Admission;
 import io.heady.common.identity.Seal;
+import io.heady.common.node.DispatchAnswer;
 import io.heady.common.protocol.ApiException;
 import io.heady.common.protocol.Dispatch;
 import io.heady.common.protocol.ErrorCode;
-import io.heady.common.protocol.InvalidInputException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -15,8 +14,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * The node API of every simulated node, behind one server: node {@code <id>} lives under
  * {@code /n/<id>/api/node/…}. Obeys only the manager's seal over the very request, as a real node does, reads a
- * dispatch as the agent does ({@link Dispatch#fromJson}) and answers it with the agent's statuses and error
- * codes: 202 accepted, 409 {@code DUPLICATE}, 429 {@code NODE_FULL}, 400 for a dispatch that does not parse.
+ * dispatch as the agent does ({@link Dispatch#fromJson}) and gives the agent's answers ({@link DispatchAnswer}):
+ * 202 accepted, 409 {@code DUPLICATE}, 429 {@code NODE_FULL}, 400 for a dispatch that does not parse.
  * An accepted task succeeds at once, or is kept while the simulator holds. Runs on the simulator's context.
  */
 final class SimNodeApi {
@@ -81,32 +80,36 @@ final class SimNodeApi {
     }
   }
 
-  private void dispatched(HttpServerRequest req, int node, Buffer body) {
+  private void dispatched(HttpServerRequest req, int node, Buffer b) {
     long now = System.nanoTime();
+    JsonObject body;
     Dispatch d;
     try {
-      d = Dispatch.fromJson(new JsonObject(body));
-    } catch (InvalidInputException e) {
-      reply(req, 400, ApiException.invalid(e).toJson());
-      return;
+      body = new JsonObject(b);
     } catch (RuntimeException e) {
       refuse(req, ErrorCode.BAD_JSON, "the body must be a JSON object");
       return;
     }
-    Admission a = nodes.admit(node, d.taskId(), now);
-    switch (a) {
-      case DUPLICATE -> refuse(req, ErrorCode.DUPLICATE, "this node already runs that task");
-      case FULL -> refuse(req, ErrorCode.NODE_FULL, "every slot of this node is busy");
-      case ACCEPTED -> {
-        reply(req, TaskSlots.status(a), new JsonObject().put("accepted", true));
-        if (nodes.holding()) {
-          nodes.defer(new SimNodes.Held(node, d.taskId(), d.leaseId()));
-        } else {
-          calls.complete(node, d.taskId(), d.leaseId());
-        }
-      }
-      default -> throw new IllegalStateException("a simulated node never answers " + a);
+    try {
+      d = Dispatch.fromJson(body);
+    } catch (RuntimeException e) {
+      answer(req, DispatchAnswer.invalid(body));
+      return;
     }
+    DispatchAnswer a = DispatchAnswer.of(TaskSlots.status(nodes.admit(node, d.taskId(), now)));
+    answer(req, a);
+    if (!a.accepted()) {
+      return;
+    }
+    if (nodes.holding()) {
+      nodes.defer(new SimNodes.Held(node, d.taskId(), d.leaseId()));
+    } else {
+      calls.complete(node, d.taskId(), d.leaseId());
+    }
+  }
+
+  private static void answer(HttpServerRequest req, DispatchAnswer a) {
+    reply(req, a.status(), a.toJson());
   }
 
   private static void refuse(HttpServerRequest req, ErrorCode code, String message) {
