@@ -1,22 +1,17 @@
 package io.heady.client.bench;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -26,6 +21,8 @@ import java.util.stream.Stream;
  * from a shutdown hook, so Ctrl-C leaves nothing behind). For {@code heady chaos} any of them can be killed
  * (SIGKILL), an agent paused (SIGSTOP) and resumed, and each restarted with the same ports, flags and data
  * directory; every signal goes to a PID this class started, never to a process found by name.
+ * {@link ClusterProcesses} starts and signals them, {@link RedisServerProcess} is the Redis of its own and
+ * {@link ClusterReadiness} waits until each is usable.
  */
 public final class LocalCluster implements AutoCloseable {
   /**
@@ -54,16 +51,16 @@ public final class LocalCluster implements AutoCloseable {
   private final Consumer<String> note;
   private final String name;
   private Path dir;
-  private volatile Process redis;
-  private List<String> redisCmd;
-  private int redisPort;
+  private ClusterProcesses processes;
+  private ClusterReadiness readiness;
+  private volatile RedisServerProcess redis;
   private volatile Process manager;
   private List<String> managerArgs;
   private Path managerData;
   private final List<Process> agents = new ArrayList<>();
   private final List<String> agentIds = new ArrayList<>();
   private final List<List<String>> agentArgs = new ArrayList<>();
-  private final java.util.Set<Long> paused = new java.util.HashSet<>();
+  private final Set<Long> paused = new HashSet<>();
   private String url;
   private String adminToken;
   private String joinToken;
@@ -80,25 +77,22 @@ public final class LocalCluster implements AutoCloseable {
   public LocalCluster start() throws IOException, InterruptedException {
     dir = Files.createTempDirectory("heady-" + spec.name() + "-");
     Files.createDirectories(dir.resolve("conf"));
+    processes = new ClusterProcesses(dir, spec.jar());
+    readiness = new ClusterReadiness(processes);
     hook = new Thread(this::close, "heady-" + spec.name() + "-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     String store = "memory";
     if ("redis".equals(spec.store())) {
-      redisPort = freePort();
-      Path rd = Files.createDirectories(dir.resolve("redis"));
-      redisCmd = List.of("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(redisPort),
-          "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", rd.toString(),
-          "--daemonize", "no");
-      startRedis();
-      store = "redis://127.0.0.1:" + redisPort + "/0";
-      note.accept("redis-server pid " + redis.pid() + " on 127.0.0.1:" + redisPort + " (appendfsync always)");
+      redis = new RedisServerProcess(processes, dir, freePort());
+      redis.start();
+      store = "redis://127.0.0.1:" + redis.port() + "/0";
+      note.accept("redis-server pid " + redis.pid() + " on 127.0.0.1:" + redis.port() + " (appendfsync always)");
     }
     int port = freePort();
     int clusterPort = freePort();
     url = "http://127.0.0.1:" + port;
-    Path mdata = Files.createDirectories(dir.resolve("manager"));
-    managerData = mdata;
-    List<String> margs = new ArrayList<>(List.of("--role=manager", "--port=" + port, "--data-dir=" + mdata,
+    managerData = Files.createDirectories(dir.resolve("manager"));
+    List<String> margs = new ArrayList<>(List.of("--role=manager", "--port=" + port, "--data-dir=" + managerData,
         "--conf-dir=" + dir.resolve("conf"), "--cluster-host=127.0.0.1", "--cluster-port=" + clusterPort,
         "--cluster-name=" + name, "--host=127.0.0.1", "--offload-cpu-pct=101", "--local-executor=false",
         "--log-level=warn", "--store=" + store,
@@ -106,8 +100,8 @@ public final class LocalCluster implements AutoCloseable {
         "--submit-rate=10000000", "--submit-burst=100000000"));
     margs.addAll(spec.managerArgs());
     managerArgs = List.copyOf(margs);
-    manager = java("manager", JvmProfile.options("manager"), spec.managerJvm(), margs);
-    awaitManager(mdata);
+    manager = processes.java("manager", JvmProfile.options("manager"), spec.managerJvm(), margs);
+    awaitManager();
     note.accept("manager pid " + manager.pid() + " at " + url);
     for (int i = 1; i <= spec.agents() + spec.httpAgents(); i++) {
       boolean http = i > spec.agents();
@@ -119,12 +113,12 @@ public final class LocalCluster implements AutoCloseable {
           "--conf-dir=" + dir.resolve("conf"), "--log-level=warn",
           // why: heady's own echo tasks; run as root, an agent would otherwise need the heady-task user
           "--run-as=" + System.getProperty("user.name"));
-      agents.add(java(id, JvmProfile.options(spec.agentProfile()), spec.agentJvm(), aargs));
+      agents.add(agent(id, aargs));
       agentIds.add(id);
       agentArgs.add(aargs);
     }
     if (!agents.isEmpty()) {
-      awaitAgents();
+      readiness.agents(url, adminToken, agents, agentIds);
       String transports = spec.httpAgents() == 0 ? spec.transport()
           : spec.agents() + " " + spec.transport() + ", " + spec.httpAgents() + " http";
       note.accept(agents.size() + " agents active (" + transports + ", " + spec.slots() + " slots each, pids "
@@ -133,27 +127,34 @@ public final class LocalCluster implements AutoCloseable {
     return this;
   }
 
+  private Process agent(String id, List<String> args) throws IOException {
+    return processes.java(id, JvmProfile.options(spec.agentProfile()), spec.agentJvm(), args);
+  }
+
+  /** Waits for the manager (started or restarted) and reads its tokens. */
+  private void awaitManager() throws IOException, InterruptedException {
+    ClusterReadiness.Tokens t = readiness.manager(manager, managerData, url);
+    adminToken = t.admin();
+    joinToken = t.join();
+  }
+
   // ---- faults: each by the PID of a process this cluster started -------------------------------------------
 
   /** SIGKILLs an agent and waits for it to be gone; returns its PID. */
   public synchronized long killAgent(String id) throws InterruptedException {
     Process p = agents.get(agentIndex(id));
     paused.remove(p.pid());
-    p.destroyForcibly();
-    p.waitFor(10, TimeUnit.SECONDS);
-    return p.pid();
+    return ClusterProcesses.kill(p);
   }
 
   /** Starts an agent again with the same node id, port, flags and data directory; returns its new PID. */
   public synchronized long restartAgent(String id) throws IOException {
     int i = agentIndex(id);
-    if (closed) {
-      throw new IllegalStateException("the cluster is closed");
-    }
+    open();
     if (agents.get(i).isAlive()) {
       throw new IllegalStateException("agent " + id + " (pid " + agents.get(i).pid() + ") is still running");
     }
-    Process p = java(id, JvmProfile.options(spec.agentProfile()), spec.agentJvm(), agentArgs.get(i));
+    Process p = agent(id, agentArgs.get(i));
     agents.set(i, p);
     return p.pid();
   }
@@ -161,7 +162,7 @@ public final class LocalCluster implements AutoCloseable {
   /** SIGSTOPs an agent (it stays in memory, silent); returns its PID. */
   public synchronized long pauseAgent(String id) throws IOException, InterruptedException {
     Process p = agents.get(agentIndex(id));
-    signal(p.pid(), "STOP");
+    ClusterProcesses.signal(p.pid(), "STOP");
     paused.add(p.pid());
     return p.pid();
   }
@@ -169,16 +170,14 @@ public final class LocalCluster implements AutoCloseable {
   /** SIGCONTs a paused agent; returns its PID. */
   public synchronized long resumeAgent(String id) throws IOException, InterruptedException {
     Process p = agents.get(agentIndex(id));
-    signal(p.pid(), "CONT");
+    ClusterProcesses.signal(p.pid(), "CONT");
     paused.remove(p.pid());
     return p.pid();
   }
 
   /** SIGKILLs the manager and waits for it to be gone; returns its PID. */
   public synchronized long killManager() throws InterruptedException {
-    manager.destroyForcibly();
-    manager.waitFor(10, TimeUnit.SECONDS);
-    return manager.pid();
+    return ClusterProcesses.kill(manager);
   }
 
   /**
@@ -187,16 +186,14 @@ public final class LocalCluster implements AutoCloseable {
    */
   public long restartManager() throws IOException, InterruptedException {
     synchronized (this) {
-      if (closed) {
-        throw new IllegalStateException("the cluster is closed");
-      }
+      open();
       if (manager.isAlive()) {
         throw new IllegalStateException("the manager (pid " + manager.pid() + ") is still running");
       }
-      manager = java("manager", JvmProfile.options("manager"), spec.managerJvm(), managerArgs);
+      manager = processes.java("manager", JvmProfile.options("manager"), spec.managerJvm(), managerArgs);
     }
     // why: not under the lock, so a Ctrl-C (close) need not wait for a recovering manager
-    awaitManager(managerData);
+    awaitManager();
     return manager.pid();
   }
 
@@ -205,21 +202,17 @@ public final class LocalCluster implements AutoCloseable {
     if (redis == null) {
       throw new IllegalStateException("this cluster has no redis-server (memory store)");
     }
-    redis.destroyForcibly();
-    redis.waitFor(10, TimeUnit.SECONDS);
-    return redis.pid();
+    return ClusterProcesses.kill(redis.process());
   }
 
   /** Starts redis-server again on the same port and data directory (it reloads its AOF); returns its PID. */
   public long restartRedis() throws IOException, InterruptedException {
     synchronized (this) {
-      if (closed) {
-        throw new IllegalStateException("the cluster is closed");
-      }
-      if (redis == null || redis.isAlive()) {
+      open();
+      if (redis == null || redis.alive()) {
         throw new IllegalStateException("no stopped redis-server to restart");
       }
-      startRedis();
+      redis.start();
     }
     return redis.pid();
   }
@@ -228,10 +221,11 @@ public final class LocalCluster implements AutoCloseable {
     return redis != null;
   }
 
-  private void startRedis() throws IOException, InterruptedException {
-    redis = new ProcessBuilder(redisCmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
-    awaitRedis(redisPort);
+  /** Throws when the cluster is closed: nothing may be started again. */
+  private void open() {
+    if (closed) {
+      throw new IllegalStateException("the cluster is closed");
+    }
   }
 
   private int agentIndex(String id) {
@@ -240,15 +234,6 @@ public final class LocalCluster implements AutoCloseable {
       throw new IllegalArgumentException("no agent " + id + " in this cluster (" + agentIds + ")");
     }
     return i;
-  }
-
-  /** {@code kill -SIG <pid>}: the JDK cannot stop or continue a process. */
-  private static void signal(long pid, String sig) throws IOException, InterruptedException {
-    Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).redirectErrorStream(true).start();
-    String out = new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
-      throw new IOException("kill -" + sig + " " + pid + " failed: " + out);
-    }
   }
 
   public String url() {
@@ -284,107 +269,9 @@ public final class LocalCluster implements AutoCloseable {
     return dir;
   }
 
-  private Process java(String name, List<String> profile, List<String> extra, List<String> args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(profile);
-    cmd.addAll(extra);
-    cmd.add("-jar");
-    cmd.add(spec.jar().toString());
-    cmd.addAll(args);
-    // why: append, so a restarted process's log follows the one it replaces
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    pb.environment().keySet().removeIf(k -> k.startsWith("HEADY_"));
-    return pb.start();
-  }
-
-  private void awaitManager(Path mdata) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (!Files.exists(mdata.resolve("admin.token")) || !Files.exists(mdata.resolve("join.token"))) {
-      alive(manager, "manager");
-      pause(deadline, "the manager's token files");
-    }
-    adminToken = Files.readString(mdata.resolve("admin.token")).trim();
-    joinToken = Files.readString(mdata.resolve("join.token")).trim();
-    AdminHttp admin = new AdminHttp(url, adminToken);
-    while (admin.get("/health/ready").status() != 200) {
-      alive(manager, "manager");
-      pause(deadline, "the manager to be ready");
-    }
-  }
-
-  private void awaitAgents() throws InterruptedException {
-    AdminHttp admin = new AdminHttp(url, adminToken);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (true) {
-      for (int i = 0; i < agents.size(); i++) {
-        alive(agents.get(i), agentIds.get(i));
-      }
-      AdminHttp.Res r = admin.get("/api/cluster/nodes");
-      if (r.ok() && r.json() != null) {
-        JsonArray nodes = r.json().getJsonArray("nodes", new JsonArray());
-        int active = 0;
-        for (Object o : nodes) {
-          JsonObject n = (JsonObject) o;
-          if (agentIds.contains(n.getString("node_id")) && "active".equals(n.getString("status"))) {
-            active++;
-          }
-        }
-        if (active == agents.size()) {
-          return;
-        }
-      }
-      pause(deadline, "all " + agents.size() + " agents to be active nodes");
-    }
-  }
-
-  private void alive(Process p, String what) {
-    if (!p.isAlive()) {
-      throw new IllegalStateException("the " + what + " exited with " + p.exitValue() + ": " + tail(what));
-    }
-  }
-
   /** The last lines a process printed (for an error message). */
   public String tail(String what) {
-    try {
-      List<String> lines = Files.readAllLines(dir.resolve(what + ".log"));
-      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-    } catch (IOException e) {
-      return "(no log)";
-    }
-  }
-
-  private static void pause(long deadline, String what) throws InterruptedException {
-    if (System.nanoTime() > deadline) {
-      throw new IllegalStateException("gave up waiting for " + what);
-    }
-    Thread.sleep(100);
-  }
-
-  private void awaitRedis(int port) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      if (!redis.isAlive()) {
-        throw new IllegalStateException("redis-server exited: " + tail("redis"));
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        OutputStream o = s.getOutputStream();
-        o.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-        o.flush();
-        InputStream in = s.getInputStream();
-        byte[] b = new byte[7];
-        int n = in.read(b);
-        if (n > 0 && new String(b, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG")) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      pause(deadline, "redis-server on port " + port);
-    }
+    return processes == null ? "(no log)" : processes.tail(what);
   }
 
   /** Stops the agents, then the manager, then Redis, each by PID (TERM, then KILL after a grace). */
@@ -397,7 +284,7 @@ public final class LocalCluster implements AutoCloseable {
     for (Process a : agents) {
       if (paused.remove(a.pid())) {
         try {
-          signal(a.pid(), "CONT"); // why: a stopped process holds a TERM until it runs again
+          ClusterProcesses.signal(a.pid(), "CONT"); // why: a stopped process holds a TERM until it runs again
         } catch (IOException | InterruptedException e) {
           a.destroyForcibly();
         }
@@ -405,13 +292,13 @@ public final class LocalCluster implements AutoCloseable {
       a.destroy();
     }
     for (Process a : agents) {
-      stop(a, 15);
+      ClusterProcesses.stop(a, 15);
     }
     if (manager != null) {
-      stop(manager, 15);
+      ClusterProcesses.stop(manager, 15);
     }
-    if (redis != null) {
-      stop(redis, 10);
+    if (redis != null && redis.process() != null) {
+      ClusterProcesses.stop(redis.process(), 10);
     }
     if (hook != null && Thread.currentThread() != hook) {
       try {
@@ -429,22 +316,9 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  private static void stop(Process p, int graceSec) {
-    try {
-      p.destroy();
-      if (!p.waitFor(graceSec, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /** A free loopback TCP port. */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new IllegalStateException("no free port: " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package io.heady.client.chaos;
 
 import io.heady.client.bench.AdminHttp;
+import io.heady.common.retry.Backoff;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.Random;
@@ -26,8 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class TaskStream implements AutoCloseable {
   private static final int THREADS = 8;
-  private static final long BACKOFF_MIN_MS = 200;
-  private static final long BACKOFF_MAX_MS = 2000;
+  /** Waits between tries of a submission the manager did not take yet. */
+  private static final Backoff BACKOFF = Backoff.doubling(200, 2000);
 
   private final AdminHttp admin;
   private final String prefix;
@@ -83,7 +84,7 @@ public final class TaskStream implements AutoCloseable {
 
   private void submit(int i) {
     JsonObject body = new JsonObject().put("id", id(i)).put("type", "shell").put("command", command(i));
-    long backoff = BACKOFF_MIN_MS;
+    long backoff = BACKOFF.first();
     boolean retried = false;
     String last = null;
     while (!closed) {
@@ -115,7 +116,7 @@ public final class TaskStream implements AutoCloseable {
         Thread.currentThread().interrupt();
         break;
       }
-      backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
+      backoff = BACKOFF.next(backoff);
     }
     refuse(i, "the run stopped before it was accepted" + (last == null ? "" : " (last answer: " + last + ")"));
   }

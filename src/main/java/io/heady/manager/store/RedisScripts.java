@@ -1,5 +1,7 @@
 package io.heady.manager.store;
 
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -189,6 +191,15 @@ final class RedisScripts {
       new String[] {RESIGN, RESIGN_SHA}, new String[] {BACKFILL, BACKFILL_SHA});
 
   private RedisScripts() {}
+
+  /** An EVALSHA of a loaded script with these keys; the caller adds the script's ARGV. */
+  static Request call(String sha, String... keys) {
+    Request r = Request.cmd(Command.EVALSHA).arg(sha).arg(keys.length);
+    for (String key : keys) {
+      r.arg(key);
+    }
+    return r;
+  }
 
   static String sha1(String script) {
     try {

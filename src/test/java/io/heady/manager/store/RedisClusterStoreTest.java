@@ -340,7 +340,7 @@ class RedisClusterStoreTest extends ClusterStoreContract {
     assertThrows(IllegalArgumentException.class, () -> new RedisClusterStore(vertx, "localhost:6379"));
     assertEquals("rediss://h:6380/1", new RedisClusterStore(vertx, "rediss://:pw@h:6380/1").describe());
     assertEquals("redis://h:6379/0", new RedisClusterStore(vertx, "redis://h").describe());
-    assertEquals("redis://[::1]:7000", RedisClusterStore.endpoint("redis://:pw@[::1]:7000/3"));
+    assertEquals("redis://[::1]:7000", RedisUrl.endpoint("redis://:pw@[::1]:7000/3"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new RedisClusterStore(vertx, "redis://:pa ss@h:1/0"));
     assertFalse(e.getMessage().contains("pa ss"), e.getMessage());
