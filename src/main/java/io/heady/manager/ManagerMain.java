@@ -35,7 +35,6 @@ import io.heady.manager.metrics.HeadyMetrics;
 import io.heady.manager.metrics.MetricsVerticle;
 import io.heady.manager.metrics.TimedClusterStore;
 import io.heady.manager.node.Tier;
-import io.heady.manager.placement.PlacementSettings;
 import io.heady.manager.placement.Policy;
 import io.heady.manager.scheduler.ClusterService;
 import io.heady.manager.scheduler.EventJournal;
@@ -50,7 +49,6 @@ import io.heady.manager.secrets.SecretVault;
 import io.heady.manager.secrets.SecretsKey;
 import io.heady.manager.store.ClusterStore;
 import io.heady.manager.store.MemoryClusterStore;
-import io.heady.manager.watchdog.Watchdog;
 import io.heady.manager.watchdog.WatchdogVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
@@ -96,7 +94,7 @@ public final class ManagerMain {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
-    SchedulerSettings settings = schedulerSettings(cfg);
+    SchedulerSettings settings = ManagerSettings.scheduler(cfg);
     HeadyMetrics metrics = HeadyMetrics.create();
 
     String host = cfg.string(Keys.CLUSTER_HOST);
@@ -117,7 +115,8 @@ public final class ManagerMain {
     ClusterSetup.Clustered cluster = ClusterSetup.start(cs,
         new VertxOptions().setMetricsOptions(metrics.vertxOptions())).await();
     var vertx = cluster.vertx();
-    ClusterStore store = TimedClusterStore.wrap(openStore(cfg, vertx, cs.clusterName()), metrics.registry());
+    ClusterStore store = TimedClusterStore.wrap(ManagerSettings.openStore(cfg, vertx, cs.clusterName()),
+        metrics.registry());
     if (!store.describe().equals("memory")) {
       try {
         store.ping().await(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -204,7 +203,7 @@ public final class ManagerMain {
     });
     vertx.deployVerticle(scheduler).await();
     vertx.deployVerticle(agents).await();
-    vertx.deployVerticle(new WatchdogVerticle(service, watchdog(cfg), 1000)).await();
+    vertx.deployVerticle(new WatchdogVerticle(service, ManagerSettings.watchdog(cfg), 1000)).await();
     MetricsVerticle metricsFeed = new MetricsVerticle(service, metrics, policy::known, 5000);
     vertx.deployVerticle(metricsFeed).await();
 
@@ -294,7 +293,7 @@ public final class ManagerMain {
       throws Exception {
     io.vertx.core.Vertx boot = io.vertx.core.Vertx.vertx();
     try {
-      ClusterStore s = openStore(cfg, boot, clusterName);
+      ClusterStore s = ManagerSettings.openStore(cfg, boot, clusterName);
       try {
         return ClusterAuthority.load(s, dataDir, clusterName, clock).await(15, java.util.concurrent.TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -340,63 +339,6 @@ public final class ManagerMain {
         .put("hz_max_no_heartbeat_sec", cs.maxNoHeartbeatSec())
         .put("bus_tls", true)
         .put("version", io.heady.common.Version.VERSION);
-  }
-
-  static SchedulerSettings schedulerSettings(Config cfg) {
-    long hb = cfg.longValue(Keys.HEARTBEAT_SEC);
-    long ttl = cfg.longValue(Keys.TTL_SEC);
-    long off = cfg.longValue(Keys.OFFLINE_SEC);
-    if (ttl <= hb) {
-      throw new ConfigException("--ttl-sec (" + ttl + ") must be longer than --heartbeat-sec (" + hb + ")");
-    }
-    if (off <= ttl) {
-      throw new ConfigException("--offline-sec (" + off + ") must be longer than --ttl-sec (" + ttl + ")");
-    }
-    // why: what no flag sets (retry timing, the faults before quarantine, finished tasks kept in memory: sized
-    // for the default 512 MB heap, older ones are read from the store) keeps the one default its record holds
-    SchedulerSettings d = SchedulerSettings.defaults();
-    return new SchedulerSettings(Duration.ofSeconds(hb), Duration.ofSeconds(ttl), Duration.ofSeconds(off),
-        cfg.integer(Keys.MAX_REQUEUES), d.retryBase(), d.retryMax(), d.finishedInMemory(), PlacementSettings.from(cfg),
-        new io.heady.manager.node.NodeLiveness.Settings(cfg.integer(Keys.PROBE_FAILURES),
-            cfg.integer(Keys.PROBATION_TASKS), d.liveness().quarantineMinFaults()));
-  }
-
-  static Watchdog watchdog(Config cfg) {
-    String raw = cfg.string(Keys.STAGNATION_SEC);
-    String[] parts = raw.split(",");
-    if (parts.length != 4) {
-      throw new ConfigException("--stagnation-sec: '" + raw + "' must be four numbers of seconds, P0,P1,P2,P3");
-    }
-    java.util.List<Duration> limits = new java.util.ArrayList<>();
-    for (String p : parts) {
-      try {
-        long v = Long.parseLong(p.trim());
-        if (v < 1) {
-          throw new NumberFormatException();
-        }
-        limits.add(Duration.ofSeconds(v));
-      } catch (NumberFormatException e) {
-        throw new ConfigException("--stagnation-sec: '" + p.trim() + "' is not a positive number of seconds");
-      }
-    }
-    return new Watchdog(Duration.ofSeconds(cfg.longValue(Keys.STALL_SEC)), limits);
-  }
-
-  static ClusterStore openStore(Config cfg, io.vertx.core.Vertx vertx, String clusterName) {
-    String s = cfg.string(Keys.STORE);
-    if (s.equals("memory")) {
-      return new MemoryClusterStore();
-    }
-    if (s.startsWith("redis://") || s.startsWith("rediss://")) {
-      try {
-        return new io.heady.manager.store.RedisClusterStore(vertx, s,
-            io.heady.manager.store.RedisClusterStore.Settings.forCluster(clusterName), Clock.systemUTC());
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("--store: " + e.getMessage());
-      }
-    }
-    throw new ConfigException("--store: '" + s.replaceAll(":[^:@/]*@", ":***@")
-        + "' must be memory or redis://[:password@]host:port/db");
   }
 
   static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -21,7 +21,7 @@ class SettingsDefaultsTest {
 
   @Test
   void theSchedulersDefaultsAreTheDocumentedOnes() {
-    assertEquals(SchedulerSettings.defaults(), ManagerMain.schedulerSettings(none));
+    assertEquals(SchedulerSettings.defaults(), ManagerSettings.scheduler(none));
   }
 
   @Test
