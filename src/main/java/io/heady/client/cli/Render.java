@@ -211,6 +211,15 @@ final class Render {
     return sb.toString();
   }
 
+  /** "3 min ago" for an ISO time, or the text itself when it is not one (an older manager's answer). */
+  static String ago(String iso, Instant now) {
+    try {
+      return age(Instant.parse(iso), now) + " ago";
+    } catch (RuntimeException e) {
+      return iso;
+    }
+  }
+
   static String age(Instant then, Instant now) {
     if (then == null) {
       return "";

@@ -119,7 +119,7 @@ final class SecretCommand extends SubCommand {
     Table t = new Table("NAME", "CREATED", "UPDATED");
     for (Object o : all.getJsonArray("secrets", new JsonArray())) {
       JsonObject j = (JsonObject) o;
-      t.row(j.getString("name"), ago(j.getString("created_at"), now), ago(j.getString("updated_at"), now));
+      t.row(j.getString("name"), Render.ago(j.getString("created_at"), now), Render.ago(j.getString("updated_at"), now));
     }
     top.print(t.size() == 0 ? "no secrets ('echo \"$VALUE\" | heady secret set NAME' makes one)\n" : t.render());
     return ExitCodes.OK;
@@ -135,11 +135,4 @@ final class SecretCommand extends SubCommand {
     return ExitCodes.OK;
   }
 
-  private static String ago(String iso, Instant now) {
-    try {
-      return Render.age(Instant.parse(iso), now) + " ago";
-    } catch (RuntimeException e) {
-      return iso;
-    }
-  }
 }

@@ -187,20 +187,12 @@ final class TokenCommand extends SubCommand {
     Table t = new Table("NAME", "ROLE", "CREATED", "LAST USED");
     for (Object o : all.getJsonArray("tokens", new JsonArray())) {
       JsonObject j = (JsonObject) o;
-      t.row(j.getString("name"), j.getString("role"), ago(j.getString("created_at"), now),
-          j.getString("last_used_at") == null ? "never" : ago(j.getString("last_used_at"), now));
+      t.row(j.getString("name"), j.getString("role"), Render.ago(j.getString("created_at"), now),
+          j.getString("last_used_at") == null ? "never" : Render.ago(j.getString("last_used_at"), now));
     }
     top.print(t.size() == 0 ? "no named tokens ('heady token create NAME --access viewer' makes one)\n"
         : t.render());
     return ExitCodes.OK;
-  }
-
-  private static String ago(String iso, Instant now) {
-    try {
-      return Render.age(Instant.parse(iso), now) + " ago";
-    } catch (RuntimeException e) {
-      return iso;
-    }
   }
 
   /** {@code DELETE /api/cluster/tokens/NAME}: refused from now on. */
