@@ -119,7 +119,8 @@ final class SecretCommand extends SubCommand {
     Table t = new Table("NAME", "CREATED", "UPDATED");
     for (Object o : all.getJsonArray("secrets", new JsonArray())) {
       JsonObject j = (JsonObject) o;
-      t.row(j.getString("name"), Render.ago(j.getString("created_at"), now), Render.ago(j.getString("updated_at"), now));
+      t.row(j.getString("name"), Render.ago(j.getString("created_at"), now),
+          Render.ago(j.getString("updated_at"), now));
     }
     top.print(t.size() == 0 ? "no secrets ('echo \"$VALUE\" | heady secret set NAME' makes one)\n" : t.render());
     return ExitCodes.OK;
