@@ -18,9 +18,14 @@ import java.util.function.ToLongFunction;
 public final class DagIndex {
   private final Map<String, List<String>> dependents = new HashMap<>();
 
+  /** Records that {@code task} waits on each of {@code dependsOn}; linking the same edge again changes nothing. */
   public void link(String task, List<String> dependsOn) {
     for (String d : dependsOn) {
-      dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(task);
+      List<String> waiting = dependents.computeIfAbsent(d, k -> new ArrayList<>());
+      // why: a dependent listed twice would count one success twice and run before its other dependencies
+      if (!waiting.contains(task)) {
+        waiting.add(task);
+      }
     }
   }
 

@@ -216,9 +216,6 @@ public final class Scheduler {
         case ON_NODE -> nodes.get(t.currentAttempt().nodeId()).running().add(t.id());
         default -> throw new IllegalStateException("unknown resume " + r.how());
       }
-      if (r.how() == Recovery.Resume.WAIT || r.how() == Recovery.Resume.READY) {
-        dag.link(t);
-      }
       if (r.moved()) {
         changes.task(t);
       }

@@ -336,6 +336,24 @@ class SchedulerFlowTest {
   }
 
   @Test
+  void aTaskWaitingOnTwoStillWaitsOnBothAfterARestart() {
+    laptop();
+    h.submitDag(task("fetch").id("a").spec(), task("fetch").id("b").spec(),
+        task("join").id("c").dependsOn("a", "b").spec());
+    assertEquals(List.of("a", "b"), h.sink.dispatchedTaskIds());
+    // the manager restarts: another scheduler resumes from what the first one stored
+    Harness again = new Harness();
+    again.now = h.now;
+    again.scheduler.restore(List.of(h.node("laptop").toJson()),
+        List.of(h.task("a").toJson(), h.task("b").toJson(), h.task("c").toJson()), new JsonObject(), again.now);
+    assertEquals(TaskState.WAITING, again.task("c").state());
+    again.scheduler.complete(Harness.completion(h.sink.dispatchOf("a"), "succeeded", 0), again.now);
+    assertEquals(TaskState.WAITING, again.task("c").state(), "c waits on b too, which has not ended");
+    again.scheduler.complete(Harness.completion(h.sink.dispatchOf("b"), "succeeded", 0), again.now);
+    assertFalse(again.task("c").state() == TaskState.WAITING, "both ended: c is released");
+  }
+
+  @Test
   void aFailureSkipsEveryDependentTransitively() {
     laptop();
     h.submitDag(
