@@ -1,5 +1,6 @@
 package io.heady.manager.task;
 
+import io.heady.common.retry.Backoff;
 import io.heady.common.protocol.ApiException;
 import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.ErrorCode;
@@ -133,8 +134,8 @@ public final class TaskLifecycle {
    * Returns the delay in milliseconds (the task's {@code not_before} says when).
    */
   public long retry(TaskRecord t, String why, Instant now) {
-    long base = settings.retryBase().toMillis();
-    long delay = Math.min(settings.retryMax().toMillis(), base << Math.min(20, t.taskFailures() - 1));
+    long base = Math.max(1, settings.retryBase().toMillis());
+    long delay = Backoff.doubling(base, Math.max(base, settings.retryMax().toMillis())).nth(t.taskFailures());
     t.moveTo(TaskState.QUEUED, now, "retry after " + why);
     t.notBefore(now.plusMillis(delay));
     return delay;
