@@ -187,7 +187,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (option("--json")) {
       out.println(result.encode());
     } else {
-      out.print(Report.table(result));
+      out.print(BenchReport.table(result));
     }
     out.flush();
     try {

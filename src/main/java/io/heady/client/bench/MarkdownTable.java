@@ -19,15 +19,15 @@ public final class MarkdownTable {
     for (JsonObject r : runs) {
       JsonObject lat = r.getJsonObject("latency_ms", new JsonObject());
       sb.append("| ").append(SvgChart.label(r).replace("|", "/"))
-          .append(" | ").append(Report.n(r.getValue("tasks")))
+          .append(" | ").append(BenchReport.n(r.getValue("tasks")))
           .append(" | ").append(concurrency(r))
-          .append(" | ").append(Report.n(r.getValue("throughput_per_s")))
-          .append(" | ").append(Report.n(lat.getValue("p50")))
-          .append(" | ").append(Report.n(lat.getValue("p90")))
-          .append(" | ").append(Report.n(lat.getValue("p99")))
-          .append(" | ").append(Report.n(lat.getValue("max")))
-          .append(" | ").append(Report.n(r.getValue("lost")))
-          .append(" | ").append(Report.n(r.getValue("duplicates")))
+          .append(" | ").append(BenchReport.n(r.getValue("throughput_per_s")))
+          .append(" | ").append(BenchReport.n(lat.getValue("p50")))
+          .append(" | ").append(BenchReport.n(lat.getValue("p90")))
+          .append(" | ").append(BenchReport.n(lat.getValue("p99")))
+          .append(" | ").append(BenchReport.n(lat.getValue("max")))
+          .append(" | ").append(BenchReport.n(r.getValue("lost")))
+          .append(" | ").append(BenchReport.n(r.getValue("duplicates")))
           .append(" | ").append(memory(r))
           .append(" |\n");
     }
@@ -40,7 +40,7 @@ public final class MarkdownTable {
       Object c = r.getValue("concurrency");
       return w instanceof Number wn && c instanceof Number cn ? Long.toString(wn.longValue() * cn.longValue()) : "-";
     }
-    return Report.n(r.getValue("concurrency"));
+    return BenchReport.n(r.getValue("concurrency"));
   }
 
   /** Resident memory: heady's manager and agents, Celery's workers (main process and pool, each). */
@@ -49,20 +49,20 @@ public final class MarkdownTable {
     if (rss != null) {
       StringBuilder sb = new StringBuilder();
       if (rss.getValue("manager") != null) {
-        sb.append("manager ").append(Report.n(rss.getValue("manager")));
+        sb.append("manager ").append(BenchReport.n(rss.getValue("manager")));
       }
       JsonArray a = rss.getJsonArray("agents", new JsonArray());
       if (!a.isEmpty()) {
         sb.append(sb.length() > 0 ? ", " : "").append("agents");
         for (Object o : a) {
-          sb.append(' ').append(Report.n(o));
+          sb.append(' ').append(BenchReport.n(o));
         }
       }
       JsonObject idle = r.getJsonObject("idle_rss_mb");
       if (idle != null && !idle.getJsonArray("agents", new JsonArray()).isEmpty()) {
         sb.append(" (idle agents");
         for (Object o : idle.getJsonArray("agents")) {
-          sb.append(' ').append(Report.n(o));
+          sb.append(' ').append(BenchReport.n(o));
         }
         sb.append(')');
       }

@@ -30,10 +30,10 @@ public final class Prepared {
     this.criticalPath = criticalPath;
   }
 
-  /** Validates a submission ({@link Submission}) and builds its new tasks, changing nothing yet. */
+  /** Validates a submission ({@link SubmissionCheck}) and builds its new tasks, changing nothing yet. */
   static Prepared of(List<TaskSpec> specs, boolean batch, Policy policy, TaskBook tasks, IdSource ids,
       Instant now) {
-    Submission s = new Submission(specs, batch, policy, tasks, ids);
+    SubmissionCheck s = new SubmissionCheck(specs, batch, policy, tasks, ids);
     Prepared p = new Prepared(s.isDag() ? ids.dagId() : null, s.criticalPath());
     Set<String> critical = new HashSet<>(p.criticalPath);
     Map<String, TaskRecord> batchIds = new HashMap<>();

@@ -132,7 +132,7 @@ public final class Scheduler {
 
   // ---- tasks (TaskOps) -----------------------------------------------------------------------------------
 
-  /** Validates and accepts one task or a DAG batch in one step (prepare and commit); see {@link Submission}. */
+  /** Validates and accepts one task or a DAG batch in one step (prepare and commit); see {@link SubmissionCheck}. */
   public List<Submitted> submit(List<TaskSpec> specs, boolean batch, Instant now) {
     return commit(prepare(specs, batch, now), now);
   }

@@ -101,11 +101,11 @@ class DagIndexTest {
   @Test
   void criticalPathOfTheLargestBatch() {
     Map<String, List<String>> e = new LinkedHashMap<>();
-    for (int i = Submission.MAX_BATCH - 1; i >= 0; i--) { // listed last-first
+    for (int i = SubmissionCheck.MAX_BATCH - 1; i >= 0; i--) { // listed last-first
       e.put("t" + i, i == 0 ? List.of() : List.of("t" + (i - 1)));
     }
     List<String> path = DagIndex.criticalPath(e, t -> 1L);
-    assertEquals(Submission.MAX_BATCH, path.size());
+    assertEquals(SubmissionCheck.MAX_BATCH, path.size());
     assertEquals("t0", path.get(0));
   }
 

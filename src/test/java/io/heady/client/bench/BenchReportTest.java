@@ -8,7 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
-class ReportTest {
+class BenchReportTest {
   @Test
   void tableShowsTheNumbers() {
     JsonObject r = SvgChartTest.heady().put("tasks", 20000).put("concurrency", 4).put("warmup", 2000)
@@ -16,7 +16,7 @@ class ReportTest {
         .put("start_latency_ms", new JsonObject().put("p50", 0.5)).put("start_event", "task.running")
         .put("rss_mb", new JsonObject().put("manager", 300.5).put("agents", new io.vertx.core.json.JsonArray()
             .add(120.0).add(118.25)));
-    String t = Report.table(r);
+    String t = BenchReport.table(r);
     assertTrue(t.contains("12,000 tasks/s") || t.contains("12,001 tasks/s"), t);
     assertTrue(t.contains("p50 0.8"), t);
     assertTrue(t.contains("manager 300.5, agents 120, 118.25"), t);
@@ -25,11 +25,11 @@ class ReportTest {
 
   @Test
   void numbers() {
-    assertEquals("-", Report.n(null));
-    assertEquals("1,234", Report.n(1234));
-    assertEquals("0.5", Report.n(0.5));
-    assertEquals("12", Report.n(12.0));
-    assertEquals("12,346", Report.n(12345.6));
+    assertEquals("-", BenchReport.n(null));
+    assertEquals("1,234", BenchReport.n(1234));
+    assertEquals("0.5", BenchReport.n(0.5));
+    assertEquals("12", BenchReport.n(12.0));
+    assertEquals("12,346", BenchReport.n(12345.6));
   }
 
   @Test

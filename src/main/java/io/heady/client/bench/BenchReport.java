@@ -5,8 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 
 /** A result line as a human reads it: one field a line, aligned. */
-public final class Report {
-  private Report() {}
+public final class BenchReport {
+  private BenchReport() {}
 
   public static String table(JsonObject r) {
     StringBuilder sb = new StringBuilder();

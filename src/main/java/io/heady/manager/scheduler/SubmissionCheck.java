@@ -19,7 +19,7 @@ import java.util.Set;
  * Checks one submission (a task or a DAG batch) before anything is created: commands present where the
  * type needs one, client ids unique, every dependency known, no cycle. Refusals name what is wrong.
  */
-final class Submission {
+final class SubmissionCheck {
   static final int MAX_BATCH = 1000;
   private final List<TaskSpec> specs;
   private final boolean batch;
@@ -27,7 +27,7 @@ final class Submission {
   private final Map<String, List<String>> edges = new LinkedHashMap<>();
   private final Map<String, Long> durations = new HashMap<>();
 
-  Submission(List<TaskSpec> specs, boolean batch, Policy policy, TaskBook tasks, IdSource idSource) {
+  SubmissionCheck(List<TaskSpec> specs, boolean batch, Policy policy, TaskBook tasks, IdSource idSource) {
     this.specs = specs;
     this.batch = batch;
     if (specs.isEmpty()) {
