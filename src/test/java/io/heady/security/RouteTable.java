@@ -102,8 +102,8 @@ public final class RouteTable {
    * None may contain a secret; {@code SecurityAuthMatrixIT} checks that.
    */
   public static final List<String> OPEN = List.of("/health/live", "/health/ready", "/metrics", "/", "/assets/",
-      "/install/agent.sh", "/install/heady.jar", "/install/heady.jar.sha256", "/install/launcher/:file",
-      "/install/systemd/:file");
+      "/install/agent.sh", "/install/heady.py", "/install/heady.jar", "/install/heady.jar.sha256",
+      "/install/launcher/:file", "/install/systemd/:file");
 
   /** The node API's routes. */
   public static final List<Entry> NODE = List.of(
