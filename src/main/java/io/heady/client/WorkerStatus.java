@@ -11,7 +11,7 @@ import java.util.Map;
  * ({@code GET /api/cluster/workers}).
  *
  * @param online relayq's {@code online}: at least one worker is up
- * @param onlineWorkers how many workers are up (heady's {@code online_workers})
+ * @param onlineWorkers how many workers are up
  * @param workers by node name, in the manager's order
  */
 public record WorkerStatus(boolean online, int onlineWorkers, int totalWorkers, int totalActive, int totalQueued,
@@ -45,9 +45,8 @@ public record WorkerStatus(boolean online, int onlineWorkers, int totalWorkers, 
         }
       }
     }
-    int onlineWorkers = j.getValue("online_workers") instanceof Number n ? n.intValue() : up;
-    boolean online = j.getValue("online") instanceof Boolean b ? b : onlineWorkers > 0;
-    return new WorkerStatus(online, onlineWorkers,
+    boolean online = j.getValue("online") instanceof Boolean b ? b : up > 0;
+    return new WorkerStatus(online, up,
         NodeInfo.num(j, "total_workers").intValue(), NodeInfo.num(j, "total_active").intValue(),
         NodeInfo.num(j, "total_queued").intValue(), Collections.unmodifiableMap(ws), j);
   }

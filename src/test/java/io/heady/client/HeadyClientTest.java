@@ -174,7 +174,7 @@ class HeadyClientTest {
   @Test
   void workerStatusAndNodesAreTyped() {
     fake.onJson("GET /api/cluster/workers", 200, new JsonObject().put("online", true).put("total_workers", 2)
-        .put("total_active", 1).put("total_queued", 3).put("online_workers", 1).put("workers", new JsonObject()
+        .put("total_active", 1).put("total_queued", 3).put("workers", new JsonObject()
             .put("mac", new JsonObject().put("type", "mac-mini").put("active_jobs", 1).put("queued_jobs", 2)
                 .put("total_jobs", 7).put("node_id", "n-mac").put("online", true).put("status", "active")
                 .put("tier", "POWERHOUSE").put("active", 1).put("max_concurrent", 2)

@@ -132,10 +132,10 @@ public final class ClusterViews {
   }
 
   /**
-   * relayq's {@code worker_status()}, key for key: a boolean {@code online} (some worker is up),
-   * {@code total_workers}, {@code total_active}, {@code total_queued}, and per worker {@code type},
-   * {@code active_jobs}, {@code queued_jobs}, {@code total_jobs}, {@code online}; heady's own fields sit beside
-   * them ({@code online_workers}, and per worker its node id, status, tier, slots, reliability and the rest).
+   * relayq's {@code worker_status()}, key for key: exactly relayq's top-level keys, a boolean {@code online}
+   * (some worker is up), {@code total_workers}, {@code total_active}, {@code total_queued} and {@code workers};
+   * per worker relayq's {@code type}, {@code active_jobs}, {@code queued_jobs}, {@code total_jobs},
+   * {@code online}, with heady's own fields beside them (node id, status, tier, slots, reliability and the rest).
    */
   public static JsonObject workers(Scheduler s) {
     Map<String, Integer> pinned = new HashMap<>();
@@ -182,8 +182,7 @@ public final class ClusterViews {
         .put("total_workers", s.nodes().size())
         .put("total_active", active)
         .put("total_queued", s.queue().size() + s.delayedCount())
-        .put("workers", workers)
-        .put("online_workers", online);
+        .put("workers", workers);
   }
 
   /**
