@@ -90,16 +90,20 @@ class InstallScriptTest {
 
   // ---- the served script ---------------------------------------------------------------------------------
 
-  @Test
-  void theServedScriptKnowsTheManagerAndCarriesItsChecksum() throws Exception {
-    HttpResponse<byte[]> r = get("/install/agent.sh");
+  @ParameterizedTest
+  @CsvSource({"/install/agent.sh, bin/install-agent.sh, text/x-shellscript",
+      "/install/heady.py, clients/python/heady.py, text/x-python"})
+  void aServedFileKnowsTheManagerCarriesItsChecksumAndNoToken(String path, String source, String type)
+      throws Exception {
+    HttpResponse<byte[]> r = get(path);
     assertEquals(200, r.statusCode());
-    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/x-shellscript"));
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith(type));
     assertEquals(InstallRoutes.sha256Hex(r.body()), r.headers().firstValue("X-Checksum-Sha256").orElse(""));
-    String script = new String(r.body(), StandardCharsets.UTF_8);
-    assertTrue(script.contains("\nSERVED_MANAGER_URL='" + url + "'\n"), "the URL line");
-    assertEquals(InstallRoutes.personalize(Files.readString(Shell.PROJECT.resolve("bin/install-agent.sh")), url),
-        script, "the served script is bin/install-agent.sh with the URL filled in");
+    String served = new String(r.body(), StandardCharsets.UTF_8);
+    assertTrue(served.contains("\nSERVED_MANAGER_URL='" + url + "'\n"), "the URL line");
+    assertEquals(InstallRoutes.personalize(Files.readString(Shell.PROJECT.resolve(source)), url), served,
+        "the served file is " + source + " with the URL filled in");
+    assertFalse(served.contains(join) || served.contains(admin), "no token in it");
   }
 
   @Test
