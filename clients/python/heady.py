@@ -402,8 +402,10 @@ class JobResult:
             now = time.monotonic()
             if deadline is not None and now >= deadline:
                 where = record.get("node_name") or record.get("node_id")
-                raise JobTimeout("task %s has not finished after %gs: it is %s%s (it goes on; cancel() stops it)"
-                                 % (self.id, timeout, status, " on " + where if where else ""), code="TIMEOUT")
+                why = record.get("waiting_reason") if status in ("queued", "waiting") else None
+                raise JobTimeout("task %s has not finished after %gs: it is %s%s%s (it goes on; cancel() stops it)"
+                                 % (self.id, timeout, status, " on " + where if where else "",
+                                    ": " + str(why) if why else ""), code="TIMEOUT")
             pause = min(pause * 1.5, interval)
             time.sleep(pause if deadline is None else max(0.0, min(pause, deadline - now)))
 

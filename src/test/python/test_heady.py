@@ -79,6 +79,16 @@ class RelayqSurface(unittest.TestCase):
             r.get(timeout=LIMIT)
         self.assertEqual("cancelled", stopped.exception.task["status"])
 
+    def test_a_wait_on_a_task_no_node_can_take_says_why(self):
+        r = job.run_on("no-such-node", "echo never")
+        try:
+            with self.assertRaises(JobTimeout) as caught:
+                r.get(timeout=2)
+            self.assertIn("it is queued", str(caught.exception))
+            self.assertIn("pinned to no-such-node", str(caught.exception))
+        finally:
+            r.cancel()
+
     def test_worker_status_has_relayqs_shape(self):
         for status in (worker_status(), job.worker_status()):
             self.assertEqual(RELAYQ_TOP, set(status), status)
