@@ -286,7 +286,7 @@ public final class BenchCommand implements Callable<Integer> {
   private ClientConfig config() {
     String url = optionValue("--url");
     String token = optionValue("--token");
-    return ClientConfig.resolve(url, token, System.getenv(), Path.of(System.getProperty("user.home", ".")),
+    return ClientConfig.resolve(url, token, optionValue("--manager-fingerprint"), System.getenv(), Path.of(System.getProperty("user.home", ".")),
         Path.of("/etc/heady/cli.json"));
   }
 
