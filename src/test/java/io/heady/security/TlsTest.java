@@ -124,4 +124,20 @@ class TlsTest {
     assertThrows(CertificateException.class,
         () -> new PinnedTrustManager(other).checkServerTrusted(new X509Certificate[0], "RSA"));
   }
+
+  @Test
+  void aNewAdvertisedHostGetsANewCertificateThatNamesIt() throws Exception {
+    Path own = dir.resolve("advertised");
+    Config self = Config.of("manager", Map.of("tls-self-signed", "true"));
+    ServerTls first = ServerTls.fromConfig(self, own, List.of("heady.example.org"), "heady.example.org");
+    assertEquals(first.fingerprint(), ServerTls.fromConfig(self, own, List.of("heady.example.org", "10.9.9.9"),
+        "heady.example.org").fingerprint(), "the same advertised host keeps the certificate (and the pins)");
+    ServerTls moved = ServerTls.fromConfig(self, own, List.of("heady.example.net"), "heady.example.net");
+    assertTrue(!moved.fingerprint().equals(first.fingerprint()), "a new name, a new certificate");
+    String sans = String.valueOf(Fingerprint.readPem(moved.cert()).getSubjectAlternativeNames());
+    assertTrue(sans.contains("heady.example.net") && sans.contains("localhost") && sans.contains("127.0.0.1")
+        && sans.contains("0:0:0:0:0:0:0:1"), sans);
+    assertEquals(moved.fingerprint(), ServerTls.fromConfig(self, own, List.of(), null).fingerprint(),
+        "no advertised host: the certificate is kept");
+  }
 }
