@@ -29,7 +29,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The CLI and the SDK reach a {@code --tls-self-signed} manager the way a user does: the fingerprint copied from
  * the manager's start log, given as {@code --manager-fingerprint}, {@code HEADY_MANAGER_FINGERPRINT} or the
- * config file; another fingerprint is refused naming both; the certificate names the advertised host.
+ * config file; another fingerprint is refused naming both; the certificate names the advertised host;
+ * {@code heady bench} measures the pinned manager.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClientTlsIT {
@@ -157,5 +158,20 @@ class ClientTlsIT {
     assertTrue(handshake, "refused in the TLS handshake, before a request carries the token");
     assertThrows(HeadyException.class, () -> HeadyClient.builder().url(url()).token(admin).build().state(),
         "without the pin the JVM's trust store does not know a self-signed certificate");
+  }
+
+  @Test
+  void benchMeasuresThePinnedManager() throws Exception {
+    BenchRun r = BenchRun.of(240, "--url", url(), "--token", admin, "--manager-fingerprint", fingerprint,
+        "--tasks", "30", "--warmup", "0");
+    assertEquals(0, r.code, r.err);
+    io.vertx.core.json.JsonObject j = r.json();
+    assertEquals(30, j.getInteger("tasks"), j.encode());
+    assertEquals(0, j.getInteger("lost"), j.encodePrettily());
+    BenchRun refused = BenchRun.of(120, "--url", url(), "--token", admin, "--manager-fingerprint", wrong,
+        "--tasks", "5", "--warmup", "0");
+    assertNotEquals(0, refused.code, refused.out + refused.err);
+    assertTrue(refused.err.contains("expected the pinned " + wrong) && refused.err.contains("got " + fingerprint),
+        refused.err);
   }
 }

@@ -80,7 +80,10 @@ public final class CertNames {
     return null;
   }
 
-  /** Whether a certificate's SANs (as {@code X509Certificate.getSubjectAlternativeNames()} gives them) name this host. */
+  /**
+   * Whether a certificate's SANs (as {@code X509Certificate.getSubjectAlternativeNames()} gives them) name
+   * {@code host}; a host no SAN can hold (or none) is covered, so it never asks for a new certificate.
+   */
   public static boolean covers(java.util.Collection<List<?>> sans, String host) {
     String want = entry(host);
     if (want == null || sans == null) {
