@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes a self-signed certificate and key (RSA 2048, ten years) as PEM files in a folder, with the JDK's
  * {@code keytool}: {@code cert.pem} (0644) and {@code key.pem} (0600), naming the hosts of {@link CertNames}.
- * An existing pair is kept, so the fingerprint agents and clients pinned stays the same across restarts,
- * unless it does not name the advertised host: then a new pair replaces it (and the fingerprint changes).
+ * An existing pair is always kept, so the fingerprint agents and clients pinned stays the same across restarts;
+ * one that does not name the advertised host is kept with a warning that says how to make a new one.
  */
 public final class SelfSignedCert {
   private static final Logger LOG = LoggerFactory.getLogger(SelfSignedCert.class);
@@ -32,8 +32,8 @@ public final class SelfSignedCert {
   private SelfSignedCert() {}
 
   /**
-   * The cert and key paths in {@code dir}; creates them first if either is missing, or if the certificate
-   * does not name {@code advertised} (may be {@code null}).
+   * The cert and key paths in {@code dir}; creates them first if either is missing. A kept certificate that
+   * does not name {@code advertised} (may be {@code null}) is logged as a warning.
    *
    * @param names the operator's names for this server; this machine's host name and addresses are added
    */
@@ -41,16 +41,16 @@ public final class SelfSignedCert {
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
     if (Files.isRegularFile(cert) && Files.isRegularFile(key)) {
-      X509Certificate old = Fingerprint.readPem(cert);
-      if (covers(old, advertised)) {
-        return new Path[] {cert, key};
+      if (!covers(Fingerprint.readPem(cert), advertised)) {
+        // why: never replaced by itself: a new certificate has a new fingerprint, and every agent, standby
+        // (which may share this pair) and client pinning the old one would stop at once; pinned clients do
+        // not need the name, only those that verify the certificate the usual way (a trust store, --cacert)
+        LOG.warn("the self-signed certificate {} does not name the advertised host {}: clients that check it by"
+            + " name (a trust store, curl --cacert) refuse it; pinned ones (--manager-fingerprint) do not care."
+            + " To make one that names it, stop the manager and delete {}; its new fingerprint must then be"
+            + " given to every agent and client", cert, advertised, dir);
       }
-      // why: the advertised name is an operator's explicit choice that clients verifying the certificate
-      // the usual way (a trust store, curl --cacert) need; interface addresses that come and go do not
-      // replace it, so pins stay valid across DHCP and VPN changes
-      LOG.warn("the self-signed certificate {} does not name the advertised host {}: making a new one; its"
-          + " fingerprint replaces {}, so agents and clients must pin the new one", cert, advertised,
-          Fingerprint.format(Fingerprint.sha256(old)));
+      return new Path[] {cert, key};
     }
     Files.createDirectories(dir);
     Path store = dir.resolve("self-signed.p12.tmp");

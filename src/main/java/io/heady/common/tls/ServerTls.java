@@ -46,8 +46,8 @@ public record ServerTls(Path cert, Path key, String fingerprint, boolean selfSig
   /**
    * Reads {@code --tls-cert}/{@code --tls-key} or makes a self-signed pair in {@code <data-dir>/tls}
    * ({@code --tls-self-signed}); {@code names} (and this machine's host name and addresses) go into the
-   * self-signed certificate's subject alternative names, and a kept certificate that does not name
-   * {@code advertised} is made anew. Every problem stops the process with one line naming the flag.
+   * self-signed certificate's subject alternative names; a kept certificate that does not name
+   * {@code advertised} is kept with a warning. Every problem stops the process with one line naming the flag.
    */
   public static ServerTls fromConfig(Config cfg, Path dataDir, List<String> names, String advertised) {
     String c = cfg.string(Keys.TLS_CERT);
