@@ -14,7 +14,7 @@ Where the manager is and which token to present, each found on its own, first fo
   1. Job(url=..., token=...) or connect(url, token);
   2. the environment: HEADY_URL, HEADY_TOKEN;
   3. the config file: $HEADY_CONFIG, else $XDG_CONFIG_HOME/heady/cli.json (~/.config/heady/cli.json), then
-     /etc/heady/cli.json: {"url": "...", "token": "..."} or {"token_file": "/path"};
+     /etc/heady/cli.json: {"url": "...", "token": "..."} or {"token_file": "/path"}, and "manager_fingerprint";
   4. the URL of the manager that served this file, else http://127.0.0.1:7070; the token the manager made in
      $HEADY_DATA_DIR/admin.token, ~/.heady/admin.token or /var/lib/heady/admin.token when readable.
 Running tasks takes an operator or admin token; worker_status() a viewer token is enough.
@@ -177,12 +177,16 @@ class Config:
         else:
             base = env.get("XDG_CONFIG_HOME") if _present(env.get("XDG_CONFIG_HOME")) else os.path.join(home, ".config")
             user_file = os.path.join(base, "heady", "cli.json")
+        pin = fingerprint if fingerprint is not None else env.get("HEADY_MANAGER_FINGERPRINT")
+        pin_source = "fingerprint=" if fingerprint is not None else "HEADY_MANAGER_FINGERPRINT"
         for path in (user_file, machine_file):
-            if url is not None and token is not None:
+            if url is not None and token is not None and _present(pin):
                 break
             data = _read_config(path)
             if data is None:
                 continue
+            if not _present(pin) and _present(data.get("manager_fingerprint")):
+                pin, pin_source = data["manager_fingerprint"].strip(), path
             if url is None and _present(data.get("url")):
                 url, url_source = data["url"].strip(), path
             if token is None and _present(data.get("token")):
@@ -204,14 +208,13 @@ class Config:
                 if token is not None:
                     token_source = os.path.join(d, "admin.token")
                     break
-        pin = fingerprint if fingerprint is not None else env.get("HEADY_MANAGER_FINGERPRINT")
         url = normalize_url(url, url_source)
         pinned = None
         if _present(pin):
-            pinned = parse_fingerprint(pin)
+            pinned = parse_fingerprint(pin, pin_source)
             if not url.lower().startswith("https://"):
-                raise HeadyError("HEADY_MANAGER_FINGERPRINT pins an HTTPS certificate, but the manager URL %s (from %s) "
-                                 "is not https://" % (url, url_source), code="BAD_CONFIG")
+                raise HeadyError("%s pins an HTTPS certificate, but the manager URL %s (from %s) "
+                                 "is not https://" % (pin_source, url, url_source), code="BAD_CONFIG")
         return cls(url, url_source, token, token_source, pinned)
 
 

@@ -31,6 +31,24 @@ class PinnedCertificate(unittest.TestCase):
         finally:
             del os.environ["HEADY_MANAGER_FINGERPRINT"]
 
+    def test_the_cli_config_files_manager_fingerprint_pins_it_too(self):
+        import json
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "cli.json")
+            with open(path, "w") as f:
+                json.dump({"manager_fingerprint": FINGERPRINT}, f)
+            os.environ["HEADY_CONFIG"] = path
+            try:
+                self.assertIs(True, heady.connect().worker_status(strict=True)["online"])
+                with open(path, "w") as f:
+                    json.dump({"manager_fingerprint": other_than(FINGERPRINT)}, f)
+                with self.assertRaises(HeadyError) as caught:
+                    heady.connect().run("echo never")
+                self.assertEqual("FINGERPRINT_MISMATCH", caught.exception.code)
+            finally:
+                del os.environ["HEADY_CONFIG"]
+
     def test_a_wrong_fingerprint_is_refused_naming_both(self):
         wrong = other_than(FINGERPRINT)
         with self.assertRaises(HeadyError) as caught:
