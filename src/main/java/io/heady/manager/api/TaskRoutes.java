@@ -22,7 +22,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Task routes: submit (one or a DAG) and cancel (operator); read, list, history, log, can-handle (viewer). */
+/**
+ * Task routes: submit (one or a DAG) and cancel (operator); read, list, history, log, explain, can-handle
+ * (viewer).
+ */
 final class TaskRoutes {
   private static final List<String> FINAL = java.util.Arrays.stream(TaskState.values()).filter(TaskState::terminal)
       .map(TaskState::wire).toList();
@@ -57,6 +60,17 @@ final class TaskRoutes {
         }
         return stored;
       })));
+    });
+    // why: the leader alone holds the nodes' live state a fresh evaluation needs; a standby says so (NOT_LEADER)
+    r.viewer("GET", "/api/cluster/tasks/:id/explain", rc -> {
+      String id = taskId(rc);
+      Replies.from(rc, 200, cluster.explain(id).map(j -> {
+        if (j == null) {
+          throw new ApiException(ErrorCode.UNKNOWN_TASK, "no task with id " + id + " among the tasks the manager"
+              + " holds (a task that finished long ago: heady task " + id + ")", new JsonObject().put("task_id", id));
+        }
+        return j;
+      }));
     });
     r.viewer("GET", "/api/cluster/tasks/:id/log", rc -> {
       String id = taskId(rc);
