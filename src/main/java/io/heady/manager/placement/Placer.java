@@ -152,7 +152,11 @@ public final class Placer {
     ReasonGroups groups = new ReasonGroups();
     for (NodeRecord n : nodes) {
       int failed = lastingFailure(req, n);
-      if (failed < 0 || (cloud && lastingFailure(req.withCloud(), n) < 0)) {
+      if (failed >= 0 && cloud) {
+        // why: with the failover the cloud executor is weighed as a fallback; its reason is the one that holds then
+        failed = lastingFailure(req.withCloud(), n);
+      }
+      if (failed < 0) {
         return null;
       }
       groups.add(failed, CHECKS.get(failed), n);

@@ -124,4 +124,15 @@ class TaskVerdictsTest {
     assertSame(p.node(), v.best() == null ? null : v.best().node());
     assertEquals(p.fallback(), v.fallback());
   }
+
+  @Test
+  void aTaskNoNodeCouldEverTakeNamesTheCloudExecutorsFallbackReason() {
+    NodeRecord rpi = node("rpi4").cores(4).ram(8).active(T);
+    NodeRecord cloud = node("local").cores(2).ram(8).activeCloud(T);
+    PlacementRequest r = req(cores(64), null, Priority.P2);
+    assertEquals("no node in the cluster can take this task: 2 nodes (rpi4, local): needs 64 cores (has at most 4)",
+        placer.unplaceable(r, List.of(rpi, cloud)), "the cloud executor is weighed as the failover would weigh it");
+    assertNull(placer.unplaceable(req(cores(2), null, Priority.P2), List.of(node("tiny").cores(1).ram(8).active(T),
+        cloud)), "the failover could take it");
+  }
 }
