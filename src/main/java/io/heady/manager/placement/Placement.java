@@ -2,17 +2,24 @@ package io.heady.manager.placement;
 
 import io.heady.manager.node.NodeRecord;
 import io.vertx.core.json.JsonArray;
+import java.util.function.Supplier;
 
 /**
  * The outcome of placing one task: the chosen node (or none) and, per node, why it was or was not chosen.
  *
  * @param waitingForSlot some node passes every check but the free-slot one: the task should wait for it
  * @param fallback the chosen node is the cloud executor taking a physical task (failover)
- * @param reason when no node is chosen, why: every node counted under the check that turned it away
- *     ({@link ReasonGroups}); {@code null} when one is
+ * @param why when no node is chosen, why: every node counted under the check that turned it away
+ *     ({@link ReasonGroups}), put in words only when asked (a dispatch pass that fails a task does not spend on
+ *     words nobody reads); {@code null} when a node is chosen
  */
 public record Placement(NodeRecord node, double score, boolean waitingForSlot, boolean fallback,
-    JsonArray explain, String reason) {
+    JsonArray explain, Supplier<String> why) {
+
+  /** The grouped reason in words, or {@code null} when a node is chosen. */
+  public String reason() {
+    return why == null ? null : why.get();
+  }
 
   public boolean placed() {
     return node != null;
@@ -24,7 +31,7 @@ public record Placement(NodeRecord node, double score, boolean waitingForSlot, b
       return "placed on " + node.name() + " (score " + Math.round(score) + (fallback ? ", cloud fallback" : "")
           + ")";
     }
-    return why(waitingForSlot, reason);
+    return why(waitingForSlot, reason());
   }
 
   /**

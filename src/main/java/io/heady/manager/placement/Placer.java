@@ -251,7 +251,7 @@ public final class Placer {
           .put("eligible_seen", eligible));
     }
     return new Placement(best, best == null ? 0 : bestScore, waiting, fallbackPass && best != null, explain,
-        best == null ? groups.describe(req, settings) : null);
+        best == null ? () -> groups.describe(req, settings) : null);
   }
 
   private static JsonObject entry(NodeRecord n) {
@@ -307,7 +307,7 @@ public final class Placer {
       }
     }
     return new Placement(best, best == null ? 0 : bestScore, waiting, fallbackPass && best != null, explain,
-        best == null ? groups.describe(req, settings) : null);
+        best == null ? () -> groups.describe(req, settings) : null);
   }
 
   private static boolean better(boolean avoided, double score, NodeRecord n, boolean bestAvoided,

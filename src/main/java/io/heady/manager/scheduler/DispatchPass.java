@@ -46,7 +46,7 @@ final class DispatchPass {
   // why: why each kind of queued task waits, as the latest pass found it (its failed placement says so) or as a
   // read first asked for it since; a pass follows every change of the cluster, so each pass starts afresh, and
   // a deep queue of tasks alike costs one evaluation, not one per task
-  private final Map<Object, String> waiting = new HashMap<>();
+  private final Map<Object, java.util.function.Supplier<String>> waiting = new HashMap<>();
   // why: nodes came or went (or changed hardware): queued tasks are checked again on the next tick
   private boolean topologyChanged;
   private long topology;
@@ -82,7 +82,7 @@ final class DispatchPass {
       Placement p = placer.place(req, nodes.list());
       if (!p.placed()) {
         failed.add(sig);
-        waiting.put(sig, p.summary());
+        waiting.put(sig, p::summary); // why: put in words only if someone reads it before the next pass
         if (failed.size() >= queue.signatures()) {
           break; // why: every kind of task queued has failed this pass; the rest would fail alike
         }
@@ -191,15 +191,15 @@ final class DispatchPass {
     }
     PlacementRequest req = request(t);
     Object sig = req.signature();
-    String known = waiting.get(sig);
-    if (known != null || waiting.containsKey(sig)) {
-      return known;
+    var known = waiting.get(sig);
+    if (known != null) {
+      return known.get();
     }
     if (waiting.size() > 10_000) {
       waiting.clear();
     }
     String why = placer.verdicts(req, nodes.list()).reason();
-    waiting.put(sig, why);
+    waiting.put(sig, () -> why);
     return why;
   }
 
