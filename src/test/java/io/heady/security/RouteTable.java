@@ -82,6 +82,7 @@ public final class RouteTable {
       e("GET", "/api/cluster/tasks/history", Needs.VIEWER, "/api/cluster/tasks/history", null),
       e("GET", "/api/cluster/tasks/:id", Needs.VIEWER, "/api/cluster/tasks/no-such-task", null),
       e("GET", "/api/cluster/tasks/:id/log", Needs.VIEWER, "/api/cluster/tasks/no-such-task/log", null),
+      e("GET", "/api/cluster/tasks/:id/explain", Needs.VIEWER, "/api/cluster/tasks/no-such-task/explain", null),
       e("GET", "/api/cluster/dags/:id", Needs.VIEWER, "/api/cluster/dags/no-such-task", null),
       e("POST", "/api/cluster/tasks/:id/cancel", Needs.OPERATOR, "/api/cluster/tasks/no-such-task/cancel", null),
       e("GET", "/api/cluster/can-handle/:type", Needs.VIEWER, "/api/cluster/can-handle/shell", null),
