@@ -151,7 +151,7 @@ class RelayqClientIT {
         }
       });
       String out = unittest(python, "test_heady_tls", env);
-      assertTrue(out.contains("Ran 5 tests"), out);
+      assertTrue(out.contains("Ran 6 tests"), out);
     }
   }
 
