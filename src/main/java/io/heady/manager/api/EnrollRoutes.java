@@ -47,15 +47,11 @@ final class EnrollRoutes {
       Replies.json(rc, 200, new JsonObject().put("enrollments", out).put("count", out.size()));
     });
     r.admin("POST", "/api/cluster/nodes/:id/approve", rc -> {
-      String id = NodeRoutes.nodeId(rc);
+      String id = enrolled(NodeRefs.ref(rc));
       Replies.from(rc, 200, decided(enrollments.approve(id), "node.approved"));
     });
     r.admin("POST", "/api/cluster/nodes/:id/revoke", rc -> {
-      String id = NodeRoutes.nodeId(rc);
-      if (enrollments.get(id) == null) {
-        throw new ApiException(ErrorCode.UNKNOWN_NODE, "node " + id + " is not enrolled", new JsonObject()
-            .put("node_id", id));
-      }
+      String id = enrolled(NodeRefs.ref(rc));
       // why: first take its work back and tell it to stop (still with its key), then revoke the key
       Replies.from(rc, 200, cluster.revokeNode(id)
           .compose(n -> decided(enrollments.revoke(id), "node.revoked")));
@@ -70,6 +66,20 @@ final class EnrollRoutes {
       Proved p = proved(rc, "name");
       Replies.json(rc, 201, bundle(p.id(), Pki.Role.CLIENT, p.key()).put("status", "enrolled"));
     });
+  }
+
+  /**
+   * The id of the enrollment {@code ref} names ({@link io.heady.manager.node.NodeResolver}'s rule among the
+   * enrollments not revoked: a revoked one keeps its old name under a new id); 404 when it names none.
+   */
+  private String enrolled(String ref) {
+    var r = io.heady.manager.node.NodeResolver.resolve(ref, enrollments.all().stream()
+        .filter(e -> e.status() != Enrollment.Status.REVOKED).toList(), Enrollment::nodeId, Enrollment::name);
+    if (!r.found() && !r.ambiguous()) {
+      throw new ApiException(ErrorCode.UNKNOWN_NODE, "node " + ref + " is not enrolled (no enrollment has that id or"
+          + " name)", new JsonObject().put("node_id", ref));
+    }
+    return r.orThrow();
   }
 
   private Future<JsonObject> decided(Future<Enrollment> f, String event) {
