@@ -123,14 +123,14 @@ public final class ApiVerticle extends VerticleBase {
 
     // Agents: enrollment with the join token, then everything with the node's own credential.
     routes.nodes(new NodeCredentials(seal));
-    new EnrollRoutes(enrollments, cluster, () -> joinInfo.get().getString("cluster_name")).mount(routes);
-    new AgentRoutes(cluster, joinInfo).mount(routes);
-
-    // People and programs (named tokens and the admin token, by role).
     java.util.function.Supplier<java.util.List<JsonObject>> pending = () -> enrollments.all().stream()
         .filter(e -> e.status() == io.heady.manager.identity.Enrollment.Status.PENDING_APPROVAL)
         .map(io.heady.manager.identity.Enrollment::view).toList();
     NodeRefs nodeRefs = new NodeRefs(cluster, store, pending);
+    new EnrollRoutes(enrollments, cluster, () -> joinInfo.get().getString("cluster_name"), nodeRefs).mount(routes);
+    new AgentRoutes(cluster, joinInfo).mount(routes);
+
+    // People and programs (named tokens and the admin token, by role).
     new NodeRoutes(cluster, store, pending, nodeRefs).mount(routes);
     new TaskListRoutes(cluster, store, nodeRefs).mount(routes);
     TaskRoutes taskRoutes = new TaskRoutes(cluster, store, limiter, settings.maxDagTasks(), secrets);

@@ -154,7 +154,8 @@ final class TaskListRoutes {
     Instant since = time(q, "since", now);
     Instant until = time(q, "until", now);
     if (since != null && until != null && !since.isBefore(until)) {
-      throw TaskRoutes.invalid("until", "until (" + until + ") must be after since (" + since + ")");
+      throw TaskRoutes.invalid("until", "until must be after since (here since is " + since + " and until "
+          + until + ")");
     }
     return new TaskQuery(statuses, node, false, type, since, until, after, "newest".equals(order), limit);
   }
