@@ -91,6 +91,21 @@ class NodeRefsApiTest {
   }
 
   @Test
+  void aTaskPinnedToASharedNameWaitsSayingWhichIdsShareIt() {
+    Http.Res r = post("/api/cluster/tasks/route", "{\"command\": \"true\", \"node\": \"twin\"}");
+    assertEquals(201, r.status(), r.body());
+    String id = new JsonObject(r.body()).getString("task_id");
+    JsonObject t = io.heady.e2e.Poll.until("the task's reason", java.time.Duration.ofSeconds(20), () -> {
+      JsonObject j = new JsonObject(get("/api/cluster/tasks/" + id).body());
+      return j.getBoolean("unplaceable", false) ? j : null;
+    });
+    assertEquals("queued", t.getString("status"));
+    assertEquals("no node in the cluster can take this task: it is pinned to 'twin', but the name 'twin' is shared"
+        + " by 2 nodes (twin-a, twin-b); name one by its id", t.getString("waiting_reason"));
+    assertEquals(200, post("/api/cluster/tasks/" + id + "/cancel", "{}").status());
+  }
+
+  @Test
   void aNodeIsDrainedByName() {
     Http.Res on = post("/api/cluster/nodes/garage/drain", "{\"enabled\": true}");
     assertEquals(200, on.status(), on.body());

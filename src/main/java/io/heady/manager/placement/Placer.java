@@ -86,6 +86,11 @@ public final class Placer {
       return "no node in the cluster can take this task: no node has registered yet";
     }
     PlacementRequest req = request.pinnedAmong(nodes);
+    if (req.pinned() != null && req.pinned().ambiguous()) {
+      // why: the same words for every node would only repeat; this is the one thing to fix
+      return "no node in the cluster can take this task: it is pinned to '" + req.pin() + "', but "
+          + req.pinned().problem();
+    }
     boolean cloud = settings.failoverToCloud() && req.type().location() == Location.PHYSICAL
         && !req.requires().gpu() && req.pin() == null;
     java.util.Map<String, List<String>> byCheck = new java.util.LinkedHashMap<>();

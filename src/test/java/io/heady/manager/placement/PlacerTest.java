@@ -252,7 +252,8 @@ class PlacerTest {
     assertEquals("pin", entry(shared, twinB).getString("failed_check"));
     String why = placer.unplaceable(pinned("shell", "twin"), List.of(twinA, twinB));
     assertNotNull(why);
-    assertTrue(why.contains("shared by 2 nodes"), why);
+    assertEquals("no node in the cluster can take this task: it is pinned to 'twin', but the name 'twin' is shared"
+        + " by 2 nodes (twin-a, twin-b); name one by its id", why);
     assertSame(twinB, placer.place(pinned("shell", "twin-b"), List.of(twinA, twinB)).node(), "by id it places");
   }
 
