@@ -131,8 +131,20 @@ public final class ClusterViews {
             .put("by_priority", queue));
   }
 
-  /** relayq's {@code worker_status()}: who is online and what each is doing. */
+  /**
+   * relayq's {@code worker_status()}, key for key: exactly relayq's top-level keys, a boolean {@code online}
+   * (some worker is up), {@code total_workers}, {@code total_active}, {@code total_queued} and {@code workers};
+   * per worker relayq's {@code type}, {@code active_jobs}, {@code queued_jobs}, {@code total_jobs},
+   * {@code online}, with heady's own fields beside them (node id, status, tier, slots, reliability and the rest).
+   */
   public static JsonObject workers(Scheduler s) {
+    Map<String, Integer> pinned = new HashMap<>();
+    // why: relayq's queued_jobs are the jobs reserved for one worker; heady's are the queued tasks pinned to it
+    s.queue().forEach(t -> {
+      if (t.spec().node() != null) {
+        pinned.merge(t.spec().node(), 1, Integer::sum);
+      }
+    });
     JsonObject workers = new JsonObject();
     int online = 0;
     int active = 0;
@@ -141,14 +153,21 @@ public final class ClusterViews {
       if (up) {
         online++;
       }
-      active += r.running().size();
+      int running = r.running().size();
+      active += running;
+      int queued = pinned.getOrDefault(r.nodeId(), 0)
+          + (r.name().equals(r.nodeId()) ? 0 : pinned.getOrDefault(r.name(), 0));
       workers.put(r.name(), new JsonObject()
-          .put("node_id", r.nodeId())
+          .put("type", workerType(r))
+          .put("active_jobs", running)
+          .put("queued_jobs", queued)
+          .put("total_jobs", r.completed() + r.failed() + running)
           .put("online", up)
+          .put("node_id", r.nodeId())
           .put("status", r.status().wire())
           .put("tier", r.tier().name())
           .put("location", r.location())
-          .put("active", r.running().size())
+          .put("active", running)
           .put("max_concurrent", r.maxConcurrent())
           .put("active_task_ids", new JsonArray(java.util.List.copyOf(r.running())))
           .put("capabilities", new JsonArray(r.capabilities()))
@@ -159,11 +178,24 @@ public final class ClusterViews {
           .put("last_heartbeat", r.lastHeartbeat() == null ? null : r.lastHeartbeat().toString()));
     }
     return new JsonObject()
-        .put("online", online)
+        .put("online", online > 0)
         .put("total_workers", s.nodes().size())
         .put("total_active", active)
         .put("total_queued", s.queue().size() + s.delayedCount())
         .put("workers", workers);
+  }
+
+  /**
+   * relayq's worker {@code type} ("mac-mini", "rpi4"): the operator's {@code type} label when the node has one
+   * ({@code --label type=mac-mini}), else "cloud" for the manager's own executor, else the tier in lower case
+   * (relayq's mac mini is heady's powerhouse, its Pi a light node).
+   */
+  static String workerType(NodeRecord r) {
+    String label = r.labels().get("type");
+    if (label != null && !label.isBlank()) {
+      return label;
+    }
+    return r.cloud() ? NodeRecord.CLOUD : r.tier().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** {@code GET /api/cluster/can-handle/:type}: could any node take a task of this type, and which is best. */

@@ -216,7 +216,7 @@ class CliTest {
 
   @Test
   void aTokenFromTheEnvironmentIsUsed() {
-    fake.onJson("GET /api/cluster/workers", 200, new JsonObject().put("online", 0).put("total_workers", 0)
+    fake.onJson("GET /api/cluster/workers", 200, new JsonObject().put("online", false).put("total_workers", 0)
         .put("total_active", 0).put("total_queued", 0).put("workers", new JsonObject()));
     env.put("HEADY_URL", fake.url());
     env.put("HEADY_TOKEN", FakeManager.TOKEN);
