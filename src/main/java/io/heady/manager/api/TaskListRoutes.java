@@ -31,17 +31,13 @@ final class TaskListRoutes {
   private final ClusterService cluster;
   private final ClusterStore store;
   private final NodeRefs refs;
-  private final Clock clock;
+  // why: a span (since=1h) counts back from the manager's clock, the one its tasks' created_at come from
+  private final Clock clock = Clock.systemUTC();
 
   TaskListRoutes(ClusterService cluster, ClusterStore store, NodeRefs refs) {
-    this(cluster, store, refs, Clock.systemUTC());
-  }
-
-  TaskListRoutes(ClusterService cluster, ClusterStore store, NodeRefs refs, Clock clock) {
     this.cluster = cluster;
     this.store = store;
     this.refs = refs;
-    this.clock = clock;
   }
 
   void mount(Routes r) {
