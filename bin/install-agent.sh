@@ -14,8 +14,10 @@
 # the story.
 set -eu
 
-# The manager rewrites the next line when it serves this script (GET /install/agent.sh).
+# The manager rewrites the next two lines when it serves this script (GET /install/agent.sh): its URL and its
+# version (the banner names it; empty when the script is run from a checkout).
 SERVED_MANAGER_URL=''
+SERVED_VERSION=''
 
 usage() {
   cat <<'EOF'
@@ -1055,7 +1057,7 @@ main() {
   mode=install
   [ "$DRY_RUN" = no ] || mode="dry run"
   [ -z "$ROOT" ] || mode="$mode under $ROOT"
-  say "heady agent installer ($mode): $OS_NAME, $ARCH"
+  say "heady${SERVED_VERSION:+ $SERVED_VERSION} agent installer ($mode): $OS_NAME, $ARCH"
 
   if [ "$UNINSTALL" = yes ]; then
     [ -n "$NODE_ID" ] || NODE_ID=$(env_get HEADY_NODE_ID "$(p "$ENV_FILE")")

@@ -83,7 +83,18 @@ public final class ApiPaths {
    * @param order {@code oldest} (the server's default) or {@code newest}
    */
   public static String tasks(String status, String node, String type, Integer limit, String cursor, String order) {
-    return TASKS + query("status", status, "node", node, "type", type,
+    return tasks(status, node, type, null, null, limit, cursor, order);
+  }
+
+  /**
+   * {@code GET /api/cluster/tasks} with the filters that are set (null: not sent).
+   *
+   * @param since submitted at or after: an ISO-8601 time, a date or a span back from now ({@code 1h})
+   * @param until submitted before, in the same forms
+   */
+  public static String tasks(String status, String node, String type, String since, String until, Integer limit,
+      String cursor, String order) {
+    return TASKS + query("status", status, "node", node, "type", type, "since", since, "until", until,
         "limit", limit == null ? null : limit.toString(), "cursor", cursor, "order", order);
   }
 

@@ -104,9 +104,12 @@ public final class HeadyClient {
     return TaskInfo.fromJson(get(ApiPaths.task(id)));
   }
 
-  /** Tasks, newest filters first: {@code status} and {@code node} may be null; up to {@code limit} (≤ 1000). */
+  /**
+   * The newest tasks first, up to {@code limit} (≤ 1000) of one page: {@code status} and {@code node} (an id or a
+   * unique name) may be null. A page may hold fewer than {@code limit} when the manager stopped its read early.
+   */
   public List<TaskInfo> tasks(String status, String node, int limit) {
-    return taskList(get(ApiPaths.tasks(status, node, limit, null)));
+    return taskList(get(ApiPaths.tasks(status, node, null, limit, null, "newest")));
   }
 
   /** Finished tasks, oldest to newest, the last {@code limit} (≤ 200). */

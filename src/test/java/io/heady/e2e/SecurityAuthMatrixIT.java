@@ -152,9 +152,9 @@ class SecurityAuthMatrixIT {
   /** What is served without a token holds no secret. */
   @Test
   void openRoutesLeakNoToken() {
-    for (String path : new String[] {"/health/live", "/health/ready", "/metrics", "/", "/install/agent.sh",
-        "/install/heady.py", "/install/heady.jar.sha256", "/install/launcher/heady", "/install/systemd/heady-agent.service",
-        "/install/systemd/heady-manager.service"}) {
+    for (String path : new String[] {"/health", "/health/live", "/health/ready", "/metrics", "/",
+        "/install/agent.sh", "/install/heady.py", "/install/heady.jar.sha256", "/install/launcher/heady",
+        "/install/systemd/heady-agent.service", "/install/systemd/heady-manager.service"}) {
       Http.Res r = http.send("GET", cluster.url() + path, null, null);
       assertTrue(r.status() == 200 || r.status() == 404, path + " → " + r.status());
       assertFalse(r.body().contains(cluster.joinToken), path + " leaks the join token");

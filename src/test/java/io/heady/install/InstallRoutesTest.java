@@ -2,6 +2,7 @@ package io.heady.install;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heady.common.protocol.ApiException;
 import io.heady.common.protocol.ErrorCode;
@@ -51,19 +52,20 @@ class InstallRoutesTest {
   @Test
   void personalizeChangesExactlyTheUrlLine() throws IOException {
     String script = Files.readString(Shell.PROJECT.resolve("bin/install-agent.sh"));
-    String served = InstallRoutes.personalize(script, "http://10.0.0.2:7070");
+    String served = InstallRoutes.personalize(script, "http://10.0.0.2:7070", "1.2.3-SNAPSHOT");
     List<String> a = script.lines().toList();
     List<String> b = served.lines().toList();
     assertEquals(a.size(), b.size());
-    int changed = 0;
+    List<String> changed = new java.util.ArrayList<>();
     for (int i = 0; i < a.size(); i++) {
       if (!a.get(i).equals(b.get(i))) {
-        changed++;
-        assertEquals(InstallRoutes.URL_LINE, a.get(i));
-        assertEquals("SERVED_MANAGER_URL='http://10.0.0.2:7070'", b.get(i));
+        changed.add(a.get(i) + " -> " + b.get(i));
       }
     }
-    assertEquals(1, changed);
+    assertEquals(List.of(InstallRoutes.URL_LINE + " -> SERVED_MANAGER_URL='http://10.0.0.2:7070'",
+        InstallRoutes.VERSION_LINE + " -> SERVED_VERSION='1.2.3-SNAPSHOT'"), changed);
+    assertTrue(InstallRoutes.personalize(script, "http://a:1", "1'; id").contains("\nSERVED_VERSION=''\n"),
+        "a version that is not plain text is left out");
     assertEquals(script.endsWith("\n"), served.endsWith("\n"));
   }
 

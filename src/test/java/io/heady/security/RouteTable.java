@@ -102,8 +102,8 @@ public final class RouteTable {
    * new machine fetches them before it holds anything but the join token, which it does not give to curl).
    * None may contain a secret; {@code SecurityAuthMatrixIT} checks that.
    */
-  public static final List<String> OPEN = List.of("/health/live", "/health/ready", "/metrics", "/", "/assets/",
-      "/install/agent.sh", "/install/heady.py", "/install/heady.jar", "/install/heady.jar.sha256",
+  public static final List<String> OPEN = List.of("/health", "/health/live", "/health/ready", "/metrics", "/",
+      "/assets/", "/install/agent.sh", "/install/heady.py", "/install/heady.jar", "/install/heady.jar.sha256",
       "/install/launcher/:file", "/install/systemd/:file");
 
   /** The node API's routes. */

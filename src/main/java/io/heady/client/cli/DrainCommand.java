@@ -10,8 +10,8 @@ import picocli.CommandLine.Parameters;
 /** {@code heady drain NODE [--off]}. */
 @Command(name = "drain", description = {"Drain a node, or (--off) put it back in service.",
     "A draining node takes no new tasks; the running ones finish."})
-final class DrainCommand extends SubCommand {
-  @Parameters(index = "0", paramLabel = "NODE", description = "node id")
+class DrainCommand extends SubCommand {
+  @Parameters(index = "0", paramLabel = "NODE", description = "node id or name (an id wins; a name must be unique)")
   String node;
 
   @Option(names = "--off", description = "stop draining: the node takes tasks again")
@@ -26,8 +26,13 @@ final class DrainCommand extends SubCommand {
     }
     NodeInfo i = NodeInfo.fromJson(n);
     top.print(off
-        ? "node " + i.nodeId() + " takes tasks again (status " + i.status() + ")\n"
-        : "node " + i.nodeId() + " is draining: no new tasks; " + i.running() + " running will finish\n");
+        ? "node " + label(i) + " takes tasks again (status " + i.status() + ")\n"
+        : "node " + label(i) + " is draining: no new tasks; " + i.running() + " running will finish\n");
     return ExitCodes.OK;
+  }
+
+  /** {@code name (id)}, or the id alone when the node's name is its id. */
+  static String label(NodeInfo i) {
+    return i.name() == null || i.name().equals(i.nodeId()) ? i.nodeId() : i.name() + " (" + i.nodeId() + ")";
   }
 }

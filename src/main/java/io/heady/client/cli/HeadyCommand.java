@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
     subcommands = {RunCommand.class, SubmitCommand.class, StatusCommand.class, NodesCommand.class,
         io.heady.client.bench.BenchCommand.class, io.heady.client.chaos.ChaosCommand.class,
         WorkersCommand.class, TasksCommand.class, TaskCommand.class, LogsCommand.class, CancelCommand.class,
-        DrainCommand.class, ExplainCommand.class, TokenCommand.class, SecretCommand.class, ClientsCommand.class,
-        CommandLine.HelpCommand.class},
+        DrainCommand.class, UndrainCommand.class, ExplainCommand.class, TokenCommand.class, SecretCommand.class,
+        ClientsCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%n",
     footer = {"The manager URL and token come from --url/--token, else HEADY_URL/HEADY_TOKEN, else "
         + "~/.config/heady/cli.json or /etc/heady/cli.json ({\"url\": …, \"token\": …}), else "

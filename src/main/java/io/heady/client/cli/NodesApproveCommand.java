@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
     + "--approve-nodes): it gets its certificate and joins.",
     "Compare the fingerprint shown by 'heady nodes NODE' with the one the agent logged before approving."})
 final class NodesApproveCommand extends SubCommand {
-  @Parameters(index = "0", paramLabel = "NODE", description = "node id")
+  @Parameters(index = "0", paramLabel = "NODE", description = "node id or name (an id wins; a name must be unique)")
   String node;
 
   @Override

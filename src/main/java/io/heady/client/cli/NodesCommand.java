@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "nodes", description = "List the nodes (tier, status, slots, reliability, load), or show one.",
     subcommands = {NodesReinstateCommand.class, NodesApproveCommand.class, NodesRevokeCommand.class})
 final class NodesCommand extends SubCommand {
-  @Parameters(arity = "0..1", paramLabel = "NODE", description = "show only this node (id)")
+  @Parameters(arity = "0..1", paramLabel = "NODE",
+      description = "show only this node: its id or name (an id wins; a name must be unique)")
   String node;
 
   @Override

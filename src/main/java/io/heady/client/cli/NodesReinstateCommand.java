@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
     + "again, with its fault streak cleared.",
     "Without this, a quarantined node earns its way back by running P3 tasks on probation."})
 final class NodesReinstateCommand extends SubCommand {
-  @Parameters(index = "0", paramLabel = "NODE", description = "node id")
+  @Parameters(index = "0", paramLabel = "NODE", description = "node id or name (an id wins; a name must be unique)")
   String node;
 
   @Override
@@ -22,7 +22,7 @@ final class NodesReinstateCommand extends SubCommand {
       return ExitCodes.OK;
     }
     NodeInfo i = NodeInfo.fromJson(n);
-    top.print("node " + i.nodeId() + " is reinstated (status " + i.status() + ", reliability "
+    top.print("node " + DrainCommand.label(i) + " is reinstated (status " + i.status() + ", reliability "
         + n.getInteger("reliability_score") + ")\n");
     return ExitCodes.OK;
   }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
     + "are stopped and run elsewhere, and its key never enrolls again.",
     "A machine that should come back enrolls anew with a new key (and the join token)."})
 final class NodesRevokeCommand extends SubCommand {
-  @Parameters(index = "0", paramLabel = "NODE", description = "node id")
+  @Parameters(index = "0", paramLabel = "NODE", description = "node id or name (an id wins; a name must be unique)")
   String node;
 
   @Override

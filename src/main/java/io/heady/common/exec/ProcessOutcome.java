@@ -1,5 +1,6 @@
 package io.heady.common.exec;
 
+import io.heady.common.protocol.Completion;
 import io.heady.common.protocol.Enforcement;
 import io.heady.common.protocol.Usage;
 
@@ -20,6 +21,7 @@ import io.heady.common.protocol.Usage;
  *     {@code output_limit}), or {@code null}
  * @param usage what the attempt used as its control group measured it ({@link Usage#UNKNOWN} without one)
  * @param enforcement how the attempt was contained, or {@code null} when it never started
+ * @param outputBytes every byte the attempt wrote to stdout and stderr, however much of it the tails kept
  */
 public record ProcessOutcome(
     String status,
@@ -31,10 +33,18 @@ public record ProcessOutcome(
     String error,
     String reason,
     Usage usage,
-    Enforcement enforcement) {
+    Enforcement enforcement,
+    long outputBytes) {
 
   public ProcessOutcome {
     usage = usage == null ? Usage.UNKNOWN : usage;
+  }
+
+  /** Without the count of output bytes (taken as what the tails kept). */
+  public ProcessOutcome(String status, int exitCode, long durationMs, String stdout, String stderr, boolean truncated,
+      String error, String reason, Usage usage, Enforcement enforcement) {
+    this(status, exitCode, durationMs, stdout, stderr, truncated, error, reason, usage, enforcement,
+        Completion.keptBytes(stdout, stderr));
   }
 
   /** Without reason, usage or enforcement. */

@@ -325,7 +325,8 @@ public final class RunningProcess {
     AttemptEnd.Verdict v = AttemptEnd.verdict(e, exitValue, outOfMemory, spec.limits());
     AttemptBox b = box;
     outcome.complete(new ProcessOutcome(v.status(), v.exitCode(), elapsedMs(), stdout.text(), stderr.text(),
-        stdout.truncated() || stderr.truncated(), v.error(), v.reason(), usage, b == null ? null : b.enforcement()));
+        stdout.truncated() || stderr.truncated(), v.error(), v.reason(), usage, b == null ? null : b.enforcement(),
+        outputBytes.get()));
   }
 
   /** The attempt has ended: its progress file goes (only if this attempt made it, so never on a caller's thread). */

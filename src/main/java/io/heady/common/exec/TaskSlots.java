@@ -210,7 +210,7 @@ public final class TaskSlots {
         ? new Completion(d.taskId(), nodeId, d.leaseId(), "failed", -1, 0, "", "", false,
             "the node could not run the task: " + err.getMessage())
         : new Completion(d.taskId(), nodeId, d.leaseId(), o.status(), o.exitCode(), o.durationMs(), o.stdout(),
-            o.stderr(), o.truncated(), o.error(), o.reason(), usage(o, meter), o.enforcement());
+            o.stderr(), o.truncated(), o.error(), o.reason(), usage(o, meter), o.enforcement(), o.outputBytes());
     reporter.finished(c);
   }
 

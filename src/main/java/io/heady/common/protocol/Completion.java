@@ -13,6 +13,8 @@ import java.util.Set;
  *     {@code output_limit}), or {@code null}
  * @param usage what the attempt used ({@link Usage#UNKNOWN} when not measured)
  * @param enforcement how the node contained it, or {@code null} (an older node, or nothing ran)
+ * @param outputBytes every byte the attempt wrote to stdout and stderr, however much the kept tails were cut; -1
+ *     when the node did not say (an older node)
  */
 public record Completion(
     String taskId,
@@ -27,7 +29,8 @@ public record Completion(
     String error,
     String reason,
     Usage usage,
-    Enforcement enforcement) {
+    Enforcement enforcement,
+    long outputBytes) {
 
   public static final Set<String> STATUSES = Set.of("succeeded", "failed", "timed_out", "cancelled");
   public static final String OUT_OF_MEMORY = "out_of_memory";
@@ -37,13 +40,39 @@ public record Completion(
 
   public Completion {
     usage = usage == null ? Usage.UNKNOWN : usage;
+    outputBytes = Math.max(-1, outputBytes);
+  }
+
+  /** Without the count of output bytes (-1: not told). */
+  public Completion(String taskId, String nodeId, String leaseId, String status, int exitCode, long durationMs,
+      String stdout, String stderr, boolean outputTruncated, String error, String reason, Usage usage,
+      Enforcement enforcement) {
+    this(taskId, nodeId, leaseId, status, exitCode, durationMs, stdout, stderr, outputTruncated, error, reason,
+        usage, enforcement, -1);
   }
 
   /** Without reason, usage or enforcement. */
   public Completion(String taskId, String nodeId, String leaseId, String status, int exitCode, long durationMs,
       String stdout, String stderr, boolean outputTruncated, String error) {
     this(taskId, nodeId, leaseId, status, exitCode, durationMs, stdout, stderr, outputTruncated, error, null,
-        Usage.UNKNOWN, null);
+        Usage.UNKNOWN, null, -1);
+  }
+
+  /**
+   * The bytes the attempt printed as far as the node says: its count, else (an older node) at least what the kept
+   * tails hold.
+   */
+  public long printedBytes() {
+    return outputBytes >= 0 ? outputBytes : keptBytes(stdout, stderr);
+  }
+
+  /** The UTF-8 length of the kept stdout and stderr. */
+  public static long keptBytes(String stdout, String stderr) {
+    return utf8(stdout) + utf8(stderr);
+  }
+
+  private static long utf8(String s) {
+    return s == null ? 0 : s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 
   public JsonObject toJson() {
@@ -59,7 +88,8 @@ public record Completion(
         .put("error", error)
         .put("reason", reason)
         .put("usage", usage.toJson())
-        .put("enforcement", enforcement == null ? null : enforcement.toJson());
+        .put("enforcement", enforcement == null ? null : enforcement.toJson())
+        .put("output_bytes", outputBytes < 0 ? null : outputBytes);
   }
 
   public static Completion fromJson(JsonObject j) {
@@ -84,6 +114,7 @@ public record Completion(
         Fields.optString(j, "error", 4096),
         Fields.optId(j, "reason"),
         Usage.fromJson(j, "usage"),
-        Enforcement.fromJson(j, "enforcement"));
+        Enforcement.fromJson(j, "enforcement"),
+        Fields.optLong(j, "output_bytes", -1, -1, Long.MAX_VALUE));
   }
 }

@@ -15,6 +15,8 @@ public enum ErrorCode {
   UNKNOWN_NODE(404),
   UNKNOWN_TASK(404),
   STALE_LEASE(409),
+  /** A node name that several nodes share; the details list their ids ({@code node_ids}). */
+  AMBIGUOUS_NODE(409),
   CONFLICT(409),
   DUPLICATE(409),
   ID_TAKEN(409),

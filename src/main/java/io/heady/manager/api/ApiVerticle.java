@@ -123,13 +123,16 @@ public final class ApiVerticle extends VerticleBase {
 
     // Agents: enrollment with the join token, then everything with the node's own credential.
     routes.nodes(new NodeCredentials(seal));
-    new EnrollRoutes(enrollments, cluster, () -> joinInfo.get().getString("cluster_name")).mount(routes);
+    java.util.function.Supplier<java.util.List<JsonObject>> pending = () -> enrollments.all().stream()
+        .filter(e -> e.status() == io.heady.manager.identity.Enrollment.Status.PENDING_APPROVAL)
+        .map(io.heady.manager.identity.Enrollment::view).toList();
+    NodeRefs nodeRefs = new NodeRefs(cluster, store, pending);
+    new EnrollRoutes(enrollments, cluster, () -> joinInfo.get().getString("cluster_name"), nodeRefs).mount(routes);
     new AgentRoutes(cluster, joinInfo).mount(routes);
 
     // People and programs (named tokens and the admin token, by role).
-    new NodeRoutes(cluster, store, () -> enrollments.all().stream()
-        .filter(e -> e.status() == io.heady.manager.identity.Enrollment.Status.PENDING_APPROVAL)
-        .map(io.heady.manager.identity.Enrollment::view).toList()).mount(routes);
+    new NodeRoutes(cluster, store, pending, nodeRefs).mount(routes);
+    new TaskListRoutes(cluster, store, nodeRefs).mount(routes);
     TaskRoutes taskRoutes = new TaskRoutes(cluster, store, limiter, settings.maxDagTasks(), secrets);
     taskRoutes.mount(routes);
     submitOnTheBus(taskRoutes);
@@ -149,7 +152,11 @@ public final class ApiVerticle extends VerticleBase {
     if (dashboard != null) {
       dashboard.mount(routes, checks); // the page, /metrics, the cluster check
     }
-    routes.health("/health/live", rc -> Replies.json(rc, 200, new JsonObject().put("status", "UP")));
+    // why: the version beside liveness, so a rolling upgrade can be checked with one open request
+    routes.health("/health", rc -> Replies.json(rc, 200, new JsonObject().put("status", "UP")
+        .put("version", io.heady.common.Version.VERSION)));
+    routes.health("/health/live", rc -> Replies.json(rc, 200, new JsonObject().put("status", "UP")
+        .put("version", io.heady.common.Version.VERSION)));
     routes.health("/health/ready", HealthCheckHandler.createWithHealthChecks(checks));
 
     r.route().last().handler(rc -> Replies.error(rc, new ApiException(ErrorCode.NOT_FOUND,

@@ -14,6 +14,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Enrollment: a new agent proves the join token once and the key it made (it signs its request), and gets a
@@ -27,8 +29,11 @@ final class EnrollRoutes {
   private final Enrollments enrollments;
   private final ClusterService cluster;
   private final java.util.function.Supplier<String> clusterName;
+  private final NodeRefs refs;
 
-  EnrollRoutes(Enrollments enrollments, ClusterService cluster, java.util.function.Supplier<String> clusterName) {
+  EnrollRoutes(Enrollments enrollments, ClusterService cluster, java.util.function.Supplier<String> clusterName,
+      NodeRefs refs) {
+    this.refs = refs;
     this.enrollments = enrollments;
     this.cluster = cluster;
     this.clusterName = clusterName;
@@ -46,18 +51,14 @@ final class EnrollRoutes {
       Replies.json(rc, 200, new JsonObject().put("enrollments", out).put("count", out.size()));
     });
     r.admin("POST", "/api/cluster/nodes/:id/approve", rc -> {
-      String id = NodeRoutes.nodeId(rc);
-      Replies.from(rc, 200, decided(enrollments.approve(id), "node.approved"));
+      String ref = NodeRefs.ref(rc);
+      Replies.from(rc, 200, enrolled(ref).compose(id -> decided(enrollments.approve(id), "node.approved")));
     });
     r.admin("POST", "/api/cluster/nodes/:id/revoke", rc -> {
-      String id = NodeRoutes.nodeId(rc);
-      if (enrollments.get(id) == null) {
-        throw new ApiException(ErrorCode.UNKNOWN_NODE, "node " + id + " is not enrolled", new JsonObject()
-            .put("node_id", id));
-      }
+      String ref = NodeRefs.ref(rc);
       // why: first take its work back and tell it to stop (still with its key), then revoke the key
-      Replies.from(rc, 200, cluster.revokeNode(id)
-          .compose(n -> decided(enrollments.revoke(id), "node.revoked")));
+      Replies.from(rc, 200, enrolled(ref).compose(id -> cluster.revokeNode(id)
+          .compose(n -> decided(enrollments.revoke(id), "node.revoked"))));
     });
     r.viewer("GET", "/api/cluster/identity", rc -> Replies.json(rc, 200, new JsonObject()
         .put("root_certificate", Pki.pem(enrollments.authority().root()))
@@ -68,6 +69,28 @@ final class EnrollRoutes {
     r.admin("POST", "/api/cluster/clients/enroll", rc -> {
       Proved p = proved(rc, "name");
       Replies.json(rc, 201, bundle(p.id(), Pki.Role.CLIENT, p.key()).put("status", "enrolled"));
+    });
+  }
+
+  /**
+   * The id of the enrollment {@code ref} names, by {@link io.heady.manager.node.NodeResolver}'s rule among the
+   * registered nodes (by the name they registered with) and the enrollments not revoked (a revoked one keeps its
+   * old name under a new id); 404 when no enrollment has that id.
+   */
+  private Future<String> enrolled(String ref) {
+    return refs.registered().map(nodes -> {
+      List<JsonObject> all = new ArrayList<>(nodes);
+      enrollments.all().stream().filter(e -> e.status() != Enrollment.Status.REVOKED)
+          .forEach(e -> all.add(new JsonObject().put("node_id", e.nodeId()).put("name", e.name())));
+      var r = io.heady.manager.node.NodeResolver.resolveDocs(ref, all);
+      if (r.ambiguous()) {
+        r.orThrow();
+      }
+      if (!r.found() || enrollments.get(r.nodeId()) == null) {
+        throw new ApiException(ErrorCode.UNKNOWN_NODE, "node " + ref + " is not enrolled (no enrolled node has"
+            + " that id or name)", new JsonObject().put("node_id", ref));
+      }
+      return r.nodeId();
     });
   }
 

@@ -53,6 +53,9 @@ public final class InstallRoutes {
   public static final List<String> UNIT_FILES = List.of("heady-agent.service", "heady-manager.service");
   /** The line of install-agent.sh (and of heady.py) that the manager rewrites with its own URL. */
   public static final String URL_LINE = "SERVED_MANAGER_URL=''";
+  /** The installer's line that gets this manager's version (its banner names it). */
+  public static final String VERSION_LINE = "SERVED_VERSION=''";
+  private static final Pattern SAFE_VERSION = Pattern.compile("[A-Za-z0-9._+-]{1,64}");
   /** The Python client (clients/python/heady.py), served at {@code /install/heady.py}. */
   public static final String PYTHON = "heady.py";
   /** The header every download carries: the SHA-256 of the body, in hex. */
@@ -240,17 +243,30 @@ public final class InstallRoutes {
     return (ssl ? "https://" : "http://") + hostHeader.trim();
   }
 
-  /** The installer with the manager's URL put into its {@link #URL_LINE}. */
+  /** The installer with the manager's URL and this build's version filled in. */
   public static String personalize(String script, String managerUrl) {
+    return personalize(script, managerUrl, io.heady.common.Version.VERSION);
+  }
+
+  /**
+   * The installer with the manager's URL put into its {@link #URL_LINE} and {@code version} into its
+   * {@link #VERSION_LINE} (a version that is not plain letters, digits and {@code ._+-} is left out).
+   */
+  public static String personalize(String script, String managerUrl, String version) {
     if (!URL.matcher(managerUrl).matches()) {
       throw new IllegalArgumentException("not a plain URL: " + managerUrl);
     }
-    StringBuilder sb = new StringBuilder(script.length() + managerUrl.length());
+    String v = version != null && SAFE_VERSION.matcher(version).matches() ? version : "";
+    StringBuilder sb = new StringBuilder(script.length() + managerUrl.length() + v.length());
     boolean done = false;
+    boolean versioned = false;
     for (String line : script.split("\n", -1)) {
       if (!done && line.equals(URL_LINE)) {
         line = "SERVED_MANAGER_URL='" + managerUrl + "'";
         done = true;
+      } else if (!versioned && line.equals(VERSION_LINE)) {
+        line = "SERVED_VERSION='" + v + "'";
+        versioned = true;
       }
       sb.append(line).append('\n');
     }

@@ -1,29 +1,29 @@
 package io.heady.manager.api;
 
-import io.heady.common.protocol.ApiException;
 import io.heady.common.protocol.ErrorCode;
 import io.heady.common.protocol.Fields;
 import io.heady.manager.scheduler.ClusterService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 
 /**
  * Node routes for people and programs: list and read (viewer), drain (operator), reinstate and delete
- * (admin); cluster state and workers (viewer).
+ * (admin); cluster state and workers (viewer). Every {@code :id} is a node id or name ({@link NodeRefs}).
  */
 final class NodeRoutes {
   private final ClusterService cluster;
   private final io.heady.manager.store.ClusterStore store;
+  private final NodeRefs refs;
 
   private final java.util.function.Supplier<java.util.List<JsonObject>> pending;
 
   /** @param pending nodes that enrolled and wait for an operator's approval ({@code --approve-nodes}) */
   NodeRoutes(ClusterService cluster, io.heady.manager.store.ClusterStore store,
-      java.util.function.Supplier<java.util.List<JsonObject>> pending) {
+      java.util.function.Supplier<java.util.List<JsonObject>> pending, NodeRefs refs) {
     this.cluster = cluster;
     this.store = store;
     this.pending = pending;
+    this.refs = refs;
   }
 
   void mount(Routes r) {
@@ -38,36 +38,28 @@ final class NodeRoutes {
         : store.nodes().map(list -> new JsonObject().put("nodes", new JsonArray(new java.util.ArrayList<>(list)))
             .put("count", list.size()).put("standby", true)))));
     r.viewer("GET", "/api/cluster/nodes/:id", rc -> {
-      String id = nodeId(rc);
-      Replies.from(rc, 200, cluster.node(id).map(n -> n != null ? n : pending.get().stream()
-          .filter(p -> id.equals(p.getString("node_id"))).findFirst().orElseThrow(() -> unknown(id))));
+      String ref = NodeRefs.ref(rc);
+      // why: one read resolves and answers, so a standby (whose scheduler holds nothing) answers from its store
+      Replies.from(rc, 200, refs.registered().map(nodes -> {
+        java.util.List<JsonObject> all = new java.util.ArrayList<>(nodes);
+        all.addAll(pending.get());
+        String id = io.heady.manager.node.NodeResolver.resolveDocs(ref, all).orThrow();
+        return all.stream().filter(n -> id.equals(n.getString("node_id"))).findFirst().orElseThrow();
+      }));
     });
     r.admin("DELETE", "/api/cluster/nodes/:id", rc -> {
-      String id = nodeId(rc);
-      Replies.from(rc, 200, cluster.deleteNode(id));
+      String ref = NodeRefs.ref(rc);
+      Replies.from(rc, 200, refs.id(ref).compose(cluster::deleteNode));
     });
     r.operator("POST", "/api/cluster/nodes/:id/drain", rc -> {
-      String id = nodeId(rc);
+      String ref = NodeRefs.ref(rc);
       JsonObject b = rc.body() == null || rc.body().length() == 0 ? new JsonObject() : Replies.body(rc);
       boolean on = Fields.optBool(b, "enabled", true);
-      Replies.from(rc, 200, cluster.drain(id, on));
+      Replies.from(rc, 200, refs.id(ref).compose(id -> cluster.drain(id, on)));
     });
     r.admin("POST", "/api/cluster/nodes/:id/reinstate", rc -> {
-      String id = nodeId(rc);
-      Replies.from(rc, 200, cluster.reinstate(id));
+      String ref = NodeRefs.ref(rc);
+      Replies.from(rc, 200, refs.id(ref).compose(cluster::reinstate));
     });
-  }
-
-  static String nodeId(RoutingContext rc) {
-    String id = rc.pathParam("id");
-    if (id == null || !Fields.ID.matcher(id).matches()) {
-      throw new ApiException(ErrorCode.INVALID_FIELD, "node id must match [A-Za-z0-9._-]{1,64}",
-          new JsonObject().put("field", "id"));
-    }
-    return id;
-  }
-
-  private static ApiException unknown(String id) {
-    return new ApiException(ErrorCode.UNKNOWN_NODE, "no node with id " + id, new JsonObject().put("node_id", id));
   }
 }

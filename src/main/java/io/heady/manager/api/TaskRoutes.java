@@ -8,27 +8,18 @@ import io.heady.common.protocol.Priority;
 import io.heady.common.protocol.TaskSpec;
 import io.heady.manager.scheduler.ClusterService;
 import io.heady.manager.store.ClusterStore;
-import io.heady.manager.store.TaskPage;
-import io.heady.manager.store.TaskPosition;
-import io.heady.manager.store.TaskQuery;
-import io.heady.manager.task.TaskState;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * Task routes: submit (one or a DAG) and cancel (operator); read, list, history, log, explain, can-handle
- * (viewer).
+ * Task routes: submit (one or a DAG) and cancel (operator); read, history, log, explain, can-handle (viewer).
+ * The list is {@link TaskListRoutes}.
  */
 final class TaskRoutes {
-  private static final List<String> FINAL = java.util.Arrays.stream(TaskState.values()).filter(TaskState::terminal)
-      .map(TaskState::wire).toList();
   private final ClusterService cluster;
   private final ClusterStore store;
   private final SubmitLimiter limiter;
@@ -46,7 +37,6 @@ final class TaskRoutes {
 
   void mount(Routes r) {
     r.operator("POST", "/api/cluster/tasks/route", this::submit);
-    r.viewer("GET", "/api/cluster/tasks", this::list);
     r.viewer("GET", "/api/cluster/tasks/history", this::history);
     r.viewer("GET", "/api/cluster/tasks/:id", rc -> {
       String id = taskId(rc);
@@ -192,93 +182,6 @@ final class TaskRoutes {
   }
 
   /**
-   * {@code GET /api/cluster/tasks}: tasks in submission order ({@code order=oldest}, the default, or
-   * {@code newest}), filtered by status, node (id or name) and type, a page at a time. The leader lists what
-   * its memory holds and, for finished statuses, what only the store still has; a standby lists the store.
-   */
-  private void list(RoutingContext rc) {
-    TaskQuery q = listQuery(rc.queryParams());
-    boolean anyFinished = FINAL.stream().anyMatch(q::wants);
-    if (!cluster.leading()) {
-      Replies.from(rc, 200, fromStore(q));
-      return;
-    }
-    // why: memory holds every unfinished task, so the store is asked only for finished ones, and only the
-    // ones memory no longer holds count (memory has the newer state of the others)
-    Future<TaskPage> stored = anyFinished
-        ? store.tasks(q.withStatuses(FINAL.stream().filter(q::wants).collect(Collectors.toSet())))
-        : Future.succeededFuture(TaskPage.empty());
-    Replies.from(rc, 200, stored.compose(sp -> cluster.page(q, sp.tasks().stream().map(d -> d.getString("task_id"))
-        .toList()).map(mine -> {
-          List<TaskListMerge.Entry> mem = new ArrayList<>();
-          mine.tasks().forEach(d -> mem.add(new TaskListMerge.Entry(position(d), brief(d))));
-          List<TaskListMerge.Entry> old = new ArrayList<>();
-          for (JsonObject d : sp.tasks()) {
-            if (!mine.held().contains(d.getString("task_id"))) {
-              old.add(new TaskListMerge.Entry(position(d), brief(d)));
-            }
-          }
-          TaskListMerge.Page page = TaskListMerge.merge(mem, old, sp.next(), q);
-          return listReply(page.tasks(), page.next());
-        })).recover(e -> Replies.toApi(e).code() == ErrorCode.NOT_LEADER ? fromStore(q) : Future.failedFuture(e)));
-  }
-
-  /** A standby's list: all from the store. */
-  private Future<JsonObject> fromStore(TaskQuery q) {
-    return store.tasks(q).map(p -> {
-      List<JsonObject> out = new ArrayList<>();
-      p.tasks().forEach(d -> out.add(brief(d)));
-      return listReply(out, p.next());
-    });
-  }
-
-  private static JsonObject listReply(List<JsonObject> tasks, TaskPosition next) {
-    return new JsonObject().put("tasks", new JsonArray(tasks)).put("count", tasks.size())
-        .put("next_cursor", next == null ? null : next.cursor());
-  }
-
-  private static TaskPosition position(JsonObject doc) {
-    return new TaskPosition(doc.getLong("seq", 0L), doc.getString("task_id"));
-  }
-
-  /** The list's query parameters, each checked: a 400 names the one that is wrong. */
-  static TaskQuery listQuery(MultiMap q) {
-    Set<String> statuses = Set.of();
-    String status = q.get("status");
-    if (status != null) {
-      TaskState state = TaskState.fromWire(status);
-      if (state == null) {
-        throw invalid("status", "status must be one of waiting, queued, dispatched, running, succeeded, failed,"
-            + " timed_out, cancelled, skipped");
-      }
-      statuses = Set.of(state.wire());
-    }
-    String node = q.get("node") == null || q.get("node").isBlank() ? null : q.get("node");
-    if (node != null && (node.length() > 128 || node.chars().anyMatch(Character::isISOControl))) {
-      throw invalid("node", "node must be a node id or name (at most 128 characters, no control characters)");
-    }
-    String type = q.get("type") == null || q.get("type").isBlank() ? null : q.get("type");
-    if (type != null && !type.matches("[a-z0-9_.-]{1,64}")) {
-      throw invalid("type", "type must match [a-z0-9_.-]{1,64}");
-    }
-    int limit = intParam(q.get("limit"), "limit", 100, 1, TaskQuery.MAX_LIMIT);
-    TaskPosition after = null;
-    String cursor = q.get("cursor");
-    if (cursor != null && !cursor.isEmpty()) {
-      try {
-        after = TaskPosition.parse(cursor);
-      } catch (IllegalArgumentException e) {
-        throw invalid("cursor", "cursor must be a next_cursor from an earlier page (seq or seq:task_id)");
-      }
-    }
-    String order = q.get("order");
-    if (order != null && !order.equals("oldest") && !order.equals("newest")) {
-      throw invalid("order", "order must be oldest (the default: submission order) or newest (newest first)");
-    }
-    return new TaskQuery(statuses, node, type, after, "newest".equals(order), limit);
-  }
-
-  /**
    * {@code GET /api/cluster/tasks/history}: finished tasks in finish order, oldest to newest, the last
    * {@code limit} before the finish position {@code before}; read from the store, which holds every finished
    * task (as long as its retention keeps it), so it survives restarts and a standby answers the same.
@@ -332,11 +235,11 @@ final class TaskRoutes {
     return doc;
   }
 
-  private static ApiException invalid(String field, String message) {
+  static ApiException invalid(String field, String message) {
     return new ApiException(ErrorCode.INVALID_FIELD, message, new JsonObject().put("field", field));
   }
 
-  private static int intParam(String raw, String name, int def, long min, long max) {
+  static int intParam(String raw, String name, int def, long min, long max) {
     return (int) Math.min(longParam(raw, name, def, min, max), Integer.MAX_VALUE);
   }
 

@@ -2,6 +2,9 @@ package io.heady.manager.placement;
 
 import io.heady.common.protocol.Priority;
 import io.heady.common.protocol.Requirements;
+import io.heady.manager.node.NodeRecord;
+import io.heady.manager.node.NodeResolver;
+import java.util.Collection;
 import java.util.Set;
 
 /**
@@ -10,16 +13,33 @@ import java.util.Set;
  * @param pin a node id or name the task must run on, or {@code null}
  * @param allowCloud whether the local (cloud) executor may take a physical-type task (the failover pass)
  * @param avoid nodes that just refused or lost this task, tried last
+ * @param pinned what the pin names among the nodes of this placement ({@link NodeResolver}); {@code null} until
+ *     {@link #pinnedAmong} resolved it
  */
 public record PlacementRequest(String taskId, TaskType type, Priority priority, boolean critical,
-    Requirements requires, String pin, boolean allowCloud, Set<String> avoid) {
+    Requirements requires, String pin, boolean allowCloud, Set<String> avoid, NodeResolver.Resolution pinned) {
+
+  /** A request whose pin is not resolved yet. */
+  public PlacementRequest(String taskId, TaskType type, Priority priority, boolean critical, Requirements requires,
+      String pin, boolean allowCloud, Set<String> avoid) {
+    this(taskId, type, priority, critical, requires, pin, allowCloud, avoid, null);
+  }
 
   public SpeedMode speed() {
     return SpeedMode.of(priority, critical);
   }
 
   public PlacementRequest withCloud() {
-    return new PlacementRequest(taskId, type, priority, critical, requires, pin, true, avoid);
+    return new PlacementRequest(taskId, type, priority, critical, requires, pin, true, avoid, pinned);
+  }
+
+  /** This request with its pin resolved among {@code nodes} (itself when it has no pin). */
+  public PlacementRequest pinnedAmong(Collection<NodeRecord> nodes) {
+    if (pin == null) {
+      return this;
+    }
+    return new PlacementRequest(taskId, type, priority, critical, requires, pin, allowCloud, avoid,
+        NodeResolver.resolve(pin, nodes));
   }
 
   /** Tasks with the same signature place the same way; a pass that fails one skips the rest. */

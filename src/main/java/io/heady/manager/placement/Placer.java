@@ -61,12 +61,12 @@ public final class Placer {
    * search left off, so work spreads), and the explanation counts the nodes each check turned away.
    */
   public Placement place(PlacementRequest req, Collection<NodeRecord> nodes) {
-    return place(req, nodes, nodes.size() <= EXPLAIN_EVERY_NODE_UP_TO);
+    return place(req.pinnedAmong(nodes), nodes, nodes.size() <= EXPLAIN_EVERY_NODE_UP_TO);
   }
 
   /** Like {@link #place} but weighs and explains every node, whatever the cluster's size (the explain API). */
   public Placement explainAll(PlacementRequest req, Collection<NodeRecord> nodes) {
-    return place(req, nodes, true);
+    return place(req.pinnedAmong(nodes), nodes, true);
   }
 
   private Placement place(PlacementRequest req, Collection<NodeRecord> nodes, boolean everyNode) {
@@ -143,9 +143,15 @@ public final class Placer {
    * pin, wrong arch, too few cores or too little RAM, no GPU, a missing capability or label), or {@code null}
    * when some node could, now or once it has room or is back in service. A cluster without nodes cannot.
    */
-  public String unplaceable(PlacementRequest req, Collection<NodeRecord> nodes) {
+  public String unplaceable(PlacementRequest request, Collection<NodeRecord> nodes) {
     if (nodes.isEmpty()) {
       return "no node in the cluster can take this task: no node has registered yet";
+    }
+    PlacementRequest req = request.pinnedAmong(nodes);
+    if (req.pinned() != null && req.pinned().ambiguous()) {
+      // why: the same words for every node would only repeat; this is the one thing to fix
+      return "no node in the cluster can take this task: it is pinned to '" + req.pin() + "', but "
+          + req.pinned().problem();
     }
     boolean cloud = settings.failoverToCloud() && req.type().location() == Location.PHYSICAL
         && !req.requires().gpu() && req.pin() == null;

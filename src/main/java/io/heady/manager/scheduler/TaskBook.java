@@ -76,8 +76,8 @@ public final class TaskBook {
   }
 
   /**
-   * A page of the tasks held here, in the query's order after its cursor, filtered by its status, node (id
-   * or name) and type: at most {@code query.limit()}. A full page may have more after it; a shorter one
+   * A page of the tasks held here, in the query's order after its cursor, filtered by its status, node, type and
+   * time: at most {@code query.limit()}. A full page may have more after it; a shorter one
    * holds every match this book has beyond the cursor (finished tasks it no longer holds are the store's).
    */
   public List<TaskRecord> page(TaskQuery query) {
@@ -92,8 +92,13 @@ public final class TaskBook {
     }
     List<TaskRecord> out = new ArrayList<>();
     for (TaskRecord t : view.values()) {
-      if (query.afterCursor(position(t)) && query.matches(t.state().wire(), t.nodeId(), t.nodeName(),
-          t.spec().type())) {
+      if (!query.afterCursor(position(t))) {
+        continue;
+      }
+      if (query.pastWindow(t.createdAt())) {
+        break; // why: submission order is time order (TaskQuery), so nothing further is in the window
+      }
+      if (query.matches(t.state().wire(), t.nodeId(), t.nodeName(), t.spec().type(), t.createdAt())) {
         out.add(t);
         if (out.size() >= query.limit()) {
           break;

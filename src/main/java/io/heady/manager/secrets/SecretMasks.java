@@ -54,6 +54,6 @@ public final class SecretMasks {
     }
     return new Completion(c.taskId(), c.nodeId(), c.leaseId(), c.status(), c.exitCode(), c.durationMs(),
         m.mask(c.stdout()), m.mask(c.stderr()), c.outputTruncated(), m.mask(c.error()), c.reason(), c.usage(),
-        c.enforcement());
+        c.enforcement(), c.outputBytes());
   }
 }

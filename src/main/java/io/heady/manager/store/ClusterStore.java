@@ -66,9 +66,10 @@ public interface ClusterStore {
    *
    * <p>Bounded work: one call reads at most {@link #MAX_SCAN} documents, so a page can be shorter than the
    * limit and still have a {@code next}. Finished statuses are indexed, so a query whose only filter is
-   * finished statuses, with a limit up to {@code MAX_SCAN}, fills its pages; a node or type filter (and, in
-   * some stores, an unfinished status) is checked on the documents, and such a page is short only when the
-   * store read {@code MAX_SCAN} documents for it.
+   * finished statuses, with a limit up to {@code MAX_SCAN}, fills its pages; a node, type or time filter (and,
+   * in some stores, an unfinished status) is checked on the documents, and such a page is short only when the
+   * store read {@code MAX_SCAN} documents for it. A time window ends the list at its edge
+   * ({@link TaskQuery#pastWindow}): the page that meets it has no {@code next}.
    */
   Future<TaskPage> tasks(TaskQuery query);
 

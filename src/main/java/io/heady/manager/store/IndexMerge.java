@@ -68,29 +68,46 @@ final class IndexMerge {
     private final TaskQuery query;
     private final List<JsonObject> tasks = new ArrayList<>();
     private TaskPosition last;
+    private boolean ended;
 
     Collector(TaskQuery query) {
       this.query = query;
     }
 
     /**
-     * Offers the document at a position ({@code null}: it is gone); says whether the page is full.
+     * Offers the document at a position ({@code null}: it is gone); says whether the page is done (full, or
+     * past the query's time window).
      */
     boolean offer(TaskPosition p, JsonObject doc) {
-      if (doc != null && query.matches(doc)) {
-        tasks.add(doc);
+      return offer(p, doc != null && query.matches(doc) ? doc : null, doc == null ? null : TaskQuery.createdAt(doc));
+    }
+
+    /**
+     * Offers a position whose document is known to match ({@code null}: it does not, or is gone) and its
+     * submission time ({@code null}: unknown); says whether the page is done.
+     */
+    boolean offer(TaskPosition p, JsonObject matching, java.time.Instant createdAt) {
+      if (query.pastWindow(createdAt)) {
+        ended = true;
+        return true;
+      }
+      if (matching != null) {
+        tasks.add(matching);
         last = p;
       }
       return full();
     }
 
     boolean full() {
-      return tasks.size() >= query.limit();
+      return ended || tasks.size() >= query.limit();
     }
 
-    /** The page, once the candidates are all offered or it is full. */
+    /** The page, once the candidates are all offered or it is done; past the window nothing more follows. */
     TaskPage page(Candidates c) {
-      return new TaskPage(tasks, full() ? last : c.bound());
+      if (ended) {
+        return new TaskPage(tasks, null);
+      }
+      return new TaskPage(tasks, tasks.size() >= query.limit() ? last : c.bound());
     }
   }
 }

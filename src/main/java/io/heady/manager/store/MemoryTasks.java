@@ -23,11 +23,12 @@ final class MemoryTasks {
   private record Queued(long seq, String id) {}
 
   /** What {@link #page} filters on, kept beside each document so a list decodes only what it returns. */
-  private record Listed(TaskPosition at, String status, String nodeId, String nodeName, String type) {
+  private record Listed(TaskPosition at, String status, String nodeId, String nodeName, String type,
+      Instant createdAt) {
     static Listed of(TaskEntry t) {
       JsonObject d = t.doc();
       return new Listed(new TaskPosition(t.seq(), t.id()), t.status(), str(d, "node_id"), str(d, "node_name"),
-          str(d, "type"));
+          str(d, "type"), TaskQuery.createdAt(d));
     }
 
     private static String str(JsonObject d, String key) {
@@ -181,8 +182,8 @@ final class MemoryTasks {
     IndexMerge.Collector page = new IndexMerge.Collector(q);
     for (TaskPosition p : c.positions()) {
       Listed l = listed.get(p.id());
-      boolean match = l != null && q.matches(l.status(), l.nodeId(), l.nodeName(), l.type());
-      if (page.offer(p, match ? doc(p.id()) : null)) {
+      boolean match = l != null && q.matches(l.status(), l.nodeId(), l.nodeName(), l.type(), l.createdAt());
+      if (page.offer(p, match ? doc(p.id()) : null, l == null ? null : l.createdAt())) {
         break;
       }
     }

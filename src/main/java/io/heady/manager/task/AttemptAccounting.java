@@ -42,6 +42,7 @@ public final class AttemptAccounting {
     String failure = ok ? null : failure(c, c.enforcement(), t.limits());
     Attempt a = t.endAttempt(c.status(), ok ? c.error() : failure, c.exitCode(), now);
     t.setResult(c.exitCode(), c.durationMs(), c.stdout(), c.stderr(), c.outputTruncated());
+    t.printed(c.printedBytes());
     used(a, c);
     if (ok) {
       return new Outcome(true, null, false, event(a));

@@ -178,6 +178,14 @@ public final class TaskRecord {
     this.outputTruncated = truncated;
   }
 
+  /**
+   * The attempt's end: every byte it printed, as its node counted them. Heartbeats only sample the count, so a
+   * task that ends before one (or prints after the last) would otherwise keep a smaller number.
+   */
+  public void printed(long bytes) {
+    meter.outputBytes = Math.max(meter.outputBytes, bytes);
+  }
+
   public void placedOn(String name, String tier) {
     this.nodeName = name;
     this.nodeTier = tier;

@@ -250,6 +250,10 @@ class CliTest {
     assertEquals("heady tasks --status failed --node 'mac mini' --type build --limit 20 --oldest-first --cursor 41:t-1",
         t.nextPage("41:t-1"));
     assertEquals("'it'\\''s'", TasksCommand.shellWord("it's"));
+    t.since = "2026-12-07T21:00:00.5Z";
+    t.until = "2026-12-07";
+    assertEquals("heady tasks --status failed --node 'mac mini' --type build --since 2026-12-07T21:00:00.5Z "
+        + "--until 2026-12-07 --limit 20 --oldest-first --cursor 41:t-1", t.nextPage("41:t-1"));
   }
 
   @Test

@@ -133,6 +133,7 @@ class ProcessRunnerTest {
     assertEquals("x".repeat(100), o.stdout());
     assertTrue(o.truncated());
     assertEquals(5_000_000, rp.outputBytes());
+    assertEquals(5_000_000, o.outputBytes(), "the outcome counts every byte, not the tail");
   }
 
   @Test

@@ -84,6 +84,22 @@ class TaskSlotsProgressTest {
   }
 
   @Test
+  void aCompletionCountsEveryBytePrintedHoweverShortTheTails() throws Exception {
+    ProcessRunner runner = new ProcessRunner(threads, timers, Tools.system(),
+        Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
+    TaskSlots slots = slots(runner, null);
+    // 10,000 bytes out (the tail keeps 4,096), 3 bytes err, and it ends well before any heartbeat
+    assertEquals(TaskSlots.Admission.ACCEPTED, slots.accept(dispatch("loud-1",
+        "head -c 10000 /dev/zero | tr '\\0' x; printf 'err' >&2", Map.of())));
+    Completion c = finished.computeIfAbsent("loud-1", k -> new CompletableFuture<>()).get(20, TimeUnit.SECONDS);
+    assertEquals("succeeded", c.status(), c.toString());
+    assertTrue(c.outputTruncated());
+    assertTrue(c.stdout().length() <= 4096, "the kept tail is cut: " + c.stdout().length());
+    assertEquals(10_003, c.outputBytes());
+    assertEquals(10_003, Completion.fromJson(c.toJson()).outputBytes(), "and says so on the wire");
+  }
+
+  @Test
   void aTaskReportsThroughItsProgressFileAndHeadysPathWins() throws Exception {
     Path elsewhere = tmp.resolve("elsewhere.progress");
     // the agent's own environment holds a HEADY_PROGRESS_FILE, and so does the task's submission: neither wins

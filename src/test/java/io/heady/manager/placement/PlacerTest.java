@@ -237,6 +237,28 @@ class PlacerTest {
   }
 
   @Test
+  void aPinFollowsTheOneRuleAnIdWinsAndASharedNamePlacesNowhere() {
+    // a node named like another node's id: the id wins
+    NodeRecord impostor = node("mac").name("rpi4").cores(8).ram(16).active(T);
+    List<NodeRecord> all = List.of(impostor, ryzen, rpi);
+    assertSame(rpi, placer.place(pinned("shell", "rpi4"), all).node());
+    assertSame(impostor, placer.place(pinned("shell", "mac"), all).node());
+    // two nodes of one name: neither takes the task, and the reason lists both ids
+    NodeRecord twinA = node("twin-a").name("twin").cores(8).ram(16).active(T);
+    NodeRecord twinB = node("twin-b").name("twin").cores(8).ram(16).active(T);
+    Placement shared = placer.place(pinned("shell", "twin"), List.of(twinB, twinA, ryzen));
+    assertFalse(shared.placed());
+    String reason = entry(shared, twinA).getString("reason");
+    assertTrue(reason.contains("twin-a, twin-b") && reason.contains("by its id"), reason);
+    assertEquals("pin", entry(shared, twinB).getString("failed_check"));
+    String why = placer.unplaceable(pinned("shell", "twin"), List.of(twinA, twinB));
+    assertNotNull(why);
+    assertEquals("no node in the cluster can take this task: it is pinned to 'twin', but the name 'twin' is shared"
+        + " by 2 nodes (twin-a, twin-b); name one by its id", why);
+    assertSame(twinB, placer.place(pinned("shell", "twin-b"), List.of(twinA, twinB)).node(), "by id it places");
+  }
+
+  @Test
   void pinByNameOrIdWorksAndAPinToAMissingNodePlacesNothing() {
     List<NodeRecord> all = List.of(ryzen, laptop, rpi, cloud);
     Placement byName = placer.place(pinned("shell", "Backup Compute Node"), all);

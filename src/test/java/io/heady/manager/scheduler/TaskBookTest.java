@@ -69,4 +69,33 @@ class TaskBookTest {
     assertEquals(List.of("t4", "t3"), page(two.withNewestFirst(true).withAfter(TaskBook.position(t[5]))));
     assertEquals(List.of(), page(two.withNewestFirst(true).withAfter(TaskBook.position(t[3]))));
   }
+
+  @Test
+  void aTimeWindowFiltersByCreationAndANodeByIdTakesOnlyThatNode() {
+    TaskBook big = new TaskBook(100);
+    for (int i = 1; i <= 30; i++) {
+      Instant at = T0.plusSeconds(60L * i);
+      TaskRecord t = new TaskRecord("m" + i, task("echo").id("m" + i).spec(), big.nextSeq(), null, at);
+      t.start(TaskState.QUEUED, at);
+      if (i % 2 == 0) {
+        t.newAttempt("lease-" + i, i % 4 == 0 ? "mac" : "other", at);
+        t.placedOn(i % 4 == 0 ? "mac-mini" : "mac", "STANDARD"); // "other" is named like mac's id
+        t.moveTo(TaskState.DISPATCHED, at, "placed");
+      }
+      big.put(t);
+    }
+    TaskQuery window = TaskQuery.all(100).withWindow(T0.plusSeconds(60L * 10), T0.plusSeconds(60L * 13));
+    assertEquals(List.of("m10", "m11", "m12"), ids(big.page(window)));
+    assertEquals(List.of("m12", "m11", "m10"), ids(big.page(window.withNewestFirst(true))));
+    assertEquals(List.of("m29", "m30"), ids(big.page(TaskQuery.all(100).withWindow(T0.plusSeconds(60L * 29),
+        null))));
+    assertEquals(List.of("m4", "m8", "m12"), ids(big.page(TaskQuery.all(100).withNodeId("mac")
+        .withWindow(null, T0.plusSeconds(60L * 15)))));
+    assertEquals(List.of("m2", "m4", "m6"), ids(big.page(TaskQuery.all(100).withNode("mac")
+        .withWindow(null, T0.plusSeconds(60L * 7)))), "by id or name as recorded: both nodes");
+  }
+
+  private static List<String> ids(List<TaskRecord> ts) {
+    return ts.stream().map(TaskRecord::id).collect(Collectors.toList());
+  }
 }

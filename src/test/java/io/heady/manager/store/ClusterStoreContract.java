@@ -548,6 +548,52 @@ public abstract class ClusterStoreContract {
   }
 
   @Test
+  void listsByTimeTakeTheWindowInEitherOrderAndEndPastIt() {
+    Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
+    int n = ClusterStore.MAX_SCAN * 2 + 30;
+    Map<String, JsonObject> saved = new LinkedHashMap<>();
+    for (int i = 1; i <= n; i++) {
+      // a minute apart, in submission order, as a leader numbers them; a third still queued
+      saved.put("w" + i, task("w" + i, i, i % 3 == 0 ? "queued" : "succeeded")
+          .put("created_at", t0.plusSeconds(60L * i).toString()));
+    }
+    List<JsonObject> docs = new ArrayList<>(saved.values());
+    for (int i = 0; i < docs.size(); i += 100) {
+      List<JsonObject> copies = new ArrayList<>();
+      docs.subList(i, Math.min(docs.size(), i + 100)).forEach(d -> copies.add(d.copy()));
+      result(store.saveTasks(copies));
+    }
+    Instant lastTwenty = t0.plusSeconds(60L * (n - 19));
+    Instant from = t0.plusSeconds(60L * 10);
+    Instant to = t0.plusSeconds(60L * 30); // not included: tasks w10 to w29
+    List<TaskQuery> queries = List.of(
+        TaskQuery.all(50).withWindow(lastTwenty, null),
+        TaskQuery.all(7).withWindow(lastTwenty, null),
+        TaskQuery.all(50).withWindow(from, to),
+        TaskQuery.all(6).withWindow(from, to).withStatuses(Set.of("succeeded")),
+        TaskQuery.all(50).withWindow(null, to).withStatuses(Set.of("queued")),
+        TaskQuery.all(4).withWindow(from, to).withType("general"));
+    for (TaskQuery base : queries) {
+      for (boolean newest : new boolean[] {false, true}) {
+        TaskQuery q = base.withNewestFirst(newest);
+        assertEquals(expected(saved, q), listed(pages(store, q, 20)), q.toString());
+      }
+    }
+    assertEquals(20, expected(saved, queries.get(0)).size());
+    assertEquals(20, expected(saved, queries.get(2)).size());
+
+    // newest first, a list since a time ends past it: one page, no cursor into the hundreds of older tasks
+    TaskPage recent = result(store.tasks(queries.get(0).withNewestFirst(true)));
+    assertEquals(20, recent.tasks().size());
+    assertEquals("w" + n, recent.tasks().get(0).getString("task_id"));
+    assertNull(recent.next(), "nothing older is in the window");
+    // oldest first, a list until a time ends past it the same way
+    TaskPage early = result(store.tasks(TaskQuery.all(50).withWindow(null, to)));
+    assertEquals(29, early.tasks().size());
+    assertNull(early.next(), "nothing newer is in the window");
+  }
+
+  @Test
   void aLongPageIsCutAtTheScanBoundAndContinues() {
     int n = ClusterStore.MAX_SCAN * 2 + 50;
     List<JsonObject> batch = new ArrayList<>();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -63,5 +64,49 @@ class TaskQueryTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> TaskQuery.all(5).withStatuses(Set.of("done")));
     assertTrue(e.getMessage().contains("done"), e.getMessage());
+  }
+
+  @Test
+  void aNodeByIdMatchesThatIdOnlyNotAnotherNodeOfThatName() {
+    TaskQuery byId = TaskQuery.all(10).withNodeId("rpi4");
+    assertTrue(byId.matches("failed", "rpi4", "garage", "build"));
+    assertFalse(byId.matches("failed", "n-9", "rpi4", "build"), "a node named rpi4 is another node");
+    TaskQuery gone = TaskQuery.all(10).withNode("rpi4"); // a node no longer known: as its tasks recorded it
+    assertTrue(gone.matches("failed", "n-9", "rpi4", "build"));
+    assertFalse(TaskQuery.all(10).withNodeId(null).nodeById(), "no node, no id");
+  }
+
+  @Test
+  void aTimeWindowTakesSinceAndLeavesUntilOut() {
+    Instant t0 = Instant.parse("2026-12-07T10:00:00Z");
+    TaskQuery q = TaskQuery.all(10).withWindow(t0, t0.plusSeconds(3600));
+    assertTrue(q.matches("queued", null, null, "shell", t0), "since is in");
+    assertTrue(q.matches("queued", null, null, "shell", t0.plusSeconds(3599)));
+    assertFalse(q.matches("queued", null, null, "shell", t0.plusSeconds(3600)), "until is out");
+    assertFalse(q.matches("queued", null, null, "shell", t0.minusMillis(1)));
+    assertFalse(q.matches("queued", null, null, "shell", null), "a task without a time is in no window");
+    assertTrue(TaskQuery.all(10).matches("queued", null, null, "shell", null), "no window: any");
+    JsonObject doc = new JsonObject().put("status", "queued").put("created_at", t0.plusSeconds(60).toString());
+    assertTrue(q.matches(doc));
+    assertFalse(q.matches(doc.copy().put("created_at", "yesterday")), "a time that does not read is none");
+    assertFalse(q.withWindow(t0.plusSeconds(7200), null).matches(doc));
+    assertTrue(q.withWindow(null, t0.plusSeconds(61)).matches(doc));
+    assertThrows(IllegalArgumentException.class, () -> q.withWindow(t0, t0), "since must be before until");
+  }
+
+  @Test
+  void aListByTimeEndsOnlyPastTheSlackInItsDirection() {
+    Instant since = Instant.parse("2026-12-07T10:00:00Z");
+    Instant until = since.plusSeconds(3600);
+    TaskQuery newest = TaskQuery.all(10).withWindow(since, until).withNewestFirst(true);
+    assertFalse(newest.pastWindow(since.minus(TaskQuery.CLOCK_SLACK)), "within the slack: go on");
+    assertTrue(newest.pastWindow(since.minus(TaskQuery.CLOCK_SLACK).minusMillis(1)));
+    assertFalse(newest.pastWindow(until.plusSeconds(86_400)), "newer than until: older ones follow");
+    TaskQuery oldest = newest.withNewestFirst(false);
+    assertFalse(oldest.pastWindow(since.minusSeconds(86_400)), "older than since: newer ones follow");
+    assertFalse(oldest.pastWindow(until.plus(TaskQuery.CLOCK_SLACK).minusMillis(1)));
+    assertTrue(oldest.pastWindow(until.plus(TaskQuery.CLOCK_SLACK)));
+    assertFalse(TaskQuery.all(10).pastWindow(Instant.EPOCH), "no window, no end");
+    assertFalse(newest.pastWindow(null));
   }
 }

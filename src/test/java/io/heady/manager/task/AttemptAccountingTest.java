@@ -37,6 +37,21 @@ class AttemptAccountingTest {
   }
 
   @Test
+  void theTaskKeepsEveryBytePrintedNotJustTheTails() {
+    TaskRecord t = dispatched(1, Limits.NONE);
+    // a node's count, however short its kept tails ("out" and "err" here)
+    AttemptAccounting.completed(t, new Completion("t1", "n1", "l1", "succeeded", 0, 2000, "out", "err", true, null,
+        null, Usage.UNKNOWN, null, 123_456), T.plusSeconds(5));
+    assertEquals(123_456, t.outputBytes());
+    assertEquals(123_456L, t.toJson().getLong("output_bytes"));
+    // a node that does not count (an older one): at least the tails it kept, in UTF-8 bytes
+    TaskRecord old = dispatched(1, Limits.NONE);
+    AttemptAccounting.completed(old, new Completion("t1", "n1", "l1", "succeeded", 0, 2000, "héllo\n", "e", false,
+        null), T.plusSeconds(5));
+    assertEquals(8, old.outputBytes());
+  }
+
+  @Test
   void howEachEndGoesOn() {
     record Case(String status, int exit, String error, String reason, int maxAttempts, boolean succeeded,
         String failure, boolean retry) {}
