@@ -25,8 +25,10 @@ public final class PinCheck implements FeasibilityCheck {
     }
     NodeResolver.Resolution r = req.pinned();
     if (r == null) {
-      // why: the Placer resolves every pin among its nodes first; alone, a node knows only itself
-      r = NodeResolver.resolve(req.pin(), java.util.List.of(node));
+      // why: the Placer resolves every pin among its nodes first; alone, a node knows only itself, so it can
+      // say whether it is the one named, never that no node is
+      return req.pin().equals(node.nodeId()) || req.pin().equals(node.name()) ? null
+          : "task is pinned to " + req.pin();
     }
     if (r.found()) {
       return r.nodeId().equals(node.nodeId()) ? null : "task is pinned to " + req.pin();

@@ -90,7 +90,8 @@ public final class Placer {
    * placement would take them. Its {@code reason} is the one placement gives, grouped by each node's first
    * failing check.
    */
-  public TaskVerdicts verdicts(PlacementRequest req, Collection<NodeRecord> nodes) {
+  public TaskVerdicts verdicts(PlacementRequest request, Collection<NodeRecord> nodes) {
+    PlacementRequest req = request.pinnedAmong(nodes);
     TaskVerdicts first = weigh(req, nodes, false);
     if (first.best() != null || !failsOver(req) || first.nodes().stream().anyMatch(NodeVerdict::onlyWantsSlot)) {
       return first;

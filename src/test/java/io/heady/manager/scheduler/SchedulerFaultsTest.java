@@ -192,8 +192,8 @@ class SchedulerFaultsTest {
       assertTrue(t.unplaceable().startsWith("no node in the cluster can take this task: 1 node (rpi4): "),
           t.unplaceable());
     }
-    assertEquals("no node in the cluster can take this task: 1 node (rpi4): task is pinned to ghost",
-        h.task("ghostly").unplaceable());
+    assertEquals("no node in the cluster can take this task: 1 node (rpi4): task is pinned to ghost, and no node"
+        + " has the id or name 'ghost'", h.task("ghostly").unplaceable());
     assertEquals("no node in the cluster can take this task: 1 node (rpi4): needs 64 cores (has 4)",
         h.task("huge").unplaceable());
     assertEquals(2, h.sink.eventTypes().stream().filter("task.unplaceable"::equals).count());
