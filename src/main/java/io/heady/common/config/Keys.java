@@ -103,7 +103,8 @@ public final class Keys {
   public static final ConfigKey SUBMIT_BURST = key("submit-burst").integer(20000, 1, 100_000_000).roles(M)
       .help("task submissions one client may make at once before --submit-rate applies");
   public static final ConfigKey MAX_DAG_TASKS = key("max-dag-tasks").integer(10000, 1, 1_000_000).roles(M)
-      .help("most tasks in one submission ({tasks:[...]}); 400 above");
+      .help("most tasks in one submission ({tasks:[...]}), and in one task's depends_on; 400 above (the body must"
+          + " also fit --max-body-kb)");
   public static final ConfigKey TLS_CERT = key("tls-cert").string("").roles(M, A)
       .help("PEM certificate (chain) to serve HTTPS with (manager API; agent: node API)");
   public static final ConfigKey TLS_KEY = key("tls-key").string("").roles(M, A)
