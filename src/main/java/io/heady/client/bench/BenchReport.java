@@ -14,9 +14,13 @@ public final class BenchReport {
     if ("sim".equals(r.getString("kind"))) {
       field(sb, "simulated nodes", n(r.getValue("sim_nodes")) + " (http, " + n(r.getValue("slots")) + " slot each, "
           + "heartbeat every " + n(r.getValue("heartbeat_sec")) + " s)");
-    } else {
+    } else if (r.getValue("agents") != null) {
       field(sb, "cluster", n(r.getValue("agents")) + " agents x " + n(r.getValue("slots")) + " slots = concurrency "
-          + n(r.getValue("concurrency")) + " (" + r.getString("store") + " store, " + r.getString("transport") + ")");
+          + n(r.getValue("concurrency")) + " (" + store(r) + (r.getString("transport") == null ? ""
+          : ", " + r.getString("transport")) + ")");
+    } else {
+      field(sb, "cluster", n(r.getValue("nodes")) + " nodes, " + n(r.getValue("concurrency")) + " slots in all ("
+          + store(r) + ")");
     }
     field(sb, "tasks", n(r.getValue("tasks")) + " " + r.getString("kind") + " (warm-up " + n(r.getValue("warmup"))
         + " not counted; in flight " + r.getValue("in_flight") + ", batch " + n(r.getValue("batch")) + ")");
@@ -58,6 +62,13 @@ public final class BenchReport {
     field(sb, "load average", n(r.getValue("load_avg_before")) + " before, " + n(r.getValue("load_avg_after"))
         + " after");
     return sb.toString();
+  }
+
+  /** The store and how it keeps writes, as the run knows them ({@code unknown} when it does not). */
+  private static String store(JsonObject r) {
+    String store = r.getString("store", ClusterFacts.UNKNOWN);
+    String fsync = r.getString("fsync");
+    return store + " store" + (fsync == null || "none".equals(fsync) ? "" : ", fsync " + fsync);
   }
 
   private static String idle(JsonObject idle) {
