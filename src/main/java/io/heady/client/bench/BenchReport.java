@@ -23,8 +23,8 @@ public final class BenchReport {
           + store(r) + ")");
     }
     field(sb, "tasks", n(r.getValue("tasks")) + " " + r.getString("kind") + " (warm-up " + n(r.getValue("warmup"))
-        + " not counted; in flight " + r.getValue("in_flight") + ", batch " + n(r.getValue("batch")) + ")");
-    field(sb, "throughput", n(r.getValue("throughput_per_s")) + " tasks/s (wall " + r.getValue("wall_s") + " s)");
+        + " not counted; in flight " + raw(r.getValue("in_flight")) + ", batch " + n(r.getValue("batch")) + ")");
+    field(sb, "throughput", n(r.getValue("throughput_per_s")) + " tasks/s (wall " + raw(r.getValue("wall_s")) + " s)");
     field(sb, "latency ms", pct(r.getJsonObject("latency_ms")) + "  (submit -> task.succeeded event)");
     if (r.getJsonObject("start_latency_ms") != null) {
       field(sb, "start ms", pct(r.getJsonObject("start_latency_ms")) + "  (submit -> " + r.getString("start_event")
@@ -99,6 +99,11 @@ public final class BenchReport {
 
   private static double num(JsonObject r, String k) {
     return r.getValue(k) instanceof Number x ? x.doubleValue() : 0;
+  }
+
+  /** A value as it is, or {@code -} when the run has none (never "null"). */
+  private static String raw(Object v) {
+    return v == null ? "-" : String.valueOf(v);
   }
 
   static String n(Object v) {

@@ -56,6 +56,7 @@ final class RedisLeadership {
   }
 
   Future<Void> resign(String managerId) {
-    return link.send(RedisScripts.call(RedisScripts.RESIGN_SHA, keys.leader(), keys.leaderUrl()).arg(managerId)).mapEmpty();
+    return link.send(RedisScripts.call(RedisScripts.RESIGN_SHA, keys.leader(), keys.leaderUrl()).arg(managerId))
+        .mapEmpty();
   }
 }

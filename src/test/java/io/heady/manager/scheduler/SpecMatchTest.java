@@ -17,7 +17,8 @@ class SpecMatchTest {
   @Test
   void defaultsWrittenOrLeftOutAreTheSame() {
     TaskSpec bare = spec("{\"id\":\"j\",\"command\":\"make\"}");
-    TaskSpec spelled = spec("{\"id\":\"j\",\"type\":\"shell\",\"command\":\"make\",\"priority\":\"P2\",\"timeout_ms\":0,"
+    TaskSpec spelled = spec("{\"id\":\"j\",\"type\":\"shell\",\"command\":\"make\",\"priority\":\"P2\","
+        + "\"timeout_ms\":0,"
         + "\"max_attempts\":0,\"env\":{},\"argv\":[],\"depends_on\":[],\"payload\":{},\"metadata\":{}}");
     assertEquals(List.of(), SpecMatch.differences(bare, spelled));
     assertEquals(List.of(), SpecMatch.differences(bare, bare));
