@@ -45,7 +45,8 @@ public final class Keys {
   public static final ConfigKey CLUSTER_MEMBERS = key("cluster-members").list().roles(M)
       .help("other managers' host:port for Hazelcast TCP join (repeatable)");
   public static final ConfigKey ADVERTISE_URL = key("advertise-url").string("").roles(M)
-      .help("URL agents and installers reach this manager on; empty: derived from the request");
+      .help("URL agents, installers and clients reach this manager on (a standby's NOT_LEADER names the leader by"
+          + " it); empty: derived from the request, or the address it listens on");
   public static final ConfigKey JOIN_TOKEN = key("join-token").string("").roles(M)
       .help("agents' secret; empty: generated into <data-dir>/join.token");
   public static final ConfigKey ADMIN_TOKEN = key("admin-token").string("").roles(M)
