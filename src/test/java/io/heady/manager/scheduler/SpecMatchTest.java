@@ -40,6 +40,10 @@ class SpecMatchTest {
         + "\"metadata\":{\"by\":\"ci\"},\"estimated_duration_ms\":5}");
     TaskSpec restored = TaskSpec.fromJson(new JsonObject(sent.toJson().encode())); // as the store gives it back
     assertEquals(List.of(), SpecMatch.differences(restored, sent));
+    TaskSpec withSecrets = spec("{\"id\":\"k\",\"argv\":[\"deploy\",\"--prod\"],\"secrets\":[\"API_TOKEN\"],"
+        + "\"run_as\":\"builder\",\"node\":\"mac-mini\",\"depends_on\":[\"a\",\"b\"]}");
+    assertEquals(List.of(), SpecMatch.differences(TaskSpec.fromJson(new JsonObject(withSecrets.toJson().encode())),
+        withSecrets));
   }
 
   @Test
