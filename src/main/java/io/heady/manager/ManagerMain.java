@@ -232,6 +232,8 @@ public final class ManagerMain {
         new ClusterMembershipCheck(() -> ClusterMembership.of(cluster.hazelcast()))));
     vertx.deployVerticle(api).await();
     int port = api.actualPort();
+    String apiUrl = apiUrl(cfg.string(Keys.ADVERTISE_URL), tls.scheme(), cfg.string(Keys.HOST), clusterHost, port);
+    lease.url(() -> apiUrl); // why: a standby names the leader by it (503 NOT_LEADER), so clients can follow
     LOG.info("heady manager ready on {}://{}:{} (store {}, cluster '{}' at {})", tls.scheme(),
         cfg.string(Keys.HOST), port, store.describe(), cs.clusterName(), clusterHost);
     if (tls.enabled()) {
@@ -322,6 +324,19 @@ public final class ManagerMain {
       LOG.warn("cannot read the enrollments yet ({}); retrying", x.getMessage());
       vertx.setTimer(2000, t -> loadEnrollments(vertx, e));
     });
+  }
+
+  /**
+   * Where clients reach this manager's API: {@code --advertise-url}, else the address it listens on (the cluster
+   * host when it listens on every address) and its port.
+   */
+  static String apiUrl(String advertised, String scheme, String listenHost, String clusterHost, int port) {
+    if (advertised != null && !advertised.isBlank()) {
+      return advertised.endsWith("/") ? advertised.substring(0, advertised.length() - 1) : advertised;
+    }
+    String h = listenHost == null || listenHost.isBlank() || listenHost.equals("0.0.0.0") || listenHost.equals("::")
+        ? clusterHost : listenHost;
+    return scheme + "://" + (h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h) + ":" + port;
   }
 
   private static JsonObject joinInfo(ClusterSetup.Clustered cluster, ClusterSettings cs, SchedulerSettings s,

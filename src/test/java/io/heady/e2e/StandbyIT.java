@@ -36,6 +36,15 @@ class StandbyIT {
             return r.status() == 503 ? r : null;
           });
           assertEquals("NOT_LEADER", st.json().getJsonObject("error").getString("code"));
+          // the standby names the leader by the URL it can be reached at (kept with its lease), and by its id
+          JsonObject named = Poll.until("the standby names the leader's URL", Duration.ofSeconds(20), () -> {
+            Api.Res r = standby.get("/api/cluster/state");
+            JsonObject e = r.status() == 503 ? r.json().getJsonObject("error") : null;
+            return e != null && e.getJsonObject("details").getString("leader_url") != null ? e : null;
+          });
+          assertEquals(c.url(), named.getJsonObject("details").getString("leader_url"), named.encode());
+          assertTrue(named.getString("message").contains(c.url()), named.encode());
+          assertTrue(named.getJsonObject("details").getString("leader") != null, named.encode());
 
           c.startAgent("follower", "--max-concurrent=2", "--manager=" + c.url() + ",http://127.0.0.1:" + portB);
           c.awaitNode("follower", "active", Duration.ofSeconds(30));

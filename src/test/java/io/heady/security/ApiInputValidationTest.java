@@ -147,6 +147,50 @@ class ApiInputValidationTest {
   }
 
   @Test
+  void aDagOfExactlyTheLimitIsTakenEvenWhenOneTaskWaitsForAllOthers() {
+    JsonArray tasks = new JsonArray();
+    JsonArray all = new JsonArray();
+    for (int i = 0; i < 49; i++) {
+      tasks.add(new JsonObject().put("id", "edge-" + i).put("command", "true").put("node", "nowhere"));
+      all.add("edge-" + i);
+    }
+    tasks.add(new JsonObject().put("id", "edge-last").put("command", "true").put("depends_on", all));
+    Http.Res r = submit(new JsonObject().put("tasks", tasks).encode());
+    assertEquals(201, r.status(), r.body());
+    assertEquals(50, new JsonObject(r.body()).getJsonArray("tasks").size());
+    // one task may not wait for more tasks than a DAG may hold
+    all.add("edge-last");
+    all.add("one-more");
+    Http.Res deps = submit(new JsonObject().put("command", "true").put("depends_on", all).encode());
+    assertEquals(400, deps.status(), deps.body());
+    assertEquals("depends_on", error(deps).getJsonObject("details").getString("field"));
+    assertTrue(error(deps).getString("message").contains("--max-dag-tasks"), deps.body());
+  }
+
+  @Test
+  void aJsonBodySentAsAFormIsRefused415NamingTheExpectedType() throws Exception {
+    int port = Integer.parseInt(m.url().substring(m.url().lastIndexOf(':') + 1));
+    // what curl -d @task.json sends: the form type, a body larger than a form field may be, and a '%'
+    String body = new JsonObject().put("command", "echo 100% " + "x".repeat(9000)).encode();
+    for (String type : new String[] {"application/x-www-form-urlencoded", "text/plain", "multipart/form-data"}) {
+      RawHttp.Res r = RawHttp.send("127.0.0.1", port, null, "POST", "/api/cluster/tasks/route", m.tokens.admin(),
+          type, body, 10_000);
+      assertEquals(415, r.status(), type + " → " + r.body());
+      JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+      assertEquals("UNSUPPORTED_MEDIA_TYPE", e.getString("code"));
+      assertTrue(e.getString("message").contains("application/json"), e.encode());
+      assertEquals("application/json", e.getJsonObject("details").getString("expected"));
+    }
+    // the same body as JSON, or with no type at all, is a task
+    RawHttp.Res json = RawHttp.send("127.0.0.1", port, null, "POST", "/api/cluster/tasks/route", m.tokens.admin(),
+        "application/json; charset=utf-8", body, 10_000);
+    assertEquals(201, json.status(), json.body());
+    RawHttp.Res none = RawHttp.send("127.0.0.1", port, null, "POST", "/api/cluster/tasks/route", m.tokens.admin(),
+        null, body, 10_000);
+    assertEquals(201, none.status(), none.body());
+  }
+
+  @Test
   void oversizedBodiesAre413() throws Exception {
     String body = new JsonObject().put("command", "true").put("metadata",
         new JsonObject().put("x", "y".repeat(20 * 1024))).encode();

@@ -38,6 +38,18 @@ public final class RawHttp {
    */
   public static Res send(String host, int port, String local, String method, String target, String token,
       byte[] body, int timeoutMs) throws IOException {
+    return send(host, port, local, method, target, token, "application/json", body, timeoutMs);
+  }
+
+  /** With this {@code Content-Type} ({@code null}: none) on a body. */
+  public static Res send(String host, int port, String local, String method, String target, String token,
+      String contentType, String body, int timeoutMs) throws IOException {
+    return send(host, port, local, method, target, token, contentType, body == null ? null
+        : body.getBytes(StandardCharsets.UTF_8), timeoutMs);
+  }
+
+  private static Res send(String host, int port, String local, String method, String target, String token,
+      String contentType, byte[] body, int timeoutMs) throws IOException {
     try (Socket s = new Socket()) {
       if (local != null) {
         s.bind(new InetSocketAddress(local, 0));
@@ -51,8 +63,10 @@ public final class RawHttp {
       if (token != null) {
         h.append("Authorization: ").append(token.startsWith("Heady ") ? "" : "Bearer ").append(token).append("\r\n");
       }
+      if (body != null && contentType != null) {
+        h.append("Content-Type: ").append(contentType).append("\r\n");
+      }
       if (body != null) {
-        h.append("Content-Type: application/json\r\n");
         h.append("Content-Length: ").append(body.length).append("\r\n");
       }
       h.append("\r\n");

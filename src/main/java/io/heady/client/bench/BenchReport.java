@@ -14,13 +14,17 @@ public final class BenchReport {
     if ("sim".equals(r.getString("kind"))) {
       field(sb, "simulated nodes", n(r.getValue("sim_nodes")) + " (http, " + n(r.getValue("slots")) + " slot each, "
           + "heartbeat every " + n(r.getValue("heartbeat_sec")) + " s)");
-    } else {
+    } else if (r.getValue("agents") != null) {
       field(sb, "cluster", n(r.getValue("agents")) + " agents x " + n(r.getValue("slots")) + " slots = concurrency "
-          + n(r.getValue("concurrency")) + " (" + r.getString("store") + " store, " + r.getString("transport") + ")");
+          + n(r.getValue("concurrency")) + " (" + store(r) + (r.getString("transport") == null ? ""
+          : ", " + r.getString("transport")) + ")");
+    } else {
+      field(sb, "cluster", n(r.getValue("nodes")) + " nodes, " + n(r.getValue("concurrency")) + " slots in all ("
+          + store(r) + ")");
     }
     field(sb, "tasks", n(r.getValue("tasks")) + " " + r.getString("kind") + " (warm-up " + n(r.getValue("warmup"))
-        + " not counted; in flight " + r.getValue("in_flight") + ", batch " + n(r.getValue("batch")) + ")");
-    field(sb, "throughput", n(r.getValue("throughput_per_s")) + " tasks/s (wall " + r.getValue("wall_s") + " s)");
+        + " not counted; in flight " + raw(r.getValue("in_flight")) + ", batch " + n(r.getValue("batch")) + ")");
+    field(sb, "throughput", n(r.getValue("throughput_per_s")) + " tasks/s (wall " + raw(r.getValue("wall_s")) + " s)");
     field(sb, "latency ms", pct(r.getJsonObject("latency_ms")) + "  (submit -> task.succeeded event)");
     if (r.getJsonObject("start_latency_ms") != null) {
       field(sb, "start ms", pct(r.getJsonObject("start_latency_ms")) + "  (submit -> " + r.getString("start_event")
@@ -60,6 +64,13 @@ public final class BenchReport {
     return sb.toString();
   }
 
+  /** The store and how it keeps writes, as the run knows them ({@code unknown} when it does not). */
+  private static String store(JsonObject r) {
+    String store = r.getString("store", ClusterFacts.UNKNOWN);
+    String fsync = r.getString("fsync");
+    return store + " store" + (fsync == null || "none".equals(fsync) ? "" : ", fsync " + fsync);
+  }
+
   private static String idle(JsonObject idle) {
     if (idle == null) {
       return "";
@@ -88,6 +99,11 @@ public final class BenchReport {
 
   private static double num(JsonObject r, String k) {
     return r.getValue(k) instanceof Number x ? x.doubleValue() : 0;
+  }
+
+  /** A value as it is, or {@code -} when the run has none (never "null"). */
+  private static String raw(Object v) {
+    return v == null ? "-" : String.valueOf(v);
   }
 
   static String n(Object v) {

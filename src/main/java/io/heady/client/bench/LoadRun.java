@@ -32,8 +32,8 @@ final class LoadRun {
     JsonObject idle = ProcessUsage.rss(mpid, apids);
     AdminHttp admin = new AdminHttp(t.url(), t.token(), t.tls());
     JsonObject before = admin.getJson("/api/cluster/state");
-    int concurrency = plan.local() ? plan.agents() * plan.slots()
-        : before.getJsonObject("compute_capacity", new JsonObject()).getInteger("slots_total", 0);
+    ClusterFacts facts = ClusterFacts.of(before);
+    int concurrency = plan.local() ? plan.agents() * plan.slots() : facts.slots();
     double loadBefore = ProcInfo.loadAverage();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
     try {
@@ -64,8 +64,10 @@ final class LoadRun {
           .put("system", "heady")
           .put("kind", plan.kind())
           .put("tasks", plan.tasks())
-          .put("agents", plan.local() ? plan.agents()
-              : before.getJsonObject("nodes", new JsonObject()).getValue("total"))
+          // why: a cluster not started here is described by what it reports (nodes, slots in all), not as
+          // agents x slots per agent, which it does not have to be
+          .put("agents", plan.local() ? plan.agents() : null)
+          .put("nodes", plan.local() ? null : facts.nodes())
           .put("slots", plan.local() ? plan.slots() : null)
           .put("concurrency", concurrency)
           .put("throughput_per_s", round1(m.throughput()))
@@ -78,7 +80,8 @@ final class LoadRun {
           .put("idle_rss_mb", idle)
           .put("cpu_s", ProcessUsage.cpuUsed(cpu0, cpu1, apids.size()))
           .put("cpu_us_per_task", ProcessUsage.cpuPerTask(cpu0, cpu1, apids.size(), m.succeeded()))
-          .put("store", plan.local() ? plan.store() : null)
+          .put("store", plan.local() ? plan.store() : facts.store())
+          .put("fsync", plan.local() ? ("redis".equals(plan.store()) ? "always" : "none") : facts.fsync())
           .put("transport", plan.local() ? plan.transport() : null)
           .put("agent_profile", plan.local() ? plan.agentProfile() : null)
           .put("in_flight", plan.inFlight() == 0 ? "all" : Integer.toString(plan.inFlight()))

@@ -118,6 +118,9 @@ public final class SvgChart {
         sb.append(sys).append(' ').append(kind);
         if (r.getValue("agents") != null) {
           sb.append(' ').append(r.getValue("agents")).append('x').append(r.getValue("slots", "?"));
+        } else if (r.getValue("nodes") != null) {
+          sb.append(' ').append(r.getValue("nodes")).append(" nodes/").append(r.getValue("concurrency", "?"))
+              .append(" slots");
         }
         if (r.getString("store") != null) {
           sb.append(' ').append(r.getString("store"));

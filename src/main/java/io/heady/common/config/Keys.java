@@ -45,7 +45,8 @@ public final class Keys {
   public static final ConfigKey CLUSTER_MEMBERS = key("cluster-members").list().roles(M)
       .help("other managers' host:port for Hazelcast TCP join (repeatable)");
   public static final ConfigKey ADVERTISE_URL = key("advertise-url").string("").roles(M)
-      .help("URL agents and installers reach this manager on; empty: derived from the request");
+      .help("URL agents, installers and clients reach this manager on (a standby's NOT_LEADER names the leader by"
+          + " it); empty: derived from the request, or the address it listens on");
   public static final ConfigKey JOIN_TOKEN = key("join-token").string("").roles(M)
       .help("agents' secret; empty: generated into <data-dir>/join.token");
   public static final ConfigKey ADMIN_TOKEN = key("admin-token").string("").roles(M)
@@ -103,7 +104,8 @@ public final class Keys {
   public static final ConfigKey SUBMIT_BURST = key("submit-burst").integer(20000, 1, 100_000_000).roles(M)
       .help("task submissions one client may make at once before --submit-rate applies");
   public static final ConfigKey MAX_DAG_TASKS = key("max-dag-tasks").integer(10000, 1, 1_000_000).roles(M)
-      .help("most tasks in one submission ({tasks:[...]}); 400 above");
+      .help("most tasks in one submission ({tasks:[...]}), and in one task's depends_on; 400 above (the body must"
+          + " also fit --max-body-kb)");
   public static final ConfigKey TLS_CERT = key("tls-cert").string("").roles(M, A)
       .help("PEM certificate (chain) to serve HTTPS with (manager API; agent: node API)");
   public static final ConfigKey TLS_KEY = key("tls-key").string("").roles(M, A)

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *       head within the head timeout, that stay idle between requests for the idle timeout, or whose body has
  *       not arrived within the body timeout. A long answer (an event stream, a log follow) is not idle.
  *   <li>{@link #guard} is the first handler of every route: it runs the route's {@link Check} on the head
- *       alone, refuses (401, 403) without reading the body, and only then reads the body, with the full limit
- *       for a caller with a valid credential and a few KB for one without.
+ *       alone, refuses (401, 403) without reading the body, refuses a body declared as anything but JSON (415,
+ *       {@link JsonMediaType}), and only then reads the body, with the full limit for a caller with a valid
+ *       credential and a few KB for one without.
  *   <li>{@link #first} is the first handler of the router: an answer given while a body is still unread (a
  *       refusal, 404, 413) reads at most the anonymous limit of it from a caller without a credential, then
  *       closes the connection ({@code Connection: close}); a caller with one may finish sending.
@@ -163,6 +164,15 @@ public final class RequestGate {
       if (v.authenticated()) {
         rc.put(TRUSTED, Boolean.TRUE);
       }
+      // why: every body here is JSON; refused on the head, so a form is never decoded as one (see JsonMediaType)
+      String type = rc.request().getHeader(HttpHeaders.CONTENT_TYPE);
+      String notJson = declaresBody(rc.request()) ? JsonMediaType.refusal(type) : null;
+      if (notJson != null) {
+        refuse(rc, Verdict.refuse(415, "UNSUPPORTED_MEDIA_TYPE", notJson), new JsonObject()
+            .put("expected", JsonMediaType.EXPECTED).put("received", type.length() > 200 ? type.substring(0, 200)
+                : type));
+        return;
+      }
       if (rc.request().isEnded()) {
         rc.next();
       } else {
@@ -173,6 +183,10 @@ public final class RequestGate {
 
   /** Answers a refusal in heady's error shape (with {@code WWW-Authenticate} for a 401). */
   public void refuse(RoutingContext rc, Verdict v) {
+    refuse(rc, v, new JsonObject());
+  }
+
+  private void refuse(RoutingContext rc, Verdict v, JsonObject details) {
     HttpServerResponse res = rc.response();
     if (res.ended() || res.closed()) {
       return;
@@ -181,7 +195,7 @@ public final class RequestGate {
       res.putHeader("WWW-Authenticate", "Bearer realm=\"" + realm + "\"");
     }
     res.setStatusCode(v.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(error(v.code(), v.message()).encode());
+        .end(error(v.code(), v.message(), details).encode());
   }
 
   /** The body limit the gate applied to this request, or {@code fallback} when it applied none. */
@@ -349,7 +363,11 @@ public final class RequestGate {
 
   /** heady's error shape. */
   static JsonObject error(String code, String message) {
+    return error(code, message, new JsonObject());
+  }
+
+  static JsonObject error(String code, String message, JsonObject details) {
     return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)
-        .put("details", new JsonObject()));
+        .put("details", details));
   }
 }

@@ -20,7 +20,11 @@ public enum ErrorCode {
   CONFLICT(409),
   DUPLICATE(409),
   ID_TAKEN(409),
+  /** A client-chosen task id is taken by a task with a different spec (the same spec is an idempotent repeat). */
+  ID_CONFLICT(409),
   BODY_TOO_LARGE(413),
+  /** A body declared as something other than JSON ({@code Content-Type}). */
+  UNSUPPORTED_MEDIA_TYPE(415),
   NODE_FULL(429),
   RATE_LIMITED(429),
   TOO_MANY_PENDING(429),

@@ -44,6 +44,11 @@ public record TaskSpec(
 
   public static final long MAX_TIMEOUT_MS = 30L * 24 * 3600 * 1000;
   public static final int MAX_COMMAND = 256 * 1024;
+  /**
+   * The most entries {@code depends_on} may hold as parsed: the top of {@code --max-dag-tasks}. The manager holds a
+   * task to its own {@code --max-dag-tasks}, so a DAG at that limit may end in one task that waits for all others.
+   */
+  public static final int MAX_DEPENDS_ON = 1_000_000;
   /** How deep {@code payload} and {@code metadata} may nest (the stored record wraps them a few levels more). */
   public static final int MAX_DEPTH = 32;
 
@@ -107,7 +112,7 @@ public record TaskSpec(
       throw new InvalidInputException("run_as", "run_as must be a user name: a lower-case letter or _, then up to"
           + " 31 lower-case letters, digits, _ or -");
     }
-    List<String> dependsOn = Fields.optStrings(j, "depends_on", 1000, 64);
+    List<String> dependsOn = Fields.optStrings(j, "depends_on", MAX_DEPENDS_ON, 64);
     for (String d : dependsOn) {
       if (!Fields.ID.matcher(d).matches()) {
         throw new InvalidInputException("depends_on", "depends_on entries must be task ids ([A-Za-z0-9._-]{1,64})");

@@ -220,7 +220,7 @@ public final class ApiVerticle extends VerticleBase {
       t = new ApiException(ErrorCode.BODY_TOO_LARGE, "the body is larger than "
           + RequestGate.bodyLimit(rc, settings.maxBodyBytes()) + " bytes"
           + (RequestGate.bodyLimit(rc, settings.maxBodyBytes()) < settings.maxBodyBytes()
-              ? " (the limit without a valid token)" : ""));
+              ? " (the limit without a valid token)" : " (--max-body-kb)"));
     } else if (t == null && code == 400) {
       t = new ApiException(ErrorCode.BAD_JSON, "bad request");
     } else if (t == null && (code == 404 || code == 405)) {

@@ -27,7 +27,8 @@ final class NodeRoutes {
   }
 
   void mount(Routes r) {
-    r.viewer("GET", "/api/cluster/state", rc -> Replies.from(rc, 200, cluster.state()));
+    r.viewer("GET", "/api/cluster/state", rc -> Replies.from(rc, 200, cluster.state()
+        .map(s -> s.put("store", store.durability()))));
     r.viewer("GET", "/api/cluster/workers", rc -> Replies.from(rc, 200, cluster.workers()));
     r.viewer("GET", "/api/cluster/nodes", rc -> Replies.from(rc, 200, cluster.nodes().map(nodes -> {
       JsonArray out = new JsonArray(new java.util.ArrayList<>(nodes));

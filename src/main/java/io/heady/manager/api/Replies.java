@@ -52,7 +52,9 @@ final class Replies {
       return new ApiException(ErrorCode.STORE_UNAVAILABLE, "the store is unavailable; retry shortly");
     }
     if (t instanceof io.heady.manager.store.NotLeaderException e) {
-      return new ApiException(ErrorCode.NOT_LEADER, "this manager is not the leader: " + e.getMessage());
+      // why: a leader that just lost its lease knows the new leader's id only; a standby answers with its URL
+      return new ApiException(ErrorCode.NOT_LEADER, "this manager is not the leader: " + e.getMessage(),
+          new JsonObject().put("leader", e.leader()));
     }
     if (t instanceof DecodeException) {
       return new ApiException(ErrorCode.BAD_JSON, "the body is not valid JSON");

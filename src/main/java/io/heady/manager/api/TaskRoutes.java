@@ -140,6 +140,14 @@ final class TaskRoutes {
     } else {
       specs.add(TaskSpec.fromJson(body));
     }
+    for (int i = 0; i < specs.size(); i++) {
+      int deps = specs.get(i).dependsOn().size();
+      if (deps > maxDagTasks) {
+        String where = batch ? "tasks[" + i + "]." : "";
+        throw new InvalidInputException(where + "depends_on", (batch ? "tasks[" + i + "]: " : "")
+            + "depends_on may name at most " + maxDagTasks + " tasks (--max-dag-tasks); this one names " + deps);
+      }
+    }
     return secretsKnown(specs, batch).compose(v -> cluster.submit(specs, batch));
   }
 

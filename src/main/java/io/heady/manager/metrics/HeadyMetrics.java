@@ -56,6 +56,7 @@ public final class HeadyMetrics implements AutoCloseable {
       }
     });
     r.config().meterFilter(boundedMethods());
+    VertxGaugeRepeats.install();
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       FunctionCounter.builder("process.cpu.seconds", os, o -> o.getProcessCpuTime() / 1e9)
           .description("CPU time used by the manager's JVM process").register(r);

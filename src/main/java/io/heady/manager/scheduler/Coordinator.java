@@ -142,8 +142,23 @@ final class Coordinator {
     state.sink().event("task.requeued", Events.task(t).put("reason", why).put("from_node", n.nodeId()));
   }
 
-  /** Ends the task, and tells its dependents ({@link DagReadiness}); {@code event} joins its end event. */
+  /**
+   * Ends the task, and tells its dependents ({@link DagReadiness}); {@code event} joins its end event. A dependent
+   * it dooms is skipped, and so on down the DAG, from a work list rather than by recursion: a chain as long as the
+   * largest DAG ({@code --max-dag-tasks}) must not overflow the stack.
+   */
   void finish(TaskRecord t, TaskState end, String why, JsonObject event, Instant now) {
+    java.util.ArrayDeque<TaskRecord> doomed = new java.util.ArrayDeque<>();
+    java.util.Map<String, String> doomedWhy = new java.util.HashMap<>();
+    endOne(t, end, why, event, now, doomed, doomedWhy);
+    while (!doomed.isEmpty()) {
+      TaskRecord dep = doomed.poll();
+      endOne(dep, TaskState.SKIPPED, doomedWhy.remove(dep.id()), new JsonObject(), now, doomed, doomedWhy);
+    }
+  }
+
+  private void endOne(TaskRecord t, TaskState end, String why, JsonObject event, Instant now,
+      java.util.Deque<TaskRecord> doomed, java.util.Map<String, String> doomedWhy) {
     t.moveTo(end, now, why);
     state.counters().ended(end);
     state.pass().forget(t.id());
@@ -158,7 +173,12 @@ final class Coordinator {
           state.dag().release(dep, now);
           enqueue(dep, now);
         }
-        case SKIP -> finish(dep, TaskState.SKIPPED, "dependency " + t.id() + " " + end.wire(), new JsonObject(), now);
+        case SKIP -> {
+          // why: a dependent doomed by two of its dependencies is skipped once, for the first
+          if (doomedWhy.putIfAbsent(dep.id(), "dependency " + t.id() + " " + end.wire()) == null) {
+            doomed.add(dep);
+          }
+        }
         default -> { } // it still waits
       }
     }

@@ -110,28 +110,52 @@ public final class DagIndex {
     return path;
   }
 
-  private static long finishTime(String t, Map<String, List<String>> edges, ToLongFunction<String> duration,
+  /**
+   * Sets the finish time of {@code root} and of every task it waits for (its longest chain of durations), and
+   * through {@code via} the dependency that chain runs through. Depth-first with a stack of its own, not the
+   * thread's: a chain as long as the largest DAG (--max-dag-tasks) must not overflow it.
+   */
+  private static void finishTime(String root, Map<String, List<String>> edges, ToLongFunction<String> duration,
       Map<String, Long> finish, Map<String, String> via, Set<String> visiting) {
-    Long known = finish.get(t);
-    if (known != null) {
-      return known;
+    if (finish.containsKey(root)) {
+      return;
     }
-    if (!visiting.add(t)) {
-      throw new IllegalStateException("cycle through " + t);
-    }
-    long start = 0;
-    for (String d : edges.getOrDefault(t, List.of())) {
-      if (edges.containsKey(d)) {
-        long f = finishTime(d, edges, duration, finish, via, visiting);
-        if (f > start) {
+    Deque<String> stack = new ArrayDeque<>();
+    Deque<Integer> next = new ArrayDeque<>();
+    stack.push(root);
+    next.push(0);
+    visiting.add(root);
+    while (!stack.isEmpty()) {
+      String t = stack.peek();
+      int i = next.pop();
+      List<String> deps = edges.getOrDefault(t, List.of());
+      String down = null;
+      while (i < deps.size() && down == null) {
+        String d = deps.get(i++);
+        if (edges.containsKey(d) && !finish.containsKey(d)) {
+          if (!visiting.add(d)) {
+            throw new IllegalStateException("cycle through " + d);
+          }
+          down = d;
+        }
+      }
+      if (down != null) {
+        next.push(i);
+        stack.push(down);
+        next.push(0);
+        continue;
+      }
+      long start = 0;
+      for (String d : deps) {
+        Long f = edges.containsKey(d) ? finish.get(d) : null;
+        if (f != null && f > start) {
           start = f;
           via.put(t, d);
         }
       }
+      visiting.remove(t);
+      stack.pop();
+      finish.put(t, start + Math.max(1, duration.applyAsLong(t)));
     }
-    visiting.remove(t);
-    long f = start + Math.max(1, duration.applyAsLong(t));
-    finish.put(t, f);
-    return f;
   }
 }

@@ -25,6 +25,7 @@ public final class LeaderLease {
   private volatile boolean leading;
   private Runnable onLeading = () -> { };
   private Runnable onLost = () -> { };
+  private volatile Supplier<String> url = () -> null;
 
   private LeaderLease(ClusterStore store, String managerId, Duration ttl) {
     this.store = store;
@@ -40,6 +41,15 @@ public final class LeaderLease {
   /** A manager that leads only while it holds the store's lease (renewed every third of {@code ttl}). */
   public static LeaderLease elected(ClusterStore store, String managerId, Duration ttl) {
     return new LeaderLease(store, managerId, ttl);
+  }
+
+  /**
+   * Where clients reach this manager's API (its advertised URL), kept with the lease so a standby can name it;
+   * {@code null} until the API listens.
+   */
+  public LeaderLease url(Supplier<String> u) {
+    this.url = u;
+    return this;
   }
 
   /** What to do once this manager took over (after its state is recovered): it runs on the loop, so must not block. */
@@ -58,12 +68,22 @@ public final class LeaderLease {
     return leading;
   }
 
-  /** The answer of a standby: 503 NOT_LEADER, naming the leader when the store says who it is. */
+  /**
+   * The answer of a standby: 503 NOT_LEADER, naming the leader when the store says who it is, by the API URL it
+   * gave ({@code leader_url}, to follow) and by its manager id ({@code leader}).
+   */
   <T> Future<T> refusal() {
-    return store.leader().transform(ar -> Future.failedFuture(new ApiException(ErrorCode.NOT_LEADER,
-        "this manager is a standby; the leader is " + (ar.succeeded() && ar.result() != null ? ar.result()
-            : "being elected") + "; ask it, or retry shortly",
-        new JsonObject().put("leader", ar.succeeded() ? ar.result() : null))));
+    Future<String> id = store.leader();
+    Future<String> where = store.leaderUrl();
+    return Future.join(id, where).transform(ar -> {
+      String leader = id.succeeded() ? id.result() : null;
+      String leaderUrl = where.succeeded() ? where.result() : null;
+      String who = leader == null ? "being elected; retry shortly"
+          : leaderUrl != null ? "at " + leaderUrl + " (manager " + leader + "); send this request there"
+          : "manager " + leader + ", which gave no URL (--advertise-url); ask it, or retry shortly";
+      return Future.failedFuture(new ApiException(ErrorCode.NOT_LEADER, "this manager is a standby; the leader is "
+          + who, new JsonObject().put("leader", leader).put("leader_url", leaderUrl)));
+    });
   }
 
   /**
@@ -76,7 +96,7 @@ public final class LeaderLease {
       return takeOver.get();
     }
     long every = Math.max(200, ttl.toMillis() / 3);
-    vertx.setPeriodic(every, id -> store.tryLead(managerId, ttl).onComplete(ar -> {
+    vertx.setPeriodic(every, id -> store.tryLead(managerId, url.get(), ttl).onComplete(ar -> {
       boolean mine = ar.succeeded() && ar.result();
       if (mine && !leading) {
         LOG.info("this manager ({}) leads now; recovering the cluster's state", managerId);
@@ -100,7 +120,7 @@ public final class LeaderLease {
       lost(why);
       return Future.succeededFuture(false);
     }
-    return store.tryLead(managerId, ttl).transform(ar -> {
+    return store.tryLead(managerId, url.get(), ttl).transform(ar -> {
       if (ar.succeeded() && ar.result()) {
         LOG.warn("the lease had lapsed ({}); no one else took it, so this manager leads on", why);
       } else if (ar.succeeded()) {

@@ -17,10 +17,10 @@ import java.util.Set;
 
 /**
  * Checks one submission (a task or a DAG batch) before anything is created: commands present where the
- * type needs one, client ids unique, every dependency known, no cycle. Refusals name what is wrong.
+ * type needs one, client ids unique, an existing client id given again with the same spec, every dependency
+ * known, no cycle. Refusals name what is wrong.
  */
 final class SubmissionCheck {
-  static final int MAX_BATCH = 1000;
   private final List<TaskSpec> specs;
   private final boolean batch;
   private final Map<TaskSpec, String> ids = new IdentityHashMap<>();
@@ -33,9 +33,8 @@ final class SubmissionCheck {
     if (specs.isEmpty()) {
       throw invalid("tasks", "tasks must not be empty");
     }
-    if (specs.size() > MAX_BATCH) {
-      throw invalid("tasks", "a submission holds at most " + MAX_BATCH + " tasks");
-    }
+    // why: how many tasks one submission may hold is the API's --max-dag-tasks, checked before this; a second,
+    // smaller limit here refused DAGs the flag allowed
     Set<String> batchIds = new HashSet<>();
     for (int i = 0; i < specs.size(); i++) {
       TaskSpec s = specs.get(i);
@@ -53,7 +52,9 @@ final class SubmissionCheck {
     }
     for (int i = 0; i < specs.size(); i++) {
       TaskSpec s = specs.get(i);
-      if (s.id() != null && tasks.get(s.id()) != null) {
+      io.heady.manager.task.TaskRecord existing = s.id() == null ? null : tasks.get(s.id());
+      if (existing != null) {
+        sameAsExisting(existing.spec(), s, batch ? "tasks[" + i + "]." : "");
         continue; // an idempotent repeat: nothing to check, nothing to create
       }
       for (String d : s.dependsOn()) {
@@ -73,6 +74,24 @@ final class SubmissionCheck {
       throw new ApiException(ErrorCode.CYCLE, "the tasks form a cycle: " + String.join(" -> ", cycle),
           new JsonObject().put("cycle", new JsonArray(List.copyOf(cycle))));
     }
+  }
+
+  /**
+   * A client id names the task it was given to, not any task: the same spec again is an idempotent repeat, a
+   * different one is refused (409 {@code ID_CONFLICT}) naming the id and what differs ({@link SpecMatch}).
+   */
+  private static void sameAsExisting(TaskSpec existing, TaskSpec submitted, String where) {
+    List<String> differ = SpecMatch.differences(existing, submitted);
+    if (differ.isEmpty()) {
+      return;
+    }
+    List<String> said = differ.stream().limit(3).map(f -> SpecMatch.describe(f, existing, submitted)).toList();
+    throw new ApiException(ErrorCode.ID_CONFLICT, (where.isEmpty() ? "" : where.substring(0, where.length() - 1)
+        + ": ") + "task id " + submitted.id() + " is taken by a task with a different spec (" + String.join("; ",
+        said) + (differ.size() > said.size() ? "; and " + (differ.size() - said.size()) + " more" : "")
+        + "); the same spec returns that task, another id makes a new one",
+        new JsonObject().put("field", where + "id").put("task_id", submitted.id())
+            .put("differs", new JsonArray(List.copyOf(differ))));
   }
 
   private static ApiException invalid(String field, String message) {

@@ -147,16 +147,34 @@ public interface ClusterStore {
    * write fails with {@link NotLeaderException} (landing nothing) unless {@code managerId} holds the lease
    * at that moment. A manager that never calls it is not fenced (a single manager).
    */
-  Future<Boolean> tryLead(String managerId, Duration ttl);
+  default Future<Boolean> tryLead(String managerId, Duration ttl) {
+    return tryLead(managerId, null, ttl);
+  }
+
+  /**
+   * {@link #tryLead(String, Duration)}, keeping {@code url} (the API URL this manager advertises, or {@code null})
+   * with the lease while it holds it, so a standby can tell clients where the leader is ({@link #leaderUrl}).
+   */
+  Future<Boolean> tryLead(String managerId, String url, Duration ttl);
 
   /** Who holds the leadership lease now, or {@code null}. */
   Future<String> leader();
+
+  /** The API URL the manager holding the lease now gave with it, or {@code null} (none given, or no leader). */
+  Future<String> leaderUrl();
 
   /** Gives the lease up if {@code managerId} holds it, so a standby can take over at once. */
   Future<Void> resign(String managerId);
 
   /** Succeeds when the store is reachable and writable. */
   Future<Void> ping();
+
+  /**
+   * What keeps this store's writes, as {@code GET /api/cluster/state} shows it under {@code store}: {@code kind}
+   * ({@code memory}, {@code redis}), {@code durable} (whether an acknowledged write outlives the manager) and, for
+   * Redis, {@code fsync} (its {@code appendfsync} once read, else absent: not known yet, or CONFIG is forbidden).
+   */
+  io.vertx.core.json.JsonObject durability();
 
   /** A short description for logs and health ({@code memory}, {@code redis://host:port/db}). */
   String describe();

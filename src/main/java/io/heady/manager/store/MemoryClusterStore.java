@@ -27,6 +27,7 @@ public final class MemoryClusterStore implements ClusterStore {
   private final Map<String, JsonObject> enrollments = new LinkedHashMap<>();
   private JsonObject counters = new JsonObject();
   private String leader;
+  private String leaderUrl;
   private Instant leaseUntil = Instant.MIN;
   private String self;
 
@@ -208,11 +209,12 @@ public final class MemoryClusterStore implements ClusterStore {
   }
 
   @Override
-  public synchronized Future<Boolean> tryLead(String managerId, Duration ttl) {
+  public synchronized Future<Boolean> tryLead(String managerId, String url, Duration ttl) {
     Instant now = clock.instant();
     self = managerId;
     if (leader == null || !now.isBefore(leaseUntil) || leader.equals(managerId)) {
       leader = managerId;
+      leaderUrl = url;
       leaseUntil = now.plus(ttl);
       return Future.succeededFuture(true);
     }
@@ -222,6 +224,11 @@ public final class MemoryClusterStore implements ClusterStore {
   @Override
   public synchronized Future<String> leader() {
     return Future.succeededFuture(currentLeader());
+  }
+
+  @Override
+  public synchronized Future<String> leaderUrl() {
+    return Future.succeededFuture(currentLeader() == null ? null : leaderUrl);
   }
 
   @Override
@@ -247,6 +254,11 @@ public final class MemoryClusterStore implements ClusterStore {
   @Override
   public Future<Void> ping() {
     return Future.succeededFuture();
+  }
+
+  @Override
+  public JsonObject durability() {
+    return new JsonObject().put("kind", "memory").put("durable", false);
   }
 
   @Override

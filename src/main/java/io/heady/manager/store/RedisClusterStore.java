@@ -249,13 +249,18 @@ public final class RedisClusterStore implements ClusterStore {
   // ---- leadership --------------------------------------------------------------------------------------
 
   @Override
-  public Future<Boolean> tryLead(String managerId, Duration ttl) {
-    return leadership.tryLead(managerId, ttl);
+  public Future<Boolean> tryLead(String managerId, String url, Duration ttl) {
+    return leadership.tryLead(managerId, url, ttl);
   }
 
   @Override
   public Future<String> leader() {
     return leadership.leader();
+  }
+
+  @Override
+  public Future<String> leaderUrl() {
+    return leadership.leaderUrl();
   }
 
   @Override
@@ -275,6 +280,11 @@ public final class RedisClusterStore implements ClusterStore {
   @Override
   public String describe() {
     return link.description();
+  }
+
+  @Override
+  public io.vertx.core.json.JsonObject durability() {
+    return maintenance.durability();
   }
 
   /** The settings this store was made with. */

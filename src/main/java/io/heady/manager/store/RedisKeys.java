@@ -99,6 +99,11 @@ record RedisKeys(String prefix) {
     return prefix + "leader";
   }
 
+  /** The API URL the lease holder gave, with its id: {@code {"id": …, "url": …}}, expiring with the lease. */
+  String leaderUrl() {
+    return prefix + "leader:url";
+  }
+
   String alive() {
     return prefix + "alive";
   }

@@ -23,12 +23,26 @@ final class RedisMaintenance {
 
   // guarded by this
   private boolean durabilityChecked;
+  private String aof;
+  private String fsync;
   private boolean indexing;
 
   RedisMaintenance(RedisLink link, RedisKeys keys) {
     this.link = link;
     this.keys = keys;
     this.description = link.description();
+  }
+
+  /** {@link ClusterStore#durability()}: what Redis said of its append-only file, once it was asked. */
+  synchronized io.vertx.core.json.JsonObject durability() {
+    io.vertx.core.json.JsonObject d = new io.vertx.core.json.JsonObject().put("kind", "redis");
+    if (aof != null) {
+      d.put("durable", !"no".equals(aof)).put("appendonly", aof);
+    }
+    if (fsync != null && !"no".equals(aof)) {
+      d.put("fsync", fsync);
+    }
+    return d;
   }
 
   /** Called with each new connection. */
@@ -84,6 +98,7 @@ final class RedisMaintenance {
     c.send(Request.cmd(Command.CONFIG).arg("GET").arg("append*")).onSuccess(r -> {
       String aof = null;
       String fsync = null;
+      // why: kept for GET /api/cluster/state, which shows how durable an acknowledged write is
       for (int i = 0; i + 1 < r.size(); i += 2) {
         String k = r.get(i).toString();
         if (k.equals("appendonly")) {
@@ -91,6 +106,10 @@ final class RedisMaintenance {
         } else if (k.equals("appendfsync")) {
           fsync = r.get(i + 1).toString();
         }
+      }
+      synchronized (this) {
+        this.aof = aof;
+        this.fsync = fsync;
       }
       if ("no".equals(aof)) {
         LOG.warn("redis store: {} runs without an append-only file: a Redis restart loses the cluster's state;"

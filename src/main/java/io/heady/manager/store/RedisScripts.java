@@ -114,20 +114,29 @@ final class RedisScripts {
       return removed
       """.replace("MAX_EXPIRED", Integer.toString(Retention.MAX_EXPIRED_PER_CALL));
 
-  /** KEYS: 1 leader. ARGV: 1 manager id, 2 ttl ms. Returns 1 when the manager leads afterwards. */
+  /**
+   * KEYS: 1 leader, 2 leader's URL. ARGV: 1 manager id, 2 ttl ms, 3 its URL document ('' = none). Returns 1 when
+   * the manager leads afterwards.
+   */
   static final String LEAD = """
       local cur = redis.call('GET', KEYS[1])
       if not cur or cur == ARGV[1] then
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        if ARGV[3] ~= '' then
+          redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2])
+        else
+          redis.call('DEL', KEYS[2])
+        end
         return 1
       end
       return 0
       """;
 
-  /** KEYS: 1 leader. ARGV: 1 manager id. Frees the lease if the manager holds it. */
+  /** KEYS: 1 leader, 2 leader's URL. ARGV: 1 manager id. Frees the lease if the manager holds it. */
   static final String RESIGN = """
       if redis.call('GET', KEYS[1]) == ARGV[1] then
         redis.call('DEL', KEYS[1])
+        redis.call('DEL', KEYS[2])
         return 1
       end
       return 0

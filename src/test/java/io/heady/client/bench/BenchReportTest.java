@@ -24,6 +24,24 @@ class BenchReportTest {
   }
 
   @Test
+  void aRunningClusterIsDescribedByWhatItReportsAndNothingReadsNull() {
+    JsonObject state = new JsonObject().put("nodes", new JsonObject().put("total", 5))
+        .put("compute_capacity", new JsonObject().put("slots_total", 12))
+        .put("store", new JsonObject().put("kind", "redis").put("durable", true).put("fsync", "always"));
+    ClusterFacts f = ClusterFacts.of(state);
+    JsonObject r = new JsonObject().put("system", "heady").put("kind", "noop").put("tasks", 100).put("nodes", f.nodes())
+        .put("concurrency", f.slots()).put("store", f.store()).put("fsync", f.fsync()).put("in_flight", "all");
+    String t = BenchReport.table(r);
+    assertTrue(t.contains("5 nodes, 12 slots in all (redis store, fsync always)"), t);
+    assertTrue(t.contains("heady noop 5 nodes/12 slots redis"), t);
+    assertTrue(!t.contains("null"), t);
+    ClusterFacts older = ClusterFacts.of(new JsonObject().put("nodes", new JsonObject().put("total", 2)));
+    assertEquals(new ClusterFacts(2, 0, "unknown", "unknown"), older, "a manager that does not say: unknown");
+    assertEquals("none", ClusterFacts.of(new JsonObject().put("store", new JsonObject().put("kind", "memory")
+        .put("durable", false))).fsync());
+  }
+
+  @Test
   void numbers() {
     assertEquals("-", BenchReport.n(null));
     assertEquals("1,234", BenchReport.n(1234));

@@ -178,6 +178,49 @@ class RequestGateTest {
   }
 
   @Test
+  void aBodyDeclaredAsAFormIsRefused415OnItsHeadAndNeverDecoded() throws Exception {
+    // what curl -d @file.json sends: a JSON body labelled as a form, larger than a form field may be
+    byte[] body = ("{\"command\":\"echo " + "x".repeat(3000) + " 100%\"}").getBytes(StandardCharsets.US_ASCII);
+    try (Client c = new Client(null)) {
+      c.send(("POST /guarded HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer good\r\n"
+          + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII), body);
+      Response r = c.read();
+      assertEquals(415, r.status(), r.toString());
+      io.vertx.core.json.JsonObject e = new io.vertx.core.json.JsonObject(r.body()).getJsonObject("error");
+      assertEquals("UNSUPPORTED_MEDIA_TYPE", e.getString("code"));
+      assertTrue(e.getString("message").contains("application/json"), e.encode());
+      assertEquals("application/json", e.getJsonObject("details").getString("expected"));
+      assertEquals("application/x-www-form-urlencoded", e.getJsonObject("details").getString("received"));
+      // a caller with a credential may finish sending: the connection stays usable
+      c.send(head("GET", "/ping", null, -1));
+      assertEquals("pong", c.read().body());
+    }
+    assertEquals(0, server.handled.get(), "the route's handler never ran");
+  }
+
+  @Test
+  void aBodyWithoutAContentTypeIsReadAsJson() throws Exception {
+    byte[] body = "{\"a\":1}".getBytes(StandardCharsets.US_ASCII);
+    try (Client c = new Client(null)) {
+      c.send(("POST /guarded HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer good\r\nContent-Length: "
+          + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII), body);
+      Response r = c.read();
+      assertEquals(200, r.status(), r.toString());
+      assertEquals("got " + body.length, r.body());
+    }
+  }
+
+  @Test
+  void aRefusedCallerIsToldWhoItMustBeBeforeWhatItSends() throws Exception {
+    try (Client c = new Client(null)) {
+      c.send(("POST /guarded HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII), "{}".getBytes(StandardCharsets.US_ASCII));
+      assertEquals(401, c.read().status(), "the token is checked first");
+    }
+  }
+
+  @Test
   void keepAliveWorksForRequestsThatAreServed() throws Exception {
     try (Client c = new Client(null)) {
       for (int i = 0; i < 3; i++) {

@@ -99,13 +99,15 @@ class DagIndexTest {
   }
 
   @Test
-  void criticalPathOfTheLargestBatch() {
+  void criticalPathOfTheLargestBatchByDefault() {
+    int max = io.heady.common.config.Config.defaults("manager").integer(io.heady.common.config.Keys.MAX_DAG_TASKS);
     Map<String, List<String>> e = new LinkedHashMap<>();
-    for (int i = SubmissionCheck.MAX_BATCH - 1; i >= 0; i--) { // listed last-first
+    for (int i = max - 1; i >= 0; i--) { // listed last-first, one chain: the deepest such a batch can be
       e.put("t" + i, i == 0 ? List.of() : List.of("t" + (i - 1)));
     }
     List<String> path = DagIndex.criticalPath(e, t -> 1L);
-    assertEquals(SubmissionCheck.MAX_BATCH, path.size());
+    assertEquals(max, path.size());
+    assertEquals(List.of(), DagIndex.findCycle(e));
     assertEquals("t0", path.get(0));
   }
 

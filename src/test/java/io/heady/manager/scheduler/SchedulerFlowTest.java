@@ -565,6 +565,51 @@ class SchedulerFlowTest {
   }
 
   @Test
+  void aClientIdGivenAgainWithAnotherSpecIsAConflictNamingTheIdAndWhatDiffers() {
+    laptop();
+    Scheduler.Submitted first = h.submit(task("echo once").id("job-7").spec());
+    ApiException e = assertThrows(ApiException.class, () -> h.submit(task("echo twice").id("job-7").spec()));
+    assertEquals(ErrorCode.ID_CONFLICT, e.code());
+    assertEquals(409, e.code().status());
+    assertTrue(e.getMessage().contains("job-7") && e.getMessage().contains("'echo once' here")
+        && e.getMessage().contains("'echo twice' submitted"), e.getMessage());
+    assertEquals("job-7", e.details().getString("task_id"));
+    assertEquals(new JsonArray().add("command"), e.details().getJsonArray("differs"));
+    assertEquals("id", e.details().getString("field"));
+    assertTrue(first.task() == h.task("job-7") && h.task("job-7").spec().command().equals("echo once"),
+        "the task keeps its spec");
+    assertEquals(1, h.scheduler.counters().submitted());
+
+    // in a DAG, the conflicting entry is named and nothing of the batch is created
+    ApiException inDag = assertThrows(ApiException.class, () -> h.submitDag(task("new").id("job-8").spec(),
+        task("echo once").id("job-7").priority("P0").spec()));
+    assertEquals(ErrorCode.ID_CONFLICT, inDag.code());
+    assertEquals("tasks[1].id", inDag.details().getString("field"));
+    assertTrue(inDag.getMessage().startsWith("tasks[1]: "), inDag.getMessage());
+    assertEquals(new JsonArray().add("priority"), inDag.details().getJsonArray("differs"));
+    assertNull(h.task("job-8"), "nothing of a refused batch is created");
+
+    // the same spec, spelled with its defaults, is still the idempotent repeat
+    Scheduler.Submitted again = h.submit(task("echo once").id("job-7").priority("P2").maxAttempts(0).spec());
+    assertFalse(again.created());
+    assertTrue(again.task() == first.task());
+  }
+
+  @Test
+  void aChainAsLongAsTheLargestDagIsTakenAndSkippedWholeWhenItsFirstTaskEnds() {
+    int max = io.heady.common.config.Config.defaults("manager").integer(io.heady.common.config.Keys.MAX_DAG_TASKS);
+    io.heady.common.protocol.TaskSpec[] chain = new io.heady.common.protocol.TaskSpec[max];
+    for (int i = 0; i < max; i++) {
+      chain[i] = i == 0 ? task("true").id("c0").spec() : task("true").id("c" + i).dependsOn("c" + (i - 1)).spec();
+    }
+    List<Scheduler.Submitted> all = h.submitDag(chain);
+    assertEquals(max, all.size());
+    assertEquals(max, h.scheduler.tasks().dagCriticalPath(all.get(0).task().dagId()).size(), "the chain is critical");
+    h.scheduler.cancel("c0", h.now); // no node: it is queued; its end skips every task after it
+    assertEquals(TaskState.SKIPPED, h.task("c" + (max - 1)).state());
+  }
+
+  @Test
   void submissionIdsAreMadeWhenTheClientGivesNone() {
     laptop();
     Scheduler.Submitted a = h.submit(task("echo a").spec());

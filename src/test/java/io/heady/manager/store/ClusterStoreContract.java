@@ -760,6 +760,28 @@ public abstract class ClusterStoreContract {
     assertEquals(shared ? List.of("a", "b") : List.of("a"), ids(result(store.unfinishedTasks())));
   }
 
+  @Test
+  void theLeadersUrlIsKeptWithItsLeaseAndGoesWithIt() {
+    assertNull(result(store.leaderUrl()), "no leader, no URL");
+    assertTrue(result(store.tryLead("m1", Duration.ofMinutes(1))));
+    assertNull(result(store.leaderUrl()), "a leader that gave none");
+    assertTrue(result(store.tryLead("m1", "http://10.0.0.5:7070", Duration.ofMinutes(1))));
+    assertEquals("http://10.0.0.5:7070", result(store.leaderUrl()));
+    ClusterStore other = sameDataAs(store);
+    if (other != null) { // a standby on the same store reads it, and cannot replace it while m1 leads
+      track(other);
+      assertEquals("http://10.0.0.5:7070", result(other.leaderUrl()));
+      assertFalse(result(other.tryLead("m2", "http://10.0.0.6:7070", Duration.ofMinutes(1))));
+      assertEquals("http://10.0.0.5:7070", result(other.leaderUrl()));
+    }
+    result(store.resign("m1"));
+    assertNull(result(store.leaderUrl()), "the URL goes with the lease");
+    if (other != null) {
+      assertTrue(result(other.tryLead("m2", "http://10.0.0.6:7070", Duration.ofMinutes(1))));
+      assertEquals("http://10.0.0.6:7070", result(store.leaderUrl()));
+    }
+  }
+
   // ---- health ------------------------------------------------------------------------------------------
 
   @Test
