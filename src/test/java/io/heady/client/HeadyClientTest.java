@@ -124,39 +124,6 @@ class HeadyClientTest {
   }
 
   @Test
-  void streamedOutputReachesTheListenerOnceAndLive() {
-    fake.onJson("POST /api/cluster/tasks/route", 201, FakeManager.submitted("t-4", "dispatched"));
-    lifecycle("t-4", FakeManager.task("t-4", "succeeded", 0, "hello\nworld\n", "warn\n"));
-    fake.on("GET /api/cluster/tasks/t-4/log", r -> new FakeManager.Answer(200, "text/event-stream",
-        "event: stdout\ndata: {\"text\":\"hello\\n\"}\n\nevent: stderr\ndata: {\"text\":\"warn\\n\"}\n\n"
-            + "event: stdout\ndata: {\"text\":\"world\\n\"}\n\nevent: end\ndata: {}\n\n"));
-    StringBuilder out = new StringBuilder();
-    StringBuilder err = new StringBuilder();
-    TaskResult r = client.run("x").await(Duration.ofSeconds(10), listener(out, err));
-    assertEquals("hello\nworld\n", out.toString());
-    assertEquals("warn\n", err.toString());
-    assertEquals("hello\nworld\n", r.stdout());
-    FakeManager.Request follow = fake.requests("GET /api/cluster/tasks/t-4/log").get(0);
-    assertEquals("follow=true", follow.query());
-    assertEquals("text/event-stream", follow.accept());
-  }
-
-  @Test
-  void withoutAStreamTheOutputComesFromTheRecord() {
-    fake.onJson("POST /api/cluster/tasks/route", 201, FakeManager.submitted("t-5", "dispatched"));
-    lifecycle("t-5", FakeManager.task("t-5", "failed", 4, "partial\n", "boom\n"));
-    // today's manager: the log route answers JSON even with follow=true
-    fake.onJson("GET /api/cluster/tasks/t-5/log", 200, new JsonObject().put("task_id", "t-5").put("stdout", ""));
-    StringBuilder out = new StringBuilder();
-    StringBuilder err = new StringBuilder();
-    TaskResult r = client.run("x").await(Duration.ofSeconds(10), listener(out, err));
-    assertEquals(TaskStatus.FAILED, r.status());
-    assertEquals(4, r.exitCode());
-    assertEquals("partial\n", out.toString());
-    assertEquals("boom\n", err.toString());
-  }
-
-  @Test
   void submitDagSendsTheTasksAndHandsBackOneHandleEach() {
     fake.onJson("POST /api/cluster/tasks/route", 201, new JsonObject().put("dag_id", "dag-1").put("tasks",
         new JsonArray().add(FakeManager.submitted("fetch", "dispatched")).add(FakeManager.submitted("encode",
@@ -204,24 +171,5 @@ class HeadyClientTest {
   void idsArePathEncoded() {
     fake.onJson("GET /api/cluster/tasks/a%20b", 200, FakeManager.task("a b", "queued", null, null, null));
     assertEquals("a b", client.task("a b").taskId());
-  }
-
-  private static TaskListener listener(StringBuilder out, StringBuilder err) {
-    return new TaskListener() {
-      @Override
-      public void stdout(String text) {
-        out.append(text);
-      }
-
-      @Override
-      public void stderr(String text) {
-        err.append(text);
-      }
-
-      @Override
-      public boolean wantsOutput() {
-        return true;
-      }
-    };
   }
 }

@@ -10,13 +10,16 @@ import io.heady.client.DagHandle;
 import io.heady.client.HeadyClient;
 import io.heady.client.HeadyException;
 import io.heady.client.NodeInfo;
+import io.heady.client.OutputLine;
 import io.heady.client.TaskHandle;
 import io.heady.client.TaskRequest;
 import io.heady.client.TaskResult;
 import io.heady.client.TaskStatus;
 import io.heady.client.WorkerStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +58,36 @@ class SdkIT {
     assertEquals(AGENT, r.nodeId());
     assertTrue(r.durationMs() >= 0);
     assertTrue(r.succeeded());
+  }
+
+  @Test
+  void followHandsOnEachLineWhileTheTaskRuns() {
+    List<OutputLine> lines = new CopyOnWriteArrayList<>();
+    List<Instant> arrived = new CopyOnWriteArrayList<>();
+    TaskResult r = heady.run("for i in 1 2 3 4; do echo tick$i; echo warn$i >&2; sleep 1; done; printf end")
+        .follow(Duration.ofSeconds(60), line -> {
+          arrived.add(Instant.now());
+          lines.add(line);
+        });
+    assertEquals(TaskStatus.SUCCEEDED, r.status(), () -> r.json().encodePrettily());
+    List<String> out = lines.stream().filter(l -> !l.stderr()).map(OutputLine::text).toList();
+    List<String> err = lines.stream().filter(OutputLine::stderr).map(OutputLine::text).toList();
+    assertEquals(List.of("tick1", "tick2", "tick3", "tick4", "end"), out, lines::toString);
+    assertEquals(List.of("warn1", "warn2", "warn3", "warn4"), err, lines::toString);
+    Instant ended = heady.task(r.taskId()).finishedAt();
+    assertTrue(arrived.get(0).isBefore(ended), () -> "the first line arrived at " + arrived.get(0)
+        + ", the task ended at " + ended);
+    assertTrue(arrived.get(lines.indexOf(new OutputLine("stdout", "tick3"))).isBefore(ended), lines::toString);
+  }
+
+  @Test
+  void followOnTheManagersOwnExecutorKeepsTheStreamsApart() {
+    List<OutputLine> lines = new CopyOnWriteArrayList<>();
+    TaskResult r = heady.submit(TaskRequest.command("echo é-out; sleep 1; echo 日本-err >&2; exit 2")
+        .type("deployment")).follow(LIMIT, lines::add);
+    assertEquals("local", r.nodeId());
+    assertEquals(2, r.exitCode());
+    assertEquals(List.of(new OutputLine("stdout", "é-out"), new OutputLine("stderr", "日本-err")), lines);
   }
 
   @Test
