@@ -36,7 +36,10 @@ final class LogFollower {
     this.offset = offset;
   }
 
-  /** The first chunk of the log (or the record's tails), stdout and stderr apart. */
+  /**
+   * The first chunk of the log: {@code data} (both streams in order), {@code segments} (the same, cut where the
+   * stream changes) and {@code stdout}/{@code stderr} apart; or the record's tails when the node cannot say.
+   */
   static Future<JsonObject> fetch(ClusterService cluster, String taskId, long offset) {
     return cluster.logSource(taskId).compose(w -> {
       Future<JsonObject> fromNode = w.node() == null ? Future.failedFuture("no node")
@@ -61,7 +64,6 @@ final class LogFollower {
     } else {
       out.append(j.getString("data", ""));
     }
-    j.remove("segments");
     return j.put("stdout", out.toString()).put("stderr", err.toString());
   }
 
