@@ -1,6 +1,7 @@
 package io.heady.manager.api;
 
 import io.heady.manager.scheduler.ClusterService;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -48,7 +49,7 @@ final class LogFollower {
           .put("node_id", w.node().nodeId())).recover(e -> Future.succeededFuture(new JsonObject()
               .put("task_id", taskId).put("status", w.status()).put("source", "record")
               .put("stdout", text(w.result(), "stdout")).put("stderr", text(w.result(), "stderr"))
-              .put("truncated", w.result() != null && w.result().getBoolean("truncated", false))));
+              .put("truncated", w.result() != null && Boolean.TRUE.equals(w.result().getValue("truncated")))));
     });
   }
 
@@ -67,8 +68,9 @@ final class LogFollower {
     return j.put("stdout", out.toString()).put("stderr", err.toString());
   }
 
+  // why: a record without output holds null tails, and getString's default is only for a missing key
   private static String text(JsonObject result, String key) {
-    return result == null ? "" : result.getString(key, "");
+    return result != null && result.getValue(key) instanceof String t ? t : "";
   }
 
   void start() {
@@ -114,23 +116,33 @@ final class LogFollower {
       Future<JsonObject> chunk = w.node() == null ? Future.failedFuture("not placed yet")
           : cluster.fetchLog(w.node(), taskId, offset, CHUNK);
       chunk.onComplete(c -> {
-        if (closed) {
-          return;
-        }
-        boolean progressed = c.succeeded() && send(c.result());
-        if (w.finished() && !progressed) {
-          if (c.failed()) {
-            fromRecord(w.result());
-          }
-          end("end", new JsonObject().put("status", w.status()).put("exit_code", w.exitCode()));
-        } else if (rc.response().writeQueueFull()) {
-          // why: a slow reader holds the stream back instead of the manager buffering a huge output for it
-          rc.response().drainHandler(v -> next(0));
-        } else {
-          next(progressed ? 0 : POLL_MS);
+        try {
+          step(w, c);
+        } catch (RuntimeException e) {
+          // why: a follower must always end; an unexpected answer ends it with an error event, not silence
+          end("error", new JsonObject().put("message", "cannot follow the log: " + e));
         }
       });
     });
+  }
+
+  /** One answer of the node: send it, then end, wait for the reader, or poll again. */
+  private void step(ClusterService.LogSource w, AsyncResult<JsonObject> c) {
+    if (closed) {
+      return;
+    }
+    boolean progressed = c.succeeded() && send(c.result());
+    if (w.finished() && !progressed) {
+      if (c.failed()) {
+        fromRecord(w.result());
+      }
+      end("end", new JsonObject().put("status", w.status()).put("exit_code", w.exitCode()));
+    } else if (rc.response().writeQueueFull()) {
+      // why: a slow reader holds the stream back instead of the manager buffering a huge output for it
+      rc.response().drainHandler(v -> next(0));
+    } else {
+      next(progressed ? 0 : POLL_MS);
+    }
   }
 
   private void next(long delayMs) {
@@ -169,9 +181,9 @@ final class LogFollower {
     if (result == null) {
       return;
     }
-    boolean truncated = result.getBoolean("truncated", false);
-    String out = result.getString("stdout", "");
-    String err = result.getString("stderr", "");
+    boolean truncated = Boolean.TRUE.equals(result.getValue("truncated"));
+    String out = text(result, "stdout");
+    String err = text(result, "stderr");
     if (!truncated || outSent + errSent == 0) {
       if (out.length() > outSent) {
         output(false, -1, out.substring((int) Math.min(outSent, out.length())), "record");
