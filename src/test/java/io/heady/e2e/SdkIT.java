@@ -131,6 +131,8 @@ class SdkIT {
         TaskRequest.command("echo fetched").id("sdk-fetch").build(),
         TaskRequest.command("echo encoded").id("sdk-encode").dependsOn("sdk-fetch").build()));
     assertNotNull(d.dagId());
+    assertEquals(List.of("sdk-fetch", "sdk-encode"), d.tasks().stream().map(TaskHandle::id).toList());
+    assertEquals(TaskStatus.WAITING, d.task("sdk-encode").submission().orElseThrow().status());
     List<TaskResult> rs = d.awaitAll(LIMIT);
     assertEquals(List.of(TaskStatus.SUCCEEDED, TaskStatus.SUCCEEDED), rs.stream().map(TaskResult::status).toList());
     var fetchedAt = heady.task("sdk-fetch").finishedAt();
@@ -144,6 +146,7 @@ class SdkIT {
     try {
       HeadyException e = assertThrows(HeadyException.class, () -> h.await(Duration.ofMillis(300)));
       assertEquals(HeadyException.TIMEOUT, e.code());
+      assertTrue(e.getMessage().contains(h.id()), e.getMessage());
       Poll.until("sleep running", LIMIT, () -> h.status() == TaskStatus.RUNNING);
       h.cancel();
       TaskResult r = h.await(LIMIT);
@@ -159,9 +162,21 @@ class SdkIT {
     HeadyException e = assertThrows(HeadyException.class, () -> wrong.run("echo never"));
     assertEquals(401, e.status());
     assertEquals("UNAUTHORIZED", e.code());
+    assertTrue(e.unauthorized());
+    assertEquals("the token is not valid for this cluster", e.getMessage());
+    HeadyException following = assertThrows(HeadyException.class, () -> wrong.handle("t-any").follow(line -> { }));
+    assertEquals(401, following.status(), "no follow without a valid token");
     HeadyException unknown = assertThrows(HeadyException.class, () -> heady.task("t-does-not-exist"));
     assertEquals(404, unknown.status());
     assertEquals("UNKNOWN_TASK", unknown.code());
+  }
+
+  @Test
+  void idsArePathEncoded() {
+    // a space and a slash reach the manager as one path segment, which names the id field as wrong
+    HeadyException e = assertThrows(HeadyException.class, () -> heady.task("a b/c"));
+    assertEquals(400, e.status(), e::getMessage);
+    assertEquals("id", e.details().getString("field"), e.details()::encode);
   }
 
   @Test
