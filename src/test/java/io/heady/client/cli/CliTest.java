@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CLI where no manager is needed: usage errors, help, an unreachable manager, the admin token on disk. What
- * it does with a manager is tested against a real one ({@link CliAgainstManagerIT}, e2e {@code CliIT}).
+ * it does with a manager is tested against a real one (e2e {@code CliAgainstManagerIT} and {@code CliIT}).
  */
 class CliTest {
   @TempDir

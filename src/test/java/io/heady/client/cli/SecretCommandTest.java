@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code heady secret} and {@code heady run --secret} input that is refused before anything is sent: each is a usage
- * error. What the commands do with a manager is tested against a real one ({@link CliAgainstManagerIT}).
+ * error. What the commands do with a manager is tested against a real one (e2e {@code CliAgainstManagerIT}).
  */
 class SecretCommandTest {
   @TempDir

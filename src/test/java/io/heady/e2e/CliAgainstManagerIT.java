@@ -1,12 +1,11 @@
-package io.heady.client.cli;
+package io.heady.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.heady.e2e.Cluster;
-import io.heady.e2e.HeadyProcess;
-import io.heady.e2e.Poll;
+import io.heady.client.cli.Cli;
+import io.heady.client.cli.CliContext;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
@@ -35,7 +34,7 @@ import org.junit.jupiter.api.TestInstance;
  * The CLI's commands, run in this process (so a test can say whether stderr is a terminal), against a real
  * manager and agent started from the jar: what each command sends shows in the records the manager keeps, and
  * what it prints comes from the manager's real answers. Parsing and usage errors, which never reach a manager,
- * are {@link CliTest}'s.
+ * are {@code CliTest}'s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CliAgainstManagerIT {
