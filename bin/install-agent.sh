@@ -32,11 +32,13 @@ usage: install-agent.sh [--token-file FILE] [options]
                          SHA-256 fingerprint (AB:CD:...) of the manager's self-signed HTTPS certificate, as
                          the manager prints it at start: downloads happen only over a connection that
                          presents it, and the agent pins it too (kept on re-runs)
-  --name NAME            human name of this node (default: the host name)
-  --node-id ID           stable node id, [A-Za-z0-9._-]{1,64} (default: kept, else the host name)
+  --name NAME            human name of this node (default: env HEADY_NODE_NAME, else kept, else the node id)
+  --node-id ID           stable node id, [A-Za-z0-9._-]{1,64} (default: env HEADY_NODE_ID, else kept, else
+                         the host name)
   --label K=V            operator label, repeatable (replaces the installed labels)
   --transport T          eventbus (LAN, tailnet; default) or http (behind a tunnel)
-  --tunnel-url URL       this node's public URL when behind a tunnel (with --transport http)
+  --tunnel-url URL       this node's public URL when behind a tunnel (with --transport http); or env
+                         HEADY_TUNNEL_URL (set and empty clears a kept one)
   --max-concurrent N     task slots (default 0: from the tier formula)
   --agent-user USER      root (default on Linux: the agent runs each task as the unprivileged heady-task user,
                          which cannot read the node's key or other tasks' logs) or heady (the agent and its
@@ -55,6 +57,10 @@ usage: install-agent.sh [--token-file FILE] [options]
                          (useradd, systemctl, package managers) are only printed. Without --no-start it then
                          waits, as a real install does, for an agent started from that layout to be active
   -h, --help             this help
+
+Environment: HEADY_NODE_ID, HEADY_NODE_NAME and HEADY_TUNNEL_URL stand for --node-id, --name and --tunnel-url
+(a flag wins). sudo drops the caller's environment, so put them after sudo:
+  curl -fsSL <manager>/install/agent.sh | sudo HEADY_NODE_ID=ryzen9-mini HEADY_NODE_NAME='Ryzen 9' sh
 EOF
 }
 
@@ -72,13 +78,19 @@ TOKEN_ON_ARGV=no
 TOKEN_FILE=${HEADY_TOKEN_FILE:-}
 MANAGER=''
 FINGERPRINT=''
-NAME=''
-NODE_ID=''
+# why: the seed's setup script takes the node's id, name and tunnel URL from the environment
+# (HEADY_NODE_ID=ryzen9-mini HEADY_NODE_NAME="Ryzen 9 Powerhouse" ./setup); a flag still wins over them
+NAME=${HEADY_NODE_NAME:-}
+NODE_ID=${HEADY_NODE_ID:-}
+NAME_FROM=${HEADY_NODE_NAME:+HEADY_NODE_NAME}
+NODE_ID_FROM=${HEADY_NODE_ID:+HEADY_NODE_ID}
 LABELS=''
 LABELS_SET=no
 TRANSPORT=''
-TUNNEL_URL=''
+TUNNEL_URL=${HEADY_TUNNEL_URL:-}
+TUNNEL_FROM=${HEADY_TUNNEL_URL:+HEADY_TUNNEL_URL}
 TUNNEL_SET=no
+[ -z "${HEADY_TUNNEL_URL+set}" ] || TUNNEL_SET=yes
 MAX_CONCURRENT=''
 AGENT_USER=''
 PORT=''
@@ -107,11 +119,11 @@ while [ "$#" -gt 0 ]; do
     --token-file) need "$@"; TOKEN_FILE=$2; shift 2 ;;
     --manager) need "$@"; MANAGER=$2; shift 2 ;;
     --manager-fingerprint) need "$@"; FINGERPRINT=$2; shift 2 ;;
-    --name) need "$@"; NAME=$2; shift 2 ;;
-    --node-id) need "$@"; NODE_ID=$2; shift 2 ;;
+    --name) need "$@"; NAME=$2; NAME_FROM=''; shift 2 ;;
+    --node-id) need "$@"; NODE_ID=$2; NODE_ID_FROM=''; shift 2 ;;
     --label) need "$@"; LABELS=${LABELS:+$LABELS,}$2; LABELS_SET=yes; shift 2 ;;
     --transport) need "$@"; TRANSPORT=$2; shift 2 ;;
-    --tunnel-url) need "$@"; TUNNEL_URL=$2; TUNNEL_SET=yes; shift 2 ;;
+    --tunnel-url) need "$@"; TUNNEL_URL=$2; TUNNEL_SET=yes; TUNNEL_FROM=''; shift 2 ;;
     --max-concurrent) need "$@"; MAX_CONCURRENT=$2; shift 2 ;;
     --agent-user) need "$@"; AGENT_USER=$2; shift 2 ;;
     --port) need "$@"; PORT=$2; shift 2 ;;
@@ -146,12 +158,12 @@ normalize_fingerprint() {
 # Every setting, from flags or from the previous install, is checked before anything is written.
 validate_settings() {
   check --manager "$MANAGER" "$URL_RE" 'expected http://host:port'
-  check --node-id "$NODE_ID" '[A-Za-z0-9._-]{1,64}' 'expected [A-Za-z0-9._-]{1,64}'
-  check --name "$NAME" '[A-Za-z0-9 ._()@+:,-]{1,128}' 'letters, digits, spaces and ._()@+:,- only'
+  check "--node-id${NODE_ID_FROM:+ (from env $NODE_ID_FROM)}" "$NODE_ID" '[A-Za-z0-9._-]{1,64}' 'expected [A-Za-z0-9._-]{1,64}'
+  check "--name${NAME_FROM:+ (from env $NAME_FROM)}" "$NAME" '[A-Za-z0-9 ._()@+:,-]{1,128}' 'letters, digits, spaces and ._()@+:,- only'
   check --label "$LABELS" '[A-Za-z0-9._/-]+=[A-Za-z0-9._:/@+-]*(,[A-Za-z0-9._/-]+=[A-Za-z0-9._:/@+-]*)*' \
     'expected key=value (letters, digits, ._:/@+-)'
   check --transport "$TRANSPORT" 'eventbus|http' 'expected eventbus or http'
-  check --tunnel-url "$TUNNEL_URL" "$URL_RE" 'expected https://host[:port][/path]'
+  check "--tunnel-url${TUNNEL_FROM:+ (from env $TUNNEL_FROM)}" "$TUNNEL_URL" "$URL_RE" 'expected https://host[:port][/path]'
   check --max-concurrent "$MAX_CONCURRENT" '[0-9]{1,4}' 'expected a number'
   check --agent-user "$AGENT_USER" 'root|heady' 'expected root (tasks run as heady-task) or heady (no user switch)'
   check --port "$PORT" '[0-9]{1,5}' 'expected a port number'

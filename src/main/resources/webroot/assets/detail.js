@@ -39,6 +39,19 @@ function explainTable(explain) {
     el('tbody', {}, rows));
 }
 
+// A task not on a node says why it waits (every node's failing check, grouped, as the manager says it); an
+// earlier attempt's placement is shown as that, never as where the task is now.
+function placementPane(t) {
+  const waits = t.status === 'queued' || t.status === 'waiting';
+  if (!waits) return el('div', { class: 'table-wrap' }, explainTable(t.explain));
+  const earlier = t.explain && t.explain.length > 0;
+  return el('div', {},
+    el('p', { class: 'waiting-reason' }, `Not placed: ${t.waiting_reason || 'waiting for the next placement pass'}`),
+    el('p', { class: 'muted' }, `Every node and every check it fails: heady explain ${t.task_id}`),
+    earlier ? el('p', { class: 'muted' }, 'An earlier attempt was placed like this:') : null,
+    earlier ? el('div', { class: 'table-wrap' }, explainTable(t.explain)) : null);
+}
+
 function attemptsTable(t) {
   const at = t.attempts || [];
   if (!at.length) return el('p', { class: 'muted' }, 'No attempt yet.');
@@ -247,7 +260,7 @@ export class TaskDetail {
     } else if (this.tab === 'attempts') {
       pane.append(el('div', { class: 'table-wrap' }, attemptsTable(t)));
     } else if (this.tab === 'placement') {
-      pane.append(el('div', { class: 'table-wrap' }, explainTable(t.explain)));
+      pane.append(placementPane(t));
     } else {
       pane.append(historyList(t));
     }

@@ -35,6 +35,11 @@ public final class ApiPaths {
     return TASKS + "/" + seg(id);
   }
 
+  /** A task's placement explained: evaluated now when it is not on a node, as recorded when it is. */
+  public static String taskExplain(String id) {
+    return task(id) + "/explain";
+  }
+
   public static String taskLog(String id) {
     return task(id) + "/log";
   }

@@ -1,5 +1,6 @@
 package io.heady.client;
 
+import io.heady.common.tls.Fingerprint;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -13,25 +14,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where the manager is and which admin token to present, each value resolved on its own, first found wins:
+ * Where the manager is, which admin token to present and which certificate to trust, each value resolved on its
+ * own, first found wins:
  * <ol>
- *   <li>flags ({@code --url}, {@code --token});</li>
- *   <li>environment ({@code HEADY_URL}, {@code HEADY_TOKEN});</li>
+ *   <li>flags ({@code --url}, {@code --token}, {@code --manager-fingerprint});</li>
+ *   <li>environment ({@code HEADY_URL}, {@code HEADY_TOKEN}, {@code HEADY_MANAGER_FINGERPRINT});</li>
  *   <li>the user's config file {@code $XDG_CONFIG_HOME/heady/cli.json} (default
  *       {@code ~/.config/heady/cli.json}), or the file named by {@code HEADY_CONFIG};</li>
  *   <li>the machine's config file {@code /etc/heady/cli.json};</li>
  *   <li>defaults: {@code http://127.0.0.1:7070}, and the admin token the manager generated in
  *       {@code $HEADY_DATA_DIR/admin.token} or {@code ~/.heady/admin.token} when readable.</li>
  * </ol>
- * A config file is {@code {"url": "...", "token": "..."}}; {@code "token_file": "/path"} may stand for the token.
+ * A config file is {@code {"url": "...", "token": "...", "manager_fingerprint": "AB:CD:…"}};
+ * {@code "token_file": "/path"} may stand for the token.
+ *
+ * <p>A fingerprint pins the manager's HTTPS certificate (the SHA-256 a {@code --tls-self-signed} manager prints
+ * at start): only that certificate is accepted, at any address; without one, {@code https://} trusts the JVM's
+ * certificate authorities.
  *
  * @param url the manager's base URL, without a trailing slash
  * @param urlSource where {@code url} came from, for messages ("--url", "HEADY_URL", a file, "default")
  * @param token the admin token, or {@code null} when none was found
  * @param tokenSource where {@code token} came from, or {@code null}
+ * @param fingerprint the pinned certificate fingerprint ({@code AB:CD:…}), or {@code null}
+ * @param fingerprintSource where {@code fingerprint} came from, or {@code null}
  */
-public record ClientConfig(String url, String urlSource, String token, String tokenSource) {
+public record ClientConfig(String url, String urlSource, String token, String tokenSource, String fingerprint,
+    String fingerprintSource) {
   public static final String DEFAULT_URL = "http://127.0.0.1:7070";
+  /** The environment variable (and, lower-cased, the flag) that pins the manager's certificate. */
+  public static final String FINGERPRINT_ENV = "HEADY_MANAGER_FINGERPRINT";
+
+  /** Without a pinned certificate. */
+  public ClientConfig(String url, String urlSource, String token, String tokenSource) {
+    this(url, urlSource, token, tokenSource, null, null);
+  }
 
   /** The places a manager keeps its data (and its tokens) on this machine, most specific first. */
   public static List<Path> dataDirs(Map<String, String> env, Path home) {
@@ -58,13 +75,60 @@ public record ClientConfig(String url, String urlSource, String token, String to
 
   /** Resolves from this process's environment and home; the flags may be null. */
   public static ClientConfig resolve(String flagUrl, String flagToken) {
-    return resolve(flagUrl, flagToken, System.getenv(), Path.of(System.getProperty("user.home", ".")),
+    return resolve(flagUrl, flagToken, null, System.getenv(), Path.of(System.getProperty("user.home", ".")),
         Path.of("/etc/heady/cli.json"));
   }
 
   /** Resolves with an explicit environment, home folder and machine config file (tests). */
   public static ClientConfig resolve(String flagUrl, String flagToken, Map<String, String> env, Path home,
       Path machineFile) {
+    return resolve(flagUrl, flagToken, null, env, home, machineFile);
+  }
+
+  /** Resolves with a {@code --manager-fingerprint} flag (may be null) too. */
+  public static ClientConfig resolve(String flagUrl, String flagToken, String flagFingerprint,
+      Map<String, String> env, Path home, Path machineFile) {
+    String fp = null;
+    String fpSource = null;
+    if (present(flagFingerprint)) {
+      fp = flagFingerprint;
+      fpSource = "--manager-fingerprint";
+    } else if (present(env.get(FINGERPRINT_ENV))) {
+      fp = env.get(FINGERPRINT_ENV);
+      fpSource = FINGERPRINT_ENV;
+    }
+    for (Path file : List.of(userFile(env, home), machineFile)) {
+      JsonObject j = fp == null ? readConfig(file) : null;
+      if (j != null && j.getValue("manager_fingerprint") instanceof String s && present(s)) {
+        fp = s;
+        fpSource = file.toString();
+      }
+    }
+    ClientConfig c = resolveUrlAndToken(flagUrl, flagToken, env, home, machineFile);
+    if (fp == null) {
+      return c;
+    }
+    String pin = formatPin(fp, fpSource);
+    if (!c.url().regionMatches(true, 0, "https://", 0, 8)) {
+      throw new HeadyException(0, "BAD_CONFIG", "a pinned certificate (" + fpSource + ") needs an https:// "
+          + "manager URL, but " + c.url() + " (from " + c.urlSource() + ") is plain http, which would send the "
+          + "token unprotected; use https://");
+    }
+    return new ClientConfig(c.url(), c.urlSource(), c.token(), c.tokenSource(), pin, fpSource);
+  }
+
+  /** A fingerprint as the manager prints it ({@code AB:CD:…}); a clear error naming its source when it is not one. */
+  public static String formatPin(String text, String source) {
+    try {
+      return Fingerprint.format(Fingerprint.parse(text));
+    } catch (IllegalArgumentException e) {
+      throw new HeadyException(0, "BAD_CONFIG", "the manager fingerprint from " + source + " is wrong: "
+          + e.getMessage() + " (copy the SHA-256 fingerprint the manager prints at start)");
+    }
+  }
+
+  private static ClientConfig resolveUrlAndToken(String flagUrl, String flagToken, Map<String, String> env,
+      Path home, Path machineFile) {
     String url = null;
     String urlSource = null;
     String token = null;

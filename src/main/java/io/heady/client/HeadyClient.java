@@ -1,5 +1,6 @@
 package io.heady.client;
 
+import io.heady.common.tls.Fingerprint;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -38,11 +39,11 @@ public final class HeadyClient {
 
   /**
    * A client configured the way the CLI is: {@code HEADY_URL}/{@code HEADY_TOKEN}, the config files, then the
-   * defaults (see {@link ClientConfig}).
+   * defaults (see {@link ClientConfig}), with {@code HEADY_MANAGER_FINGERPRINT} pinning the manager's certificate.
    */
   public static HeadyClient connect() {
     ClientConfig c = ClientConfig.resolve(null, null);
-    return builder().url(c.url()).token(c.token()).build();
+    return builder().url(c.url()).token(c.token()).managerFingerprint(c.fingerprint()).build();
   }
 
   public static Builder builder() {
@@ -284,6 +285,7 @@ public final class HeadyClient {
     private String token;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(30);
+    private String fingerprint;
 
     private Builder() {}
 
@@ -309,10 +311,26 @@ public final class HeadyClient {
       return this;
     }
 
+    /**
+     * Pins the manager's HTTPS certificate by its SHA-256 fingerprint, as a {@code --tls-self-signed} manager
+     * prints it at start ({@code AB:CD:…}; with or without colons, any case). Only that certificate is then
+     * accepted, by any address; any other fails the TLS handshake, before the token is sent, with an error
+     * naming both fingerprints. {@code null}: trust the JVM's certificate authorities.
+     */
+    public Builder managerFingerprint(String fingerprint) {
+      this.fingerprint = fingerprint == null || fingerprint.isBlank() ? null
+          : ClientConfig.formatPin(fingerprint, "managerFingerprint");
+      return this;
+    }
+
     public HeadyClient build() {
       String u = ClientConfig.normalizeUrl(url == null ? ClientConfig.DEFAULT_URL : url, "the client's url");
       String t = token == null || token.isBlank() ? null : token.trim();
-      return new HeadyClient(new HttpApi(u, t, connectTimeout, requestTimeout));
+      if (fingerprint != null && !u.regionMatches(true, 0, "https://", 0, 8)) {
+        throw new HeadyException(0, "BAD_CONFIG", "a pinned manager fingerprint needs an https:// URL, not " + u);
+      }
+      byte[] pin = fingerprint == null ? null : Fingerprint.parse(fingerprint);
+      return new HeadyClient(new HttpApi(u, t, connectTimeout, requestTimeout, pin));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.heady.client;
 
+import io.heady.common.tls.PinnedTrustManager;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,10 +21,19 @@ final class HttpApi {
   private final String token;
   private final Duration requestTimeout;
 
-  HttpApi(String base, String token, Duration connectTimeout, Duration requestTimeout) {
+  /**
+   * @param pin the SHA-256 of the one manager certificate to trust, or {@code null}: the JVM's trust store
+   */
+  HttpApi(String base, String token, Duration connectTimeout, Duration requestTimeout, byte[] pin) {
     // why: HTTP/1.1, so a plain-http manager is not sent an h2c upgrade and long SSE reads stay simple
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NORMAL).build();
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NORMAL);
+    if (pin != null) {
+      // why: the pin is checked in the TLS handshake, before a request (and its token) is sent; it replaces
+      // the host name check (see PinnedTrustManager), so a self-signed manager answers at any address
+      b.sslContext(PinnedTrustManager.sslContext(pin));
+    }
+    this.http = b.build();
     this.base = base;
     this.token = token;
     this.requestTimeout = requestTimeout;
@@ -123,6 +133,11 @@ final class HttpApi {
       return "unknown host";
     }
     String m = t.getMessage();
-    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    m = m == null || m.isBlank() ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    if (t instanceof java.security.cert.CertPathBuilderException) {
+      m += "; a self-signed manager is trusted by its fingerprint: --manager-fingerprint or "
+          + ClientConfig.FINGERPRINT_ENV + " (the manager prints it at start)";
+    }
+    return m;
   }
 }

@@ -27,6 +27,14 @@ public record TaskInfo(String taskId, String dagId, String type, String priority
         instant(j, "started_at"), instant(j, "finished_at"), j);
   }
 
+  /**
+   * Why a task that is not on a node waits, as the manager says it now (its dependencies, its retry delay, or
+   * every node's failing placement check, grouped), or {@code null}.
+   */
+  public String waitingReason() {
+    return json == null ? null : json.getString("waiting_reason");
+  }
+
   /** The outcome so far, in the SDK's result shape. */
   public TaskResult toResult() {
     long d;

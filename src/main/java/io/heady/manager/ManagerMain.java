@@ -102,7 +102,9 @@ public final class ManagerMain {
       host = HostPicker.firstLan();
     }
     // why: a bad TLS setting must stop the start before the cluster member is up
-    ServerTls tls = ServerTls.fromConfig(cfg, dataDir, java.util.List.of(cfg.string(Keys.HOST), host));
+    String advertised = io.heady.common.tls.CertNames.hostOf(cfg.string(Keys.ADVERTISE_URL));
+    ServerTls tls = ServerTls.fromConfig(cfg, dataDir, java.util.Arrays.asList(advertised, cfg.string(Keys.HOST),
+        host), advertised);
     Clock clock = Clock.systemUTC();
     String clusterName = cfg.string(Keys.CLUSTER_NAME);
     // why: the event bus's TLS needs the cluster's identity before this member joins, and the identity may
@@ -235,7 +237,8 @@ public final class ManagerMain {
     if (tls.enabled()) {
       LOG.info("TLS certificate {}{} SHA-256 fingerprint: {}", tls.cert(), tls.selfSigned() ? " (self-signed)" : "",
           tls.fingerprint());
-      LOG.info("agents trust it with --manager-fingerprint={}", tls.fingerprint());
+      LOG.info("agents, the heady CLI and the SDK trust it with --manager-fingerprint={} (or the environment"
+          + " variable HEADY_MANAGER_FINGERPRINT)", tls.fingerprint());
     }
     LOG.info("admin token (for the CLI, the dashboard and the API): {}", cfg.has(Keys.ADMIN_TOKEN)
         ? "from " + cfg.source(Keys.ADMIN_TOKEN) : tokens.adminFile());

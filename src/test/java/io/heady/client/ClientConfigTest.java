@@ -141,4 +141,49 @@ class ClientConfigTest {
     assertTrue(e.getMessage().contains(userFile().toString()), e.getMessage());
     assertEquals("BAD_CONFIG", e.code());
   }
+
+  private static final String FP = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01"
+      + ":23:45:67:89";
+
+  @Test
+  void thePinComesFromTheFlagThenTheEnvironmentThenTheFiles() throws IOException {
+    write(machine, "{\"manager_fingerprint\": \"" + FP.replace("AB", "11") + "\"}");
+    write(userFile(), "{\"url\": \"https://heady.example.org:7070\", \"manager_fingerprint\": \""
+        + FP.replace(":", "").toLowerCase() + "\"}");
+    env.put("HEADY_MANAGER_FINGERPRINT", "sha256:" + FP.replace("AB", "22"));
+    ClientConfig c = ClientConfig.resolve(null, null, FP, env, home, machine);
+    assertEquals(FP, c.fingerprint());
+    assertEquals("--manager-fingerprint", c.fingerprintSource());
+    c = ClientConfig.resolve(null, null, null, env, home, machine);
+    assertEquals(FP.replace("AB", "22"), c.fingerprint(), "printed as the manager prints it");
+    assertEquals("HEADY_MANAGER_FINGERPRINT", c.fingerprintSource());
+    env.remove("HEADY_MANAGER_FINGERPRINT");
+    c = ClientConfig.resolve(null, null, null, env, home, machine);
+    assertEquals(FP, c.fingerprint());
+    assertEquals(userFile().toString(), c.fingerprintSource());
+    Files.delete(userFile());
+    env.put("HEADY_URL", "https://10.0.0.5:7070");
+    c = ClientConfig.resolve(null, null, null, env, home, machine);
+    assertEquals(FP.replace("AB", "11"), c.fingerprint());
+    assertEquals(machine.toString(), c.fingerprintSource());
+    env.remove("HEADY_URL");
+    assertNull(ClientConfig.resolve("https://h:1", null, null, Map.of(), home, dir.resolve("none")).fingerprint(),
+        "no pin: the JVM's trust store");
+  }
+
+  @Test
+  void aBadPinOrAPinOnPlainHttpIsRefusedNamingWhy() {
+    env.put("HEADY_MANAGER_FINGERPRINT", "AB:CD");
+    HeadyException e = assertThrows(HeadyException.class,
+        () -> ClientConfig.resolve("https://h:7070", null, null, env, home, machine));
+    assertTrue(e.getMessage().contains("HEADY_MANAGER_FINGERPRINT") && e.getMessage().contains("64 hex digits"),
+        e.getMessage());
+    e = assertThrows(HeadyException.class, () -> ClientConfig.resolve("http://h:7070", null, FP, env, home, machine));
+    assertTrue(e.getMessage().contains("needs an https:// manager URL") && e.getMessage().contains("--url"),
+        e.getMessage());
+    e = assertThrows(HeadyException.class,
+        () -> HeadyClient.builder().url("http://h:7070").managerFingerprint(FP).build());
+    assertTrue(e.getMessage().contains("https://"), e.getMessage());
+    assertThrows(HeadyException.class, () -> HeadyClient.builder().managerFingerprint("xyz"));
+  }
 }

@@ -53,15 +53,21 @@ class HeadyClientTest {
 
   @Test
   void workerStatusAndNodesAreTyped() {
-    JsonObject workers = new JsonObject().put("online", 1).put("total_workers", 2)
+    JsonObject workers = new JsonObject().put("online", true).put("total_workers", 2)
         .put("total_active", 1).put("total_queued", 3).put("workers", new JsonObject()
-            .put("mac", new JsonObject().put("node_id", "n-mac").put("online", true).put("status", "active")
+            .put("mac", new JsonObject().put("type", "mac-mini").put("active_jobs", 1).put("queued_jobs", 2)
+                .put("total_jobs", 7).put("node_id", "n-mac").put("online", true).put("status", "active")
                 .put("tier", "POWERHOUSE").put("active", 1).put("max_concurrent", 2)
                 .put("active_task_ids", new JsonArray().add("t-9")).put("labels", new JsonObject().put("k", "v"))
                 .put("reliability_score", 97))
             .put("rpi", new JsonObject().put("node_id", "n-rpi").put("online", false).put("status", "offline")));
     WorkerStatus w = WorkerStatus.fromJson(workers);
-    assertEquals(1, w.online());
+    assertTrue(w.online());
+    assertEquals(1, w.onlineWorkers());
+    assertEquals("mac-mini", w.workers().get("mac").type());
+    assertEquals(1, w.workers().get("mac").activeJobs());
+    assertEquals(2, w.workers().get("mac").queuedJobs());
+    assertEquals(7, w.workers().get("mac").totalJobs());
     assertEquals(2, w.totalWorkers());
     assertEquals(3, w.totalQueued());
     assertEquals(List.of("mac", "rpi"), List.copyOf(w.workers().keySet()));

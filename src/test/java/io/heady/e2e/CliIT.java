@@ -63,6 +63,11 @@ class CliIT {
 
   /** {@code java -jar heady.jar ARGS} with a clean environment and an empty home. */
   private Out heady(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    return heady(home, env, args);
+  }
+
+  /** {@code java -jar heady.jar ARGS} as a separate process with this home, no HEADY_ variables but {@code env}. */
+  static Out heady(Path home, Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Duser.home=" + home, "-jar",
         HeadyProcess.jar().toString()));
@@ -77,7 +82,7 @@ class CliIT {
     return heady(Map.of(), all.toArray(String[]::new));
   }
 
-  private Out exec(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+  private static Out exec(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
     Path dir = HeadyProcess.tempDir("cli-run-");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile())
         .redirectError(dir.resolve("err").toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File(

@@ -95,10 +95,12 @@ class InstallIT {
     Path root = HeadyProcess.tempDir("install-root-");
     int nodePort = HeadyProcess.freePort();
     Path tokenFile = tokenFile(cluster.joinToken);
-    // The documented one-liner with --token-file, plus the flags that keep it inside the throwaway root.
+    // The documented one-liner with --token-file, plus the flags that keep it inside the throwaway root; the
+    // node's id and name come from the environment, as in the seed's setup script (HEADY_NODE_ID, HEADY_NODE_NAME).
     Path installLog = HeadyProcess.tempDir("install-log-").resolve("installer.log");
-    Process install = new ProcessBuilder("sh", "-c", "curl -fsSL \"$1/install/agent.sh\" | sh -s -- --token-file"
-        + " \"$2\" --dry-run --root \"$3\" --node-id installed-1 --name 'Installed One' --label site=e2e"
+    Process install = new ProcessBuilder("sh", "-c", "curl -fsSL \"$1/install/agent.sh\" | HEADY_NODE_ID=installed-1"
+        + " HEADY_NODE_NAME='Installed One' sh -s -- --token-file"
+        + " \"$2\" --dry-run --root \"$3\" --label site=e2e"
         + " --port \"$4\" --wait 180", "sh", cluster.url(), tokenFile.toString(), root.toString(),
         Integer.toString(nodePort)).redirectErrorStream(true).redirectOutput(installLog.toFile()).start();
     processes.add(install);

@@ -118,7 +118,10 @@ class SdkIT {
     assertTrue(w.workers().containsKey("rpi"), () -> w.json().encodePrettily());
     assertTrue(w.workers().get("rpi").online());
     assertEquals(AGENT, w.workers().get("rpi").nodeId());
-    assertTrue(w.online() >= 1);
+    assertTrue(w.online());
+    assertTrue(w.onlineWorkers() >= 1);
+    assertEquals(w.workers().get("rpi").tier().toLowerCase(java.util.Locale.ROOT), w.workers().get("rpi").type(),
+        "with no type label, a worker's type is its tier");
     NodeInfo n = heady.nodes().stream().filter(x -> x.nodeId().equals(AGENT)).findFirst().orElseThrow();
     assertEquals("rpi", n.name());
     assertTrue(n.cpuCores() > 0);

@@ -153,7 +153,7 @@ class SecurityAuthMatrixIT {
   @Test
   void openRoutesLeakNoToken() {
     for (String path : new String[] {"/health/live", "/health/ready", "/metrics", "/", "/install/agent.sh",
-        "/install/heady.jar.sha256", "/install/launcher/heady", "/install/systemd/heady-agent.service",
+        "/install/heady.py", "/install/heady.jar.sha256", "/install/launcher/heady", "/install/systemd/heady-agent.service",
         "/install/systemd/heady-manager.service"}) {
       Http.Res r = http.send("GET", cluster.url() + path, null, null);
       assertTrue(r.status() == 200 || r.status() == 404, path + " → " + r.status());

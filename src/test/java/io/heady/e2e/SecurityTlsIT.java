@@ -203,7 +203,7 @@ class SecurityTlsIT {
     String other = fingerprint.startsWith("00") ? "11" + fingerprint.substring(2) : "00" + fingerprint.substring(2);
     HeadyProcess rogue = agent("tls-wrong", "--transport=http", "--manager-fingerprint=" + other);
     Poll.until("the agent reports the fingerprint mismatch", Duration.ofSeconds(60),
-        () -> rogue.output().contains("is not the pinned"));
+        () -> rogue.output().contains("certificate fingerprint mismatch: expected the pinned " + other));
     assertNull(node("tls-wrong"), "an agent that does not trust the manager did not register");
   }
 }

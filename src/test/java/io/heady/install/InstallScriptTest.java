@@ -90,16 +90,20 @@ class InstallScriptTest {
 
   // ---- the served script ---------------------------------------------------------------------------------
 
-  @Test
-  void theServedScriptKnowsTheManagerAndCarriesItsChecksum() throws Exception {
-    HttpResponse<byte[]> r = get("/install/agent.sh");
+  @ParameterizedTest
+  @CsvSource({"/install/agent.sh, bin/install-agent.sh, text/x-shellscript",
+      "/install/heady.py, clients/python/heady.py, text/x-python"})
+  void aServedFileKnowsTheManagerCarriesItsChecksumAndNoToken(String path, String source, String type)
+      throws Exception {
+    HttpResponse<byte[]> r = get(path);
     assertEquals(200, r.statusCode());
-    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/x-shellscript"));
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith(type));
     assertEquals(InstallRoutes.sha256Hex(r.body()), r.headers().firstValue("X-Checksum-Sha256").orElse(""));
-    String script = new String(r.body(), StandardCharsets.UTF_8);
-    assertTrue(script.contains("\nSERVED_MANAGER_URL='" + url + "'\n"), "the URL line");
-    assertEquals(InstallRoutes.personalize(Files.readString(Shell.PROJECT.resolve("bin/install-agent.sh")), url),
-        script, "the served script is bin/install-agent.sh with the URL filled in");
+    String served = new String(r.body(), StandardCharsets.UTF_8);
+    assertTrue(served.contains("\nSERVED_MANAGER_URL='" + url + "'\n"), "the URL line");
+    assertEquals(InstallRoutes.personalize(Files.readString(Shell.PROJECT.resolve(source)), url), served,
+        "the served file is " + source + " with the URL filled in");
+    assertFalse(served.contains(join) || served.contains(admin), "no token in it");
   }
 
   @Test
@@ -322,6 +326,38 @@ class InstallScriptTest {
         "the jar is replaced");
     assertMode("rw-------", envFile);
     assertEquals(join, Files.readString(root.resolve("etc/heady/join.token")).trim());
+  }
+
+  @Test
+  void theSeedsEnvironmentNamesTheNodeAndAFlagStillWins(@TempDir Path root) throws Exception {
+    Map<String, String> seed = Map.of("HEADY_NODE_ID", "ryzen9-mini", "HEADY_NODE_NAME", "Ryzen 9 Powerhouse",
+        "HEADY_TUNNEL_URL", "https://ryzen9.example.org");
+    install(root, seed, "--token-file", tokenFile().toString(), "--transport", "http").ok();
+    Path envFile = root.resolve("etc/heady/agent.env");
+    Map<String, String> env = readEnv(envFile);
+    assertEquals("ryzen9-mini", env.get("HEADY_NODE_ID"));
+    assertEquals("Ryzen 9 Powerhouse", env.get("HEADY_NODE_NAME"));
+    assertEquals("https://ryzen9.example.org", env.get("HEADY_TUNNEL_URL"));
+    // The agent reads the same names from the env file its service loads.
+    Config agent = new ConfigLoader(env, new String[] {"--role=agent"}).load();
+    assertEquals("ryzen9-mini", agent.string(Keys.NODE_ID));
+    assertEquals("Ryzen 9 Powerhouse", agent.string(Keys.NAME));
+    assertEquals("https://ryzen9.example.org", agent.string(Keys.TUNNEL_URL));
+
+    // A re-run: a flag wins over the environment; a value in neither is kept; a set, empty HEADY_TUNNEL_URL clears.
+    install(root, Map.of("HEADY_NODE_NAME", "Backup Compute Node", "HEADY_TUNNEL_URL", ""), "--name", "Laptop")
+        .ok();
+    Map<String, String> again = readEnv(envFile);
+    assertEquals("ryzen9-mini", again.get("HEADY_NODE_ID"), "kept");
+    assertEquals("Laptop", again.get("HEADY_NODE_NAME"), "the flag wins");
+    assertEquals("", again.get("HEADY_TUNNEL_URL"), "cleared");
+
+    install(root, Map.of("HEADY_NODE_NAME", "Backup Compute Node")).ok();
+    assertEquals("Backup Compute Node", readEnv(envFile).get("HEADY_NODE_NAME"), "the environment beats the kept");
+
+    Shell.Result bad = install(root, Map.of("HEADY_NODE_ID", "no spaces allowed"));
+    bad.failed();
+    assertTrue(bad.output().contains("--node-id (from env HEADY_NODE_ID)"), bad.output());
   }
 
   @Test

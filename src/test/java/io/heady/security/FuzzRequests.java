@@ -51,7 +51,7 @@ public final class FuzzRequests {
       "/api/cluster/tasks", "/api/cluster/tasks/history", "/api/cluster/tasks/{id}", "/api/cluster/tasks/{id}/log",
       "/api/cluster/dags/{id}", "/api/cluster/tasks/{id}/cancel", "/api/cluster/can-handle/{id}",
       "/api/cluster/events", "/api/cluster/tokens/rotate", "/health/live", "/health/ready", "/metrics", "/",
-      "/assets/{id}", "/install/agent.sh", "/install/heady.jar.sha256", "/install/launcher/{id}",
+      "/assets/{id}", "/install/agent.sh", "/install/heady.py", "/install/heady.jar.sha256", "/install/launcher/{id}",
       "/install/systemd/{id}"};
   private static final String[] NODE_PATHS = {"/api/node/health", "/api/node/system", "/api/node/tasks",
       "/api/node/task", "/api/node/tasks/{id}/log", "/api/node/tasks/{id}/cancel", "/api/node/execute"};

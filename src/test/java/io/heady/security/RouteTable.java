@@ -82,6 +82,7 @@ public final class RouteTable {
       e("GET", "/api/cluster/tasks/history", Needs.VIEWER, "/api/cluster/tasks/history", null),
       e("GET", "/api/cluster/tasks/:id", Needs.VIEWER, "/api/cluster/tasks/no-such-task", null),
       e("GET", "/api/cluster/tasks/:id/log", Needs.VIEWER, "/api/cluster/tasks/no-such-task/log", null),
+      e("GET", "/api/cluster/tasks/:id/explain", Needs.VIEWER, "/api/cluster/tasks/no-such-task/explain", null),
       e("GET", "/api/cluster/dags/:id", Needs.VIEWER, "/api/cluster/dags/no-such-task", null),
       e("POST", "/api/cluster/tasks/:id/cancel", Needs.OPERATOR, "/api/cluster/tasks/no-such-task/cancel", null),
       e("GET", "/api/cluster/can-handle/:type", Needs.VIEWER, "/api/cluster/can-handle/shell", null),
@@ -102,8 +103,8 @@ public final class RouteTable {
    * None may contain a secret; {@code SecurityAuthMatrixIT} checks that.
    */
   public static final List<String> OPEN = List.of("/health/live", "/health/ready", "/metrics", "/", "/assets/",
-      "/install/agent.sh", "/install/heady.jar", "/install/heady.jar.sha256", "/install/launcher/:file",
-      "/install/systemd/:file");
+      "/install/agent.sh", "/install/heady.py", "/install/heady.jar", "/install/heady.jar.sha256",
+      "/install/launcher/:file", "/install/systemd/:file");
 
   /** The node API's routes. */
   public static final List<Entry> NODE = List.of(

@@ -124,4 +124,23 @@ class TlsTest {
     assertThrows(CertificateException.class,
         () -> new PinnedTrustManager(other).checkServerTrusted(new X509Certificate[0], "RSA"));
   }
+
+  @Test
+  void aNewAdvertisedHostKeepsThePinnedCertificateUntilItsFolderIsDeleted() throws Exception {
+    Path own = dir.resolve("advertised");
+    Config self = Config.of("manager", Map.of("tls-self-signed", "true"));
+    ServerTls first = ServerTls.fromConfig(self, own, List.of("heady.example.org"), "heady.example.org");
+    String sans = String.valueOf(Fingerprint.readPem(first.cert()).getSubjectAlternativeNames());
+    assertTrue(sans.contains("heady.example.org") && sans.contains("localhost") && sans.contains("127.0.0.1")
+        && sans.contains("0:0:0:0:0:0:0:1"), sans);
+    ServerTls moved = ServerTls.fromConfig(self, own, List.of("heady.example.net"), "heady.example.net");
+    assertEquals(first.fingerprint(), moved.fingerprint(), "a new name never breaks the pins by itself");
+    try (var files = Files.walk(own.resolve("tls"))) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    ServerTls fresh = ServerTls.fromConfig(self, own, List.of("heady.example.net"), "heady.example.net");
+    assertTrue(!fresh.fingerprint().equals(first.fingerprint()), "deleting <data-dir>/tls makes a new one");
+    assertTrue(String.valueOf(Fingerprint.readPem(fresh.cert()).getSubjectAlternativeNames())
+        .contains("heady.example.net"));
+  }
 }

@@ -1,5 +1,7 @@
 package io.heady.client.bench;
 
+import io.heady.common.tls.ClientTls;
+import io.heady.common.tls.PinnedTrustManager;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -15,8 +17,8 @@ import java.time.Duration;
  * counters, the audit). The load itself goes through {@link LoadDriver}, which does not block.
  */
 public final class AdminHttp {
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
+  private volatile String unreachable = "unreachable";
   private final String base;
   private final String token;
 
@@ -28,6 +30,17 @@ public final class AdminHttp {
   }
 
   public AdminHttp(String base, String token) {
+    this(base, token, ClientTls.DEFAULT);
+  }
+
+  /** With a pinned manager certificate ({@code tls.pin()}), else the JVM trust store. */
+  public AdminHttp(String base, String token, ClientTls tls) {
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5));
+    if (tls.pin() != null) {
+      b.sslContext(PinnedTrustManager.sslContext(tls.pin()));
+    }
+    this.http = b.build();
     this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     this.token = token;
   }
@@ -54,7 +67,7 @@ public final class AdminHttp {
   public JsonObject getJson(String path) {
     Res r = get(path);
     if (!r.ok() || r.json() == null) {
-      throw new IllegalStateException("GET " + path + " answered " + (r.status() == 0 ? "nothing (unreachable)"
+      throw new IllegalStateException("GET " + path + " answered " + (r.status() == 0 ? "nothing (" + unreachable + ")"
           : r.status() + (r.json() == null ? "" : ": " + r.json().encode())));
     }
     return r.json();
@@ -82,6 +95,13 @@ public final class AdminHttp {
       }
       return new Res(r.statusCode(), j);
     } catch (IOException e) {
+      Throwable t = e;
+      while (t.getCause() != null && t.getCause() != t) {
+        t = t.getCause();
+      }
+      // why: a refused certificate says why (both fingerprints) in the innermost cause; keep it for getJson
+      unreachable = t.getMessage() == null ? "unreachable" : "unreachable: " + t.getMessage().lines().findFirst()
+          .orElse("");
       return new Res(0, null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -282,12 +282,13 @@ public final class BenchCommand implements Callable<Integer> {
     return s == null || s.isBlank() ? List.of() : Arrays.asList(s.trim().split("\\s+"));
   }
 
-  /** The URL and admin token as every heady command resolves them (--url/--token, env, files, defaults). */
+  /**
+   * The URL, admin token and pinned certificate as every heady command resolves them (--url/--token/
+   * --manager-fingerprint, env, files, defaults).
+   */
   private ClientConfig config() {
-    String url = optionValue("--url");
-    String token = optionValue("--token");
-    return ClientConfig.resolve(url, token, System.getenv(), Path.of(System.getProperty("user.home", ".")),
-        Path.of("/etc/heady/cli.json"));
+    return ClientConfig.resolve(optionValue("--url"), optionValue("--token"), optionValue("--manager-fingerprint"),
+        System.getenv(), Path.of(System.getProperty("user.home", ".")), Path.of("/etc/heady/cli.json"));
   }
 
   /** An option inherited from the top {@code heady} command (its value is held there). */

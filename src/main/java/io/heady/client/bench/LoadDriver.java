@@ -2,6 +2,7 @@ package io.heady.client.bench;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.heady.common.tls.ClientTls;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -58,6 +59,8 @@ public final class LoadDriver implements AutoCloseable {
   private final Context ctx;
   private final String host;
   private final int port;
+  private final boolean https;
+  private final ClientTls tls;
   private final String token;
   private final Settings settings;
   private final Listener listener;
@@ -68,24 +71,35 @@ public final class LoadDriver implements AutoCloseable {
   private LoadPhase phase;
 
   public LoadDriver(Vertx vertx, String baseUrl, String token, Settings settings, Listener listener) {
+    this(vertx, baseUrl, token, ClientTls.DEFAULT, settings, listener);
+  }
+
+  /** With the manager's certificate trusted as {@code tls} says (for an {@code https://} URL). */
+  public LoadDriver(Vertx vertx, String baseUrl, String token, ClientTls tls, Settings settings, Listener listener) {
     this.vertx = vertx;
     this.ctx = vertx.getOrCreateContext();
     URI u = URI.create(baseUrl);
     this.host = u.getHost();
-    this.port = u.getPort() < 0 ? 80 : u.getPort();
+    this.https = "https".equalsIgnoreCase(u.getScheme());
+    this.tls = tls;
+    this.port = u.getPort() < 0 ? (https ? 443 : 80) : u.getPort();
     this.token = token;
     this.settings = settings;
     this.listener = listener;
+  }
+
+  private HttpClientOptions options() {
+    return tls.apply(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port).setSsl(https));
   }
 
   /** Opens the event stream; returns once the manager has started sending it. */
   public void open() throws Exception {
     CompletableFuture<Void> ready = new CompletableFuture<>();
     ctx.runOnContext(v -> {
-      http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port)
-          .setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(Math.max(2, settings.requests())));
-      events = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port)
-          .setIdleTimeout(0).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(1));
+      http = vertx.createHttpClient(options().setKeepAlive(true).setTcpNoDelay(true),
+          new PoolOptions().setHttp1MaxSize(Math.max(2, settings.requests())));
+      events = vertx.createHttpClient(options().setIdleTimeout(0).setTcpNoDelay(true),
+          new PoolOptions().setHttp1MaxSize(1));
       follower = new EventFollower(vertx, events, token, e -> {
         LoadPhase p = phase;
         if (p != null) {

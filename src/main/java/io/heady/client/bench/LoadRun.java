@@ -30,7 +30,7 @@ final class LoadRun {
       Thread.sleep(2000); // why: idle memory after start-up work settles, not during it
     }
     JsonObject idle = ProcessUsage.rss(mpid, apids);
-    AdminHttp admin = new AdminHttp(t.url(), t.token());
+    AdminHttp admin = new AdminHttp(t.url(), t.token(), t.tls());
     JsonObject before = admin.getJson("/api/cluster/state");
     int concurrency = plan.local() ? plan.agents() * plan.slots()
         : before.getJsonObject("compute_capacity", new JsonObject()).getInteger("slots_total", 0);
@@ -41,7 +41,7 @@ final class LoadRun {
       String profile;
       double[] cpu0;
       double[] cpu1;
-      try (LoadDriver driver = new LoadDriver(vertx, t.url(), t.token(), plan.driverSettings(), bar)) {
+      try (LoadDriver driver = new LoadDriver(vertx, t.url(), t.token(), t.tls(), plan.driverSettings(), bar)) {
         driver.open();
         int w = plan.warmup();
         if (w > 0) {

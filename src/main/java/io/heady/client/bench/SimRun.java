@@ -30,12 +30,12 @@ final class SimRun {
     long mpid = t.managerPid();
     int nodes = plan.simNodes();
     int tasks = plan.tasks();
-    AdminHttp admin = new AdminHttp(t.url(), t.token());
+    AdminHttp admin = new AdminHttp(t.url(), t.token(), t.tls());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2));
     NodeSimulator sim = null;
     try {
       sim = new NodeSimulator(vertx, new NodeSimulator.Settings(nodes, plan.slots(), plan.simHeartbeatSec(), t.url(),
-          t.joinToken(), "sim" + Long.toString(System.currentTimeMillis() % 100000, 36) + "-"));
+          t.joinToken(), "sim" + Long.toString(System.currentTimeMillis() % 100000, 36) + "-"), t.tls());
       long r0 = System.nanoTime();
       sim.start();
       double regRate = nodes / ((System.nanoTime() - r0) / 1e9);
@@ -43,7 +43,7 @@ final class SimRun {
       double loadBefore = ProcInfo.loadAverage();
       LoadDriver.Settings ds = new LoadDriver.Settings("noop", 0, 1000, plan.requests(), 15, plan.timeoutSec());
       JsonObject r;
-      try (LoadDriver driver = new LoadDriver(vertx, t.url(), t.token(), ds, bar)) {
+      try (LoadDriver driver = new LoadDriver(vertx, t.url(), t.token(), t.tls(), ds, bar)) {
         driver.open();
         int w = plan.warmup();
         if (w > 0) {

@@ -2,8 +2,6 @@ package io.heady.client.cli;
 
 import io.heady.client.ApiPaths;
 import io.heady.client.HeadyException;
-import io.heady.client.TaskInfo;
-import io.heady.client.TaskStatus;
 import io.heady.common.protocol.Fields;
 import io.heady.common.protocol.Priority;
 import io.vertx.core.json.JsonArray;
@@ -12,9 +10,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code heady explain TASK_ID|TYPE}: why a task went where it went, or where a type could go and why not. */
-@Command(name = "explain", description = {"Why a task went where it did, or where a task type could go.",
-    "Per node: the placement check that failed, or the score and its parts."})
+/**
+ * {@code heady explain TASK_ID|TYPE}: why a task went where it went, or why it waits (its requirements weighed
+ * now against every node), or where a type could go and why not.
+ */
+@Command(name = "explain", description = {"Why a task went where it did or why it waits, or where a task type"
+    + " could go.", "Per node: the placement checks that fail, or the score and its parts."})
 final class ExplainCommand extends SubCommand {
   private static final String TYPE = "[a-z0-9_.-]{1,64}";
 
@@ -26,18 +27,18 @@ final class ExplainCommand extends SubCommand {
 
   @Override
   public Integer call() {
-    JsonObject task = null;
     if (Fields.ID.matcher(what).matches()) {
-      try {
-        task = client().get(ApiPaths.task(what));
-      } catch (HeadyException e) {
-        if (!e.notFound()) {
-          throw e;
-        }
+      JsonObject explained = orNull(ApiPaths.taskExplain(what));
+      if (explained != null) {
+        print(explained, ExplainView.task(explained));
+        return ExitCodes.OK;
       }
-    }
-    if (task != null) {
-      return explainTask(task);
+      // why: a task the manager no longer holds (finished long ago) is only in the store: its recorded placement
+      JsonObject stored = orNull(ApiPaths.task(what));
+      if (stored != null) {
+        print(stored, ExplainView.stored(stored));
+        return ExitCodes.OK;
+      }
     }
     if (!what.matches(TYPE)) {
       throw new HeadyException(404, "UNKNOWN_TASK", "no task " + what + " (and it cannot be a task type: types "
@@ -47,50 +48,27 @@ final class ExplainCommand extends SubCommand {
     if (!can.getBoolean("known_type", true) && what.startsWith("t-")) {
       throw new HeadyException(404, "UNKNOWN_TASK", "no task " + what + " (and no task type of that name)");
     }
-    if (json()) {
-      top.printJson(can);
-    } else {
-      top.print(type(can));
-    }
+    print(can, type(can));
     return ExitCodes.OK;
   }
 
-  private int explainTask(JsonObject task) {
-    TaskInfo t = TaskInfo.fromJson(task);
-    boolean placedBefore = task.getValue("explain") instanceof JsonArray e && !e.isEmpty();
-    JsonObject can = null;
-    if (!placedBefore && (t.status() == TaskStatus.QUEUED || t.status() == TaskStatus.WAITING)) {
-      can = client().get(ApiPaths.canHandle(t.type(), t.priority()));
+  private JsonObject orNull(String path) {
+    try {
+      return client().get(path);
+    } catch (HeadyException e) {
+      if (e.notFound()) {
+        return null;
+      }
+      throw e;
     }
+  }
+
+  private void print(JsonObject doc, String text) {
     if (json()) {
-      top.printJson(new JsonObject().put("task", task).put("can_handle", can));
-      return ExitCodes.OK;
-    }
-    StringBuilder sb = new StringBuilder();
-    sb.append("task ").append(t.taskId()).append(" (").append(t.type()).append(", ").append(t.priority())
-        .append("): ").append(t.status().wire());
-    if (t.nodeId() != null) {
-      sb.append(", on ").append(t.nodeName() != null ? t.nodeName() : t.nodeId());
-    }
-    sb.append('\n');
-    if (placedBefore) {
-      sb.append(t.attempts() > 1 ? "last placement:\n" : "placement:\n")
-          .append(Render.indent(Render.explain(task.getJsonArray("explain"))));
-    } else if (can != null) {
-      sb.append("not placed yet: ").append(can.getString("summary", "")).append('\n');
-      JsonObject spec = task.getValue("spec") instanceof JsonObject s ? s : new JsonObject();
-      if (spec.getString("node") != null || (spec.getValue("requires") instanceof JsonObject r
-          && r.getValue("labels") instanceof JsonObject l && !l.isEmpty())) {
-        sb.append("(for its type and priority; its pin and label requirements are checked when it is placed)\n");
-      }
-      if (can.getValue("explain") instanceof JsonArray e) {
-        sb.append(Render.indent(Render.explain(e)));
-      }
+      top.printJson(doc);
     } else {
-      sb.append("no placement was recorded (it never reached a node)\n");
+      top.print(text);
     }
-    top.print(sb.toString());
-    return ExitCodes.OK;
   }
 
   /** A type's routing policy in words: location, minimums, required and preferred capabilities, timeout. */

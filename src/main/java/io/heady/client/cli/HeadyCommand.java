@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
     footerHeading = "%n",
     footer = {"The manager URL and token come from --url/--token, else HEADY_URL/HEADY_TOKEN, else "
         + "~/.config/heady/cli.json or /etc/heady/cli.json ({\"url\": …, \"token\": …}), else "
-        + "http://127.0.0.1:7070 and ~/.heady/admin.token. 'heady token' shows which are used.",
+        + "http://127.0.0.1:7070 and ~/.heady/admin.token. 'heady token' shows which are used. An https "
+        + "manager with a self-signed certificate is trusted by --manager-fingerprint (or "
+        + "HEADY_MANAGER_FINGERPRINT, or \"manager_fingerprint\" in the file).",
         "Exit codes: 0 ok, 1 API or connection error, 2 usage error; 'run --wait' exits with the task's code.",
         "Servers: heady --role=manager | --role=agent (their settings: heady --role=manager --help)."})
 final class HeadyCommand implements Callable<Integer> {
@@ -37,6 +39,12 @@ final class HeadyCommand implements Callable<Integer> {
       description = "the admin token or a named token (default: HEADY_TOKEN, the config file, "
           + "~/.heady/admin.token)")
   String token;
+
+  @Option(names = "--manager-fingerprint", scope = ScopeType.INHERIT, paramLabel = "SHA256",
+      description = "trust only the manager certificate with this SHA-256 fingerprint, as a --tls-self-signed "
+          + "manager prints it (default: HEADY_MANAGER_FINGERPRINT, the config file's manager_fingerprint; "
+          + "none: the JVM's certificate authorities)")
+  String managerFingerprint;
 
   @Option(names = "--json", scope = ScopeType.INHERIT, description = "print the API's JSON instead of a table")
   boolean json;
@@ -61,7 +69,7 @@ final class HeadyCommand implements Callable<Integer> {
   /** The resolved URL and token (flags, env, files, defaults), once. */
   ClientConfig config() {
     if (config == null) {
-      config = ClientConfig.resolve(url, token, ctx.env(), ctx.home(), ctx.machineConfig());
+      config = ClientConfig.resolve(url, token, managerFingerprint, ctx.env(), ctx.home(), ctx.machineConfig());
     }
     return config;
   }
@@ -69,7 +77,7 @@ final class HeadyCommand implements Callable<Integer> {
   HeadyClient client() {
     if (client == null) {
       ClientConfig c = config();
-      client = HeadyClient.connect(c.url(), c.token());
+      client = HeadyClient.builder().url(c.url()).token(c.token()).managerFingerprint(c.fingerprint()).build();
     }
     return client;
   }

@@ -112,7 +112,27 @@ final class Render {
           x.exitCode(), x.durationMs() == null ? "" : Durations.format(x.durationMs()), age(x.createdAt(), now),
           Table.cut(x.command(), 48));
     }
-    return t.render();
+    return t.render() + waiting(tasks);
+  }
+
+  /**
+   * Why the listed tasks that are not on a node wait, each reason once with the tasks it holds back
+   * ({@code "why waiting: no eligible node: 2 nodes (a, b): draining  (3 tasks: t-1, t-2, t-3)"}).
+   */
+  static String waiting(List<TaskInfo> tasks) {
+    Map<String, List<String>> byReason = new java.util.LinkedHashMap<>();
+    for (TaskInfo x : tasks) {
+      if ((x.status() == TaskStatus.QUEUED || x.status() == TaskStatus.WAITING) && x.waitingReason() != null) {
+        byReason.computeIfAbsent(x.waitingReason(), k -> new java.util.ArrayList<>()).add(x.taskId());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    byReason.forEach((why, ids) -> {
+      sb.append("why waiting: ").append(why).append("  (").append(ids.size() == 1 ? "" : ids.size() + " tasks: ")
+          .append(String.join(", ", ids.subList(0, Math.min(3, ids.size()))))
+          .append(ids.size() > 3 ? ", …" : "").append(")\n");
+    });
+    return sb.toString();
   }
 
   /** {@code heady task ID}: the record as labelled lines, its attempts and its placement. */
@@ -126,6 +146,9 @@ final class Render {
     }
     field(sb, "status", status);
     field(sb, "reason", t.reason());
+    if (t.status() == TaskStatus.QUEUED || t.status() == TaskStatus.WAITING) {
+      field(sb, "waiting", t.waitingReason());
+    }
     field(sb, "type", t.type() + "   priority " + t.priority());
     field(sb, "command", t.command());
     String node = t.nodeId() == null ? null

@@ -111,6 +111,7 @@ final class TokenCommand extends SubCommand {
       }
       top.printJson(new JsonObject().put("url", c.url()).put("url_source", c.urlSource())
           .put("token_found", c.token() != null).put("token_source", c.tokenSource())
+          .put("manager_fingerprint", c.fingerprint()).put("manager_fingerprint_source", c.fingerprintSource())
           .put("whoami", whoami).put("whoami_error", whoamiError)
           .put("config_files", new JsonArray()
               .add(new JsonObject().put("path", user.toString()).put("exists", Files.isRegularFile(user)))
@@ -122,6 +123,9 @@ final class TokenCommand extends SubCommand {
     StringBuilder sb = new StringBuilder();
     Render.field(sb, "url", c.url() + "  (" + c.urlSource() + ")");
     Render.field(sb, "token", c.token() == null ? "none found" : mask(c.token()) + "  (" + c.tokenSource() + ")");
+    if (c.fingerprint() != null) {
+      Render.field(sb, "pinned", c.fingerprint() + "  (" + c.fingerprintSource() + ")");
+    }
     if (c.token() != null) {
       Render.field(sb, "role", whoami != null ? describe(whoami) : "unknown: " + whoamiError);
     }

@@ -17,13 +17,14 @@ final class WorkersCommand extends SubCommand {
     }
     WorkerStatus w = WorkerStatus.fromJson(j);
     StringBuilder sb = new StringBuilder();
-    sb.append(w.online()).append('/').append(w.totalWorkers()).append(" workers online, ").append(w.totalActive())
+    sb.append(w.onlineWorkers()).append('/').append(w.totalWorkers()).append(" workers online, ").append(w.totalActive())
         .append(" tasks running, ").append(w.totalQueued()).append(" queued\n");
     if (!w.workers().isEmpty()) {
-      Table t = new Table("WORKER", "NODE", "STATUS", "TIER", "ACTIVE", "REL", "DONE", "FAILED", "RUNNING",
-          "CAPABILITIES").right(4, 5, 6, 7);
-      w.workers().values().forEach(x -> t.row(x.name(), x.nodeId(), x.status(), x.tier(),
-          x.active() + "/" + x.maxConcurrent(), Render.number(x.reliability()), x.tasksCompleted(), x.tasksFailed(),
+      Table t = new Table("WORKER", "NODE", "TYPE", "STATUS", "TIER", "ACTIVE", "QUEUED", "REL", "DONE", "FAILED",
+          "RUNNING", "CAPABILITIES").right(5, 6, 7, 8, 9);
+      w.workers().values().forEach(x -> t.row(x.name(), x.nodeId(), x.type(), x.status(), x.tier(),
+          x.active() + "/" + x.maxConcurrent(), x.queuedJobs(), Render.number(x.reliability()), x.tasksCompleted(),
+          x.tasksFailed(),
           Table.cut(String.join(",", x.activeTaskIds()), 40), Table.cut(String.join(",", x.capabilities()), 40)));
       sb.append(t.render());
     }

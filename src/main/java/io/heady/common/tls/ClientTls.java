@@ -4,12 +4,12 @@ import io.heady.common.config.Config;
 import io.heady.common.config.ConfigException;
 import io.heady.common.config.Keys;
 import io.vertx.core.net.TrustOptions;
-import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.http.HttpClientOptions;
 
 /**
- * How an agent trusts the manager's HTTPS certificate: a pinned SHA-256 fingerprint (a self-signed
- * manager), no check at all ({@code --tls-insecure}, tests only), or the JVM trust store with host name
- * verification (a certificate from a CA). Plain {@code http://} URLs are not affected.
+ * How an agent (or {@code heady bench}) trusts the manager's HTTPS certificate: a pinned SHA-256 fingerprint
+ * (a self-signed manager), no check at all ({@code --tls-insecure}, tests only), or the JVM trust store with
+ * host name verification (a certificate from a CA). Plain {@code http://} URLs are not affected.
  *
  * @param pin the pinned fingerprint, or {@code null}
  * @param insecure trust any certificate
@@ -34,8 +34,13 @@ public record ClientTls(byte[] pin, boolean insecure) {
     return new ClientTls(pin, insecure);
   }
 
+  /** A pin from a fingerprint as the manager prints it; {@code null}: the JVM trust store. */
+  public static ClientTls pinned(String fingerprint) {
+    return fingerprint == null ? DEFAULT : new ClientTls(Fingerprint.parse(fingerprint), false);
+  }
+
   /** Applies this trust to client options (used only for {@code https://} requests). */
-  public WebClientOptions apply(WebClientOptions o) {
+  public <T extends HttpClientOptions> T apply(T o) {
     if (insecure) {
       o.setTrustAll(true).setVerifyHost(false);
     } else if (pin != null) {

@@ -1,16 +1,21 @@
 package io.heady.common.tls;
 
+import java.net.Socket;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Trusts exactly one server certificate, named by its SHA-256 fingerprint: how an agent trusts a manager's
- * self-signed certificate. The pin replaces both the CA chain and the host name check, so the agent may
- * reach the manager by any address.
+ * Trusts exactly one server certificate, named by its SHA-256 fingerprint: how agents, the CLI and the SDK
+ * trust a manager's self-signed certificate. The pin replaces both the CA chain and the host name check, so a
+ * manager may be reached by any address.
  */
-public final class PinnedTrustManager implements X509TrustManager {
+public final class PinnedTrustManager extends X509ExtendedTrustManager {
   private final byte[] pin;
 
   public PinnedTrustManager(byte[] sha256) {
@@ -20,6 +25,17 @@ public final class PinnedTrustManager implements X509TrustManager {
     this.pin = sha256.clone();
   }
 
+  /** A TLS context that trusts only the pinned certificate (for {@code java.net.http} clients). */
+  public static SSLContext sslContext(byte[] sha256) {
+    try {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, new TrustManager[] {new PinnedTrustManager(sha256)}, null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this Java has no TLS: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
     if (chain == null || chain.length == 0) {
@@ -27,14 +43,43 @@ public final class PinnedTrustManager implements X509TrustManager {
     }
     byte[] seen = Fingerprint.sha256(chain[0]);
     if (!MessageDigest.isEqual(seen, pin)) {
-      throw new CertificateException("the server's certificate fingerprint " + Fingerprint.format(seen)
-          + " is not the pinned " + Fingerprint.format(pin) + " (--manager-fingerprint)");
+      throw new CertificateException("certificate fingerprint mismatch: expected the pinned "
+          + Fingerprint.format(pin) + " (--manager-fingerprint), got " + Fingerprint.format(seen)
+          + "; compare with the fingerprint the manager printed at start: a different one means another server"
+          + " answers at that address, or the manager's certificate changed");
     }
+  }
+
+  // why: the extended variants are what JSSE calls; as an X509ExtendedTrustManager this class is not wrapped
+  // in the JDK's host name check, which a pin replaces (a self-signed certificate reached by an address it
+  // does not list would fail it, and the pin already names the one certificate to accept)
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    checkServerTrusted(chain, authType);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    checkServerTrusted(chain, authType);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
     throw new CertificateException("client certificates are not used");
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    checkClientTrusted(chain, authType);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    checkClientTrusted(chain, authType);
   }
 
   @Override

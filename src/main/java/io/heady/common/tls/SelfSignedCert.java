@@ -11,31 +11,45 @@ import java.security.Key;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
-import java.util.ArrayList;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes a self-signed certificate and key (RSA 2048, ten years) as PEM files in a folder, with the JDK's
- * {@code keytool}: {@code cert.pem} (0644) and {@code key.pem} (0600). An existing pair is kept, so the
- * fingerprint agents pinned stays the same across restarts.
+ * {@code keytool}: {@code cert.pem} (0644) and {@code key.pem} (0600), naming the hosts of {@link CertNames}.
+ * An existing pair is always kept, so the fingerprint agents and clients pinned stays the same across restarts;
+ * one that does not name the advertised host is kept with a warning that says how to make a new one.
  */
 public final class SelfSignedCert {
-  private static final Pattern DNS = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
-  private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+  private static final Logger LOG = LoggerFactory.getLogger(SelfSignedCert.class);
 
   private SelfSignedCert() {}
 
-  /** The cert and key paths in {@code dir}; creates them first if either is missing. */
-  public static Path[] ensure(Path dir, List<String> names) throws IOException {
+  /**
+   * The cert and key paths in {@code dir}; creates them first if either is missing. A kept certificate that
+   * does not name {@code advertised} (may be {@code null}) is logged as a warning.
+   *
+   * @param names the operator's names for this server; this machine's host name and addresses are added
+   */
+  public static Path[] ensure(Path dir, List<String> names, String advertised) throws IOException {
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
     if (Files.isRegularFile(cert) && Files.isRegularFile(key)) {
+      if (!covers(Fingerprint.readPem(cert), advertised)) {
+        // why: never replaced by itself: a new certificate has a new fingerprint, and every agent, standby
+        // (which may share this pair) and client pinning the old one would stop at once; pinned clients do
+        // not need the name, only those that verify the certificate the usual way (a trust store, --cacert)
+        LOG.warn("the self-signed certificate {} does not name the advertised host {}: clients that check it by"
+            + " name (a trust store, curl --cacert) refuse it; pinned ones (--manager-fingerprint) do not care."
+            + " To make one that names it, stop the manager and delete {}; its new fingerprint must then be"
+            + " given to every agent and client", cert, advertised, dir);
+      }
       return new Path[] {cert, key};
     }
     Files.createDirectories(dir);
@@ -51,7 +65,8 @@ public final class SelfSignedCert {
     // why: argv, never a shell; the SAN entries are checked names and addresses
     List<String> cmd = List.of(keytool.toString(), "-genkeypair", "-alias", "heady", "-keyalg", "RSA",
         "-keysize", "2048", "-sigalg", "SHA256withRSA", "-validity", "3650", "-dname", "CN=heady",
-        "-ext", "SAN=" + san(names), "-keystore", store.toString(), "-storetype", "PKCS12",
+        "-ext", "SAN=" + String.join(",", CertNames.san(names, CertNames.localHostName(),
+            CertNames.localAddresses())), "-keystore", store.toString(), "-storetype", "PKCS12",
         "-storepass:env", "HEADY_TLS_PASS", "-keypass:env", "HEADY_TLS_PASS", "-noprompt");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("HEADY_TLS_PASS", pass);
@@ -88,19 +103,15 @@ public final class SelfSignedCert {
     return new Path[] {cert, key};
   }
 
-  static String san(List<String> names) {
-    Set<String> out = new LinkedHashSet<>(List.of("dns:localhost", "ip:127.0.0.1"));
-    for (String n : names) {
-      if (n == null || n.isBlank() || n.equals("0.0.0.0")) {
-        continue;
-      }
-      if (IPV4.matcher(n).matches()) {
-        out.add("ip:" + n);
-      } else if (DNS.matcher(n).matches()) {
-        out.add("dns:" + n);
-      }
+  private static boolean covers(X509Certificate cert, String host) throws IOException {
+    if (host == null || host.isBlank()) {
+      return true;
     }
-    return String.join(",", new ArrayList<>(out));
+    try {
+      return CertNames.covers(cert.getSubjectAlternativeNames(), host);
+    } catch (CertificateParsingException e) {
+      throw new IOException("cannot read the names of the certificate: " + e.getMessage(), e);
+    }
   }
 
   private static String pem(String type, byte[] der) {

@@ -38,12 +38,18 @@ public record ServerTls(Path cert, Path key, String fingerprint, boolean selfSig
     return o;
   }
 
+  /** {@link #fromConfig(Config, Path, List, String)} with no advertised host (an agent's node API). */
+  public static ServerTls fromConfig(Config cfg, Path dataDir, List<String> names) {
+    return fromConfig(cfg, dataDir, names, null);
+  }
+
   /**
    * Reads {@code --tls-cert}/{@code --tls-key} or makes a self-signed pair in {@code <data-dir>/tls}
-   * ({@code --tls-self-signed}); {@code names} go into the self-signed certificate's subject alternative
-   * names. Every problem stops the process with one line naming the flag.
+   * ({@code --tls-self-signed}); {@code names} (and this machine's host name and addresses) go into the
+   * self-signed certificate's subject alternative names; a kept certificate that does not name
+   * {@code advertised} is kept with a warning. Every problem stops the process with one line naming the flag.
    */
-  public static ServerTls fromConfig(Config cfg, Path dataDir, List<String> names) {
+  public static ServerTls fromConfig(Config cfg, Path dataDir, List<String> names, String advertised) {
     String c = cfg.string(Keys.TLS_CERT);
     String k = cfg.string(Keys.TLS_KEY);
     boolean self = cfg.bool(Keys.TLS_SELF_SIGNED);
@@ -61,7 +67,7 @@ public record ServerTls(Path cert, Path key, String fingerprint, boolean selfSig
     Path key;
     if (self) {
       try {
-        Path[] pair = SelfSignedCert.ensure(dataDir.resolve("tls"), names);
+        Path[] pair = SelfSignedCert.ensure(dataDir.resolve("tls"), names, advertised);
         cert = pair[0];
         key = pair[1];
       } catch (IOException e) {

@@ -14,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.security.PublicKey;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * Enrollment: a new agent proves the join token once and the key it made (it signs its request), and gets a
@@ -85,7 +84,7 @@ final class EnrollRoutes {
    * The request's id, key and proof: {@code proof} is the key's signature of {@code "heady-enroll-v1\n<id>\n<ts>"}
    * with {@code ts} within ten minutes of ours, so the caller holds the private key it asks a certificate for.
    */
-  private static Proved proved(RoutingContext rc, String idField) {
+  private Proved proved(RoutingContext rc, String idField) {
     JsonObject b = Replies.body(rc);
     String id = Fields.reqId(b, idField);
     String name = Fields.optString(b, "name", 128);
@@ -107,7 +106,7 @@ final class EnrollRoutes {
       throw new ApiException(ErrorCode.INVALID_FIELD, "ts and proof (the key's signature) are required",
           new JsonObject().put("field", "proof"));
     }
-    if (Math.abs(Instant.now().toEpochMilli() - ts) > PROOF_WINDOW.toMillis()) {
+    if (Math.abs(enrollments.now().toEpochMilli() - ts) > PROOF_WINDOW.toMillis()) {
       throw new ApiException(ErrorCode.INVALID_FIELD, "ts is more than 10 minutes from the manager's clock"
           + " (clock skew?)", new JsonObject().put("field", "ts"));
     }

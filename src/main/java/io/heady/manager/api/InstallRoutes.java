@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * in), {@code /install/heady.jar} (the jar this manager runs from) and {@code /install/heady.jar.sha256}, and
  * the launcher and unit files the installer puts beside the jar ({@code /install/launcher/<file>},
  * {@code /install/systemd/<file>}). So {@code curl -fsSL http://<manager>:7070/install/agent.sh | sudo sh} (which
- * asks for the join token) adds a machine with no internet.
+ * asks for the join token) adds a machine with no internet. {@code GET /install/heady.py} is the Python client
+ * (relayq's {@code job.run}, {@code worker_status()}), with this manager's URL as its default.
  *
  * <p>These routes are deliberately open: a new machine has only the join token, which the script reads from a
  * file or the terminal, never from curl or a command line, and nothing served here is secret (the script
@@ -50,8 +51,10 @@ public final class InstallRoutes {
       "manager.options", "cli.options");
   /** The files of {@code systemd/}, served under {@code /install/systemd/}. */
   public static final List<String> UNIT_FILES = List.of("heady-agent.service", "heady-manager.service");
-  /** The line of install-agent.sh that the manager rewrites with its own URL. */
+  /** The line of install-agent.sh (and of heady.py) that the manager rewrites with its own URL. */
   public static final String URL_LINE = "SERVED_MANAGER_URL=''";
+  /** The Python client (clients/python/heady.py), served at {@code /install/heady.py}. */
+  public static final String PYTHON = "heady.py";
   /** The header every download carries: the SHA-256 of the body, in hex. */
   public static final String CHECKSUM_HEADER = "X-Checksum-Sha256";
 
@@ -86,17 +89,9 @@ public final class InstallRoutes {
   }
 
   void mount(Routes r) {
-    r.open("GET", "/install/agent.sh", rc -> {
-      String url = managerUrl(advertiseUrl, rc.request().isSSL(), authority(rc));
-      bundle().onComplete(ar -> {
-        if (ar.failed()) {
-          Replies.error(rc, ar.cause());
-          return;
-        }
-        String script = new String(ar.result().get("install-agent.sh"), StandardCharsets.UTF_8);
-        send(rc, "text/x-shellscript; charset=utf-8", personalize(script, url).getBytes(StandardCharsets.UTF_8));
-      });
-    });
+    r.open("GET", "/install/agent.sh", rc -> servePersonalized(rc, "install-agent.sh",
+        "text/x-shellscript; charset=utf-8"));
+    r.open("GET", "/install/heady.py", rc -> servePersonalized(rc, PYTHON, "text/x-python; charset=utf-8"));
     r.open("GET", "/install/heady.jar", rc -> jarDigest().onComplete(ar -> {
       if (ar.failed()) {
         Replies.error(rc, ar.cause());
@@ -133,6 +128,19 @@ public final class InstallRoutes {
     }
     String h = a.host().indexOf(':') >= 0 && !a.host().startsWith("[") ? "[" + a.host() + "]" : a.host();
     return a.port() >= 0 ? h + ":" + a.port() : h;
+  }
+
+  /** A bundled file with this manager's URL put into its {@link #URL_LINE}. */
+  private void servePersonalized(RoutingContext rc, String file, String type) {
+    String url = managerUrl(advertiseUrl, rc.request().isSSL(), authority(rc));
+    bundle().onComplete(ar -> {
+      if (ar.failed()) {
+        Replies.error(rc, ar.cause());
+        return;
+      }
+      String text = new String(ar.result().get(file), StandardCharsets.UTF_8);
+      send(rc, type, personalize(text, url).getBytes(StandardCharsets.UTF_8));
+    });
   }
 
   private void serve(RoutingContext rc, String dir, List<String> allowed) {
@@ -176,9 +184,11 @@ public final class InstallRoutes {
     for (String f : UNIT_FILES) {
       out.put("systemd/" + f, resource("systemd/" + f));
     }
-    String script = new String(out.get("install-agent.sh"), StandardCharsets.UTF_8);
-    if (script.lines().noneMatch(URL_LINE::equals)) {
-      throw new IllegalStateException("install-agent.sh has no line " + URL_LINE + " to put the manager URL in");
+    out.put(PYTHON, resource(PYTHON));
+    for (String f : List.of("install-agent.sh", PYTHON)) {
+      if (new String(out.get(f), StandardCharsets.UTF_8).lines().noneMatch(URL_LINE::equals)) {
+        throw new IllegalStateException(f + " has no line " + URL_LINE + " to put the manager URL in");
+      }
     }
     return out;
   }

@@ -22,7 +22,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Task routes: submit (one or a DAG) and cancel (operator); read, list, history, log, can-handle (viewer). */
+/**
+ * Task routes: submit (one or a DAG) and cancel (operator); read, list, history, log, explain, can-handle
+ * (viewer).
+ */
 final class TaskRoutes {
   private static final List<String> FINAL = java.util.Arrays.stream(TaskState.values()).filter(TaskState::terminal)
       .map(TaskState::wire).toList();
@@ -56,6 +59,20 @@ final class TaskRoutes {
               new JsonObject().put("task_id", id));
         }
         return stored;
+      })));
+    });
+    r.viewer("GET", "/api/cluster/tasks/:id/explain", rc -> {
+      String id = taskId(rc);
+      // why: the leader alone holds the nodes' live state a fresh evaluation needs; a standby (or a task memory let
+      // go) answers from the store: the placement recorded, never a fresh one
+      Replies.from(rc, 200, cluster.explain(id).recover(e -> Replies.toApi(e).code() == ErrorCode.NOT_LEADER
+          ? Future.succeededFuture(null)
+          : Future.failedFuture(e))
+          .compose(j -> j != null ? Future.succeededFuture(j) : store.task(id).map(stored -> {
+        if (stored == null) {
+          throw new ApiException(ErrorCode.UNKNOWN_TASK, "no task with id " + id, new JsonObject().put("task_id", id));
+        }
+        return recorded(stored);
       })));
     });
     // why: a browser's EventSource cannot send a header; the dashboard's live tail passes ?token=
@@ -284,6 +301,28 @@ final class TaskRoutes {
       return new JsonObject().put("tasks", out).put("count", out.size())
           .put("before", more ? page.get(0).getLong("finish_seq") : null);
     }));
+  }
+
+  /**
+   * The explanation of a task only the store answers for: where it was placed, as recorded when it was
+   * dispatched. A task that is not on a node is not weighed here (only the leader holds the nodes' live state).
+   */
+  static JsonObject recorded(JsonObject doc) {
+    String status = doc.getString("status", "");
+    boolean waits = status.equals("queued") || status.equals("waiting");
+    boolean placed = !waits && doc.getValue("explain") instanceof JsonArray e && !e.isEmpty()
+        && doc.getString("node_id") != null;
+    String where = doc.getString("node_name") != null ? doc.getString("node_name") : doc.getString("node_id");
+    String why = doc.getString("waiting_reason") != null ? doc.getString("waiting_reason") : status;
+    String summary = placed ? "placed on " + where + " (as recorded), " + status
+        : waits
+            ? "not placed: " + why + " (as stored; the leader weighs it now)"
+            : "never placed: " + status + " before it reached a node";
+    return new JsonObject().put("task_id", doc.getString("task_id")).put("status", status)
+        .put("type", doc.getString("type")).put("priority", doc.getString("priority")).put("placed", placed)
+        .put("summary", summary).put("node_id", placed ? doc.getString("node_id") : null)
+        .put("node_name", placed ? doc.getString("node_name") : null)
+        .put("explain", placed ? doc.getJsonArray("explain") : null);
   }
 
   /** A task document as lists show it: without its history, spec and placement explanation. */

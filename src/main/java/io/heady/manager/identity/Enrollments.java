@@ -52,6 +52,11 @@ public final class Enrollments {
     this.clock = clock;
   }
 
+  /** The manager's time, as this book reads it (enrollment proofs are checked against it). */
+  public Instant now() {
+    return clock.instant();
+  }
+
   /** Enrollments kept in the cluster store. */
   public static Book in(ClusterStore store) {
     return new Book() {

@@ -1,6 +1,7 @@
 package io.heady.manager.placement;
 
 import io.heady.manager.node.NodeRecord;
+import java.util.List;
 
 /** A draining node takes no new tasks. */
 public final class DrainCheck implements FeasibilityCheck {
@@ -12,5 +13,10 @@ public final class DrainCheck implements FeasibilityCheck {
   @Override
   public String check(PlacementRequest req, NodeRecord node, PlacementSettings settings) {
     return node.drain() ? "node is draining" : null;
+  }
+
+  @Override
+  public String summary(PlacementRequest req, List<NodeRecord> failing, PlacementSettings settings) {
+    return "draining";
   }
 }

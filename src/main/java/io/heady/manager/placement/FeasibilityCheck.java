@@ -1,6 +1,7 @@
 package io.heady.manager.placement;
 
 import io.heady.manager.node.NodeRecord;
+import java.util.List;
 
 /** One concern of placement. Returns why the node cannot take the task, or {@code null} when it can. */
 public interface FeasibilityCheck {
@@ -16,5 +17,28 @@ public interface FeasibilityCheck {
    */
   default boolean lasting() {
     return false;
+  }
+
+  /**
+   * One phrase for all the nodes that fail this check, for a reason grouped by check ({@link ReasonGroups}):
+   * the nodes' reason when they share it, else the first one's as an example. Checks whose reason names a
+   * node's own figure (its cores, its RAM) say the range instead.
+   *
+   * @param failing the nodes that fail it, at least one
+   */
+  default String summary(PlacementRequest req, List<NodeRecord> failing, PlacementSettings settings) {
+    String first = null;
+    for (NodeRecord n : failing) {
+      String r = check(req, n, settings);
+      if (r == null) {
+        continue; // why: the node changed since it failed; the others still speak for the group
+      }
+      if (first == null) {
+        first = r;
+      } else if (!first.equals(r)) {
+        return "e.g. " + first;
+      }
+    }
+    return first == null ? name() : first;
   }
 }

@@ -2,16 +2,24 @@ package io.heady.manager.placement;
 
 import io.heady.manager.node.NodeRecord;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.util.function.Supplier;
 
 /**
  * The outcome of placing one task: the chosen node (or none) and, per node, why it was or was not chosen.
  *
  * @param waitingForSlot some node passes every check but the free-slot one: the task should wait for it
  * @param fallback the chosen node is the cloud executor taking a physical task (failover)
+ * @param why when no node is chosen, why: every node counted under the check that turned it away
+ *     ({@link ReasonGroups}), put in words only when asked (a dispatch pass that fails a task does not spend on
+ *     words nobody reads); {@code null} when a node is chosen
  */
 public record Placement(NodeRecord node, double score, boolean waitingForSlot, boolean fallback,
-    JsonArray explain) {
+    JsonArray explain, Supplier<String> why) {
+
+  /** The grouped reason in words, or {@code null} when a node is chosen. */
+  public String reason() {
+    return why == null ? null : why.get();
+  }
 
   public boolean placed() {
     return node != null;
@@ -23,25 +31,17 @@ public record Placement(NodeRecord node, double score, boolean waitingForSlot, b
       return "placed on " + node.name() + " (score " + Math.round(score) + (fallback ? ", cloud fallback" : "")
           + ")";
     }
-    if (explain.isEmpty()) {
-      return "no nodes are registered";
-    }
-    if (waitingForSlot) {
-      return "waiting for a free slot on an eligible node";
-    }
-    return "no eligible node: " + firstReason();
+    return why(waitingForSlot, reason());
   }
 
-  private String firstReason() {
-    for (Object o : explain) {
-      JsonObject e = (JsonObject) o;
-      if (e.getString("first_reason") != null) {
-        return e.getString("first_reason");
-      }
-      if (e.getString("reason") != null) {
-        return e.getString("name") + ": " + e.getString("reason");
-      }
+  /**
+   * Why a task is not placed, in the words of {@code waiting_reason}: {@code "no nodes are registered"},
+   * {@code "waiting for a free slot: …"} or {@code "no eligible node: …"}, the dots being the grouped checks.
+   */
+  public static String why(boolean waitingForSlot, String grouped) {
+    if (grouped == null || grouped.equals("no nodes are registered")) {
+      return "no nodes are registered";
     }
-    return "none";
+    return (waitingForSlot ? "waiting for a free slot: " : "no eligible node: ") + grouped;
   }
 }

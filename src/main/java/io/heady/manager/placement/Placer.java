@@ -5,7 +5,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Places a task: every node through the feasibility checks in order (the first failure is its reason),
@@ -69,11 +71,71 @@ public final class Placer {
 
   private Placement place(PlacementRequest req, Collection<NodeRecord> nodes, boolean everyNode) {
     Placement first = everyNode ? pass(req, nodes, false) : quickPass(req, nodes, false);
-    if (first.placed() || first.waitingForSlot() || req.allowCloud() || !settings.failoverToCloud()
-        || req.type().location() != Location.PHYSICAL || req.requires().gpu() || req.pin() != null) {
+    if (first.placed() || first.waitingForSlot() || !failsOver(req)) {
       return first;
     }
     return everyNode ? pass(req.withCloud(), nodes, true) : quickPass(req.withCloud(), nodes, true);
+  }
+
+  /** Whether the cloud executor may take this task when no physical node can (the failover pass). */
+  private boolean failsOver(PlacementRequest req) {
+    return !req.allowCloud() && settings.failoverToCloud() && req.type().location() == Location.PHYSICAL
+        && !req.requires().gpu() && req.pin() == null;
+  }
+
+  /**
+   * The task's requirements weighed against every node by every check, without placing it (and without moving
+   * a large cluster's search along): what {@code heady explain} shows of a task that is not on a node. When no
+   * physical node could take it, nor will once it has room, these are the cloud failover's verdicts, as
+   * placement would take them. Its {@code reason} is the one placement gives, grouped by each node's first
+   * failing check.
+   */
+  public TaskVerdicts verdicts(PlacementRequest req, Collection<NodeRecord> nodes) {
+    TaskVerdicts first = weigh(req, nodes, false);
+    if (first.best() != null || !failsOver(req) || first.nodes().stream().anyMatch(NodeVerdict::onlyWantsSlot)) {
+      return first;
+    }
+    return weigh(req.withCloud(), nodes, true);
+  }
+
+  private TaskVerdicts weigh(PlacementRequest req, Collection<NodeRecord> nodes, boolean fallbackPass) {
+    List<NodeVerdict> out = new ArrayList<>();
+    ReasonGroups groups = new ReasonGroups();
+    boolean waiting = false;
+    NodeVerdict best = null;
+    for (NodeRecord n : nodes) {
+      List<CheckFailure> failures = new ArrayList<>();
+      int first = -1;
+      for (int i = 0; i < CHECKS.size(); i++) {
+        FeasibilityCheck c = CHECKS.get(i);
+        String r = c.check(req, n, settings);
+        if (r != null) {
+          failures.add(new CheckFailure(c.name(), r, c.lasting()));
+          first = first < 0 ? i : first;
+        }
+      }
+      boolean avoided = req.avoid().contains(n.nodeId());
+      if (first >= 0) {
+        groups.add(first, CHECKS.get(first), n);
+        waiting |= first == SLOT_CHECK;
+        out.add(new NodeVerdict(n, List.copyOf(failures), 0, Map.of(), avoided));
+        continue;
+      }
+      Map<String, Double> parts = new LinkedHashMap<>();
+      double total = 0;
+      for (Scorer sc : SCORERS) {
+        double v = sc.score(req, n);
+        parts.put(sc.name(), round(v));
+        total += v;
+      }
+      NodeVerdict v = new NodeVerdict(n, List.of(), total, parts, avoided);
+      out.add(v);
+      if (best == null || better(avoided, total, n, best.avoided(), best.score(), best.node())) {
+        best = v;
+      }
+    }
+    return new TaskVerdicts(out, best, fallbackPass,
+        best == null ? Placement.why(waiting, groups.describe(req, settings)) : null);
   }
 
   /**
@@ -87,35 +149,30 @@ public final class Placer {
     }
     boolean cloud = settings.failoverToCloud() && req.type().location() == Location.PHYSICAL
         && !req.requires().gpu() && req.pin() == null;
-    java.util.Map<String, List<String>> byCheck = new java.util.LinkedHashMap<>();
+    ReasonGroups groups = new ReasonGroups();
     for (NodeRecord n : nodes) {
-      FeasibilityCheck failed = lastingFailure(req, n);
-      if (failed == null || (cloud && lastingFailure(req.withCloud(), n) == null)) {
+      int failed = lastingFailure(req, n);
+      if (failed >= 0 && cloud) {
+        // why: with the failover the cloud executor is weighed as a fallback; its reason is the one that holds then
+        failed = lastingFailure(req.withCloud(), n);
+      }
+      if (failed < 0) {
         return null;
       }
-      byCheck.computeIfAbsent(failed.name(), k -> new ArrayList<>()).add(n.name() + ": "
-          + failed.check(req, n, settings));
+      groups.add(failed, CHECKS.get(failed), n);
     }
-    List<String> parts = new ArrayList<>();
-    boolean everyNode = nodes.size() <= EXPLAIN_EVERY_NODE_UP_TO / 2;
-    byCheck.forEach((check, lines) -> {
-      if (everyNode) {
-        parts.addAll(lines);
-      } else {
-        parts.add(lines.size() + (lines.size() == 1 ? " node fails " : " nodes fail ") + check + " (e.g. "
-            + lines.get(0) + ")");
-      }
-    });
-    return "no node in the cluster can take this task: " + String.join("; ", parts);
+    return "no node in the cluster can take this task: " + groups.describe(req, settings);
   }
 
-  private FeasibilityCheck lastingFailure(PlacementRequest req, NodeRecord n) {
-    for (FeasibilityCheck c : CHECKS) {
+  /** The index of the first lasting check the node fails, or -1 when it fails none. */
+  private int lastingFailure(PlacementRequest req, NodeRecord n) {
+    for (int i = 0; i < CHECKS.size(); i++) {
+      FeasibilityCheck c = CHECKS.get(i);
       if (c.lasting() && c.check(req, n, settings) != null) {
-        return c;
+        return i;
       }
     }
-    return null;
+    return -1;
   }
 
   /** The index of the first check the node fails, or -1 when it passes them all. */
@@ -138,9 +195,9 @@ public final class Placer {
 
   /**
    * The search without a word per node: the first failing check of each node visited is counted, the
-   * eligible ones are scored, and a large cluster's search ends after enough eligible candidates. A node
-   * already full is passed over at the cost of two reads once some node is known to be only waiting for a
-   * slot (it can change nothing about the answer).
+   * eligible ones are scored, and a large cluster's search ends after enough eligible candidates. Every node
+   * visited is checked in full, a full one too: a search that places nothing says, node by node, the first
+   * check that turned it away ({@link Placement#reason}).
    */
   private Placement quickPass(PlacementRequest req, Collection<NodeRecord> nodes, boolean fallbackPass) {
     List<NodeRecord> list = nodes instanceof List<NodeRecord> l ? l : new ArrayList<>(nodes);
@@ -155,21 +212,15 @@ public final class Placer {
     boolean waiting = false;
     int eligible = 0;
     int visited = 0;
-    String firstReason = null;
+    ReasonGroups groups = new ReasonGroups();
     for (int k = 0; k < size; k++) {
       NodeRecord n = list.get(bounded ? (start + k) % size : k);
       visited++;
-      if (waiting && n.used() >= n.maxConcurrent()) {
-        rejected[SLOT_CHECK]++;
-        continue;
-      }
       int failed = firstFailing(req, n);
       if (failed >= 0) {
         rejected[failed]++;
         waiting |= failed == SLOT_CHECK;
-        if (firstReason == null) {
-          firstReason = n.name() + ": " + CHECKS.get(failed).check(req, n, settings);
-        }
+        groups.add(failed, CHECKS.get(failed), n);
         continue;
       }
       eligible++;
@@ -197,9 +248,10 @@ public final class Placer {
     }
     if (size > 0) {
       explain.add(new JsonObject().put("rejected_by_check", byCheck).put("nodes", size).put("considered", visited)
-          .put("eligible_seen", eligible).put("first_reason", best == null ? firstReason : null));
+          .put("eligible_seen", eligible));
     }
-    return new Placement(best, best == null ? 0 : bestScore, waiting, fallbackPass && best != null, explain);
+    return new Placement(best, best == null ? 0 : bestScore, waiting, fallbackPass && best != null, explain,
+        best == null ? () -> groups.describe(req, settings) : null);
   }
 
   private static JsonObject entry(NodeRecord n) {
@@ -225,23 +277,15 @@ public final class Placer {
     double bestScore = Double.NEGATIVE_INFINITY;
     boolean bestAvoided = false;
     boolean waiting = false;
+    ReasonGroups groups = new ReasonGroups();
     for (NodeRecord n : nodes) {
       JsonObject e = entry(n);
-      String failed = null;
-      String reason = null;
-      for (FeasibilityCheck c : CHECKS) {
-        String r = c.check(req, n, settings);
-        if (r != null) {
-          failed = c.name();
-          reason = r;
-          break;
-        }
-      }
-      if (failed != null) {
-        if (failed.equals("slots")) {
-          waiting = true;
-        }
-        explain.add(e.put("eligible", false).put("failed_check", failed).put("reason", reason));
+      int failed = firstFailing(req, n);
+      if (failed >= 0) {
+        FeasibilityCheck c = CHECKS.get(failed);
+        waiting |= failed == SLOT_CHECK;
+        groups.add(failed, c, n);
+        explain.add(e.put("eligible", false).put("failed_check", c.name()).put("reason", c.check(req, n, settings)));
         continue;
       }
       double total = score(req, n);
@@ -262,7 +306,8 @@ public final class Placer {
         }
       }
     }
-    return new Placement(best, best == null ? 0 : bestScore, waiting, fallbackPass && best != null, explain);
+    return new Placement(best, best == null ? 0 : bestScore, waiting, fallbackPass && best != null, explain,
+        best == null ? () -> groups.describe(req, settings) : null);
   }
 
   private static boolean better(boolean avoided, double score, NodeRecord n, boolean bestAvoided,

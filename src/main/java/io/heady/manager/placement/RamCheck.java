@@ -1,6 +1,7 @@
 package io.heady.manager.placement;
 
 import io.heady.manager.node.NodeRecord;
+import java.util.List;
 
 /** Enough memory for the type and the task. */
 public final class RamCheck implements FeasibilityCheck {
@@ -24,5 +25,13 @@ public final class RamCheck implements FeasibilityCheck {
 
   private static String fmt(double d) {
     return String.format(java.util.Locale.ROOT, "%.1f", d);
+  }
+
+  /** {@code "needs 64.0 GB RAM (has at most 15.6)"}. */
+  @Override
+  public String summary(PlacementRequest req, List<NodeRecord> failing, PlacementSettings settings) {
+    double need = Math.max(req.type().minRamGb(), req.requires().ramGb());
+    double most = failing.stream().mapToDouble(n -> n.hardware().ramGb()).max().orElse(0);
+    return "needs " + fmt(need) + " GB RAM (has " + (failing.size() == 1 ? "" : "at most ") + fmt(most) + ")";
   }
 }

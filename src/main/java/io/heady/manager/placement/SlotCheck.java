@@ -1,12 +1,16 @@
 package io.heady.manager.placement;
 
 import io.heady.manager.node.NodeRecord;
+import java.util.List;
 
 /** A free slot within the task's speed share; a hot node (CPU over the offload threshold) offers half. */
 public final class SlotCheck implements FeasibilityCheck {
+  /** The check's name: a node that fails only it waits for room, it does not turn the task away. */
+  public static final String NAME = "slots";
+
   @Override
   public String name() {
-    return "slots";
+    return NAME;
   }
 
   @Override
@@ -31,5 +35,10 @@ public final class SlotCheck implements FeasibilityCheck {
       usable = Math.max(1, usable / 2);
     }
     return Math.max(1, Math.min(usable, max));
+  }
+
+  @Override
+  public String summary(PlacementRequest req, List<NodeRecord> failing, PlacementSettings settings) {
+    return "no free slot";
   }
 }

@@ -204,7 +204,7 @@ public final class ClusterService {
     return loop.health().gate("submitted").compose(v -> loop.read((s, now) -> s.prepare(specs, batch, now)))
         .compose(p -> p.createsNothing() ? Future.succeededFuture(p.existing())
             : loop.writeAhead(p.documents()).compose(w -> loop.call((s, now) -> s.commit(p, now))))
-        .compose(out -> loop.read((s, now) -> ClusterViews.submitted(s, out, batch)));
+        .compose(out -> loop.read((s, now) -> ClusterViews.submitted(s, out, batch, now)));
   }
 
   public Future<JsonObject> cancel(String taskId) {
@@ -272,12 +272,23 @@ public final class ClusterService {
 
   /** A task as {@link ClusterViews#task} shows it, or {@code null} when memory does not hold it. */
   public Future<JsonObject> task(String taskId) {
-    return loop.read((s, now) -> ClusterViews.task(s, taskId));
+    return loop.read((s, now) -> ClusterViews.task(s, taskId, now));
   }
 
   /** {@code GET /api/cluster/dags/:id}. */
   public Future<JsonObject> dag(String dagId) {
     return loop.read((s, now) -> DagView.of(s, dagId));
+  }
+
+  /**
+   * {@code GET /api/cluster/tasks/:id/explain}: the task's placement explained ({@link TaskExplanation}), or
+   * {@code null} when memory does not hold it.
+   */
+  public Future<JsonObject> explain(String taskId) {
+    return loop.read((s, now) -> {
+      TaskRecord t = s.tasks().get(taskId);
+      return t == null ? null : TaskExplanation.of(s, t, now);
+    });
   }
 
   /** {@code GET /api/cluster/can-handle/:type}. */
@@ -294,7 +305,7 @@ public final class ClusterService {
   public Future<MemoryPage> page(TaskQuery q, Collection<String> storedIds) {
     return loop.read((s, now) -> {
       List<JsonObject> docs = new ArrayList<>();
-      s.tasks().page(q).forEach(t -> docs.add(t.toJson()));
+      s.tasks().page(q).forEach(t -> docs.add(ClusterViews.withReason(s, t, now)));
       Set<String> held = new HashSet<>();
       storedIds.stream().filter(id -> s.tasks().get(id) != null).forEach(held::add);
       return new MemoryPage(docs, held);

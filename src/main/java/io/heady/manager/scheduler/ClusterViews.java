@@ -10,6 +10,7 @@ import io.heady.manager.task.TaskRecord;
 import io.heady.manager.task.TaskState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,21 +20,26 @@ import java.util.Map;
  * can-handle, a task as the API shows it, and the answer to a submission.
  */
 public final class ClusterViews {
-  /** Above this many nodes a queued task's view does not re-run placement to say why it waits. */
+  /** Above this many nodes a submission's reply leaves out a queued task's per-node explanation. */
   public static final int EXPLAIN_WAITING_UP_TO = 64;
 
   private ClusterViews() {}
 
   /** {@code GET /api/cluster/tasks/:id}: the task, or {@code null} when memory does not hold it. */
-  public static JsonObject task(Scheduler s, String id) {
+  public static JsonObject task(Scheduler s, String id, Instant now) {
     TaskRecord t = s.tasks().get(id);
-    if (t == null) {
-      return null;
-    }
+    return t == null ? null : withReason(s, t, now);
+  }
+
+  /**
+   * The task's document with its {@code waiting_reason} as it stands now when it is not on a node: a queued
+   * task says why it waits now (every node's failing check, grouped), not only a lasting verdict; a waiting
+   * one names its dependencies.
+   */
+  public static JsonObject withReason(Scheduler s, TaskRecord t, Instant now) {
     JsonObject j = t.toJson();
-    // why: a queued task says why it waits now (a quarantined, full or draining node), not only lasting reasons
-    if (t.state() == TaskState.QUEUED && t.unplaceable() == null && s.nodes().size() <= EXPLAIN_WAITING_UP_TO) {
-      j.put("waiting_reason", s.explain(t).summary());
+    if (t.state() == TaskState.QUEUED || t.state() == TaskState.WAITING) {
+      j.put("waiting_reason", s.waitingReason(t, now));
     }
     return j;
   }
@@ -42,24 +48,24 @@ public final class ClusterViews {
    * The answer to a submission: for one task its reply, for a batch the DAG's id and each task's; with
    * {@code created} saying whether anything new was made (201) or all were idempotent repeats (200).
    */
-  public static JsonObject submitted(Scheduler s, List<Scheduler.Submitted> out, boolean batch) {
+  public static JsonObject submitted(Scheduler s, List<Scheduler.Submitted> out, boolean batch, Instant now) {
     if (!batch) {
       Scheduler.Submitted one = out.get(0);
-      return submitted(s, one.task(), new HashMap<>()).put("created", one.created());
+      return submitted(s, one.task(), new HashMap<>(), now).put("created", one.created());
     }
     JsonArray tasks = new JsonArray();
     boolean anyCreated = false;
     String dag = null;
     Map<Object, Placement> waiting = new HashMap<>(); // why: queued tasks alike wait alike; explain once
     for (Scheduler.Submitted x : out) {
-      tasks.add(submitted(s, x.task(), waiting).put("created", x.created()));
+      tasks.add(submitted(s, x.task(), waiting, now).put("created", x.created()));
       anyCreated |= x.created();
       dag = dag == null ? x.task().dagId() : dag;
     }
     return new JsonObject().put("dag_id", dag).put("tasks", tasks).put("created", anyCreated);
   }
 
-  private static JsonObject submitted(Scheduler s, TaskRecord t, Map<Object, Placement> waiting) {
+  private static JsonObject submitted(Scheduler s, TaskRecord t, Map<Object, Placement> waiting, Instant now) {
     boolean routed = t.state() != TaskState.QUEUED && t.state() != TaskState.WAITING;
     JsonObject out = new JsonObject()
         .put("task_id", t.id())
@@ -70,13 +76,13 @@ public final class ClusterViews {
     if (routed && t.nodeId() != null) {
       out.put("node_id", t.nodeId()).put("node_name", t.nodeName()).put("node_tier", t.nodeTier())
           .put("explain", t.explain());
-    } else if (t.state() == TaskState.QUEUED && t.unplaceable() != null) {
-      out.put("waiting_reason", t.unplaceable()).put("unplaceable", true);
-    } else if (t.state() == TaskState.QUEUED && s.nodes().size() <= EXPLAIN_WAITING_UP_TO) {
-      Placement p = waiting.computeIfAbsent(s.placementSignature(t), k -> s.explain(t));
-      out.put("waiting_reason", p.summary()).put("explain", p.explain());
-    } else if (t.state() == TaskState.WAITING) {
-      out.put("waiting_reason", "waiting for dependencies");
+    } else if (t.state() == TaskState.QUEUED || t.state() == TaskState.WAITING) {
+      out.put("waiting_reason", s.waitingReason(t, now));
+      if (t.unplaceable() != null) {
+        out.put("unplaceable", true);
+      } else if (t.state() == TaskState.QUEUED && s.nodes().size() <= EXPLAIN_WAITING_UP_TO) {
+        out.put("explain", waiting.computeIfAbsent(s.placementSignature(t), k -> s.explain(t)).explain());
+      }
     }
     return out;
   }
@@ -131,8 +137,20 @@ public final class ClusterViews {
             .put("by_priority", queue));
   }
 
-  /** relayq's {@code worker_status()}: who is online and what each is doing. */
+  /**
+   * relayq's {@code worker_status()}, key for key: exactly relayq's top-level keys, a boolean {@code online}
+   * (some worker is up), {@code total_workers}, {@code total_active}, {@code total_queued} and {@code workers};
+   * per worker relayq's {@code type}, {@code active_jobs}, {@code queued_jobs}, {@code total_jobs},
+   * {@code online}, with heady's own fields beside them (node id, status, tier, slots, reliability and the rest).
+   */
   public static JsonObject workers(Scheduler s) {
+    Map<String, Integer> pinned = new HashMap<>();
+    // why: relayq's queued_jobs are the jobs reserved for one worker; heady's are the queued tasks pinned to it
+    s.queue().forEach(t -> {
+      if (t.spec().node() != null) {
+        pinned.merge(t.spec().node(), 1, Integer::sum);
+      }
+    });
     JsonObject workers = new JsonObject();
     int online = 0;
     int active = 0;
@@ -141,14 +159,21 @@ public final class ClusterViews {
       if (up) {
         online++;
       }
-      active += r.running().size();
+      int running = r.running().size();
+      active += running;
+      int queued = pinned.getOrDefault(r.nodeId(), 0)
+          + (r.name().equals(r.nodeId()) ? 0 : pinned.getOrDefault(r.name(), 0));
       workers.put(r.name(), new JsonObject()
-          .put("node_id", r.nodeId())
+          .put("type", workerType(r))
+          .put("active_jobs", running)
+          .put("queued_jobs", queued)
+          .put("total_jobs", r.completed() + r.failed() + running)
           .put("online", up)
+          .put("node_id", r.nodeId())
           .put("status", r.status().wire())
           .put("tier", r.tier().name())
           .put("location", r.location())
-          .put("active", r.running().size())
+          .put("active", running)
           .put("max_concurrent", r.maxConcurrent())
           .put("active_task_ids", new JsonArray(java.util.List.copyOf(r.running())))
           .put("capabilities", new JsonArray(r.capabilities()))
@@ -159,11 +184,24 @@ public final class ClusterViews {
           .put("last_heartbeat", r.lastHeartbeat() == null ? null : r.lastHeartbeat().toString()));
     }
     return new JsonObject()
-        .put("online", online)
+        .put("online", online > 0)
         .put("total_workers", s.nodes().size())
         .put("total_active", active)
         .put("total_queued", s.queue().size() + s.delayedCount())
         .put("workers", workers);
+  }
+
+  /**
+   * relayq's worker {@code type} ("mac-mini", "rpi4"): the operator's {@code type} label when the node has one
+   * ({@code --label type=mac-mini}), else "cloud" for the manager's own executor, else the tier in lower case
+   * (relayq's mac mini is heady's powerhouse, its Pi a light node).
+   */
+  static String workerType(NodeRecord r) {
+    String label = r.labels().get("type");
+    if (label != null && !label.isBlank()) {
+      return label;
+    }
+    return r.cloud() ? NodeRecord.CLOUD : r.tier().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** {@code GET /api/cluster/can-handle/:type}: could any node take a task of this type, and which is best. */
@@ -193,7 +231,8 @@ public final class ClusterViews {
         .put("eligible_nodes", eligible)
         .put("requirements", t.toJson())
         .put("best_node", best)
-        .put("summary", p.summary())
+        // why: a type is no task: nothing was placed; say where one would go
+        .put("summary", p.placed() ? p.summary().replaceFirst("^placed on", "a task of it would go to") : p.summary())
         .put("explain", p.explain());
   }
 }

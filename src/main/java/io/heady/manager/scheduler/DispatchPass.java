@@ -43,6 +43,10 @@ final class DispatchPass {
   private final TaskQueue queue = new TaskQueue(t -> request(t).signature());
   private final Map<String, Set<String>> avoid = new HashMap<>();
   private final Map<List<Object>, Verdict> verdicts = new HashMap<>();
+  // why: why each kind of queued task waits, as the latest pass found it (its failed placement says so) or as a
+  // read first asked for it since; a pass follows every change of the cluster, so each pass starts afresh, and
+  // a deep queue of tasks alike costs one evaluation, not one per task
+  private final Map<Object, java.util.function.Supplier<String>> waiting = new HashMap<>();
   // why: nodes came or went (or changed hardware): queued tasks are checked again on the next tick
   private boolean topologyChanged;
   private long topology;
@@ -61,6 +65,7 @@ final class DispatchPass {
 
   /** One pass: returns what it placed, in order; each task is dispatched and its node holds it. */
   List<Placed> run(Instant now) {
+    waiting.clear();
     int free = queue.size() == 0 ? 0 : nodes.slotsForPass();
     if (free == 0) {
       return List.of();
@@ -77,6 +82,7 @@ final class DispatchPass {
       Placement p = placer.place(req, nodes.list());
       if (!p.placed()) {
         failed.add(sig);
+        waiting.put(sig, p::summary); // why: put in words only if someone reads it before the next pass
         if (failed.size() >= queue.signatures()) {
           break; // why: every kind of task queued has failed this pass; the rest would fail alike
         }
@@ -171,6 +177,35 @@ final class DispatchPass {
     TaskType type = policy.type(t.spec().type());
     return new PlacementRequest(t.id(), type, t.priority(), t.critical(), t.spec().requires(), t.spec().node(),
         false, Set.copyOf(avoid.getOrDefault(t.id(), Set.of())));
+  }
+
+  /**
+   * Why a queued task waits, in one bounded line: its lasting verdict when no node could ever take it, else
+   * each node counted under the check that turns it away now ({@code "no eligible node: 3 nodes: draining;
+   * 2 nodes (mac, pc): needs 64 cores (has at most 16)"}). Tasks alike share the answer of the latest pass (or of
+   * the first read since it); {@code null} when a node could take it now (the next pass places it).
+   */
+  String waitingReason(TaskRecord t) {
+    if (t.unplaceable() != null) {
+      return t.unplaceable();
+    }
+    PlacementRequest req = request(t);
+    Object sig = req.signature();
+    var known = waiting.get(sig);
+    if (known != null) {
+      return known.get();
+    }
+    if (waiting.size() > 10_000) {
+      waiting.clear();
+    }
+    String why = placer.verdicts(req, nodes.list()).reason();
+    waiting.put(sig, () -> why);
+    return why;
+  }
+
+  /** The task's requirements weighed against every node by every check, without placing it ({@code explain}). */
+  io.heady.manager.placement.TaskVerdicts verdicts(TaskRecord t) {
+    return placer.verdicts(request(t), nodes.list());
   }
 
   /** Places a hypothetical task of a type without dispatching: {@code can-handle} and {@code explain}. */

@@ -272,6 +272,43 @@ public final class Scheduler {
     return pass.explain(t);
   }
 
+  /**
+   * Why a task that is not on a node waits, in one bounded line: its retry delay, its dependencies, or (queued)
+   * the checks that turn each node away, grouped ({@link DispatchPass#waitingReason}); {@code null} for a task
+   * on a node, a finished one, or a queued one some node could take now.
+   */
+  public String waitingReason(TaskRecord t, Instant now) {
+    if (t.state() == TaskState.WAITING) {
+      return waitingFor(t);
+    }
+    if (t.state() != TaskState.QUEUED) {
+      return null;
+    }
+    if (t.notBefore() != null && t.notBefore().isAfter(now)) {
+      return "waiting to retry at " + t.notBefore() + (t.unplaceable() != null ? "; " + t.unplaceable() : "");
+    }
+    return pass.waitingReason(t);
+  }
+
+  /** {@code "waiting for dependencies: a, b"}: the ones not yet succeeded, the first few named. */
+  private String waitingFor(TaskRecord t) {
+    List<String> open = new ArrayList<>();
+    for (String d : t.spec().dependsOn()) {
+      TaskRecord dep = tasks.get(d);
+      if (dep == null || dep.state() != TaskState.SUCCEEDED) {
+        open.add(d);
+      }
+    }
+    int shown = Math.min(3, open.size());
+    return "waiting for dependencies: " + String.join(", ", open.subList(0, shown))
+        + (open.size() > shown ? " and " + (open.size() - shown) + " more" : "");
+  }
+
+  /** The task's requirements weighed against every node by every check, without placing it. */
+  public io.heady.manager.placement.TaskVerdicts verdicts(TaskRecord t) {
+    return pass.verdicts(t);
+  }
+
   /** Tasks with equal signatures place alike (their explanations are the same). */
   public Object placementSignature(TaskRecord t) {
     return pass.request(t).signature();

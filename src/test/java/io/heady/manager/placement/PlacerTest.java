@@ -190,7 +190,8 @@ class PlacerTest {
     Placement p = placer.place(req("build", Priority.P2), List.of(laptop, cloud));
     assertFalse(p.placed());
     assertTrue(p.waitingForSlot());
-    assertEquals("waiting for a free slot on an eligible node", p.summary());
+    assertEquals("waiting for a free slot: 1 node (cloud executor): build runs on physical nodes (cloud only as a"
+        + " fallback); 1 node (Backup Compute Node): no free slot", p.summary());
   }
 
   @Test
@@ -423,7 +424,8 @@ class PlacerTest {
 
     Placement never = bounded.place(x86, nodes.subList(0, 20));
     assertFalse(never.waitingForSlot());
-    assertTrue(never.summary().startsWith("no eligible node: n0") && never.summary().endsWith(
-        "needs arch x86_64, node is armv7"), never.summary());
+    assertEquals("no eligible node: 20 nodes: needs arch x86_64 (has armv7)", never.summary());
+    assertEquals("waiting for a free slot: 20 nodes: needs arch x86_64 (has armv7); 20 nodes: no free slot",
+        waiting.summary(), "each node counted under its first failing check, a full one too");
   }
 }

@@ -189,9 +189,13 @@ class SchedulerFaultsTest {
       TaskRecord t = h.task(id);
       assertEquals(TaskState.QUEUED, t.state(), "accepted and queued");
       assertNotNull(t.unplaceable(), id);
-      assertTrue(t.unplaceable().startsWith("no node in the cluster can take this task: rpi4: "), t.unplaceable());
+      assertTrue(t.unplaceable().startsWith("no node in the cluster can take this task: 1 node (rpi4): "),
+          t.unplaceable());
     }
-    assertTrue(h.task("huge").unplaceable().contains("64"), h.task("huge").unplaceable());
+    assertEquals("no node in the cluster can take this task: 1 node (rpi4): task is pinned to ghost",
+        h.task("ghostly").unplaceable());
+    assertEquals("no node in the cluster can take this task: 1 node (rpi4): needs 64 cores (has 4)",
+        h.task("huge").unplaceable());
     assertEquals(2, h.sink.eventTypes().stream().filter("task.unplaceable"::equals).count());
     h.scheduler.tick(h.advance(java.time.Duration.ofSeconds(1)));
     assertEquals(2, h.sink.eventTypes().stream().filter("task.unplaceable"::equals).count(), "said once");
@@ -201,7 +205,8 @@ class SchedulerFaultsTest {
     assertNull(h.task("ghostly").unplaceable());
     h.scheduler.tick(h.advance(java.time.Duration.ofSeconds(1)));
     assertNotNull(h.task("huge").unplaceable(), "still nobody has 64 cores");
-    assertTrue(h.task("huge").unplaceable().contains("ghost: "), "every node is named");
+    assertEquals("no node in the cluster can take this task: 2 nodes (rpi4, ghost): needs 64 cores (has at most 4)",
+        h.task("huge").unplaceable(), "nodes that fail alike are counted together, and named while few");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.heady.client.bench.sim;
 
 import io.heady.client.bench.OnContext;
+import io.heady.common.tls.ClientTls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,6 +47,8 @@ public final class NodeSimulator implements AutoCloseable {
   private final Settings s;
   private final String managerHost;
   private final int managerPort;
+  private final boolean https;
+  private final ClientTls tls;
   private final SimNodes nodes;
   private HttpServer server;
   private HttpClientAgent client;
@@ -55,12 +58,19 @@ public final class NodeSimulator implements AutoCloseable {
   private int hbCursor;
 
   public NodeSimulator(Vertx vertx, Settings s) {
+    this(vertx, s, ClientTls.DEFAULT);
+  }
+
+  /** With the manager's certificate trusted as {@code tls} says (for an {@code https://} manager URL). */
+  public NodeSimulator(Vertx vertx, Settings s, ClientTls tls) {
     this.vertx = vertx;
+    this.tls = tls;
     this.ctx = vertx.getOrCreateContext();
     this.s = s;
     URI u = URI.create(s.managerUrl());
     this.managerHost = u.getHost();
-    this.managerPort = u.getPort();
+    this.https = "https".equalsIgnoreCase(u.getScheme());
+    this.managerPort = u.getPort() < 0 ? (https ? 443 : 80) : u.getPort();
     this.nodes = new SimNodes(s);
   }
 
@@ -73,8 +83,9 @@ public final class NodeSimulator implements AutoCloseable {
   public void start() throws Exception {
     CompletableFuture<Void> done = new CompletableFuture<>();
     ctx.runOnContext(v -> {
-      client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(managerHost).setDefaultPort(managerPort)
-          .setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(64));
+      client = vertx.createHttpClient(tls.apply(new HttpClientOptions().setDefaultHost(managerHost)
+          .setDefaultPort(managerPort).setSsl(https)).setKeepAlive(true).setTcpNoDelay(true),
+          new PoolOptions().setHttp1MaxSize(64));
       calls = new SimManagerCalls(vertx, client, nodes, s.joinToken(), () -> port);
       SimNodeApi api = new SimNodeApi(nodes, calls);
       server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true));
