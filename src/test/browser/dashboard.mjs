@@ -132,6 +132,36 @@ async function run() {
   await page.locator('#output', { hasText: marker }).waitFor();
   say('the explanation names the chosen node; the attempt is listed');
 
+  step = 'a running task\'s output appears line by line, live, without polling';
+  const urls = [];
+  page.on('request', (r) => urls.push(r.url()));
+  const statusOf = (tid) => page.evaluate(async ([t, i]) => {
+    const r = await fetch(`/api/cluster/tasks/${encodeURIComponent(i)}`, { headers: { Authorization: `Bearer ${t}` } });
+    return (await r.json()).status;
+  }, [token, tid]);
+  const liveId = await page.evaluate(async (t) => {
+    const r = await fetch('/api/cluster/tasks/route', { method: 'POST',
+      headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ command: 'for i in 1 2 3 4 5 6; do echo live-line-$i; echo live-warn-$i >&2; sleep 1; done' }) });
+    return (await r.json()).task_id;
+  }, token);
+  await page.locator(`#tasks tr[data-task-id="${liveId}"]`).click();
+  await page.locator('#detail-id', { hasText: liveId }).waitFor();
+  await page.locator('#output', { hasText: 'live-line-1' }).waitFor();
+  const first = await statusOf(liveId);
+  if (first !== 'running') throw new Error(`the first line showed when the task was ${first}, not running`);
+  await page.locator('#output', { hasText: 'live-line-3' }).waitFor();
+  const third = await statusOf(liveId);
+  if (third !== 'running') throw new Error(`the third line showed when the task was ${third}, not running`);
+  await page.locator('#output .err', { hasText: 'live-warn-2' }).first().waitFor();
+  const polled = urls.filter((u) => u.includes(`/tasks/${liveId}/log`) && !u.includes('follow=true'));
+  const streamed = urls.filter((u) => u.includes(`/tasks/${liveId}/log?`) && u.includes('follow=true'));
+  if (polled.length) throw new Error(`the running task's output was polled: ${polled.join(', ')}`);
+  if (streamed.length !== 1) throw new Error(`expected one live tail, saw ${streamed.length}`);
+  say(`${liveId}'s lines appeared while it ran (stderr marked), over one event stream, no polling`);
+  await page.locator('#output[data-live="ended"]', { hasText: 'live-line-6' }).waitFor({ timeout: 60_000 });
+  say('the tail ended with the task, all six lines shown');
+
   step = 'cancel a long task from the page';
   await page.fill('#cmd', 'sleep 300');
   await page.click('#submit-btn');

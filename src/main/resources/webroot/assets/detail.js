@@ -1,7 +1,10 @@
 // One task in full: facts, output, attempts, the placement explanation and its history.
 import { el, fill, badge, duration, stamp, clock, TERMINAL } from './dom.js';
-import { api } from './api.js';
+import { api, token } from './api.js';
 import { limitsText, enforcementText, bytes, cpuText, ioText } from './contain.js';
+
+// The most of a live tail the page keeps (characters).
+const TAIL_MAX = 2 * 1024 * 1024;
 
 const TABS = [['output', 'Output'], ['attempts', 'Attempts'], ['placement', 'Placement'], ['history', 'History']];
 
@@ -86,7 +89,7 @@ export class TaskDetail {
     this.id = null;
     this.task = null;
     this.tab = 'output';
-    this.timer = null;
+    this.tail = null;
     this.seq = 0;
     this.clear();
   }
@@ -94,7 +97,7 @@ export class TaskDetail {
   clear() {
     this.id = null;
     this.task = null;
-    clearInterval(this.timer);
+    this.stopTail();
     this.root.replaceChildren(el('div', { class: 'placeholder' },
       el('h2', {}, 'No task selected'),
       el('p', {}, 'Pick a task to see its output, attempts, placement and history.')));
@@ -125,12 +128,81 @@ export class TaskDetail {
     }
     if (mine !== this.seq || id !== this.id) return;
     this.task = t;
+    if (!TERMINAL.has(t.status) && t.status !== 'queued' && t.status !== 'waiting') this.startTail(id);
+    else if (this.tail && this.tail.id !== id) this.stopTail();
     this.render();
-    clearInterval(this.timer);
-    if (!TERMINAL.has(t.status)) {
-      // output grows without events; follow it while the task runs
-      this.timer = setInterval(() => { if (this.tab === 'output') this.loadOutput(); }, 2000);
+  }
+
+  /**
+   * Follows a running task's output live over server-sent events (GET …/log?follow=true): stdout and stderr
+   * as the node gets them, until the stream says the task ended. EventSource cannot send a header, so the
+   * token goes as ?token=, as for the events stream. A broken stream is not reopened (it would start over);
+   * the finished task's output is then read once instead.
+   */
+  startTail(id) {
+    if (this.tail && this.tail.id === id) return;
+    this.stopTail();
+    const tail = { id, chunks: [], size: 0, dropped: false, ended: false, broken: false, es: null };
+    this.tail = tail;
+    const q = new URLSearchParams({ follow: 'true', token: token() || '' });
+    const es = new EventSource(`/api/cluster/tasks/${encodeURIComponent(id)}/log?${q}`);
+    tail.es = es;
+    const add = (stderr) => (m) => {
+      let d;
+      try { d = JSON.parse(m.data); } catch { return; }
+      if (!d.text) return;
+      tail.chunks.push({ stderr, text: d.text });
+      tail.size += d.text.length;
+      // why: a task may print gigabytes; the page keeps the last 2 MB of it
+      while (tail.size > TAIL_MAX && tail.chunks.length > 1) {
+        tail.size -= tail.chunks.shift().text.length;
+        tail.dropped = true;
+      }
+      this.showTail();
+    };
+    es.addEventListener('stdout', add(false));
+    es.addEventListener('stderr', add(true));
+    es.addEventListener('attempt', () => {
+      tail.chunks = [];
+      tail.size = 0;
+      this.showTail();
+    });
+    es.addEventListener('end', () => {
+      tail.ended = true;
+      es.close();
+      this.showTail();
+    });
+    es.onerror = () => {
+      if (tail.ended) return;
+      tail.broken = true;
+      es.close();
+      if (this.tail === tail && TERMINAL.has(this.task?.status)) this.loadOutput();
+    };
+  }
+
+  stopTail() {
+    if (this.tail && this.tail.es) this.tail.es.close();
+    this.tail = null;
+  }
+
+  /** The live tail of this task, when there is a usable one. */
+  liveTail() {
+    const t = this.tail;
+    return t && t.id === this.id && !t.broken ? t : null;
+  }
+
+  showTail() {
+    const pre = this.root.querySelector('#output');
+    const tail = this.liveTail();
+    if (!pre || !tail) return;
+    const parts = tail.chunks.map((c) => (c.stderr ? el('span', { class: 'err' }, c.text) : c.text));
+    if (tail.dropped) parts.unshift(el('span', { class: 'muted' }, '(earlier output not shown)\n'));
+    if (!parts.length) {
+      parts.push(el('span', { class: 'muted' }, tail.ended ? '(no output)' : 'no output yet…'));
     }
+    pre.replaceChildren(...parts);
+    pre.dataset.source = 'live';
+    pre.dataset.live = tail.ended ? 'ended' : 'open';
   }
 
   render() {
@@ -175,11 +247,16 @@ export class TaskDetail {
     const pane = el('div', { class: 'pane', id: `pane-${this.tab}` });
     if (this.tab === 'output') {
       const pre = el('pre', { class: 'out', id: 'output' });
-      // why: keep what was shown while the fresh output loads, so a refresh does not flicker
-      if (this.output && this.output.id === t.task_id) this.fillOutput(pre, this.output.log);
-      else pre.append(el('span', { class: 'muted' }, 'loading output…'));
       pane.append(pre);
-      this.loadOutput();
+      if (this.liveTail()) {
+        // filled by showTail below, once the pane is in the page
+      } else if (this.output && this.output.id === t.task_id) {
+        // why: keep what was shown while the fresh output loads, so a refresh does not flicker
+        this.fillOutput(pre, this.output.log);
+      } else {
+        pre.append(el('span', { class: 'muted' }, 'loading output…'));
+      }
+      if (!this.liveTail()) this.loadOutput();
     } else if (this.tab === 'attempts') {
       pane.append(el('div', { class: 'table-wrap' }, attemptsTable(t)));
     } else if (this.tab === 'placement') {
@@ -188,6 +265,7 @@ export class TaskDetail {
       pane.append(historyList(t));
     }
     fill(this.root, head, reason, facts, cmd, tabs, pane);
+    if (this.tab === 'output') this.showTail();
   }
 
   async loadOutput() {
@@ -207,7 +285,10 @@ export class TaskDetail {
   fillOutput(pre, log) {
     const parts = [];
     if (log.error) parts.push(el('span', { class: 'err' }, log.error));
-    else if (log.data != null) parts.push(log.data);
+    else if (Array.isArray(log.segments)) {
+      // the node's log, stdout and stderr in the order the task wrote them
+      for (const g of log.segments) parts.push(g.stream === 'stderr' ? el('span', { class: 'err' }, g.text) : g.text);
+    } else if (log.data != null) parts.push(log.data);
     else {
       if (log.stdout) parts.push(log.stdout);
       if (log.stderr) parts.push(el('span', { class: 'err' }, log.stderr));

@@ -205,14 +205,25 @@ public final class HeadyClient {
     return out;
   }
 
+  /** How a {@link #followLog} ended. */
+  enum Follow {
+    /** The manager does not stream this task's output: poll the record. */
+    NOT_STREAMED,
+    /** The stream broke or hit the deadline before its end: go on by polling. */
+    BROKEN,
+    /** The manager said the task ended ({@code event: end}): every byte of output was handed on. */
+    ENDED
+  }
+
   /**
    * Streams a running task's output from {@code GET …/log?follow=true} into {@code out} until the stream
-   * ends. Returns false at once when the manager does not stream (the caller polls instead).
+   * ends, the connection breaks or {@code limitNanos} pass.
    *
-   * <p>Stream format: {@code event: stdout} / {@code event: stderr} with {@code data: {"text": "…"}} (plain
-   * data is taken as one line), and {@code event: end} when the task is finished.
+   * <p>Stream format (USAGE.md, "Following a task's output"): {@code event: stdout} / {@code event: stderr}
+   * with {@code data: {"offset": n, "text": "…"}} in the order the task wrote them, {@code event: attempt} when a
+   * new attempt starts over, and {@code event: end} with {@code {"status", "exit_code"}} when it is finished.
    */
-  boolean followLog(String id, OutputTracker out, long limitNanos) {
+  Follow followLog(String id, OutputTracker out, long limitNanos) {
     HttpResponse<InputStream> r;
     try {
       r = api.openStream(ApiPaths.taskLog(id) + "?follow=true", null);
@@ -220,10 +231,10 @@ public final class HeadyClient {
       if (e.unauthorized() || HeadyException.CONNECTION_FAILED.equals(e.code())) {
         throw e;
       }
-      return false;
+      return Follow.NOT_STREAMED;
     }
     if (r == null) {
-      return false;
+      return Follow.NOT_STREAMED;
     }
     InputStream body = r.body();
     if (limitNanos != Long.MAX_VALUE) {
@@ -241,18 +252,18 @@ public final class HeadyClient {
         switch (e.type()) {
           case "stdout" -> out.append(false, text(e.data()));
           case "stderr" -> out.append(true, text(e.data()));
-          case "end", "done", "eof" -> {
-            return true;
+          case "end" -> {
+            return Follow.ENDED;
           }
           default -> {
-            // status and other events: the caller reads the record anyway
+            // attempt, error and later event types: the caller reads the record anyway
           }
         }
       }
     } catch (IOException e) {
       // the stream broke or hit the deadline: the caller goes on by polling
     }
-    return true;
+    return Follow.BROKEN;
   }
 
   static String text(String data) {

@@ -5,6 +5,11 @@ package io.heady.client;
  * whole (possibly tail-trimmed) text of a task record read again and again.
  */
 final class OutputTracker {
+  /**
+   * How much of each stream's handed-on text is remembered (characters). why: only the end of it is ever
+   * compared with a record's tail (64 KiB by default), and a task may print gigabytes while it is followed.
+   */
+  static final int REMEMBERED = 8 << 20;
   private final TaskListener listener;
   private final StringBuilder out = new StringBuilder();
   private final StringBuilder err = new StringBuilder();
@@ -18,7 +23,7 @@ final class OutputTracker {
     if (chunk == null || chunk.isEmpty()) {
       return;
     }
-    (stderr ? err : out).append(chunk);
+    remember(stderr ? err : out, chunk);
     emit(stderr, chunk);
   }
 
@@ -32,8 +37,20 @@ final class OutputTracker {
     StringBuilder seen = stderr ? err : out;
     String fresh = fresh(seen, full);
     if (!fresh.isEmpty()) {
-      seen.append(fresh);
+      remember(seen, fresh);
       emit(stderr, fresh);
+    }
+  }
+
+  /** How many characters of stdout are remembered (for tests). */
+  int rememberedStdout() {
+    return out.length();
+  }
+
+  private static void remember(StringBuilder seen, String text) {
+    seen.append(text);
+    if (seen.length() > REMEMBERED) {
+      seen.delete(0, seen.length() - REMEMBERED);
     }
   }
 

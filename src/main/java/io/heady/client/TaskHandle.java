@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * A submitted (or looked-up) task: read it, cancel it, or wait for its result.
@@ -71,23 +72,31 @@ public final class TaskHandle {
     long limitNanos = limit == null ? Long.MAX_VALUE : Math.max(0, limit.toNanos());
     OutputTracker out = new OutputTracker(l);
     boolean streamTried = !l.wantsOutput();
+    boolean streamed = false;
     long pause = FIRST_PAUSE.toNanos();
     while (true) {
       TaskInfo t = client.task(id);
       l.update(t);
       if (t.status().terminal()) {
-        out.offer(t.stdout(), t.stderr());
+        if (!streamed) {
+          // why: the record's tails are the output only when the stream did not hand on all of it
+          out.offer(t.stdout(), t.stderr());
+        }
         return t.toResult();
       }
       long left = limitNanos == Long.MAX_VALUE ? Long.MAX_VALUE : limitNanos - (System.nanoTime() - start);
       if (!streamTried && (t.status() == TaskStatus.RUNNING || t.status() == TaskStatus.DISPATCHED)) {
         streamTried = true;
-        if (client.followLog(id, out, left)) {
+        HeadyClient.Follow f = client.followLog(id, out, left);
+        if (f != HeadyClient.Follow.NOT_STREAMED) {
+          streamed = f == HeadyClient.Follow.ENDED;
           pause = FIRST_PAUSE.toNanos();
           continue;
         }
       }
-      out.offer(t.stdout(), t.stderr());
+      if (!streamed) {
+        out.offer(t.stdout(), t.stderr());
+      }
       left = limitNanos == Long.MAX_VALUE ? Long.MAX_VALUE : limitNanos - (System.nanoTime() - start);
       if (left <= 0) {
         throw new HeadyException(0, HeadyException.TIMEOUT, "task " + id + " is still " + t.status().wire()
@@ -101,6 +110,27 @@ public final class TaskHandle {
       }
       pause = Math.min(MAX_PAUSE.toNanos(), pause * 3 / 2);
     }
+  }
+
+  /**
+   * Waits for the task like {@link #await()} and hands each line of its output to {@code onLine} as soon as the
+   * manager streams it (stdout and stderr kept apart, in the order the task wrote them), on this thread.
+   *
+   * <pre>{@code
+   * TaskResult r = client.run("make test").follow(line ->
+   *     (line.stderr() ? System.err : System.out).println(line.text()));
+   * }</pre>
+   */
+  public TaskResult follow(Consumer<OutputLine> onLine) {
+    return follow(null, onLine);
+  }
+
+  /** {@link #follow(Consumer)} for at most {@code limit} ({@code null}: no limit); then a {@code TIMEOUT}. */
+  public TaskResult follow(Duration limit, Consumer<OutputLine> onLine) {
+    LineListener lines = new LineListener(onLine);
+    TaskResult r = await(limit, lines);
+    lines.flush();
+    return r;
   }
 
   /** {@link #await()} on a common-pool thread. */

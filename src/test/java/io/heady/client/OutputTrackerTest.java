@@ -1,6 +1,7 @@
 package io.heady.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,21 @@ class OutputTrackerTest {
     assertEquals("line1\nline2\nline3\nline4\n", out.toString());
     tracker.offer("line4\n", null);
     assertEquals("line1\nline2\nline3\nline4\n", out.toString(), "a tail inside what was shown adds nothing");
+  }
+
+  @Test
+  void aLongFollowKeepsOnlyTheEndInMemoryAndStillLinesUpWithTheRecordsTail() {
+    String chunk = "x".repeat(1 << 20);
+    for (int i = 0; i < OutputTracker.REMEMBERED / chunk.length() + 3; i++) {
+      tracker.append(false, chunk);
+    }
+    tracker.append(false, "last line\n");
+    assertEquals(OutputTracker.REMEMBERED, tracker.rememberedStdout());
+    int before = out.length();
+    tracker.offer("x".repeat(100) + "last line\n", null);
+    assertEquals(before, out.length(), "the record's tail was all handed on already");
+    tracker.offer("last line\nafter the stream broke\n", null);
+    assertTrue(out.toString().endsWith("last line\nafter the stream broke\n"));
   }
 
   @Test

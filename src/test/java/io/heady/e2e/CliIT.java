@@ -121,6 +121,62 @@ class CliIT {
     assertEquals("err\n", o.err, o::toString);
   }
 
+  /** Prints a line a second on stdout and on stderr for 4 s. */
+  private static final String TICKS = "for i in 1 2 3 4; do echo tick$i; echo warn$i >&2; sleep 1; done";
+
+  /** The CLI with {@code args} (plus --url and --token) as a process whose lines are timed as they arrive. */
+  private TimedLines live(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Duser.home=" + home, "-jar",
+        HeadyProcess.jar().toString()));
+    cmd.addAll(List.of(args));
+    cmd.addAll(List.of("--url", cluster.url(), "--token", cluster.adminToken));
+    return new TimedLines(cmd);
+  }
+
+  /** The output arrived while the task ran, stdout on stdout and stderr on stderr, each line once, in order. */
+  private void assertLive(TimedLines t, String id) {
+    JsonObject task = cluster.awaitFinished(id, Duration.ofSeconds(60));
+    java.time.Instant ended = java.time.Instant.parse(task.getString("finished_at"));
+    assertEquals(List.of("tick1", "tick2", "tick3", "tick4"), t.out.stream().map(TimedLines.Line::text).toList(),
+        t::toString);
+    assertEquals(List.of("warn1", "warn2", "warn3", "warn4"), t.err.stream().map(TimedLines.Line::text)
+        .filter(l -> l.startsWith("warn")).toList(), t::toString);
+    java.time.Instant first = TimedLines.arrival(t.out, "tick1");
+    java.time.Instant firstErr = TimedLines.arrival(t.err, "warn1");
+    assertTrue(first.isBefore(ended), () -> "tick1 arrived at " + first + ", the task ended at " + ended);
+    assertTrue(firstErr.isBefore(ended), () -> "warn1 arrived at " + firstErr + ", the task ended at " + ended);
+    assertTrue(TimedLines.arrival(t.out, "tick3").isBefore(ended), t::toString);
+  }
+
+  @Test
+  void logsFollowShowsEachLineAsTheTaskPrintsIt() throws Exception {
+    String id = "cli-live-logs-" + System.nanoTime();
+    Out submitted = cli("run", TICKS, "--id", id);
+    assertEquals(0, submitted.rc, submitted::toString);
+    TimedLines t = live("logs", "-f", id);
+    assertEquals(0, t.await(90), t::toString);
+    assertLive(t, id);
+  }
+
+  @Test
+  void runWaitShowsEachLineAsTheTaskPrintsIt() throws Exception {
+    String id = "cli-live-run-" + System.nanoTime();
+    TimedLines t = live("run", TICKS, "--id", id, "--wait");
+    assertEquals(0, t.await(90), t::toString);
+    assertLive(t, id);
+  }
+
+  @Test
+  void logsWithoutFollowKeepsStdoutAndStderrApart() throws Exception {
+    String id = "cli-apart-" + System.nanoTime();
+    assertEquals(0, cli("run", "echo o1; echo e1 >&2; echo o2", "--id", id, "--wait").rc);
+    Out logs = cli("logs", id);
+    assertEquals(0, logs.rc, logs::toString);
+    assertEquals("o1\no2\n", logs.out, logs::toString);
+    assertEquals("e1\n", logs.err, logs::toString);
+  }
+
   @Test
   void nodesJsonParsesAndListsTheAgent() throws Exception {
     Out o = cli("nodes", "--json");

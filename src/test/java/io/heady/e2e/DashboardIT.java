@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestInstance;
  * The dashboard in a real browser: headless Chromium (Debian's package) driven by Playwright's
  * {@code playwright-core} runs {@code src/test/browser/dashboard.mjs} against a real manager and agent. The
  * script signs in, sees the agent, drains and undrains it, opens a DAG, runs a command from the page and sees
- * it succeed and cancels another, with no page reload, and saves {@code target/dashboard.png}.
+ * it succeed, watches a running task's output appear line by line over its live tail (an event stream, no
+ * polling) and cancels another, with no page reload, and saves {@code target/dashboard.png}.
  *
  * <p>Node, Chromium and {@code npm ci} in {@code src/test/browser} are test prerequisites ({@code .ci/run}
  * installs them); when one is missing this test fails and says which, it does not skip.

@@ -8,42 +8,81 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The full combined output of one task in a file, at most {@code maxBytes} of it followed by one marker line
- * saying it was cut. Thread-safe (both output readers write here). A write error stops logging; it never
- * fails the task, whose tails are still kept.
+ * The full output of one task in a file, stdout and stderr in the order they were read, at most {@code maxBytes}
+ * of it followed by one marker line (on stderr) saying it was cut. Which stream each byte came from goes to a
+ * {@link StreamIndex} next to it. Each stream's bytes are written in whole UTF-8 characters: the last one to
+ * three bytes of a read that end in the middle of a character wait for that stream's next read, so no run of
+ * one stream ends inside a character. Thread-safe (both output readers write here). A write error stops
+ * logging; it never fails the task, whose tails are still kept.
  */
 final class CappedLog {
   private final OutputStream out;
+  private final OutputStream index;
   private final long maxBytes;
+  private final byte[][] pending = {new byte[0], new byte[0]};
   private long written;
+  private int stream = -1;
   private boolean cut;
   private boolean closed;
 
-  private CappedLog(OutputStream out, long maxBytes) {
+  private CappedLog(OutputStream out, OutputStream index, long maxBytes) {
     this.out = out;
+    this.index = index;
     this.maxBytes = maxBytes;
   }
 
-  /** Creates (or replaces) the file and its missing parent directories. {@code maxBytes} 0: no cap. */
+  /** Creates (or replaces) the file, its index and its missing parent directories. {@code maxBytes} 0: no cap. */
   static CappedLog open(Path file, long maxBytes) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
     // why: unbuffered, so a follower (GET …/log?follow=true) sees output as soon as the task writes it
-    return new CappedLog(Files.newOutputStream(file, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), maxBytes);
+    OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE);
+    try {
+      return new CappedLog(out, StreamIndex.create(file), maxBytes);
+    } catch (IOException e) {
+      out.close();
+      throw e;
+    }
   }
 
   static String marker(long maxBytes) {
     return "\n[heady: log cut at " + maxBytes + " bytes; later output was dropped]\n";
   }
 
-  synchronized void write(byte[] b, int off, int len) {
-    if (closed || cut) {
+  /** Appends {@code len} bytes that the task wrote to stdout ({@code stderr} false) or stderr. */
+  synchronized void write(boolean stderr, byte[] b, int off, int len) {
+    if (closed || cut || len == 0) {
+      return;
+    }
+    int s = stderr ? 1 : 0;
+    byte[] held = pending[s];
+    byte[] all = b;
+    int from = off;
+    int n = len;
+    if (held.length > 0) {
+      all = new byte[held.length + len];
+      System.arraycopy(held, 0, all, 0, held.length);
+      System.arraycopy(b, off, all, held.length, len);
+      from = 0;
+      n = all.length;
+    }
+    int whole = LogReader.completeUtf8(all, from, n);
+    pending[s] = java.util.Arrays.copyOfRange(all, from + whole, from + n);
+    put(s, all, from, whole);
+  }
+
+  private void put(int s, byte[] b, int off, int len) {
+    if (len == 0 || cut) {
       return;
     }
     try {
+      if (s != stream) {
+        index.write(StreamIndex.record(written, s == 1));
+        stream = s;
+      }
       long room = maxBytes == 0 ? Long.MAX_VALUE : maxBytes - written;
       if (len <= room) {
         out.write(b, off, len);
@@ -52,6 +91,10 @@ final class CappedLog {
       }
       out.write(b, off, (int) room);
       written += room;
+      if (stream != 1) {
+        index.write(StreamIndex.record(written, true));
+        stream = 1;
+      }
       out.write(marker(maxBytes).getBytes(StandardCharsets.UTF_8));
       cut = true;
     } catch (IOException e) {
@@ -63,11 +106,19 @@ final class CappedLog {
     if (closed) {
       return;
     }
+    // why: what a stream left unfinished at its end is still its output (an invalid or cut character)
+    put(0, pending[0], 0, pending[0].length);
+    put(1, pending[1], 0, pending[1].length);
     closed = true;
     try {
       out.close();
     } catch (IOException e) {
       // why: nothing left to save; the outcome does not depend on the log
+    }
+    try {
+      index.close();
+    } catch (IOException e) {
+      // as above
     }
   }
 }

@@ -389,7 +389,7 @@ public final class RunningProcess {
     tail.append(b, 0, n);
     CappedLog l = log;
     if (l != null) {
-      l.write(b, 0, n);
+      l.write(tail == stderr, b, 0, n);
     }
   }
 

@@ -11,15 +11,16 @@ import java.util.regex.Pattern;
 /**
  * Which task logs a node removes from its log folder: those older than the retention, then, while the folder
  * is still over its size cap, the oldest of the rest. A running task's files are never chosen, whatever their
- * age, but they count towards the folder's size. Only a task's own files ({@code <task id>.log} and
- * {@code <task id>.progress}) are considered; anything else in the folder is left alone and not counted.
+ * age, but they count towards the folder's size. Only a task's own files ({@code <task id>.log}, its stream index
+ * {@code <task id>.streams} and {@code <task id>.progress}) are considered; a log's index goes with it;
+ * anything else in the folder is left alone and not counted.
  *
  * <p>A plain decision: it looks at a listing the caller made and returns names; it reads no file, and time
  * comes in as {@code now}.
  */
 public final class LogRetention {
   /** A task's file name: its id (as {@code Fields.ID}) and the suffix the executor gives it. */
-  private static final Pattern TASK_FILE = Pattern.compile("([A-Za-z0-9._-]{1,64})\\.(log|progress)");
+  private static final Pattern TASK_FILE = Pattern.compile("([A-Za-z0-9._-]{1,64})\\.(log|streams|progress)");
 
   /**
    * One regular file of the log folder, as listed.
@@ -92,6 +93,7 @@ public final class LogRetention {
    */
   public List<Removal> decide(List<LogFile> files, Set<String> running, Instant now) {
     List<LogFile> candidates = new ArrayList<>();
+    List<LogFile> indexes = new ArrayList<>();
     long total = 0;
     for (LogFile f : files) {
       String task = taskOf(f.name());
@@ -99,7 +101,9 @@ public final class LogRetention {
         continue;
       }
       total += f.bytes();
-      if (!running.contains(task)) {
+      if (f.name().endsWith(".streams")) {
+        indexes.add(f); // why: an index goes with its log, never alone (its time is its last stream switch)
+      } else if (!running.contains(task)) {
         candidates.add(f);
       }
     }
@@ -111,7 +115,7 @@ public final class LogRetention {
     for (LogFile f : candidates) {
       if (byAge && f.modified().isBefore(cutoff)) {
         out.add(new Removal(f.name(), f.bytes(), Why.AGE));
-        total -= f.bytes();
+        total -= f.bytes() + indexOf(f.name(), indexes).map(LogFile::bytes).orElse(0L);
       } else {
         left.add(f);
       }
@@ -123,9 +127,25 @@ public final class LogRetention {
           break;
         }
         out.add(new Removal(f.name(), f.bytes(), Why.SIZE));
-        total -= f.bytes();
+        total -= f.bytes() + indexOf(f.name(), indexes).map(LogFile::bytes).orElse(0L);
       }
     }
-    return out;
+    return withIndexes(out, indexes);
+  }
+
+  // why: a log without its index reads as all stdout; an index without its log is dead weight
+  private static List<Removal> withIndexes(List<Removal> out, List<LogFile> indexes) {
+    List<Removal> all = new ArrayList<>(out);
+    for (Removal r : out) {
+      if (r.name().endsWith(".log")) {
+        indexOf(r.name(), indexes).ifPresent(f -> all.add(new Removal(f.name(), f.bytes(), r.why())));
+      }
+    }
+    return all;
+  }
+
+  private static java.util.Optional<LogFile> indexOf(String log, List<LogFile> indexes) {
+    String idx = log.endsWith(".log") ? log.substring(0, log.length() - 4) + ".streams" : null;
+    return indexes.stream().filter(f -> f.name().equals(idx)).findFirst();
   }
 }

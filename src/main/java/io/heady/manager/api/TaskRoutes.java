@@ -65,7 +65,8 @@ final class TaskRoutes {
         return recorded(stored);
       })));
     });
-    r.viewer("GET", "/api/cluster/tasks/:id/log", rc -> {
+    // why: a browser's EventSource cannot send a header; the dashboard's live tail passes ?token=
+    r.viewerStream("GET", "/api/cluster/tasks/:id/log", rc -> {
       String id = taskId(rc);
       long offset = intParam(rc.queryParams().get("offset"), "offset", 0, 0, Integer.MAX_VALUE);
       if ("true".equals(rc.queryParams().get("follow"))) {

@@ -312,8 +312,12 @@ public final class ClusterService {
     });
   }
 
-  /** Where a task's log is: its node (or {@code null} before it was placed), its status and its kept tails. */
-  public record LogSource(NodeRecord node, String status, boolean finished, JsonObject result) {}
+  /**
+   * Where a task's log is: its node (or {@code null} before it was placed), its status, its kept tails, which
+   * attempt wrote the log (a new attempt starts a new log) and its exit code once it has one.
+   */
+  public record LogSource(NodeRecord node, String status, boolean finished, JsonObject result, int attempt,
+      Integer exitCode) {}
 
   public Future<LogSource> logSource(String taskId) {
     return loop.read((s, now) -> {
@@ -323,7 +327,9 @@ public final class ClusterService {
             new JsonObject().put("task_id", taskId));
       }
       NodeRecord n = t.nodeId() == null ? null : s.nodes().get(t.nodeId());
-      return new LogSource(n, t.state().wire(), t.state().terminal(), t.toJson().getJsonObject("result"));
+      JsonObject doc = t.toJson();
+      return new LogSource(n, t.state().wire(), t.state().terminal(), doc.getJsonObject("result"),
+          t.attempts().size(), doc.getInteger("exit_code"));
     });
   }
 
