@@ -112,7 +112,8 @@ class FaultsIT {
             r.raw());
         JsonObject t = c.admin.get("/api/cluster/tasks/" + id).json();
         assertEquals("queued", t.getString("status"));
-        assertTrue(t.getString("waiting_reason").endsWith("1 node (here): task is pinned to later"),
+        assertTrue(t.getString("waiting_reason").endsWith(
+            "1 node (here): task is pinned to later, and no node has the id or name 'later'"),
             t.encodePrettily());
         events.await("task.unplaceable", id, Duration.ofSeconds(10));
 
