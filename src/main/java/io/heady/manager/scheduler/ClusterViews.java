@@ -56,13 +56,20 @@ public final class ClusterViews {
     JsonArray tasks = new JsonArray();
     boolean anyCreated = false;
     String dag = null;
+    String oldDag = null;
     Map<Object, Placement> waiting = new HashMap<>(); // why: queued tasks alike wait alike; explain once
     for (Scheduler.Submitted x : out) {
       tasks.add(submitted(s, x.task(), waiting, now).put("created", x.created()));
       anyCreated |= x.created();
-      dag = dag == null ? x.task().dagId() : dag;
+      // why: a batch that repeats an existing task beside new ones made a new DAG of the new ones; name that one
+      if (x.created()) {
+        dag = dag == null ? x.task().dagId() : dag;
+      } else {
+        oldDag = oldDag == null ? x.task().dagId() : oldDag;
+      }
     }
-    return new JsonObject().put("dag_id", dag).put("tasks", tasks).put("created", anyCreated);
+    return new JsonObject().put("dag_id", dag != null ? dag : oldDag).put("tasks", tasks)
+        .put("created", anyCreated);
   }
 
   private static JsonObject submitted(Scheduler s, TaskRecord t, Map<Object, Placement> waiting, Instant now) {
