@@ -16,7 +16,8 @@ Where the manager is and which token to present, each found on its own, first fo
   3. the config file: $HEADY_CONFIG, else $XDG_CONFIG_HOME/heady/cli.json (~/.config/heady/cli.json), then
      /etc/heady/cli.json: {"url": "...", "token": "..."} or {"token_file": "/path"}, and "manager_fingerprint";
   4. the URL of the manager that served this file, else http://127.0.0.1:7070; the token the manager made in
-     $HEADY_DATA_DIR/admin.token, ~/.heady/admin.token or /var/lib/heady/admin.token when readable.
+     $HEADY_DATA_DIR/admin.token, ~/.heady/admin.token or /var/lib/heady/admin.token when readable (not for
+     the URL of the manager that served this file unless it is this machine: that token is this machine's).
 Running tasks takes an operator or admin token; worker_status() a viewer token is enough.
 
 HTTPS with the manager's self-signed certificate (--tls-self-signed): set HEADY_MANAGER_FINGERPRINT to the
@@ -92,6 +93,11 @@ def _tail(text, limit):
 
 def _present(value):
     return isinstance(value, str) and value.strip() != ""
+
+
+def _loopback(url):
+    host = (urllib.parse.urlsplit(url.strip()).hostname or "").lower()
+    return host == "localhost" or host == "::1" or host.startswith("127.")
 
 
 def _expand(path, home):
@@ -197,11 +203,14 @@ class Config:
                 if token is None:
                     raise HeadyError("%s names token_file %s, which cannot be read" % (path, tf), code="BAD_CONFIG")
                 token_source = tf
+        served = False
         if url is None and _present(SERVED_MANAGER_URL):
-            url, url_source = SERVED_MANAGER_URL, "the manager that served heady.py"
+            url, url_source, served = SERVED_MANAGER_URL, "the manager that served heady.py", True
         if url is None:
             url, url_source = DEFAULT_URL, "default"
-        if token is None:
+        # why: the admin token found on this machine is this machine's manager's; a copy served by another
+        # manager would otherwise hand it to that one, unasked
+        if token is None and (not served or _loopback(url)):
             dirs = [_expand(env["HEADY_DATA_DIR"].strip(), home)] if _present(env.get("HEADY_DATA_DIR")) else []
             for d in dirs + [os.path.join(home, ".heady"), "/var/lib/heady"]:
                 token = _read_token(os.path.join(d, "admin.token"))

@@ -6,6 +6,7 @@ HEADY_TOKEN; HEADY_TEST_MAC_ID is the agent's node id, HEADY_TEST_CLOSED_PORT a 
 """
 
 import os
+import tempfile
 import time
 import unittest
 
@@ -135,6 +136,33 @@ class Errors(unittest.TestCase):
         with self.assertRaises(HeadyError) as caught:
             heady.connect(url="ftp://example.org").run("echo")
         self.assertIn("not an http(s) URL", str(caught.exception))
+
+
+class LocalToken(unittest.TestCase):
+    """The admin token found on this machine goes only to a manager the user named or to this machine: a copy
+    served by another manager must not hand it this machine's admin token."""
+
+    def resolve(self, home, served, env=None):
+        saved = heady.SERVED_MANAGER_URL
+        heady.SERVED_MANAGER_URL = served
+        try:
+            return heady.Config.resolve(env=env or {}, home=home, machine_file=os.path.join(home, "none.json"))
+        finally:
+            heady.SERVED_MANAGER_URL = saved
+
+    def test_a_local_admin_token_is_not_sent_to_the_manager_that_served_this_file(self):
+        with tempfile.TemporaryDirectory() as home:
+            os.makedirs(os.path.join(home, ".heady"))
+            with open(os.path.join(home, ".heady", "admin.token"), "w") as f:
+                f.write("this-machines-admin-token\n")
+            elsewhere = self.resolve(home, "http://192.0.2.50:7070")
+            self.assertEqual("http://192.0.2.50:7070", elsewhere.url)
+            self.assertIsNone(elsewhere.token, "another manager's copy must not get this machine's token")
+            here = self.resolve(home, "http://127.0.0.1:7070")
+            self.assertEqual("this-machines-admin-token", here.token)
+            named = self.resolve(home, "http://192.0.2.50:7070", env={"HEADY_URL": "http://192.0.2.60:7070"})
+            self.assertEqual("http://192.0.2.60:7070", named.url)
+            self.assertEqual("this-machines-admin-token", named.token, "a URL the user gave takes it, as the CLI")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * @param online relayq's {@code online}: at least one worker is up
  * @param onlineWorkers how many workers are up
- * @param workers by node name, in the manager's order
+ * @param workers by node name (by node id where several nodes share a name), in the manager's order
  */
 public record WorkerStatus(boolean online, int onlineWorkers, int totalWorkers, int totalActive, int totalQueued,
     Map<String, Worker> workers, JsonObject json) {
@@ -32,7 +32,9 @@ public record WorkerStatus(boolean online, int onlineWorkers, int totalWorkers, 
     if (j.getValue("workers") instanceof JsonObject all) {
       for (Map.Entry<String, Object> e : all) {
         if (e.getValue() instanceof JsonObject w) {
-          Worker x = new Worker(e.getKey(), w.getString("type"), NodeInfo.num(w, "active_jobs").intValue(),
+          // why: a name several nodes share keys each of them by its node id; the name is in the entry
+          Worker x = new Worker(w.getString("name", e.getKey()), w.getString("type"),
+              NodeInfo.num(w, "active_jobs").intValue(),
               NodeInfo.num(w, "queued_jobs").intValue(), NodeInfo.num(w, "total_jobs").longValue(),
               w.getBoolean("online", false), w.getString("node_id"), w.getString("status"), w.getString("tier"),
               w.getString("location"), NodeInfo.num(w, "active").intValue(),

@@ -110,7 +110,7 @@ class RelayqClientIT {
     env.put("HEADY_TEST_MAC_ID", MAC);
     env.put("HEADY_TEST_CLOSED_PORT", Integer.toString(HeadyProcess.freePort()));
     String out = unittest(python, "test_heady", env);
-    assertTrue(out.contains("Ran 11 tests"), out);
+    assertTrue(out.contains("Ran 12 tests"), out);
   }
 
   @Test

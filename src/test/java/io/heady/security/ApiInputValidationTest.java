@@ -296,6 +296,20 @@ class ApiInputValidationTest {
     }
   }
 
+  /** A target that cannot be decoded is said to be one, not answered as if a JSON body were wrong. */
+  @Test
+  void anUndecodableTargetIsNamedAsSuch() throws Exception {
+    int port = Integer.parseInt(m.url().substring(m.url().lastIndexOf(':') + 1));
+    for (String target : new String[] {"/api/cluster/tasks/fz%zz", "/api/cluster/nodes/x%zz",
+        "/api/cluster/tasks/t1/log?follow=true&token=%zz"}) {
+      RawHttp.Res r = RawHttp.send("127.0.0.1", port, null, "GET", target, m.tokens.admin(), null, 10_000);
+      assertEquals(400, r.status(), target + " → " + r.body());
+      JsonObject e = new JsonObject(r.body()).getJsonObject("error");
+      assertEquals("INVALID_FIELD", e.getString("code"), target + " → " + r.body());
+      assertTrue(e.getString("message").contains("percent-encoding"), target + " → " + r.body());
+    }
+  }
+
   @Test
   void rotationNeedsAKind() {
     Http.Res r = http.send("POST", m.url() + "/api/cluster/tokens/rotate", m.tokens.admin(), "{\"kind\": \"root\"}");

@@ -32,7 +32,6 @@ class NodeRefsApiTest {
     m = new InProcessManager(dir);
     register("n-mac", "mac-mini");
     register("rpi4", "garage");
-    register("n-imp", "rpi4"); // named like another node's id
     register("twin-a", "twin");
     register("twin-b", "twin");
   }
@@ -43,12 +42,29 @@ class NodeRefsApiTest {
   }
 
   private void register(String id, String name) throws Exception {
+    Http.Res r = tryRegister(id, name);
+    assertTrue(r.status() == 200 || r.status() == 201, r.body());
+  }
+
+  private Http.Res tryRegister(String id, String name) throws Exception {
     Seal seal = m.enrollNode(id);
     String body = new JsonObject().put("node_id", id).put("name", name)
         .put("hardware", new JsonObject().put("cpu_cores", 4).put("ram_gb", 8)).encode();
-    Http.Res r = http.send("POST", m.url() + "/api/cluster/nodes/register",
+    return http.send("POST", m.url() + "/api/cluster/nodes/register",
         InProcessManager.sealed(seal, "POST", "/api/cluster/nodes/register", body), body);
-    assertTrue(r.status() == 200 || r.status() == 201, r.body());
+  }
+
+  /** An id never takes over a name, nor a name an id: such a node is refused, naming the other node. */
+  @Test
+  void aNodeNamedLikeAnotherNodesIdOrTheReverseIsRefused() throws Exception {
+    Http.Res named = tryRegister("n-imp", "rpi4");
+    assertEquals(409, named.status(), named.body());
+    assertEquals("ID_TAKEN", error(named).getString("code"));
+    Http.Res ided = tryRegister("garage", "impostor");
+    assertEquals(409, ided.status(), ided.body());
+    assertTrue(error(ided).getString("message").contains("rpi4"), ided.body());
+    assertEquals(404, get("/api/cluster/nodes/n-imp").status());
+    assertEquals("rpi4", new JsonObject(get("/api/cluster/nodes/garage").body()).getString("node_id"));
   }
 
   private Http.Res get(String path) {

@@ -10,7 +10,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * The full output of one task in a file, stdout and stderr in the order they were read, at most {@code maxBytes}
  * of it followed by one marker line (on stderr) saying it was cut. Which stream each byte came from goes to a
- * {@link StreamIndex} next to it. Each stream's bytes are written in whole UTF-8 characters: the last one to
+ * {@link StreamIndex} next to it, which gets no more than {@code maxBytes} either (the log is cut when it is full).
+ * Each stream's bytes are written in whole UTF-8 characters: the last one to
  * three bytes of a read that end in the middle of a character wait for that stream's next read, so no run of
  * one stream ends inside a character. Thread-safe (both output readers write here). A write error stops
  * logging; it never fails the task, whose tails are still kept.
@@ -21,6 +22,7 @@ final class CappedLog {
   private final long maxBytes;
   private final byte[][] pending = {new byte[0], new byte[0]};
   private long written;
+  private long indexBytes;
   private int stream = -1;
   private boolean cut;
   private boolean closed;
@@ -46,6 +48,10 @@ final class CappedLog {
       out.close();
       throw e;
     }
+  }
+
+  static String switchMarker(long switches) {
+    return "\n[heady: log cut after " + switches + " switches between stdout and stderr; later output was dropped]\n";
   }
 
   static String marker(long maxBytes) {
@@ -80,7 +86,14 @@ final class CappedLog {
     }
     try {
       if (s != stream) {
+        // why: a task that switches stream at every byte would write eight bytes of index per byte of log; the
+        // index gets no more room than the log, so the cap bounds the task's disk use at twice itself
+        if (maxBytes != 0 && indexBytes + StreamIndex.RECORD > maxBytes) {
+          cutHere(switchMarker(indexBytes / StreamIndex.RECORD));
+          return;
+        }
         index.write(StreamIndex.record(written, s == 1));
+        indexBytes += StreamIndex.RECORD;
         stream = s;
       }
       long room = maxBytes == 0 ? Long.MAX_VALUE : maxBytes - written;
@@ -91,15 +104,20 @@ final class CappedLog {
       }
       out.write(b, off, (int) room);
       written += room;
-      if (stream != 1) {
-        index.write(StreamIndex.record(written, true));
-        stream = 1;
-      }
-      out.write(marker(maxBytes).getBytes(StandardCharsets.UTF_8));
-      cut = true;
+      cutHere(marker(maxBytes));
     } catch (IOException e) {
       cut = true;
     }
+  }
+
+  /** Ends the log with a marker line, on stderr. */
+  private void cutHere(String marker) throws IOException {
+    cut = true;
+    if (stream != 1) {
+      index.write(StreamIndex.record(written, true));
+      stream = 1;
+    }
+    out.write(marker.getBytes(StandardCharsets.UTF_8));
   }
 
   synchronized void close() {

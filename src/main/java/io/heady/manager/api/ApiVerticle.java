@@ -222,7 +222,10 @@ public final class ApiVerticle extends VerticleBase {
           + (RequestGate.bodyLimit(rc, settings.maxBodyBytes()) < settings.maxBodyBytes()
               ? " (the limit without a valid token)" : " (--max-body-kb)"));
     } else if (t == null && code == 400) {
-      t = new ApiException(ErrorCode.BAD_JSON, "bad request");
+      // why: Vert.x fails a path or query it cannot decode with a bare 400; a body is parsed by the routes, whose
+      // errors say what is wrong with it
+      t = new ApiException(ErrorCode.INVALID_FIELD, "the request target is not valid (bad percent-encoding?)",
+          new JsonObject().put("field", "path"));
     } else if (t == null && (code == 404 || code == 405)) {
       t = new ApiException(ErrorCode.NOT_FOUND, "not found");
     } else if (t == null && code >= 400 && code < 500) {

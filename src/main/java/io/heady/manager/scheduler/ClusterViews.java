@@ -56,13 +56,20 @@ public final class ClusterViews {
     JsonArray tasks = new JsonArray();
     boolean anyCreated = false;
     String dag = null;
+    String oldDag = null;
     Map<Object, Placement> waiting = new HashMap<>(); // why: queued tasks alike wait alike; explain once
     for (Scheduler.Submitted x : out) {
       tasks.add(submitted(s, x.task(), waiting, now).put("created", x.created()));
       anyCreated |= x.created();
-      dag = dag == null ? x.task().dagId() : dag;
+      // why: a batch that repeats an existing task beside new ones made a new DAG of the new ones; name that one
+      if (x.created()) {
+        dag = dag == null ? x.task().dagId() : dag;
+      } else {
+        oldDag = oldDag == null ? x.task().dagId() : oldDag;
+      }
     }
-    return new JsonObject().put("dag_id", dag).put("tasks", tasks).put("created", anyCreated);
+    return new JsonObject().put("dag_id", dag != null ? dag : oldDag).put("tasks", tasks)
+        .put("created", anyCreated);
   }
 
   private static JsonObject submitted(Scheduler s, TaskRecord t, Map<Object, Placement> waiting, Instant now) {
@@ -142,6 +149,7 @@ public final class ClusterViews {
    * (some worker is up), {@code total_workers}, {@code total_active}, {@code total_queued} and {@code workers};
    * per worker relayq's {@code type}, {@code active_jobs}, {@code queued_jobs}, {@code total_jobs},
    * {@code online}, with heady's own fields beside them (node id, status, tier, slots, reliability and the rest).
+   * A worker's key is its name, or its node id when several nodes share that name.
    */
   public static JsonObject workers(Scheduler s) {
     Map<String, Integer> pinned = new HashMap<>();
@@ -151,6 +159,8 @@ public final class ClusterViews {
         pinned.merge(t.spec().node(), 1, Integer::sum);
       }
     });
+    Map<String, Integer> names = new HashMap<>();
+    s.nodes().all().forEach(r -> names.merge(r.name(), 1, Integer::sum));
     JsonObject workers = new JsonObject();
     int online = 0;
     int active = 0;
@@ -163,13 +173,16 @@ public final class ClusterViews {
       active += running;
       int queued = pinned.getOrDefault(r.nodeId(), 0)
           + (r.name().equals(r.nodeId()) ? 0 : pinned.getOrDefault(r.name(), 0));
-      workers.put(r.name(), new JsonObject()
+      // why: relayq keys workers by name; a name several nodes share would keep only the last of them
+      String key = names.get(r.name()) > 1 ? r.nodeId() : r.name();
+      workers.put(key, new JsonObject()
           .put("type", workerType(r))
           .put("active_jobs", running)
           .put("queued_jobs", queued)
           .put("total_jobs", r.completed() + r.failed() + running)
           .put("online", up)
           .put("node_id", r.nodeId())
+          .put("name", r.name())
           .put("status", r.status().wire())
           .put("tier", r.tier().name())
           .put("location", r.location())

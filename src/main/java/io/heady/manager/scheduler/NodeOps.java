@@ -5,6 +5,7 @@ import io.heady.common.protocol.ErrorCode;
 import io.heady.common.protocol.Heartbeat;
 import io.heady.common.protocol.Registration;
 import io.heady.manager.node.NodeLiveness;
+import io.heady.manager.node.NodeNameClash;
 import io.heady.manager.node.NodeRecord;
 import io.heady.manager.node.NodeStatus;
 import io.heady.manager.task.Attempt;
@@ -36,6 +37,11 @@ final class NodeOps {
   /** Registers a node, or re-registers it keeping its counters. Returns whether it is new. */
   boolean register(Registration r, boolean local, Instant now) {
     NodeRecord known = state.nodes().get(r.nodeId());
+    if (!local) {
+      // why: the manager's own executor has a reserved id; a store written before this rule may hold an agent
+      // named like it, and that must not stop the manager from starting
+      NodeNameClash.check(r.nodeId(), r.name(), state.nodes().all());
+    }
     NodeRecord n = NodeLiveness.admit(known, r, local, now);
     if (known == null) {
       state.nodes().put(n);

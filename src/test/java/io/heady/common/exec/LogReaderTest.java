@@ -120,6 +120,30 @@ class LogReaderTest {
     assertEquals(List.of("out:0123456789", "err:" + CappedLog.marker(10)), segments(r));
   }
 
+  /**
+   * The index gets no more room than the log: a task that switches stream at every byte wrote an index eight
+   * times the size of its capped log (6.5 times in a real run), so a 10 MB cap let one task's files grow to
+   * some 90 MB. Its log is cut, saying why.
+   */
+  @Test
+  void aTaskSwitchingStreamsAtEveryByteStaysWithinTheCap() throws Exception {
+    CappedLog log = open(1000);
+    for (int i = 0; i < 4000; i++) {
+      put(log, i % 2 == 1, "x");
+    }
+    log.close();
+    long logBytes = Files.size(dir.resolve("t1.log"));
+    long indexBytes = Files.size(dir.resolve("t1.streams"));
+    String marker = CappedLog.switchMarker(125);
+    assertTrue(indexBytes <= 1000 + StreamIndex.RECORD, "index " + indexBytes + " bytes for a cap of 1000");
+    assertEquals(125 + marker.length(), logBytes, "one byte per switch, then the marker");
+    JsonObject r = LogReader.read(dir, "t1", 0, 1 << 20);
+    List<String> segs = segments(r);
+    assertEquals("err:" + marker, segs.get(segs.size() - 1), "the log says it was cut");
+    assertEquals("out:x", segs.get(0));
+    assertEquals("err:x", segs.get(1));
+  }
+
   @Test
   void aReadWithTooManySwitchesStopsAtOneAndTheNextGoesOn() throws Exception {
     CappedLog log = open(0);
