@@ -252,11 +252,17 @@ public final class HeadyClient {
         switch (e.type()) {
           case "stdout" -> out.append(false, text(e.data()));
           case "stderr" -> out.append(true, text(e.data()));
+          case "attempt" -> {
+            JsonObject a = json(e.data());
+            if (a.getValue("attempt") instanceof Number n) {
+              out.attempt(n.intValue(), a.getString("node_id"));
+            }
+          }
           case "end" -> {
             return Follow.ENDED;
           }
           default -> {
-            // attempt, error and later event types: the caller reads the record anyway
+            // error and later event types: the caller reads the record anyway
           }
         }
       }
@@ -264,6 +270,14 @@ public final class HeadyClient {
       // the stream broke or hit the deadline: the caller goes on by polling
     }
     return Follow.BROKEN;
+  }
+
+  private static JsonObject json(String data) {
+    try {
+      return new JsonObject(data);
+    } catch (RuntimeException notJson) {
+      return new JsonObject();
+    }
   }
 
   static String text(String data) {

@@ -41,6 +41,12 @@ final class LineListener implements TaskListener {
     pending.delete(0, start);
   }
 
+  @Override
+  public void attempt(int attempt, String nodeId) {
+    // why: an unfinished line of the attempt before is not continued by the new attempt's output
+    flush();
+  }
+
   /** Hands on each stream's last line that had no line break. */
   void flush() {
     if (out.length() > 0) {

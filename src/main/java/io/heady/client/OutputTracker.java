@@ -13,6 +13,7 @@ final class OutputTracker {
   private final TaskListener listener;
   private final StringBuilder out = new StringBuilder();
   private final StringBuilder err = new StringBuilder();
+  private int attempt;
 
   OutputTracker(TaskListener listener) {
     this.listener = listener;
@@ -25,6 +26,24 @@ final class OutputTracker {
     }
     remember(stderr ? err : out, chunk);
     emit(stderr, chunk);
+  }
+
+  /**
+   * The attempt whose output comes next. A later attempt than the one handed on so far starts its output
+   * over: what the earlier one printed is forgotten (so a retry that prints the same lines still shows them)
+   * and the listener is told.
+   */
+  void attempt(int n, String nodeId) {
+    if (n <= attempt) {
+      return;
+    }
+    boolean retry = attempt > 0;
+    attempt = n;
+    if (retry) {
+      out.setLength(0);
+      err.setLength(0);
+      listener.attempt(n, nodeId);
+    }
   }
 
   /** The whole output as the record has it now: only what was not handed on yet is. */

@@ -77,6 +77,9 @@ public final class TaskHandle {
     while (true) {
       TaskInfo t = client.task(id);
       l.update(t);
+      if (!streamed) {
+        out.attempt(t.attempts(), t.nodeId());
+      }
       if (t.status().terminal()) {
         if (!streamed) {
           // why: the record's tails are the output only when the stream did not hand on all of it

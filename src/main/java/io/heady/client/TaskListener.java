@@ -14,6 +14,12 @@ public interface TaskListener {
   /** New standard error, in order, each byte once. */
   default void stderr(String text) {}
 
+  /**
+   * A new attempt of the task began (a retry, perhaps on another node): the output that follows is its own,
+   * from its start. Not called for the first attempt.
+   */
+  default void attempt(int attempt, String nodeId) {}
+
   /** Whether to ask the manager to stream output while the task runs ({@code stdout}/{@code stderr} live). */
   default boolean wantsOutput() {
     return false;

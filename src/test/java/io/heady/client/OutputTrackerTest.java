@@ -9,7 +9,13 @@ import org.junit.jupiter.api.Test;
 class OutputTrackerTest {
   private final StringBuilder out = new StringBuilder();
   private final StringBuilder err = new StringBuilder();
+  private final StringBuilder attempts = new StringBuilder();
   private final OutputTracker tracker = new OutputTracker(new TaskListener() {
+    @Override
+    public void attempt(int attempt, String nodeId) {
+      attempts.append(attempt).append('@').append(nodeId).append(';');
+    }
+
     @Override
     public void stdout(String text) {
       out.append(text);
@@ -20,6 +26,21 @@ class OutputTrackerTest {
       err.append(text);
     }
   });
+
+  @Test
+  void aRetryThatPrintsTheSameLinesStillShowsThem() {
+    tracker.attempt(1, "n1");
+    tracker.offer("same\n", "oops\n");
+    tracker.attempt(1, "n1");
+    tracker.attempt(2, "n2");
+    tracker.offer("same\n", null);
+    tracker.attempt(2, "n2");
+    tracker.append(false, "more\n");
+    tracker.offer("same\nmore\n", "oops\n");
+    assertEquals("same\nsame\nmore\n", out.toString());
+    assertEquals("oops\noops\n", err.toString(), "the retry's own stderr too");
+    assertEquals("2@n2;", attempts.toString(), "told once, for the retry only");
+  }
 
   @Test
   void growingTextIsPassedOnOnce() {

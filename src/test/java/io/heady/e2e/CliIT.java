@@ -121,6 +121,16 @@ class CliIT {
     assertEquals("err\n", o.err, o::toString);
   }
 
+  @Test
+  void aRetryThatPrintsTheSameLineShowsItAgainAfterSayingSo() throws Exception {
+    Path marker = HeadyProcess.tempDir("cli-retry-").resolve("tried");
+    Out o = cli("run", "if [ -e " + marker + " ]; then echo same; else touch " + marker + "; echo same; exit 1; fi",
+        "--retries", "1", "--wait");
+    assertEquals(0, o.rc, o::toString);
+    assertEquals("same\nsame\n", o.out, o::toString);
+    assertTrue(o.err.contains("heady: attempt 2"), o::toString);
+  }
+
   /** Prints a line a second on stdout and on stderr for 4 s. */
   private static final String TICKS = "for i in 1 2 3 4; do echo tick$i; echo warn$i >&2; sleep 1; done";
 

@@ -99,6 +99,14 @@ final class Progress implements TaskListener {
     ctx.err().flush();
   }
 
+  @Override
+  public synchronized void attempt(int attempt, String nodeId) {
+    clear();
+    ctx.err().println("heady: attempt " + attempt + (nodeId == null ? "" : " on " + nodeId)
+        + " starts over; its output follows");
+    ctx.err().flush();
+  }
+
   /** Removes the status line. */
   synchronized void clear() {
     if (lineShown) {
