@@ -14,6 +14,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -155,6 +157,36 @@ class LogStreamIT {
       assertEquals(offset, e.data().getLong("offset"), "each event starts where the one before stopped");
       offset += e.data().getString("text").getBytes(StandardCharsets.UTF_8).length;
     }
+  }
+
+  @Test
+  void whenTheNodesLogStopsShortTheRestComesFromTheRecord() throws Exception {
+    Path go = HeadyProcess.tempDir("ls-short-").resolve("go");
+    String id = cluster.submit(new JsonObject().put("node", "ls-bus").put("command",
+        "echo first; while [ ! -e " + go + " ]; do sleep 0.1; done; echo second; echo third >&2"));
+    HttpResponse<InputStream> r = open(id, viewer, null);
+    assertEquals(200, r.statusCode());
+    List<Ev> evs = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
+      try {
+        read(r, evs);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    Poll.until("first streamed", LIMIT, () -> text(evs, "stdout").contains("first") ? true : null);
+    // why: as when the node's disk fills, the log on the node stops while the task goes on printing: the
+    // task writes on into the file it opened, which is no longer the one the node reads
+    Path log = cluster.agentDir("ls-bus").resolve("logs").resolve(id + ".log");
+    Files.delete(log);
+    Files.createFile(log);
+    Files.createFile(go);
+    reading.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals("first\nsecond\n", text(evs, "stdout"), evs::toString);
+    assertEquals("third\n", text(evs, "stderr"), evs::toString);
+    assertEquals("succeeded", last(evs).data().getString("status"), evs::toString);
+    assertTrue(evs.stream().filter(e -> e.data().getString("text", "").contains("second"))
+        .allMatch(e -> "record".equals(e.data().getString("source"))), evs::toString);
   }
 
   @Test

@@ -13,8 +13,8 @@ import io.vertx.ext.web.RoutingContext;
  * kept in the task record. With {@code follow=true}, a server-sent stream of the output as it appears on the
  * node: {@code event: stdout} and {@code event: stderr} ({@code {offset, text}}) in the order the task wrote
  * them, {@code event: attempt} when a new attempt starts a new log, then {@code event: end} ({@code {status,
- * exit_code}}). When the node cannot be read at the end, what the record has beyond what was sent is sent from
- * there ({@code source: "record"}).
+ * exit_code}}). When the node cannot be read at the end, or its log stopped short of the task's output, what the
+ * record has beyond what was sent is sent from there ({@code source: "record"}).
  */
 final class LogFollower {
   private static final long POLL_MS = 250;
@@ -133,9 +133,9 @@ final class LogFollower {
     }
     boolean progressed = c.succeeded() && send(c.result());
     if (w.finished() && !progressed) {
-      if (c.failed()) {
-        fromRecord(w.result());
-      }
+      // why: the node may be gone, or its log may have stopped short while the task printed on (a full disk);
+      // the record's tails, when whole, hold what the node could not give
+      fromRecord(w.result());
       end("end", new JsonObject().put("status", w.status()).put("exit_code", w.exitCode()));
     } else if (rc.response().writeQueueFull()) {
       // why: a slow reader holds the stream back instead of the manager buffering a huge output for it
@@ -176,7 +176,10 @@ final class LogFollower {
     return true;
   }
 
-  /** The node is gone or lost the log: what the record keeps beyond what was sent (tails line up from 0). */
+  /**
+   * At the end: what the record keeps beyond what was sent (whole tails line up from 0; nothing when the node's
+   * log gave it all). Cut tails are not used once something was sent: they no longer line up.
+   */
   private void fromRecord(JsonObject result) {
     if (result == null) {
       return;
