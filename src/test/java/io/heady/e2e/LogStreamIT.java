@@ -87,18 +87,23 @@ class LogStreamIT {
     }
   }
 
+  /** Reads the stream's events into {@code into} on another thread; the future completes when it ends. */
+  private static CompletableFuture<Void> readInBackground(HttpResponse<InputStream> r, List<Ev> into) {
+    return CompletableFuture.runAsync(() -> {
+      try {
+        read(r, into);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
   private List<Ev> follow(String taskId) throws Exception {
     HttpResponse<InputStream> r = open(taskId, viewer, null);
     assertEquals(200, r.statusCode());
     assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
     List<Ev> evs = new CopyOnWriteArrayList<>();
-    CompletableFuture.runAsync(() -> {
-      try {
-        read(r, evs);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }).get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+    readInBackground(r, evs).get(LIMIT.toSeconds(), TimeUnit.SECONDS);
     return evs;
   }
 
@@ -167,13 +172,7 @@ class LogStreamIT {
     HttpResponse<InputStream> r = open(id, viewer, null);
     assertEquals(200, r.statusCode());
     List<Ev> evs = new CopyOnWriteArrayList<>();
-    CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
-      try {
-        read(r, evs);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<Void> reading = readInBackground(r, evs);
     Poll.until("first streamed", LIMIT, () -> text(evs, "stdout").contains("first") ? true : null);
     // why: as when the node's disk fills, the log on the node stops while the task goes on printing: the
     // task writes on into the file it opened, which is no longer the one the node reads
@@ -215,13 +214,7 @@ class LogStreamIT {
     HttpResponse<InputStream> r = open(running, viewer, null);
     assertEquals(200, r.statusCode());
     List<Ev> evs = new CopyOnWriteArrayList<>();
-    CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
-      try {
-        read(r, evs);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<Void> reading = readInBackground(r, evs);
     Poll.until("the first line on the follower", LIMIT, () -> text(evs, "stdout").equals("before\n"));
     doomed.kill9();
     assertEquals(200, cluster.admin.post("/api/cluster/tasks/" + running + "/cancel", "{}").status());
