@@ -5,29 +5,32 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A checked, ready {@link ProcessBuilder} for a spec, or the reason it cannot run. Everything that can be
- * known before spawning is checked here, because once {@code setsid}/{@code nice} wrap the program a failed
- * exec would only show as exit status 127 and a line on stderr.
+ * A checked, ready launch for a spec (a {@link NativeSpawner.Request}, or a {@link ProcessBuilder} where the
+ * native spawner cannot run), or the reason it cannot run. Everything that can be known before spawning is
+ * checked here, because once a prefix program wraps the task's program a failed exec would only show as exit
+ * status 127 and a line on stderr.
  *
- * @param builder the builder, {@code null} when {@code error} is set
+ * @param builder the builder for the ProcessBuilder path, else {@code null}
+ * @param request the native spawn, else {@code null}
  * @param program the program the task runs (argv[0], or {@code /bin/sh})
  * @param error why it cannot run, or {@code null}
  */
-record LaunchPlan(ProcessBuilder builder, String program, String error) {
+record LaunchPlan(ProcessBuilder builder, NativeSpawner.Request request, String program, String error) {
   static final String SHELL = "/bin/sh";
   // why: what execvp(3) searches when PATH is unset
   private static final String DEFAULT_PATH = "/bin:/usr/bin";
 
   static LaunchPlan failed(String program, String error) {
-    return new LaunchPlan(null, program, error);
+    return new LaunchPlan(null, null, program, error);
   }
 
   static LaunchPlan prepare(ProcessSpec spec, Tools tools, Map<String, String> inheritedEnv) {
-    return prepare(spec, tools, inheritedEnv, null, spec.progressFile());
+    return prepare(spec, tools, inheritedEnv, null, spec.progressFile(), false);
   }
 
   /**
@@ -35,9 +38,11 @@ record LaunchPlan(ProcessBuilder builder, String program, String error) {
    *     variables (the task user's {@code HOME}, …) under the task's own, its private folder is the working
    *     directory of a task that names none; {@code null}: none
    * @param progressFile where the task's progress file is, or {@code null}
+   * @param nativeSpawn plan a {@link NativeSpawner.Request} (no {@code setsid}/{@code nice} programs; on cgroup
+   *     v1 the spawner thread places the task, so the placement shell goes too) instead of a builder
    */
   static LaunchPlan prepare(ProcessSpec spec, Tools tools, Map<String, String> inheritedEnv, AttemptBox box,
-      Path progressFile) {
+      Path progressFile, boolean nativeSpawn) {
     boolean shell = spec.argv().isEmpty();
     String program = shell ? SHELL : spec.argv().get(0);
     if (shell && (spec.command() == null || spec.command().isEmpty())) {
@@ -60,9 +65,7 @@ record LaunchPlan(ProcessBuilder builder, String program, String error) {
       dir = box.privateDir().toFile();
     }
 
-    ProcessBuilder pb = new ProcessBuilder();
-    Map<String, String> env = pb.environment();
-    env.clear();
+    Map<String, String> env = new LinkedHashMap<>();
     inheritedEnv.forEach((k, v) -> {
       if (!isHeady(k)) {
         env.put(k, v);
@@ -82,7 +85,27 @@ record LaunchPlan(ProcessBuilder builder, String program, String error) {
     if (notRunnable != null) {
       return failed(program, "cannot run program \"" + program + "\": " + notRunnable);
     }
+    int niceness = niceness(spec.speed());
+    List<String> task = shell ? List.of(SHELL, "-c", spec.command()) : spec.argv();
+    if (nativeSpawn) {
+      List<Path> placeIn = List.of();
+      List<String> prefix = box == null ? List.of() : box.prefix();
+      if (box != null && box.whole() && !box.group().threadPlacement().isEmpty()
+          && NativeSpawner.placeable(box.group().applied().pids())) {
+        placeIn = box.group().threadPlacement();
+        prefix = box.afterPlacement();
+      }
+      List<String> argv = new ArrayList<>(prefix);
+      argv.addAll(task);
+      // why: posix_spawn does not search PATH, and posix_spawnp would search this JVM's, not the task's
+      String path = prefix.isEmpty() ? locate(program, env.get("PATH"), dir) : prefix.get(0);
+      return new LaunchPlan(null, new NativeSpawner.Request(path, argv, env, dir == null ? null : dir.getPath(),
+          niceness, placeIn), program, null);
+    }
 
+    ProcessBuilder pb = new ProcessBuilder();
+    pb.environment().clear();
+    pb.environment().putAll(env);
     List<String> cmd = new ArrayList<>();
     if (tools.setsid() != null) {
       cmd.add(tools.setsid().toString());
@@ -91,25 +114,18 @@ record LaunchPlan(ProcessBuilder builder, String program, String error) {
     if (box != null) {
       cmd.addAll(box.prefix());
     }
-    int niceness = niceness(spec.speed());
     if (niceness > 0 && tools.nice() != null) {
       cmd.add(tools.nice().toString());
       cmd.add("-n");
       cmd.add(Integer.toString(niceness));
       cmd.add("--");
     }
-    if (shell) {
-      cmd.add(SHELL);
-      cmd.add("-c");
-      cmd.add(spec.command());
-    } else {
-      cmd.addAll(spec.argv());
-    }
+    cmd.addAll(task);
     pb.command(cmd);
     pb.directory(dir);
     // why: a task that reads stdin (cat, a prompt) must see end-of-file, not wait until its timeout
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    return new LaunchPlan(pb, program, null);
+    return new LaunchPlan(pb, null, program, null);
   }
 
   /**
@@ -133,6 +149,16 @@ record LaunchPlan(ProcessBuilder builder, String program, String error) {
 
   /** {@code null} when {@code program} names an executable file the way execvp(3) would find it. */
   static String checkProgram(String program, String path, File dir) {
+    return find(program, path, dir) instanceof String why ? why : null;
+  }
+
+  /** The file {@link #checkProgram} found for {@code program} (call it only when that found one). */
+  static String locate(String program, String path, File dir) {
+    return find(program, path, dir) instanceof Path p ? p.toString() : program;
+  }
+
+  /** The program's file, as execvp(3) would find it, or (a String) why there is none. */
+  private static Object find(String program, String path, File dir) {
     if (program.indexOf('/') >= 0) {
       Path p = Path.of(program);
       if (!p.isAbsolute() && dir != null) {
@@ -147,7 +173,7 @@ record LaunchPlan(ProcessBuilder builder, String program, String error) {
       if (!Files.isExecutable(p)) {
         return "not executable (permission denied)";
       }
-      return null;
+      return p;
     }
     String search = path == null ? DEFAULT_PATH : path;
     for (String d : search.split(":", -1)) {
@@ -158,7 +184,7 @@ record LaunchPlan(ProcessBuilder builder, String program, String error) {
       }
       Path p = base.resolve(program);
       if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-        return null;
+        return p.isAbsolute() || dir == null ? p : dir.toPath().resolve(p);
       }
     }
     return "not found in PATH (" + search + ")";

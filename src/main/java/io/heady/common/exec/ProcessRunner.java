@@ -12,7 +12,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * Starts task processes. {@link #start} never blocks and never throws for a task that cannot run: the
  * spawn happens on {@code threads} and every problem ends up in the {@link ProcessOutcome}.
  *
- * <p>On Linux each task runs as {@code setsid -- [containment prefix] [nice -n N --] program…}: its pid is the
+ * <p>On Linux each task is spawned by {@link NativeSpawner} ({@code posix_spawn}: its own session, its priority and,
+ * on cgroup v1, its control groups inherited from the spawning thread, then {@code [containment prefix] program…}
+ * in one process creation); where that cannot run, as {@code setsid -- [containment prefix] [nice -n N --]
+ * program…} through ProcessBuilder. Either way its pid is the
  * id of its own process group, which it owns (see the package documentation). The {@link Containment} puts it in
  * its control group and switches to the task user before the program runs. The task's environment is the runner's,
  * minus every {@code HEADY_*} variable, plus {@link ProcessSpec#env()}, plus {@code HEADY_PROGRESS_FILE} when the
@@ -30,6 +33,7 @@ public final class ProcessRunner {
   private final Map<String, String> inheritedEnv;
   private final Containment containment;
   private final GroupKill groupKill;
+  private final NativeSpawner spawner;
 
   /** A runner without containment: tasks run as this JVM's user, killed by process group. */
   public ProcessRunner(ExecutorService threads, ScheduledExecutorService timers) {
@@ -50,12 +54,28 @@ public final class ProcessRunner {
 
   ProcessRunner(ExecutorService threads, ScheduledExecutorService timers, Tools tools,
       Map<String, String> inheritedEnv, Containment containment) {
+    this(threads, timers, tools, inheritedEnv, containment, tools.groups() ? NativeSpawner.system() : null);
+  }
+
+  // why: tests run every spawning case on both paths: the native spawner and ProcessBuilder ({@code null})
+  ProcessRunner(ExecutorService threads, ScheduledExecutorService timers, Tools tools,
+      Map<String, String> inheritedEnv, Containment containment, NativeSpawner spawner) {
     this.threads = Objects.requireNonNull(threads, "threads");
     this.timers = Objects.requireNonNull(timers, "timers");
     this.tools = Objects.requireNonNull(tools, "tools");
     this.inheritedEnv = Map.copyOf(inheritedEnv);
     this.containment = Objects.requireNonNull(containment, "containment");
     this.groupKill = GroupKill.system();
+    this.spawner = spawner;
+  }
+
+  /**
+   * How this runner starts tasks, in words: natively ({@code posix_spawn}, one process creation per task) or
+   * through ProcessBuilder with the reason.
+   */
+  public String spawning() {
+    return spawner != null ? "native posix_spawn" : "ProcessBuilder (" + (NativeSpawner.unavailableReason() == null
+        ? "chosen" : NativeSpawner.unavailableReason()) + ")";
   }
 
   /** How this runner contains tasks (what the node reports as its {@code containment}). */
@@ -66,11 +86,11 @@ public final class ProcessRunner {
   /** Starts the process without blocking the caller (spawn happens on {@code threads}). */
   public RunningProcess start(ProcessSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    RunningProcess rp = new RunningProcess(spec, threads, timers, tools, groupKill);
+    RunningProcess rp = new RunningProcess(spec, threads, timers, tools, groupKill, spawner);
     try {
       threads.execute(() -> rp.launch(
           () -> containment.open(spec.taskId(), attemptKey(), spec.limits(), spec.runAs(), spec.timeoutMs()),
-          box -> LaunchPlan.prepare(spec, tools, inheritedEnv, box, rp.progressFile())));
+          box -> LaunchPlan.prepare(spec, tools, inheritedEnv, box, rp.progressFile(), spawner != null)));
     } catch (RejectedExecutionException e) {
       rp.failToStart("cannot run: the process runner is shut down");
     }

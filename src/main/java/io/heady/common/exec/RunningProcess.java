@@ -66,16 +66,21 @@ public final class RunningProcess {
   private final Object lock = new Object();
   // guarded by lock
   private boolean launching;
-  private Process process;
+  private TaskProcess process;
   private AttemptEnd end;
   private ScheduledFuture<?> timeout;
 
+  private final Tools tools;
+  private final NativeSpawner spawner;
+
   RunningProcess(ProcessSpec spec, Executor threads, ScheduledExecutorService timers, Tools tools,
-      GroupKill groupKill) {
+      GroupKill groupKill, NativeSpawner spawner) {
+    this.tools = tools;
+    this.spawner = spawner;
     this.spec = spec;
     this.threads = threads;
     this.timers = timers;
-    this.killer = new TreeKiller(tools, spec.killGrace(), groupKill);
+    this.killer = new TreeKiller(tools, spec.killGrace(), groupKill, spawner);
     this.outputLimit = spec.limits().outputMb() << 20;
     this.progressFile = spec.progressFile();
     this.stdout = new OutputTail(spec.tailBytes());
@@ -205,12 +210,22 @@ public final class RunningProcess {
         return;
       }
     }
-    Process p;
+    TaskProcess p;
     try {
-      p = plan.builder().start();
-    } catch (IOException | RuntimeException e) {
+      if (plan.request() != null) {
+        NativeTaskProcess np = spawner.spawn(plan.request());
+        np.watch(this::async);
+        p = np;
+      } else {
+        p = new JdkTaskProcess(plan.builder().start(), tools.groups());
+      }
+    } catch (IOException | NativeSpawner.SpawnException | RuntimeException e) {
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
       failToStart("cannot run program \"" + plan.program() + "\": " + why);
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failToStart("cannot run program \"" + plan.program() + "\": interrupted");
       return;
     }
     boolean killNow;
@@ -219,8 +234,8 @@ public final class RunningProcess {
       pid = p.pid();
       killNow = end != null;
     }
-    CompletableFuture<Void> out = pump(p.getInputStream(), stdout);
-    CompletableFuture<Void> err = pump(p.getErrorStream(), stderr);
+    CompletableFuture<Void> out = pump(p.stdout(), stdout);
+    CompletableFuture<Void> err = pump(p.stderr(), stderr);
     readersDone = CompletableFuture.allOf(out, err);
     if (spec.timeoutMs() > 0) {
       synchronized (lock) {
@@ -233,8 +248,8 @@ public final class RunningProcess {
         }
       }
     }
-    // why: the JDK's reaper thread completes onExit; hop to our threads because reaping blocks (kill, drain)
-    p.onExit().whenComplete((ignored, error) -> async(this::reap));
+    // why: a reaper thread completes exit(); hop to our threads because reaping blocks (kill, drain)
+    p.exit().whenComplete((ignored, error) -> async(this::reap));
     if (killNow) {
       async(this::killTree);
     }
@@ -270,14 +285,14 @@ public final class RunningProcess {
 
   /** The leader exited (on its own or killed): kill what is left of the group, drain, finish. */
   private void reap() {
-    Process p;
+    TaskProcess p;
     synchronized (lock) {
       p = process;
       if (end == null) {
         end = AttemptEnd.EXITED;
       }
     }
-    int code = p.exitValue();
+    int code = p.exit().getNow(-1);
     boolean daemonsMayStay;
     synchronized (lock) {
       daemonsMayStay = spec.allowDaemon() && end == AttemptEnd.EXITED;
@@ -397,7 +412,7 @@ public final class RunningProcess {
 
   /** Kills whatever is left of the task and waits (bounded) until it is gone. Blocks; runs on {@code threads}. */
   private void killTree() {
-    Process p;
+    TaskProcess p;
     synchronized (lock) {
       p = process;
     }

@@ -12,6 +12,10 @@ import java.util.concurrent.TimeUnit;
  * group ({@link GroupKill}: SIGTERM, the kill grace, then freeze and SIGKILL until it is empty), so processes
  * that left the task's session die too. Without one, the task's process group and every descendant seen:
  * SIGTERM, the grace, SIGKILL. Blocking; one kill at a time per task.
+ *
+ * <p>At the usual end (the leader exited and was reaped) nothing walks {@code /proc}: one read of the group
+ * tells it is empty, or without a group {@code kill(-pgid, 0)} does; the scan runs only when something is
+ * left. A bare pid is only ever signalled through {@link TaskProcess#signal}, which refuses once it was reaped.
  */
 final class TreeKiller {
   /** Polls for a dead tree: from 5 ms, doubling, at most 50 ms apart. */
@@ -24,49 +28,62 @@ final class TreeKiller {
   private final Tools tools;
   private final Duration grace;
   private final GroupKill groupKill;
+  private final NativeSpawner signals; // group signals through kill(2), or null: the kill program
 
-  TreeKiller(Tools tools, Duration grace, GroupKill groupKill) {
+  TreeKiller(Tools tools, Duration grace, GroupKill groupKill, NativeSpawner signals) {
     this.tools = tools;
     this.grace = grace;
     this.groupKill = groupKill;
+    this.signals = signals;
   }
 
   /** Kills what is left of the task whose first process is {@code p}, in its group when {@code box} has one. */
-  synchronized void kill(Process p, AttemptBox box) {
+  synchronized void kill(TaskProcess p, AttemptBox box) {
     if (box != null && box.whole()) {
       groupKill.stop(box.group(), grace, GROUP_HARD);
-      // why: the leader is in the group, so it is dead already; signal through its handle, never Process.destroy,
-      // which also closes our ends of its pipes and loses output the readers have not taken yet
-      p.toHandle().destroyForcibly();
+      // why: the leader is in the group, so it is dead already
+      p.signal(true);
       return;
     }
-    boolean group = tools.groups();
+    boolean group = p.ownGroup();
     long pgid = p.pid();
+    if (!p.alive() && group && signals != null && !signals.groupLeft(pgid)) {
+      // why: the leader's children went to init when it died, so an empty group is all there is to check
+      return;
+    }
     Set<ProcessHandle> seen = members(p, group, pgid);
-    if (!p.isAlive() && seen.isEmpty()) {
+    if (!p.alive() && seen.isEmpty()) {
       return;
     }
     if (group) {
-      ProcessTree.signalGroup(tools.kill(), "TERM", pgid);
+      signalGroup("TERM", pgid);
     }
     // why: belt and braces: descendants that left the group, and the only way where setsid is missing;
     // descendants first, then the process, so a dying shell cannot orphan children before they are hit
     seen.forEach(ProcessHandle::destroy);
-    p.toHandle().destroy();
+    p.signal(false);
     if (waitGone(p, group, pgid, seen, grace.toMillis())) {
       return;
     }
     seen.addAll(members(p, group, pgid));
     if (group) {
-      ProcessTree.signalGroup(tools.kill(), "KILL", pgid);
+      signalGroup("KILL", pgid);
     }
     seen.forEach(ProcessHandle::destroyForcibly);
-    p.toHandle().destroyForcibly();
+    p.signal(true);
     waitGone(p, group, pgid, seen, AFTER_KILL_MS);
   }
 
+  private void signalGroup(String signal, long pgid) {
+    if (signals != null) {
+      signals.signalGroup(pgid, "KILL".equals(signal));
+    } else {
+      ProcessTree.signalGroup(tools.kill(), signal, pgid);
+    }
+  }
+
   /** Live descendants of the process, plus live members of its group when it has one. */
-  private static Set<ProcessHandle> members(Process p, boolean group, long pgid) {
+  private static Set<ProcessHandle> members(TaskProcess p, boolean group, long pgid) {
     Set<ProcessHandle> s = new HashSet<>();
     p.descendants().filter(ProcessTree::alive).forEach(s::add);
     if (group) {
@@ -79,11 +96,11 @@ final class TreeKiller {
     return s;
   }
 
-  private static boolean waitGone(Process p, boolean group, long pgid, Set<ProcessHandle> seen, long ms) {
+  private static boolean waitGone(TaskProcess p, boolean group, long pgid, Set<ProcessHandle> seen, long ms) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
     long pause = POLL.first();
     while (true) {
-      boolean gone = !p.isAlive()
+      boolean gone = !p.alive()
           && seen.stream().noneMatch(ProcessTree::alive)
           && (!group || ProcessTree.groupMembers(pgid).isEmpty());
       if (gone) {

@@ -26,6 +26,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,11 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs real processes. Every wait is on the outcome future with a deadline, or a polled condition with a
  * deadline; no test sleeps to synchronise. Pids are checked in /proc, where a zombie counts as gone: in a
  * container whose init does not reap orphans, a killed grandchild stays a zombie forever, but it is dead.
+ *
+ * <p>Runs on this machine's spawning path (natively on Linux); {@link ProcessRunnerJdkPathTest} runs every test
+ * again through ProcessBuilder.
  */
 class ProcessRunnerTest {
   private static ExecutorService threads;
   private static ScheduledThreadPoolExecutor timers;
-  private static ProcessRunner runner;
+  private ProcessRunner runner;
 
   @TempDir
   Path tmp;
@@ -51,7 +55,31 @@ class ProcessRunnerTest {
     });
     timers = new ScheduledThreadPoolExecutor(1);
     timers.setRemoveOnCancelPolicy(true);
-    runner = new ProcessRunner(threads, timers);
+  }
+
+  @BeforeEach
+  void makeRunner() {
+    runner = newRunner(threads, Tools.system(), System.getenv());
+  }
+
+  /** The runner under test: this machine's default (the subclass forces ProcessBuilder). */
+  ProcessRunner newRunner(ExecutorService pool, Tools tools, Map<String, String> inherited) {
+    return new ProcessRunner(pool, timers, tools, inherited);
+  }
+
+  /** What {@link ProcessRunner#spawning()} must say for this class's runner on Linux. */
+  String expectedSpawning() {
+    return "native posix_spawn";
+  }
+
+  static ScheduledThreadPoolExecutor timers() {
+    return timers;
+  }
+
+  @Test
+  void onLinuxTheExpectedPathSpawns() {
+    assumeLinux();
+    assertEquals(expectedSpawning(), runner.spawning(), "native spawner: " + NativeSpawner.describe());
   }
 
   @AfterAll
@@ -334,6 +362,32 @@ class ProcessRunnerTest {
     }
   }
 
+  @Test
+  void noDescriptorOfTheRunnerReachesTheTask() throws Exception {
+    assumeLinux();
+    // the shell lists its own descriptors (ls's own directory handle would be a 3 of its own)
+    ProcessOutcome o = await(runner.start(spec(null).argv("/bin/sh", "-c", "ls /proc/$$/fd").build()), 5);
+    assertEquals(ProcessOutcome.SUCCEEDED, o.status(), o.stderr());
+    assertEquals(List.of("0", "1", "2"), o.stdout().lines().collect(Collectors.toList()));
+    // stdin is /dev/null
+    ProcessOutcome in = await(runner.start(spec(null).argv("/bin/sh", "-c", "readlink /proc/$$/fd/0").build()), 5);
+    assertEquals("/dev/null\n", in.stdout());
+  }
+
+  @Test
+  void aBackgroundSleepNeverOutlivesItsTask() throws Exception {
+    assumeLinux();
+    ProcessOutcome o = await(runner.start(spec(null).argv("/bin/sh", "-c", "sleep 31 & echo $!").build()), 5);
+    long leftover = Long.parseLong(o.stdout().trim());
+    try {
+      assertEquals(ProcessOutcome.SUCCEEDED, o.status());
+      // the outcome completes only after the kill: nothing of the task is left the moment it does
+      assertFalse(running(leftover), "sleep 31 (" + leftover + ") outlived its task");
+    } finally {
+      forceKill(Set.of(leftover));
+    }
+  }
+
   // ---- environment, cwd, programs ----
 
   @Test
@@ -344,7 +398,7 @@ class ProcessRunnerTest {
     inherited.put("heady_lowercase", "s3cr3t-lower");
     inherited.put("KEEP_ME", "kept");
     inherited.put("OVERRIDE_ME", "old");
-    ProcessRunner r = new ProcessRunner(threads, timers, Tools.system(), inherited);
+    ProcessRunner r = newRunner(threads, Tools.system(), inherited);
     ProcessOutcome o = await(r.start(spec(null).argv("env")
         .env(Map.of("ADDED", "yes", "OVERRIDE_ME", "new")).tailBytes(1 << 20).build()), 5);
     assertEquals(ProcessOutcome.SUCCEEDED, o.status());
@@ -407,7 +461,7 @@ class ProcessRunnerTest {
   void aShutDownRunnerReportsInsteadOfThrowing() throws Exception {
     ExecutorService dead = Executors.newSingleThreadExecutor();
     dead.shutdown();
-    ProcessOutcome o = await(new ProcessRunner(dead, timers).start(spec("true").build()), 5);
+    ProcessOutcome o = await(newRunner(dead, Tools.system(), System.getenv()).start(spec("true").build()), 5);
     assertEquals(ProcessOutcome.FAILED, o.status());
     assertTrue(o.error().contains("shut down"), o.error());
   }
@@ -425,7 +479,7 @@ class ProcessRunnerTest {
         }
       });
       Path marker = tmp.resolve("ran");
-      RunningProcess rp = new ProcessRunner(one, timers).start(spec("touch " + marker).build());
+      RunningProcess rp = newRunner(one, Tools.system(), System.getenv()).start(spec("touch " + marker).build());
       rp.cancel();
       ProcessOutcome o = await(rp, 2); // completes although the spawn job has not even begun
       assertEquals(ProcessOutcome.CANCELLED, o.status());
@@ -443,7 +497,7 @@ class ProcessRunnerTest {
   @Test
   void speedLowersThePriorityWithNice() throws Exception {
     assumeLinux();
-    assumeTrue(Tools.system().nice() != null, "needs nice");
+    assumeTrue(Tools.system().nice() != null || runner.spawning().startsWith("native"), "needs nice");
     int base = niceOf(Files.readString(Path.of("/proc/self/stat")));
     assertEquals(Math.min(19, base + 10), niceUnder("OFF"));
     assertEquals(Math.min(19, base + 5), niceUnder("ON"));

@@ -34,6 +34,21 @@ public record AttemptBox(Confined group, List<String> prefix, Map<String, String
   }
 
   /**
+   * The prefix without the group placement at its head (what still runs when a spawner thread placed the task
+   * in its groups itself, see {@link Confined#threadPlacement()}).
+   */
+  public List<String> afterPlacement() {
+    if (whole()) {
+      List<String> placement = group.prefix();
+      if (!placement.isEmpty() && prefix.size() >= placement.size()
+          && prefix.subList(0, placement.size()).equals(placement)) {
+        return prefix.subList(placement.size(), prefix.size());
+      }
+    }
+    return prefix;
+  }
+
+  /**
    * Removes what the attempt was given: its group once empty (a daemon it was allowed to leave keeps its
    * group), and its private folder. False when the group stays.
    */

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * One attempt's groups in the cgroup v1 hierarchies (one directory per mounted hierarchy: {@code memory},
@@ -95,6 +94,19 @@ final class Cgroup1Group implements Confined {
       files.add(d.resolve("cgroup.procs").toString());
     }
     return Placement.prefix(files);
+  }
+
+  // why: every process of the attempt is in each of its groups (placed in all, forked children inherit all)
+  @Override
+  public List<Path> threadPlacement() {
+    return new ArrayList<>(new LinkedHashSet<>(dirs.values()));
+  }
+
+  /** One read: the pids group's list (or the first group's), where every process of the attempt is. */
+  @Override
+  public boolean empty() {
+    Path d = dirs.containsKey("pids") ? dirs.get("pids") : dirs.values().iterator().next();
+    return fs.pids(d.resolve("cgroup.procs")).isEmpty();
   }
 
   @Override
@@ -201,15 +213,15 @@ final class Cgroup1Group implements Confined {
 
   @Override
   public boolean remove() {
-    return removeWhenEmpty(fs, new ArrayList<>(new LinkedHashSet<>(dirs.values())), this::members);
+    return removeWhenEmpty(fs, new ArrayList<>(new LinkedHashSet<>(dirs.values())), this::empty);
   }
 
   /**
    * Removes the groups once they hold no process; a moment after the last one died the kernel may still
    * refuse (busy), so it tries a few times. False when something still runs there.
    */
-  static boolean removeWhenEmpty(CgroupFs fs, List<Path> groups, Supplier<Set<Long>> members) {
-    if (!members.get().isEmpty()) {
+  static boolean removeWhenEmpty(CgroupFs fs, List<Path> groups, java.util.function.BooleanSupplier empty) {
+    if (!empty.getAsBoolean()) {
       return false;
     }
     boolean all = true;

@@ -89,6 +89,13 @@ final class Cgroup2Group implements Confined {
     return true;
   }
 
+  /** One read of {@code cgroup.events} ({@code populated 0}); the list of pids where the kernel lacks it. */
+  @Override
+  public boolean empty() {
+    long populated = CgroupStats.keyed(fs.read(dir.resolve("cgroup.events")), "populated");
+    return populated >= 0 ? populated == 0 : members().isEmpty();
+  }
+
   @Override
   public Set<Long> members() {
     return new LinkedHashSet<>(fs.pids(dir.resolve("cgroup.procs")));
@@ -149,7 +156,7 @@ final class Cgroup2Group implements Confined {
 
   @Override
   public boolean remove() {
-    return Cgroup1Group.removeWhenEmpty(fs, List.of(dir), this::members);
+    return Cgroup1Group.removeWhenEmpty(fs, List.of(dir), this::empty);
   }
 
   static void sleepBriefly() {

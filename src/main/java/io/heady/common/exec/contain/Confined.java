@@ -2,6 +2,7 @@ package io.heady.common.exec.contain;
 
 import io.heady.common.protocol.Limits;
 import io.heady.common.protocol.Usage;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -16,6 +17,22 @@ public interface Confined {
    * executing the words after it. Empty when nothing needs to happen at launch.
    */
   List<String> prefix();
+
+  /**
+   * The group directories (cgroup v1) a spawner thread may join so that a child it spawns starts inside them,
+   * in place of {@link #prefix()}; empty when the attempt must be placed by its prefix.
+   */
+  default List<Path> threadPlacement() {
+    return List.of();
+  }
+
+  /**
+   * Whether no process is left in the group, with as few reads as the implementation can (the check at the
+   * end of every attempt); a group it cannot list reads as empty, like {@link #members()}.
+   */
+  default boolean empty() {
+    return members().isEmpty();
+  }
 
   /** The limits this node really applies to the attempt (what it cannot enforce is left out). */
   Limits applied();

@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +38,7 @@ class RealCgroupTest {
   private static ContainmentProbe.Detection detection;
   private static ExecutorService threads;
   private static ScheduledThreadPoolExecutor timers;
-  private static ProcessRunner runner;
+  private ProcessRunner runner;
 
   @BeforeAll
   static void detect() {
@@ -49,8 +50,63 @@ class RealCgroupTest {
         "no writable cgroup v1 or v2 controllers here: " + detection.tried());
     threads = Executors.newCachedThreadPool();
     timers = new ScheduledThreadPoolExecutor(1);
-    runner = new ProcessRunner(threads, timers, new Containment(detection.confiner(),
+  }
+
+  @BeforeEach
+  void makeRunner() {
+    runner = newRunner(threads, timers, new Containment(detection.confiner(),
         TaskUser.self(System.getProperty("user.name")), null, null, Path.of(System.getProperty("java.io.tmpdir"))));
+  }
+
+  /** This machine's default spawning path (natively on Linux); {@link RealCgroupJdkPathTest} forces ProcessBuilder. */
+  ProcessRunner newRunner(ExecutorService t, ScheduledThreadPoolExecutor s, Containment c) {
+    return new ProcessRunner(t, s, c);
+  }
+
+  @Test
+  void theTaskRunsInItsAttemptsGroupsFromItsFirstInstruction() throws Exception {
+    // the task's first process reads its own groups: no wrapper ran before it, it was already inside
+    RunningProcess rp = runner.start(new ProcessSpec("real-" + System.nanoTime(), null,
+        List.of("cat", "/proc/self/cgroup"), null, null, 60_000, Duration.ofSeconds(1), 1 << 16, 0, null, null, null,
+        new Limits(0, 0, 50, 0), null, false));
+    ProcessOutcome o = run(rp);
+    assertEquals(ProcessOutcome.SUCCEEDED, o.status(), o.toString());
+    AttemptBox box = rp.box();
+    CgroupMounts mounts = CgroupMounts.parse(Files.readString(Path.of("/proc/self/mountinfo")), o.stdout());
+    int checked = 0;
+    if (box.group() instanceof Cgroup1Group g) {
+      for (var e : g.dirs().entrySet()) {
+        CgroupMounts.Hierarchy h = mounts.v1().get(e.getKey());
+        assertEquals(e.getValue().toString(), h.group(), "the task's " + e.getKey() + " group: " + o.stdout());
+        checked++;
+      }
+    } else if (box.group() instanceof Cgroup2Group g) {
+      assertEquals(g.dir().toString(), mounts.v2().group(), o.stdout());
+      checked++;
+    }
+    assertTrue(checked > 0, "no group checked: " + o.stdout());
+  }
+
+  @Test
+  void theSpawnerThreadsAreBackInTheirOwnGroupsAfterASpawn() throws Exception {
+    for (String speed : new String[] {null, "ON", "OFF"}) {
+      ProcessSpec s = new ProcessSpec("real-" + System.nanoTime(), "true", null, null, null, 60_000,
+          Duration.ofSeconds(1), 4096, 0, null, speed, null, new Limits(64, 0.5, 50, 0), null, false);
+      assertEquals(ProcessOutcome.SUCCEEDED, run(runner.start(s)).status());
+    }
+    String own = Files.readString(Path.of("/proc/thread-self/cgroup"));
+    for (var e : io.heady.common.exec.SpawnPaths.spawnerThreadGroups().entrySet()) {
+      assertEquals(own, e.getValue(), "spawner thread " + e.getKey() + " is out of the JVM's groups");
+    }
+  }
+
+  @Test
+  void aPidsLimitOfOneStillRunsTheTaskInsideItsGroup() throws Exception {
+    // the spawner thread would count against a limit of 1, so such a task is placed by its wrapper instead
+    ProcessOutcome o = run(runner.start(spec("echo inside", new Limits(0, 0, 1, 0))));
+    assertEquals(ProcessOutcome.SUCCEEDED, o.status(), o.toString());
+    assertEquals("inside\n", o.stdout());
+    assertEquals(1, o.enforcement().limits().pids());
   }
 
   @AfterAll
@@ -72,7 +128,7 @@ class RealCgroupTest {
     }
     for (Path parent : parents) {
       for (Path child : fs.children(parent)) {
-        Cgroup1Group.removeWhenEmpty(fs, List.of(child), () -> Set.copyOf(fs.pids(child.resolve("cgroup.procs"))));
+        Cgroup1Group.removeWhenEmpty(fs, List.of(child), () -> fs.pids(child.resolve("cgroup.procs")).isEmpty());
       }
       fs.rmdir(parent);
     }
