@@ -1,6 +1,7 @@
 package io.heady.common.exec;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,12 +9,16 @@ import java.io.InputStream;
 /**
  * The read end of a pipe, read with {@code read(2)}. One reader thread only; {@link #close} closes the
  * descriptor once (call it from the reading thread, after end of file, so the number is never reused under a
- * read in progress).
+ * read in progress). {@link #abandon()} (any thread) makes the reader see end of file within
+ * {@link #POLL_MS}, so a process that escaped with the pipe cannot hold the reader thread for its whole life.
  */
 final class FdInputStream extends InputStream {
+  static final int POLL_MS = 500;
   private final Libc libc;
   private final int fd;
+  private final Memory pollFd = new Memory(8);
   private boolean closed;
+  private volatile boolean abandoned;
 
   FdInputStream(Libc libc, int fd) {
     this.libc = libc;
@@ -38,7 +43,16 @@ final class FdInputStream extends InputStream {
     // why: JNA copies an array argument in and out whole, so read into one at offset 0
     byte[] into = off == 0 ? b : new byte[len];
     while (true) {
+      if (abandoned) {
+        return -1;
+      }
       try {
+        pollFd.setInt(0, fd);
+        pollFd.setShort(4, (short) Libc.POLLIN);
+        pollFd.setShort(6, (short) 0);
+        if (libc.poll(pollFd, new NativeLong(1), POLL_MS) == 0) {
+          continue;
+        }
         int n = libc.read(fd, into, new NativeLong(len)).intValue();
         if (n == 0) {
           return -1;
@@ -53,6 +67,11 @@ final class FdInputStream extends InputStream {
         }
       }
     }
+  }
+
+  /** The output is no longer wanted: the reader ends at its next poll (it closes the descriptor itself). */
+  void abandon() {
+    abandoned = true;
   }
 
   @Override

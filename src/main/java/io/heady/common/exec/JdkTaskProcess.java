@@ -58,6 +58,10 @@ final class JdkTaskProcess implements TaskProcess {
     }
   }
 
+  // why: the JDK already drained and closed its pipe ends when the leader was reaped
+  @Override
+  public void abandonOutput() {}
+
   @Override
   public Stream<ProcessHandle> descendants() {
     return p.descendants();

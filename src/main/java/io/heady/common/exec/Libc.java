@@ -64,6 +64,11 @@ interface Libc extends Library {
 
   int pipe2(int[] fds, int flags) throws LastErrorException;
 
+  int POLLIN = 0x1;
+
+  /** {@code fds}: an array of {@code struct pollfd} (int fd, short events, short revents: 8 bytes each). */
+  int poll(Pointer fds, NativeLong count, int timeoutMs) throws LastErrorException;
+
   NativeLong read(int fd, byte[] buf, NativeLong count) throws LastErrorException;
 
   int close(int fd) throws LastErrorException;

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 final class NativeTaskProcess implements TaskProcess {
   private final Libc libc;
   private final int pid;
-  private final InputStream stdout;
-  private final InputStream stderr;
+  private final FdInputStream stdout;
+  private final FdInputStream stderr;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
   private volatile boolean exited;
   // guarded by this
@@ -118,6 +118,12 @@ final class NativeTaskProcess implements TaskProcess {
     } catch (LastErrorException e) {
       // why: it is a zombie at worst while not reaped; nothing else to do
     }
+  }
+
+  @Override
+  public void abandonOutput() {
+    stdout.abandon();
+    stderr.abandon();
   }
 
   @Override

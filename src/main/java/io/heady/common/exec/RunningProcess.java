@@ -34,8 +34,9 @@ import java.util.function.Supplier;
  * {@code out_of_memory}.
  *
  * <p>Readers never hold the outcome back for long: a process that escaped the task's group and still holds
- * the output pipe delays it by {@link #DRAIN_MS} at most; its reader thread may then stay blocked (output
- * discarded) until that process closes the pipe or dies.
+ * the output pipe delays it by {@link #DRAIN_MS} at most; the readers are then abandoned (what that process
+ * writes later is lost): a natively spawned task's readers end within {@link FdInputStream#POLL_MS}, the JDK
+ * closes its own pipe ends when it reaps the leader.
  */
 public final class RunningProcess {
   /** How long readers may still drain after the whole tree is dead. */
@@ -306,7 +307,8 @@ public final class RunningProcess {
     try {
       readersDone.get(DRAIN_MS, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      // why: something outside the group still holds the pipe; the outcome must not wait for it
+      // why: something outside the group still holds the pipe; the outcome must not wait for it, nor the readers
+      p.abandonOutput();
     } catch (ExecutionException e) {
       // readers never complete exceptionally
     } catch (InterruptedException e) {

@@ -28,6 +28,12 @@ interface TaskProcess {
   /** SIGTERM ({@code force}: SIGKILL) to the leader, unless it has already been reaped. */
   void signal(boolean force);
 
+  /**
+   * Output is no longer wanted (the outcome is complete while something outside the task still holds its pipes):
+   * the readers end soon instead of waiting for that process.
+   */
+  void abandonOutput();
+
   /** The leader's live descendants (empty once it is gone: its children were handed to init). */
   Stream<ProcessHandle> descendants();
 }
