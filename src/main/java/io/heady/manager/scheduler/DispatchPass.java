@@ -38,6 +38,7 @@ final class DispatchPass {
 
   private final Policy policy;
   private final Placer placer;
+  private final int prefetchPerSlot;
   private final IdSource ids;
   private final NodeBook nodes;
   private final TaskQueue queue = new TaskQueue(t -> request(t).signature());
@@ -55,12 +56,18 @@ final class DispatchPass {
   DispatchPass(Policy policy, PlacementSettings settings, IdSource ids, NodeBook nodes) {
     this.policy = policy;
     this.placer = new Placer(settings);
+    this.prefetchPerSlot = settings.prefetchPerSlot();
     this.ids = ids;
     this.nodes = nodes;
   }
 
   TaskQueue queue() {
     return queue;
+  }
+
+  /** Quick tasks a node may hold beyond each of its slots ({@link NodeRecord#prefetch()}). */
+  int prefetchPerSlot() {
+    return prefetchPerSlot;
   }
 
   /** One pass: returns what it placed, in order; each task is dispatched and its node holds it. */
@@ -91,7 +98,7 @@ final class DispatchPass {
       cur.take();
       out.add(dispatch(t, p, req, now));
       if (--free == 0) {
-        break; // why: each dispatch takes one slot; counting them down spares a walk over every node
+        break; // why: each dispatch takes one slot or prefetch place; counting them down spares a walk over nodes
       }
     }
     return out;
@@ -176,7 +183,8 @@ final class DispatchPass {
   PlacementRequest request(TaskRecord t) {
     TaskType type = policy.type(t.spec().type());
     return new PlacementRequest(t.id(), type, t.priority(), t.critical(), t.spec().requires(), t.spec().node(),
-        false, Set.copyOf(avoid.getOrDefault(t.id(), Set.of())));
+        false, Set.copyOf(avoid.getOrDefault(t.id(), Set.of())),
+        PlacementRequest.quick(type, t.spec().estimatedDurationMs()));
   }
 
   /**
