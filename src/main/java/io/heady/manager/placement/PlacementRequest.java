@@ -54,6 +54,12 @@ public record PlacementRequest(String taskId, TaskType type, Priority priority, 
     return new PlacementRequest(taskId, type, priority, critical, requires, pin, true, avoid, pinned, quick);
   }
 
+  /** This request as a task that may not wait in a node's prefetch. */
+  public PlacementRequest withoutPrefetch() {
+    return quick ? new PlacementRequest(taskId, type, priority, critical, requires, pin, allowCloud, avoid, pinned,
+        false) : this;
+  }
+
   /** This request with its pin resolved among {@code nodes} (itself when it has no pin). */
   public PlacementRequest pinnedAmong(Collection<NodeRecord> nodes) {
     if (pin == null) {

@@ -46,6 +46,7 @@ public final class SlotCheck implements FeasibilityCheck {
 
   @Override
   public String summary(PlacementRequest req, List<NodeRecord> failing, PlacementSettings settings) {
-    return "no free slot";
+    boolean prefetch = req.quick() && failing.stream().anyMatch(n -> n.prefetch() > 0);
+    return prefetch ? "no free slot, prefetch full" : "no free slot";
   }
 }

@@ -79,16 +79,23 @@ final class DispatchPass {
     }
     List<Placed> out = new ArrayList<>();
     Set<Object> failed = new HashSet<>();
+    // why: once an older task that may not be prefetched waits for a slot, quick tasks behind it take no prefetch
+    // places in this pass: filling them would keep its node busy past the slot it waits for, so a stream of quick
+    // tasks could starve it
+    boolean prefetch = true;
     TaskQueue.Cursor cur = queue.cursor();
     for (TaskRecord t = cur.next(); t != null; t = cur.next()) {
       Object sig = queue.signature(t);
       if (failed.contains(sig)) {
         continue;
       }
-      PlacementRequest req = request(t);
+      PlacementRequest req = prefetch ? request(t) : request(t).withoutPrefetch();
       Placement p = placer.place(req, nodes.list());
       if (!p.placed()) {
         failed.add(sig);
+        if (p.waitingForSlot() && !req.quick()) {
+          prefetch = false;
+        }
         waiting.put(sig, p::summary); // why: put in words only if someone reads it before the next pass
         if (failed.size() >= queue.signatures()) {
           break; // why: every kind of task queued has failed this pass; the rest would fail alike
