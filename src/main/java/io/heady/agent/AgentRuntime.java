@@ -162,13 +162,15 @@ public final class AgentRuntime {
       }
       stopping = true;
     }
-    LOG.info("shutting down: no new tasks; {} running may take up to {} s", slots.running(),
-        settings.shutdownGraceMs() / 1000);
+    LOG.info("shutting down: no new tasks; {} running and {} queued may take up to {} s", slots.running(),
+        slots.queued(), settings.shutdownGraceMs() / 1000);
     slots.close();
     long deadline = System.nanoTime() + settings.shutdownGraceMs() * 1_000_000L;
-    waitUntil(() -> slots.running() == 0, deadline);
-    if (slots.running() > 0) {
-      LOG.warn("grace over: stopping {} running tasks", slots.running());
+    // why: queued (prefetched) tasks were accepted, so they run within the grace like running ones; past it they
+    // are dropped unstarted and the deregistration below hands them back to the manager's queue
+    waitUntil(() -> slots.held() == 0, deadline);
+    if (slots.held() > 0) {
+      LOG.warn("grace over: stopping {} running tasks, handing back {} queued", slots.running(), slots.queued());
       slots.cancelAll();
       waitUntil(() -> slots.running() == 0, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
     }

@@ -111,6 +111,11 @@ public final class ExecutorVerticle extends VerticleBase {
     core.slots().limit(max);
   }
 
+  /** The most dispatches the manager may queue here beyond the slots (from registration; 0: none). */
+  public void prefetch(int max) {
+    core.slots().prefetch(max);
+  }
+
   public TaskSlots slots() {
     return core.slots();
   }

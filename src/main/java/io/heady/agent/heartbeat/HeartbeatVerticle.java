@@ -76,6 +76,8 @@ public final class HeartbeatVerticle extends VerticleBase {
         JsonObject r = ar.result();
         lastOkNanos = System.nanoTime();
         registerBackoffMs = REGISTER_BACKOFF.first();
+        // why: the prefetch first, so the slots' limit, once set, already finds the queue's bound
+        executor.prefetch(r.getInteger("prefetch", 0));
         executor.limit(r.getInteger("max_concurrent", 1));
         intervalMs = Math.max(200, r.getLong("heartbeat_interval_sec", intervalMs / 1000) * 1000);
         state.registered(r.getString("tier"), r.getString("status"));

@@ -61,10 +61,16 @@ final class Render {
           n.status() + (n.drain() && !"draining".equals(n.status()) ? " (drain)" : "") + refusingMark(n),
           n.location(),
           n.cpuCores(), gb(n.ramGb()), n.gpuModel() == null ? "" : Table.cut(n.gpuModel(), 24),
-          n.running() + "/" + n.maxConcurrent(), number(n.reliability()),
+          n.running() + "/" + n.maxConcurrent() + prefetchedMark(n), number(n.reliability()),
           n.cpuUsagePct() == null ? "" : number(n.cpuUsagePct()), pairs(n.labels()));
     }
     return names ? t.render() : t.withoutColumn(1).render();
+  }
+
+  /** Tasks waiting in the node's prefetch, as the table shows them: {@code "+3"}, or nothing. */
+  private static String prefetchedMark(NodeInfo n) {
+    int p = n.json() == null ? 0 : n.json().getValue("prefetched") instanceof Number x ? x.intValue() : 0;
+    return p > 0 ? "+" + p : "";
   }
 
   /** What the node says it refuses, as the table shows it: {@code " (disk_full)"}, or nothing. */
@@ -87,6 +93,10 @@ final class Render {
       field(sb, "refusing", r.getString("reason") + ": " + r.getString("message") + " (no new tasks)");
     }
     field(sb, "slots", n.running() + " of " + n.maxConcurrent() + " in use");
+    if (j.getValue("prefetch") instanceof Number prefetch && prefetch.intValue() > 0) {
+      field(sb, "prefetch", (j.getValue("prefetched") instanceof Number p ? p.intValue() : 0) + " of "
+          + prefetch.intValue() + " quick tasks waiting");
+    }
     field(sb, "load", (n.cpuUsagePct() == null ? "" : "CPU " + number(n.cpuUsagePct()) + "%")
         + (n.ramUsagePct() == null ? "" : "  RAM " + number(n.ramUsagePct()) + "%"));
     field(sb, "reliability", number(n.reliability()) + "   completed " + n.tasksCompleted() + ", failed "

@@ -83,6 +83,9 @@ public final class Keys {
   public static final ConfigKey PLACEMENT_CANDIDATES = key("placement-candidates").integer(64, 0, 100_000)
       .roles(M).help("in a cluster larger than this, a placement weighs this many eligible nodes, not all "
           + "(0: always all)");
+  public static final ConfigKey PREFETCH_PER_SLOT = key("prefetch-per-slot").integer(2, 0, 64).roles(M)
+      .help("quick tasks (noop, or estimated_duration_ms up to 1000) a node may hold queued beyond its slots, per"
+          + " slot, so one dispatch carries several; the node still runs no more than its slots at once (0: none)");
   public static final ConfigKey MAX_BODY_KB = key("max-body-kb").integer(1024, 1, 1048576).roles(M, A)
       .help("largest request body accepted (413 above)");
   public static final ConfigKey HTTP_HEAD_TIMEOUT_SEC = key("http-head-timeout-sec").seconds(10, 1, 3600).roles(M, A)
@@ -178,7 +181,7 @@ public final class Keys {
       HZ_MAX_NO_HEARTBEAT_SEC, HOST, PORT_MANAGER, STORE, LEADER_TTL_SEC, CLUSTER_NAME, CLUSTER_MEMBERS, ADVERTISE_URL,
       JOIN_TOKEN, ADMIN_TOKEN, HEARTBEAT_SEC, TTL_SEC, OFFLINE_SEC, PROBE_SEC, PROBE_FAILURES, MAX_REQUEUES,
       PROBATION_TASKS, APPROVE_NODES, STAGNATION_SEC, STALL_SEC, LOCAL_EXECUTOR, LOCAL_SLOTS, FAILOVER_TO_CLOUD,
-      OFFLOAD_CPU_PCT, PLACEMENT_CANDIDATES, MAX_BODY_KB, HTTP_HEAD_TIMEOUT_SEC, HTTP_IDLE_TIMEOUT_SEC,
+      OFFLOAD_CPU_PCT, PLACEMENT_CANDIDATES, PREFETCH_PER_SLOT, MAX_BODY_KB, HTTP_HEAD_TIMEOUT_SEC, HTTP_IDLE_TIMEOUT_SEC,
       HTTP_BODY_TIMEOUT_SEC, MAX_CONNECTIONS_PER_ADDRESS,
       OPEN_HEALTH,
       TOKEN_GRACE_SEC, SUBMIT_RATE, SUBMIT_BURST, MAX_DAG_TASKS, TLS_CERT, TLS_KEY, TLS_SELF_SIGNED, MANAGER, TOKEN,

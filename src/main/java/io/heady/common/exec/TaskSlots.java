@@ -22,6 +22,10 @@ import java.util.Set;
  * whatever the manager believes), runs each (or completes a noop at once), cancels on request and reports
  * results. Used by the agent and by the manager's local executor alike. Thread-safe.
  *
+ * <p>With a {@link #prefetch(int)} above zero, a full node still admits that many of the manager's dispatches
+ * into a local queue and starts them in order as slots free: never more than the limit run at once, a queued one
+ * is dropped when cancelled, and queued ones are listed with the running ones ({@link #queuedIds()}).
+ *
  * <p>With a log directory, each attempt's output goes to {@code <taskId>.log} there, and the task gets
  * {@code <taskId>.progress} there as its progress file ({@link ProcessSpec#PROGRESS_FILE_ENV}).
  * {@link #progress()} measures every running task at once for the heartbeat.
@@ -48,6 +52,13 @@ public final class TaskSlots {
   }
 
   private record Slot(Dispatch dispatch, RunningProcess process, Instant startedAt, AttemptMeter meter) {}
+
+  /**
+   * Dispatches admitted beyond the slots, in arrival order: they hold no slot and run no process until one
+   * frees. Bounded by {@link #prefetch}.
+   */
+  private final Map<String, Dispatch> queued = new LinkedHashMap<>();
+  private int prefetch;
 
   private final String nodeId;
   private final ProcessRunner runner;
@@ -95,16 +106,16 @@ public final class TaskSlots {
 
   /**
    * Admits a task that is not the manager's (the node API's synchronous execute): the same slots and
-   * limits, but what happens to it goes to {@code own}, not to this node's reporter.
+   * limits, but what happens to it goes to {@code own}, not to this node's reporter. Only the manager's
+   * dispatches (those reported to this node's reporter) may wait in the prefetch queue.
    */
   public Admission accept(Dispatch d, Reporter own) {
-    Reporter reporter = own;
-    RunningProcess p;
-    SecretOpener.Unopened unopened = null;
+    Begun begun;
     synchronized (this) {
       Slot existing = running.get(d.taskId());
-      if (existing != null) {
-        return existing.dispatch().leaseId().equals(d.leaseId()) ? Admission.DUPLICATE : Admission.FULL;
+      Dispatch waiting = existing != null ? existing.dispatch() : queued.get(d.taskId());
+      if (waiting != null) {
+        return waiting.leaseId().equals(d.leaseId()) ? Admission.DUPLICATE : Admission.FULL;
       }
       if (closed) {
         return Admission.CLOSED;
@@ -112,41 +123,79 @@ public final class TaskSlots {
       if (diskFull != null) {
         return Admission.DISK_FULL;
       }
-      if (running.size() >= limit) {
-        return Admission.FULL;
-      }
-      Map<String, String> opened = Map.of();
-      try {
-        opened = secrets.open(d);
-      } catch (SecretOpener.Unopened e) {
-        unopened = e;
-      }
-      if (unopened == null && d.noop()) {
-        running.put(d.taskId(), new Slot(d, null, clock.instant(), new AttemptMeter(null, null)));
-      } else if (unopened == null) {
-        ProcessSpec spec = spec(d, opened);
-        p = runner.start(spec);
-        AttemptMeter meter = new AttemptMeter(p, spec.progressFile());
-        running.put(d.taskId(), new Slot(d, p, clock.instant(), meter));
-        p.outcome().whenComplete((o, err) -> done(d, o, err, reporter, meter));
-        reporter.started(d);
+      if (running.size() >= limit || !queued.isEmpty()) {
+        // why: a full node may hold a few more of the manager's dispatches, started in order as slots free, so
+        // one round trip carries several tasks while no more than the slots ever run at once
+        if (own != reporter || queued.size() >= prefetch) {
+          return Admission.FULL;
+        }
+        queued.put(d.taskId(), d);
         return Admission.ACCEPTED;
       }
+      begun = begin(d, own);
     }
-    if (unopened != null) {
-      // why: delivered, so the attempt is this node's; it fails at once and says which secret (never its value)
-      reporter.started(d);
-      reporter.finished(new Completion(d.taskId(), nodeId, d.leaseId(), "failed", -1, 0, "", "", false,
-          unopened.getMessage() + " on node " + nodeId, Completion.SECRET_UNAVAILABLE, Usage.UNKNOWN, null));
-      return Admission.ACCEPTED;
-    }
-    // A noop runs no process: it is done as soon as it is admitted.
-    reporter.started(d);
-    synchronized (this) {
-      running.remove(d.taskId());
-    }
-    reporter.finished(new Completion(d.taskId(), nodeId, d.leaseId(), "succeeded", 0, 0, "", "", false, null));
+    begun.report();
+    startQueued();
     return Admission.ACCEPTED;
+  }
+
+  /** What a dispatch that took a slot still has to report, outside the slots' lock. */
+  private interface Begun {
+    void report();
+  }
+
+  /**
+   * Starts an admitted dispatch in a free slot (the caller holds the lock and checked the slot is free); the
+   * reports it owes are made by the answer, after the lock is let go.
+   */
+  private Begun begin(Dispatch d, Reporter reporter) {
+    Map<String, String> opened;
+    try {
+      opened = secrets.open(d);
+    } catch (SecretOpener.Unopened unopened) {
+      // why: delivered, so the attempt is this node's; it fails at once and says which secret (never its value)
+      return () -> {
+        reporter.started(d);
+        reporter.finished(new Completion(d.taskId(), nodeId, d.leaseId(), "failed", -1, 0, "", "", false,
+            unopened.getMessage() + " on node " + nodeId, Completion.SECRET_UNAVAILABLE, Usage.UNKNOWN, null));
+      };
+    }
+    if (d.noop()) {
+      // A noop runs no process: it is done as soon as it is admitted.
+      running.put(d.taskId(), new Slot(d, null, clock.instant(), new AttemptMeter(null, null)));
+      return () -> {
+        reporter.started(d);
+        synchronized (this) {
+          running.remove(d.taskId());
+        }
+        reporter.finished(new Completion(d.taskId(), nodeId, d.leaseId(), "succeeded", 0, 0, "", "", false, null));
+      };
+    }
+    ProcessSpec spec = spec(d, opened);
+    RunningProcess p = runner.start(spec);
+    AttemptMeter meter = new AttemptMeter(p, spec.progressFile());
+    running.put(d.taskId(), new Slot(d, p, clock.instant(), meter));
+    p.outcome().whenComplete((o, err) -> done(d, o, err, reporter, meter));
+    // why: reported under the lock, as the process's end takes it too: its start is always told first
+    reporter.started(d);
+    return () -> { };
+  }
+
+  /** Starts queued dispatches, oldest first, while slots are free. */
+  private void startQueued() {
+    while (true) {
+      Begun begun;
+      synchronized (this) {
+        if (queued.isEmpty() || running.size() >= limit) {
+          return;
+        }
+        var first = queued.entrySet().iterator();
+        Dispatch d = first.next().getValue();
+        first.remove();
+        begun = begin(d, reporter);
+      }
+      begun.report();
+    }
   }
 
   /**
@@ -212,6 +261,7 @@ public final class TaskSlots {
         : new Completion(d.taskId(), nodeId, d.leaseId(), o.status(), o.exitCode(), o.durationMs(), o.stdout(),
             o.stderr(), o.truncated(), o.error(), o.reason(), usage(o, meter), o.enforcement(), o.outputBytes());
     reporter.finished(c);
+    startQueued();
   }
 
   /** The control group's measure of the attempt; without one, what the {@code /proc} samples saw. */
@@ -229,6 +279,13 @@ public final class TaskSlots {
   public boolean cancel(String taskId, String leaseId) {
     Slot s;
     synchronized (this) {
+      Dispatch waiting = queued.get(taskId);
+      if (waiting != null && (leaseId == null || waiting.leaseId().equals(leaseId))) {
+        // why: it never started, so there is nothing to kill and nothing to report: the manager that cancels it
+        // (or took it back) has already settled the attempt
+        queued.remove(taskId);
+        return true;
+      }
       s = running.get(taskId);
       if (s == null || (leaseId != null && !s.dispatch().leaseId().equals(leaseId)) || s.process() == null) {
         return false;
@@ -238,7 +295,10 @@ public final class TaskSlots {
     return true;
   }
 
-  /** Stops taking new work (graceful shutdown); running tasks go on. */
+  /**
+   * Stops taking new work (graceful shutdown); running tasks go on, and queued ones still start as slots free
+   * (they were accepted: see {@link #held()}).
+   */
   public synchronized void close() {
     closed = true;
   }
@@ -247,6 +307,8 @@ public final class TaskSlots {
   public void cancelAll() {
     List<Slot> all;
     synchronized (this) {
+      // why: queued tasks never started; the manager requeues them when the node deregisters or is lost
+      queued.clear();
       all = new ArrayList<>(running.values());
     }
     all.forEach(s -> {
@@ -264,12 +326,39 @@ public final class TaskSlots {
     return running.size();
   }
 
+  /** Dispatches queued beyond the slots, not started yet, oldest first. */
+  public synchronized List<String> queuedIds() {
+    return new ArrayList<>(queued.keySet());
+  }
+
+  public synchronized int queued() {
+    return queued.size();
+  }
+
+  /** Tasks this node holds: running plus queued. */
+  public synchronized int held() {
+    return running.size() + queued.size();
+  }
+
+  /** The most dispatches this node queues beyond its slots. */
+  public synchronized int prefetch() {
+    return prefetch;
+  }
+
+  /** Sets {@link #prefetch()}; dispatches already queued stay (they were accepted). */
+  public synchronized void prefetch(int p) {
+    this.prefetch = Math.max(0, p);
+  }
+
   public synchronized int limit() {
     return limit;
   }
 
-  public synchronized void limit(int l) {
-    this.limit = l;
+  public void limit(int l) {
+    synchronized (this) {
+      this.limit = l;
+    }
+    startQueued();
   }
 
   /** {@code GET /api/node/tasks}: what runs here now. */

@@ -115,18 +115,20 @@ public final class NodeExecutor {
   // ---- what the node holds -------------------------------------------------------------------------------
 
   /**
-   * Running tasks plus results not yet settled by the manager: what heartbeats and probes say the node holds,
-   * so the manager does not take a finished task whose result is still on its way for a lost one.
+   * Running and queued (prefetched) tasks plus results not yet settled by the manager: what heartbeats and probes
+   * say the node holds, so the manager does not take a finished task whose result is still on its way, or one
+   * waiting for a slot, for a lost one.
    */
   public List<String> heldTaskIds() {
     Set<String> ids = new LinkedHashSet<>(slots.runningIds());
+    ids.addAll(slots.queuedIds());
     ids.addAll(reports.pendingIds());
     return List.copyOf(ids);
   }
 
   /**
    * What every executor's health answer says about its tasks: {@code node_id, running, running_task_ids,
-   * max_concurrent, pending_reports}. The manager's probes read {@code running_task_ids}.
+   * max_concurrent, prefetched, prefetch, pending_reports}. The manager's probes read {@code running_task_ids}.
    */
   public JsonObject health() {
     return new JsonObject()
@@ -134,6 +136,8 @@ public final class NodeExecutor {
         .put("running", slots.running())
         .put("running_task_ids", new JsonArray(heldTaskIds()))
         .put("max_concurrent", slots.limit())
+        .put("prefetched", slots.queued())
+        .put("prefetch", slots.prefetch())
         .put("pending_reports", reports.size());
   }
 
@@ -144,6 +148,7 @@ public final class NodeExecutor {
         .put("running", slots.running())
         .put("max_concurrent", slots.limit())
         .put("tasks", slots.snapshot())
+        .put("prefetched_task_ids", new JsonArray(slots.queuedIds()))
         .put("pending_reports", reports.size());
   }
 

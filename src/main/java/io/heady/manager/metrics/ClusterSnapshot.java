@@ -40,7 +40,7 @@ public record ClusterSnapshot(Map<String, Integer> nodes, Map<Priority, Integer>
       if (n.status().schedulable() || n.status() == NodeStatus.DRAINING) {
         total += n.maxConcurrent();
       }
-      used += n.running().size();
+      used += n.inSlots();
     }
     Map<Priority, Integer> queue = new EnumMap<>(Priority.class);
     for (Priority p : Priority.values()) {

@@ -33,7 +33,9 @@ final class NodeDocument {
         .put("reliability_score", n.reliability())
         .put("max_concurrent", n.maxConcurrent)
         .put("requested_max_concurrent", n.requestedSlots)
-        .put("running", n.running.size())
+        .put("running", n.inSlots())
+        .put("prefetched", n.prefetched())
+        .put("prefetch", n.prefetch)
         .put("running_task_ids", new JsonArray(List.copyOf(n.running)))
         .put("tasks_completed", n.completed)
         .put("tasks_failed", n.failed)
@@ -84,6 +86,7 @@ final class NodeDocument {
     n.incidents = j.getLong("incidents", 0L);
     n.probationPassed = j.getInteger("probation_passed", 0);
     n.reachable = j.getBoolean("reachable", true);
+    n.prefetch = j.getInteger("prefetch", 0);
     n.refusing = Refusal.fromJson(j.getJsonObject("refusing"));
     return n;
   }

@@ -35,6 +35,9 @@ public final class NodeRecord {
   Tier tier;
   int maxConcurrent;
   int requestedSlots;
+  // why: set by the scheduler at registration (its --prefetch-per-slot times the slots); the node learns it from
+  // the registration's answer and queues no more than that
+  int prefetch;
   NodeStatus status = NodeStatus.PENDING;
   boolean drain;
   final Instant registeredAt;
@@ -231,8 +234,39 @@ public final class NodeRecord {
     return stats;
   }
 
+  /**
+   * The node's live attempts, dispatched or running: those in its slots and those waiting in its prefetch
+   * ({@link #prefetched()}).
+   */
   public Set<String> running() {
     return running;
+  }
+
+  /** The most quick tasks the node may hold beyond its slots, waiting for one to free (0: none). */
+  public int prefetch() {
+    return prefetch;
+  }
+
+  public void prefetch(int p) {
+    this.prefetch = Math.max(0, p);
+  }
+
+  /**
+   * Live attempts beyond the node's slots, as far as the manager knows: they wait in the node's prefetch. The
+   * node starts its tasks in order as slots free, so which ones wait is the node's affair; the count is not.
+   */
+  public int prefetched() {
+    return Math.min(running.size(), Math.max(0, running.size() + foreign.size() - maxConcurrent));
+  }
+
+  /** Live attempts in the node's slots (running, or about to): {@link #running()} less {@link #prefetched()}. */
+  public int inSlots() {
+    return running.size() - prefetched();
+  }
+
+  /** Dispatches the node may still take now: its free slots plus its free places in the prefetch. */
+  public int room() {
+    return fullClaimed ? 0 : Math.max(0, maxConcurrent + prefetch - used());
   }
 
   public int free() {

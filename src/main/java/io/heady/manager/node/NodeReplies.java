@@ -13,6 +13,7 @@ public final class NodeReplies {
         .put("tier", n.tier().name())
         .put("status", n.status().wire())
         .put("max_concurrent", n.maxConcurrent())
+        .put("prefetch", n.prefetch())
         .put("heartbeat_interval_sec", heartbeatSec)
         .put("ttl_sec", ttlSec)
         .put("created", created);

@@ -10,9 +10,11 @@ import io.heady.common.config.Keys;
  *
  * @param candidates in a cluster larger than this, a placement weighs this many eligible nodes (from where
  *     the last one stopped) instead of all of them; 0 weighs all
+ * @param prefetchPerSlot quick tasks a node may hold beyond its slots, per slot ({@code --prefetch-per-slot});
+ *     0: none
  */
 public record PlacementSettings(double maxShare, double onShare, double offShare, double offloadCpuPct,
-    boolean failoverToCloud, int candidates) {
+    boolean failoverToCloud, int candidates, int prefetchPerSlot) {
 
   /** Slot shares of the speed modes; not configurable. */
   public static final double MAX_SHARE = 0.9;
@@ -22,13 +24,29 @@ public record PlacementSettings(double maxShare, double onShare, double offShare
   /** Eligible nodes a placement weighs in a large cluster, unless configured ({@code --placement-candidates}). */
   public static final int DEFAULT_CANDIDATES = Config.defaults("manager").integer(Keys.PLACEMENT_CANDIDATES);
 
+  /** Quick tasks a node may hold beyond each slot, unless configured ({@code --prefetch-per-slot}). */
+  public static final int DEFAULT_PREFETCH_PER_SLOT = Config.defaults("manager").integer(Keys.PREFETCH_PER_SLOT);
+
   /** The documented defaults. */
   public static final PlacementSettings DEFAULTS = from(Config.defaults("manager"));
 
-  /** From {@code --offload-cpu-pct}, {@code --failover-to-cloud} and {@code --placement-candidates}. */
+  /**
+   * From {@code --offload-cpu-pct}, {@code --failover-to-cloud}, {@code --placement-candidates} and
+   * {@code --prefetch-per-slot}.
+   */
   public static PlacementSettings from(Config cfg) {
     return new PlacementSettings(MAX_SHARE, ON_SHARE, OFF_SHARE, cfg.integer(Keys.OFFLOAD_CPU_PCT),
-        cfg.bool(Keys.FAILOVER_TO_CLOUD), cfg.integer(Keys.PLACEMENT_CANDIDATES));
+        cfg.bool(Keys.FAILOVER_TO_CLOUD), cfg.integer(Keys.PLACEMENT_CANDIDATES), cfg.integer(Keys.PREFETCH_PER_SLOT));
+  }
+
+  public PlacementSettings(double maxShare, double onShare, double offShare, double offloadCpuPct,
+      boolean failoverToCloud, int candidates) {
+    this(maxShare, onShare, offShare, offloadCpuPct, failoverToCloud, candidates, DEFAULT_PREFETCH_PER_SLOT);
+  }
+
+  /** These settings with another prefetch per slot. */
+  public PlacementSettings withPrefetchPerSlot(int perSlot) {
+    return new PlacementSettings(maxShare, onShare, offShare, offloadCpuPct, failoverToCloud, candidates, perSlot);
   }
 
   public PlacementSettings(double maxShare, double onShare, double offShare, double offloadCpuPct,

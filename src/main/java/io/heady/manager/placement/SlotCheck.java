@@ -3,7 +3,10 @@ package io.heady.manager.placement;
 import io.heady.manager.node.NodeRecord;
 import java.util.List;
 
-/** A free slot within the task's speed share; a hot node (CPU over the offload threshold) offers half. */
+/**
+ * A free slot within the task's speed share; a hot node (CPU over the offload threshold) offers half. A quick task
+ * may also take a place in the node's prefetch (it waits there for a slot), never a node that said it is full.
+ */
 public final class SlotCheck implements FeasibilityCheck {
   /** The check's name: a node that fails only it waits for room, it does not turn the task away. */
   public static final String NAME = "slots";
@@ -17,14 +20,18 @@ public final class SlotCheck implements FeasibilityCheck {
   public String check(PlacementRequest req, NodeRecord node, PlacementSettings settings) {
     int usable = usableSlots(req, node, settings);
     int used = node.used();
-    if (used < usable) {
-      return null;
-    }
     if (node.fullClaimed()) {
       return "no free slot (the node said it is full; waiting for it to list its tasks)";
     }
-    return "no free slot (" + used + "/" + node.maxConcurrent() + " running, " + req.speed().name()
-        + " share allows " + usable + ")";
+    int prefetch = req.quick() ? node.prefetch() : 0;
+    if (used < usable + prefetch) {
+      return null;
+    }
+    String held = used <= node.maxConcurrent() ? used + "/" + node.maxConcurrent() + " running"
+        : node.maxConcurrent() + "/" + node.maxConcurrent() + " running, " + node.prefetched() + "/"
+            + node.prefetch() + " prefetched";
+    return "no free slot (" + held + ", " + req.speed().name() + " share allows " + usable
+        + (prefetch > 0 ? " and " + prefetch + " prefetched" : "") + ")";
   }
 
   /** The slots a task of this speed may fill on this node now. */
@@ -39,6 +46,7 @@ public final class SlotCheck implements FeasibilityCheck {
 
   @Override
   public String summary(PlacementRequest req, List<NodeRecord> failing, PlacementSettings settings) {
-    return "no free slot";
+    boolean prefetch = req.quick() && failing.stream().anyMatch(n -> n.prefetch() > 0);
+    return prefetch ? "no free slot, prefetch full" : "no free slot";
   }
 }

@@ -122,7 +122,7 @@ public final class ClusterViews {
         vram += r.hardware().gpuVramGb();
         slots += r.maxConcurrent();
       }
-      used += r.running().size();
+      used += r.inSlots();
     }
     JsonObject queue = new JsonObject();
     for (Priority p : Priority.values()) {

@@ -38,6 +38,7 @@ final class DispatchPass {
 
   private final Policy policy;
   private final Placer placer;
+  private final int prefetchPerSlot;
   private final IdSource ids;
   private final NodeBook nodes;
   private final TaskQueue queue = new TaskQueue(t -> request(t).signature());
@@ -55,12 +56,18 @@ final class DispatchPass {
   DispatchPass(Policy policy, PlacementSettings settings, IdSource ids, NodeBook nodes) {
     this.policy = policy;
     this.placer = new Placer(settings);
+    this.prefetchPerSlot = settings.prefetchPerSlot();
     this.ids = ids;
     this.nodes = nodes;
   }
 
   TaskQueue queue() {
     return queue;
+  }
+
+  /** Quick tasks a node may hold beyond each of its slots ({@link NodeRecord#prefetch()}). */
+  int prefetchPerSlot() {
+    return prefetchPerSlot;
   }
 
   /** One pass: returns what it placed, in order; each task is dispatched and its node holds it. */
@@ -72,16 +79,23 @@ final class DispatchPass {
     }
     List<Placed> out = new ArrayList<>();
     Set<Object> failed = new HashSet<>();
+    // why: once an older task that may not be prefetched waits for a slot, quick tasks behind it take no prefetch
+    // places in this pass: filling them would keep its node busy past the slot it waits for, so a stream of quick
+    // tasks could starve it
+    boolean prefetch = true;
     TaskQueue.Cursor cur = queue.cursor();
     for (TaskRecord t = cur.next(); t != null; t = cur.next()) {
       Object sig = queue.signature(t);
       if (failed.contains(sig)) {
         continue;
       }
-      PlacementRequest req = request(t);
+      PlacementRequest req = prefetch ? request(t) : request(t).withoutPrefetch();
       Placement p = placer.place(req, nodes.list());
       if (!p.placed()) {
         failed.add(sig);
+        if (p.waitingForSlot() && !req.quick()) {
+          prefetch = false;
+        }
         waiting.put(sig, p::summary); // why: put in words only if someone reads it before the next pass
         if (failed.size() >= queue.signatures()) {
           break; // why: every kind of task queued has failed this pass; the rest would fail alike
@@ -91,7 +105,7 @@ final class DispatchPass {
       cur.take();
       out.add(dispatch(t, p, req, now));
       if (--free == 0) {
-        break; // why: each dispatch takes one slot; counting them down spares a walk over every node
+        break; // why: each dispatch takes one slot or prefetch place; counting them down spares a walk over nodes
       }
     }
     return out;
@@ -176,7 +190,8 @@ final class DispatchPass {
   PlacementRequest request(TaskRecord t) {
     TaskType type = policy.type(t.spec().type());
     return new PlacementRequest(t.id(), type, t.priority(), t.critical(), t.spec().requires(), t.spec().node(),
-        false, Set.copyOf(avoid.getOrDefault(t.id(), Set.of())));
+        false, Set.copyOf(avoid.getOrDefault(t.id(), Set.of())),
+        PlacementRequest.quick(type, t.spec().estimatedDurationMs()));
   }
 
   /**

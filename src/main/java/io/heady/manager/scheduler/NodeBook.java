@@ -90,12 +90,15 @@ public final class NodeBook {
     return n;
   }
 
-  /** Free slots a dispatch pass may fill: {@link #freeSlots()} plus one per quarantined node on probation. */
+  /**
+   * Dispatches a pass may make: free slots and free prefetch places ({@link NodeRecord#room()}) on schedulable
+   * nodes, plus one per quarantined node on probation.
+   */
   public int slotsForPass() {
     int n = 0;
     for (NodeRecord r : byId.values()) {
       if (r.status().schedulable() && !r.drain()) {
-        n += r.free();
+        n += r.room();
       } else if (io.heady.manager.node.NodeLiveness.onProbation(r)) {
         n++;
       }

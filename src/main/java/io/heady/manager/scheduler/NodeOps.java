@@ -43,6 +43,8 @@ final class NodeOps {
       NodeNameClash.check(r.nodeId(), r.name(), state.nodes().all());
     }
     NodeRecord n = NodeLiveness.admit(known, r, local, now);
+    // why: the manager's own executor is reached without a round trip, so a prefetch would save it nothing
+    n.prefetch(local ? 0 : state.pass().prefetchPerSlot() * n.maxConcurrent());
     if (known == null) {
       state.nodes().put(n);
     } else {
