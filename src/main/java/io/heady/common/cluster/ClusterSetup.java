@@ -31,9 +31,6 @@ public final class ClusterSetup {
     cfg.setProperty("hazelcast.connection.monitor.max.faults", "2");
     cfg.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
-    if (s.lite()) {
-      liteThreads(cfg);
-    }
     NetworkConfig net = cfg.getNetworkConfig();
     net.setPort(s.port() == 0 ? 5701 : s.port());
     net.setPortAutoIncrement(s.port() == 0);
@@ -45,26 +42,6 @@ public final class ClusterSetup {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(s.members());
     return cfg;
-  }
-
-  /**
-   * A lite member (an agent) owns no partitions and carries little traffic: one thread for each pool instead of
-   * Hazelcast's defaults (a partition thread per core, three I/O threads each way, five event threads), which
-   * sized for a data member cost an agent memory on a small machine and buy it nothing.
-   */
-  static void liteThreads(Config cfg) {
-    cfg.setProperty("hazelcast.partition.operation.thread.count", "1");
-    // why: two, so a slow generic operation never holds up the member's join and heartbeat handling
-    cfg.setProperty("hazelcast.generic.operation.thread.count", "2");
-    cfg.setProperty("hazelcast.operation.response.thread.count", "1");
-    cfg.setProperty("hazelcast.io.input.thread.count", "1");
-    cfg.setProperty("hazelcast.io.output.thread.count", "1");
-    cfg.setProperty("hazelcast.event.thread.count", "1");
-    // why: with one I/O thread each way there is nothing to balance
-    cfg.setProperty("hazelcast.io.balancer.interval.seconds", "-1");
-    // why: nobody reads a lite member's own Hazelcast metrics or health log; collecting them costs a thread
-    cfg.setProperty("hazelcast.health.monitoring.level", "OFF");
-    cfg.getMetricsConfig().setEnabled(false);
   }
 
   /** A clustered Vert.x, with the Hazelcast instance kept so membership can be watched directly. */
