@@ -24,11 +24,6 @@ public final class DecisionTimer {
     this.sink = sink;
   }
 
-  /** A timer on {@link System#nanoTime()}. */
-  public static DecisionTimer into(LongConsumer sink) {
-    return new DecisionTimer(System::nanoTime, sink);
-  }
-
   /** The start of a decision, to give back to {@link #stop}. */
   public long start() {
     return nanoTime.getAsLong();
