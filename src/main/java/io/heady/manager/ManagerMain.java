@@ -33,6 +33,7 @@ import io.heady.manager.metrics.ClusterMembership;
 import io.heady.manager.metrics.ClusterMembershipCheck;
 import io.heady.manager.metrics.HeadyMetrics;
 import io.heady.manager.metrics.MetricsVerticle;
+import io.heady.manager.metrics.PlacementMetrics;
 import io.heady.manager.metrics.TimedClusterStore;
 import io.heady.manager.node.Tier;
 import io.heady.manager.placement.Policy;
@@ -153,7 +154,8 @@ public final class ManagerMain {
         ? LeaderLease.elected(store, managerId, Duration.ofSeconds(cfg.longValue(Keys.LEADER_TTL_SEC)))
         : LeaderLease.sole(store);
     SchedulerVerticle scheduler = new SchedulerVerticle(clock, store,
-        sink -> new Scheduler(settings, policy, sink, new IdSource()), tickMs, journal, lease);
+        sink -> new Scheduler(settings, policy, sink, new IdSource(),
+            PlacementMetrics.timer(metrics.registry())), tickMs, journal, lease);
     scheduler.eventSigner(authority::sign);
     // Secrets: encrypted in the store under a key of the data dir; sealed per attempt for the node that runs it.
     // The local executor has no pair key: it gets a random key of this process's own.

@@ -21,6 +21,10 @@ class BenchSimIT {
     assertEquals(0, j.getInteger("duplicates"), j.encodePrettily());
     assertTrue(j.getDouble("heartbeats_per_s") > 0, j.encode());
     assertNotNull(j.getJsonObject("placement_ms").getValue("p99"), j.encode());
+    // the scheduler's own time per decision, read from heady_placement_seconds: at least one per measured task
+    JsonObject decided = j.getJsonObject("placement_decision_ms");
+    assertTrue(decided.getLong("count") >= 3000, j.encode());
+    assertTrue(decided.getDouble("p50") > 0 && decided.getDouble("p50") <= decided.getDouble("p99"), j.encode());
     JsonObject heap = j.getJsonObject("manager_heap_mb");
     assertTrue(heap.getInteger("queued") >= 3000 - 40 * 2, j.encode());
     assertTrue(heap.getDouble("deep_queue") > 0, j.encode());

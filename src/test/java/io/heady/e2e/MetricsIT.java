@@ -137,6 +137,10 @@ class MetricsIT {
     assertTrue(sum(text, "heady_task_duration_seconds_bucket", "le=\"+Inf\"") >= 5);
     assertTrue(sum(text, "heady_task_queue_wait_seconds_count") >= 5);
     assertTrue(sum(text, "heady_dispatch_latency_seconds_count") >= 1);
+    // every dispatch above was a placement decision first, timed on its own
+    assertTrue(sum(text, "heady_placement_seconds_count") >= 5, text);
+    assertTrue(sum(text, "heady_placement_seconds_bucket", "le=\"+Inf\"") >= 5);
+    assertTrue(text.contains("heady_placement_seconds_bucket{le=\"0.001\"}"), "a bucket at 1 ms");
     assertEquals(0, sum(text, "heady_queue_depth"));
     for (String pr : new String[] {"P0", "P1", "P2", "P3"}) {
       assertEquals(0, sum(text, "heady_queue_depth", "priority=\"" + pr + "\""), pr);

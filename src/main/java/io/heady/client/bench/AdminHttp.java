@@ -77,23 +77,36 @@ public final class AdminHttp {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
+  /** GET of a text body ({@code /metrics}); {@code null} unless the manager answered 2xx. */
+  public String text(String path) {
+    HttpResponse<String> r = exchange(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    return r != null && r.statusCode() / 100 == 2 ? r.body() : null;
+  }
+
   private Res send(HttpRequest.Builder b) {
+    HttpResponse<String> r = exchange(b);
+    if (r == null) {
+      return new Res(0, null);
+    }
+    JsonObject j = null;
+    String body = r.body();
+    if (body != null && body.startsWith("{")) {
+      try {
+        j = new JsonObject(body);
+      } catch (RuntimeException notJson) {
+        j = null;
+      }
+    }
+    return new Res(r.statusCode(), j);
+  }
+
+  /** The answer, or {@code null} when the manager could not be reached (the reason kept for getJson). */
+  private HttpResponse<String> exchange(HttpRequest.Builder b) {
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
     try {
-      HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(60)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      JsonObject j = null;
-      String body = r.body();
-      if (body != null && body.startsWith("{")) {
-        try {
-          j = new JsonObject(body);
-        } catch (RuntimeException notJson) {
-          j = null;
-        }
-      }
-      return new Res(r.statusCode(), j);
+      return http.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       Throwable t = e;
       while (t.getCause() != null && t.getCause() != t) {
@@ -102,10 +115,10 @@ public final class AdminHttp {
       // why: a refused certificate says why (both fingerprints) in the innermost cause; keep it for getJson
       unreachable = t.getMessage() == null ? "unreachable" : "unreachable: " + t.getMessage().lines().findFirst()
           .orElse("");
-      return new Res(0, null);
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Res(0, null);
+      return null;
     }
   }
 }

@@ -34,6 +34,12 @@ public final class BenchReport {
       field(sb, "placement ms", pct(r.getJsonObject("placement_ms"))
           + "  (completion sent -> next dispatch received by that node)");
     }
+    JsonObject decided = r.getJsonObject("placement_decision_ms");
+    if (decided != null && decided.getLong("count", 0L) > 0) {
+      field(sb, "decision ms", "p50 " + n(decided.getValue("p50")) + "  p90 " + n(decided.getValue("p90"))
+          + "  p99 " + n(decided.getValue("p99")) + "  mean " + n(decided.getValue("mean")) + "  (the scheduler's own "
+          + "time per placement decision, heady_placement_seconds, " + n(decided.getValue("count")) + " decisions)");
+    }
     if (r.getValue("heartbeats_per_s") != null) {
       field(sb, "heartbeats", n(r.getValue("heartbeats_per_s")) + "/s absorbed at saturation; "
           + n(r.getValue("heartbeats_steady_per_s")) + "/s steady during the run, latency "

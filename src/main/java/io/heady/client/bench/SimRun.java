@@ -55,6 +55,8 @@ final class SimRun {
         sim.startHeartbeats();
         sim.hold(true);
         NodeSimulator.Snapshot s0 = sim.snapshot();
+        // why: the decisions of the measured tasks alone, not those of the warm-up
+        PromHistogram decided0 = placements(admin);
         CompletableFuture<LoadDriver.Outcome> run = CompletableFuture.supplyAsync(() -> {
           try {
             return driver.run("measure", tasks);
@@ -82,6 +84,7 @@ final class SimRun {
         bar.clear();
         double flowSec = Math.max(1e-9, (t1 - t0) / 1e9);
         double loadAfter = ProcInfo.loadAverage();
+        PromHistogram decided = placements(admin).since(decided0);
         Audit.Verdict v = Audit.of(admin, m.ids());
         double heapEnd = mpid > 0 ? ProcInfo.heapAfterGcMb(mpid) : -1;
         r = new JsonObject()
@@ -98,6 +101,7 @@ final class SimRun {
             .put("start_event", m.startEvent())
             .put("placement_ms", s1.placementMs())
             .put("placement_samples", s1.placementSamples())
+            .put("placement_decision_ms", decided.toJsonMs())
             .put("heartbeats_per_s", round1(flood))
             .put("heartbeats_steady_per_s", round1((s1.heartbeatsAcked() - sRelease.heartbeatsAcked()) / flowSec))
             .put("heartbeat_latency_ms", s1.heartbeatLatencyMs())
@@ -137,6 +141,11 @@ final class SimRun {
       }
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** The manager's {@code heady_placement_seconds} as {@code /metrics} has it now (empty when unreadable). */
+  private static PromHistogram placements(AdminHttp admin) {
+    return PromHistogram.parse(admin.text("/metrics"), "heady_placement_seconds");
   }
 
   /** Waits until the manager's queue holds {@code target} tasks (all submitted, the rest held by nodes). */

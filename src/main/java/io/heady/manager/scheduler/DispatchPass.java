@@ -4,6 +4,7 @@ import io.heady.common.protocol.Dispatch;
 import io.heady.common.protocol.Priority;
 import io.heady.common.protocol.Requirements;
 import io.heady.manager.node.NodeRecord;
+import io.heady.manager.placement.DecisionTimer;
 import io.heady.manager.placement.EffectiveLimits;
 import io.heady.manager.placement.Placement;
 import io.heady.manager.placement.PlacementRequest;
@@ -41,6 +42,7 @@ final class DispatchPass {
   private final int prefetchPerSlot;
   private final IdSource ids;
   private final NodeBook nodes;
+  private final DecisionTimer timer;
   private final TaskQueue queue = new TaskQueue(t -> request(t).signature());
   private final Map<String, Set<String>> avoid = new HashMap<>();
   private final Map<List<Object>, Verdict> verdicts = new HashMap<>();
@@ -54,11 +56,17 @@ final class DispatchPass {
   private Instant lastDispatch;
 
   DispatchPass(Policy policy, PlacementSettings settings, IdSource ids, NodeBook nodes) {
+    this(policy, settings, ids, nodes, DecisionTimer.OFF);
+  }
+
+  /** @param timer times each placement decision of a pass (one per task weighed, placed or not) */
+  DispatchPass(Policy policy, PlacementSettings settings, IdSource ids, NodeBook nodes, DecisionTimer timer) {
     this.policy = policy;
     this.placer = new Placer(settings);
     this.prefetchPerSlot = settings.prefetchPerSlot();
     this.ids = ids;
     this.nodes = nodes;
+    this.timer = timer;
   }
 
   TaskQueue queue() {
@@ -89,8 +97,11 @@ final class DispatchPass {
       if (failed.contains(sig)) {
         continue;
       }
+      // why: the decision alone (the request, the search, its verdict), not the dispatch that follows it
+      long started = timer.start();
       PlacementRequest req = prefetch ? request(t) : request(t).withoutPrefetch();
       Placement p = placer.place(req, nodes.list());
+      timer.stop(started);
       if (!p.placed()) {
         failed.add(sig);
         if (p.waitingForSlot() && !req.quick()) {

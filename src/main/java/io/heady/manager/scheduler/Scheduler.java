@@ -9,6 +9,7 @@ import io.heady.common.protocol.TaskSpec;
 import io.heady.manager.node.NodeHoldings;
 import io.heady.manager.node.NodeLiveness;
 import io.heady.manager.node.NodeRecord;
+import io.heady.manager.placement.DecisionTimer;
 import io.heady.manager.placement.Placement;
 import io.heady.manager.placement.Policy;
 import io.heady.manager.task.TaskLifecycle;
@@ -58,6 +59,12 @@ public final class Scheduler {
   private final TaskOps taskOps;
 
   public Scheduler(SchedulerSettings settings, Policy policy, SchedulerSink sink, IdSource ids) {
+    this(settings, policy, sink, ids, DecisionTimer.OFF);
+  }
+
+  /** @param placements times each placement decision (the manager's {@code heady_placement_seconds}) */
+  public Scheduler(SchedulerSettings settings, Policy policy, SchedulerSink sink, IdSource ids,
+      DecisionTimer placements) {
     this.settings = settings;
     this.policy = policy;
     this.sink = sink;
@@ -66,7 +73,7 @@ public final class Scheduler {
     this.liveness = new NodeLiveness(settings.liveness());
     TaskLifecycle lifecycle = new TaskLifecycle(new TaskLifecycle.Settings(settings.retryBase(),
         settings.retryMax(), settings.maxInfraRequeues()));
-    this.pass = new DispatchPass(policy, settings.placement(), ids, nodes);
+    this.pass = new DispatchPass(policy, settings.placement(), ids, nodes, placements);
     SchedulerState state = new SchedulerState(sink, nodes, tasks, delayed, dag, counters, changes, pass, liveness,
         lifecycle);
     this.coordinator = new Coordinator(state);

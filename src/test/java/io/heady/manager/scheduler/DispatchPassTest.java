@@ -108,4 +108,29 @@ class DispatchPassTest {
     assertNull(t.unplaceable(), "now some node could");
     assertEquals("elsewhere", pass.run(T0.plusSeconds(1)).get(0).node().nodeId());
   }
+
+  @Test
+  void aPassTimesEachPlacementDecisionOncePlacedOrNot() {
+    Object[][] table = { // the node's slots, tasks queued (the first pinned to a node that is not there),
+        // decisions timed: the pinned task fails, the rest are placed until the free slots run out
+        {0, 3, 0}, {1, 3, 2}, {4, 3, 3}, {4, 1, 1}};
+    for (Object[] row : table) {
+      NodeBook book = new NodeBook();
+      if ((int) row[0] > 0) {
+        book.put(NodeBuilder.node("n").cores(8).ram(16).slots((int) row[0]).active(T0));
+      }
+      java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+      List<Long> seen = new java.util.ArrayList<>();
+      DispatchPass timed = new DispatchPass(Policy.builtIn(), PlacementSettings.DEFAULTS, new SequentialIds(), book,
+          new io.heady.manager.placement.DecisionTimer(() -> ticks.addAndGet(700), seen::add));
+      for (int i = 0; i < (int) row[1]; i++) {
+        SpecBuilder b = SpecBuilder.task("make").id("t" + i);
+        TaskRecord t = new TaskRecord("t" + i, (i == 0 ? b.pin("elsewhere") : b).spec(), i + 1, null, T0);
+        t.start(TaskState.QUEUED, T0);
+        timed.queue().add(t);
+      }
+      timed.run(T0);
+      assertEquals(java.util.Collections.nCopies((int) row[2], 700L), seen, "slots " + row[0] + ", tasks " + row[1]);
+    }
+  }
 }
