@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * a stale credential learns why); a reply opens only from the peer the request went to.
  *
  * <p>A refusal is sealed too: the handler's failure goes back as {@code fail(status, body)}, where the body holds
- * {@code {status, message}} sealed to the requester at {@link #refusalTo} (under {@code sealed}), and the
+ * {@code {status, message}} sealed to the requester at {@link #refusalTo} (its frame in Base64 under {@code sealed}), and the
  * requester believes the status only when that opens from the peer the request went to. why: any member with a certificate of the cluster
  * (another enrolled node, a client) may subscribe to a node's address and answer in its place; it cannot open
  * the request, but an unsealed {@code fail(507)} would otherwise pass as the node's own refusal (disk full,
