@@ -1,5 +1,6 @@
 package io.heady.common.identity;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -18,8 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Seals and opens what a node and the manager send each other, with the {@link PairKey} of the two: on the
- * event bus as {@code {f, c, ts, n}} (sender, the payload encrypted and authenticated with AES-256-GCM over the
- * address, sender, timestamp and nonce, timestamp, nonce), so a message routed to the wrong member (a tampered
+ * event bus as a {@link BusEnvelope} (sender, timestamp, nonce, then the payload's JSON text encrypted and
+ * authenticated with AES-256-GCM over the address, sender, timestamp and nonce), so a message routed to the wrong member (a tampered
  * subscription map) reads as noise; over HTTP as an {@code Authorization: Heady f=…, ts=…, n=…, h=…, sig=…}
  * header, an HMAC-SHA256 over the method, path, sender, timestamp, nonce and the body's SHA-256 ({@code h}),
  * so the whole seal is checked on the request head, before any body byte is read, and the body once read only
@@ -42,6 +43,7 @@ public final class Seal {
   private final Function<String, byte[]> keyOf;
   private final Clock clock;
   private final long windowMs;
+  private final byte[] selfBytes;
   private final String noncePrefix;
   private final AtomicLong counter = new AtomicLong();
   private final Map<String, Long> seen = new ConcurrentHashMap<>();
@@ -60,6 +62,10 @@ public final class Seal {
     byte[] nb = new byte[12];
     new SecureRandom().nextBytes(nb);
     // why: a nonce must never repeat, not be secret; a random prefix per sealer and a counter make it unique
+    this.selfBytes = self.getBytes(StandardCharsets.UTF_8);
+    if (selfBytes.length == 0 || selfBytes.length > BusEnvelope.MAX_SENDER) {
+      throw new IllegalArgumentException("a sender's name has 1 to " + BusEnvelope.MAX_SENDER + " bytes");
+    }
     this.noncePrefix = Base64.getUrlEncoder().withoutPadding().encodeToString(nb) + ".";
   }
 
@@ -84,48 +90,54 @@ public final class Seal {
 
   // ---- the event bus ------------------------------------------------------------------------------------
 
-  /** Seals a message to {@code to} at {@code address}. */
-  public JsonObject seal(String address, JsonObject payload, String to) {
+  /**
+   * Seals a message to {@code to} at {@code address}: the payload's JSON text, encrypted and authenticated into
+   * one {@link BusEnvelope} frame, the body the bus carries as it is.
+   */
+  public Buffer seal(String address, JsonObject payload, String to) {
     byte[] key = key(to);
     long ts = clock.millis();
     String n = nonce();
-    return new JsonObject().put("f", self).put("ts", ts).put("n", n)
-        .put("c", Base64.getEncoder().encodeToString(Aead.encrypt(key, aad(address, self, ts, n), self + n,
-            payload.encode().getBytes(StandardCharsets.UTF_8))));
+    byte[] plain = payload.toBuffer().getBytes();
+    byte[] from = selfBytes;
+    byte[] nb = n.getBytes(StandardCharsets.US_ASCII);
+    byte[] frame = BusEnvelope.frame(from, ts, nb, plain.length + Aead.TAG_BYTES);
+    Aead.encryptInto(key, aad(address, self, ts, n), self + n, plain, frame, BusEnvelope.offset(from, nb));
+    return Buffer.buffer(frame);
   }
 
   /** Opens a sealed message: who sent it and the payload, or {@link Refused}. */
   public Opened open(String address, Object body) {
-    if (!(body instanceof JsonObject env)) {
+    if (!(body instanceof Buffer b)) {
+      if (body instanceof JsonObject env && env.containsKey("c") && env.containsKey("f")) {
+        // why: heady before bus seal v3 sent a JSON envelope; say so plainly, or a mixed cluster reads as forgery
+        throw new Refused("sealed by an earlier heady version (a JSON envelope); this one expects bus seal v"
+            + BusEnvelope.VERSION + ": run the same heady version on the manager and its agents");
+      }
       throw new Refused("not a sealed message");
     }
-    if (!(env.getValue("c") instanceof String c) || !(env.getValue("f") instanceof String from)
-        || !(env.getValue("ts") instanceof Number tn) || !(env.getValue("n") instanceof String ns)
-        || ns.length() > 64 || from.length() > 128 || c.length() > 64 * 1024 * 1024) {
-      throw new Refused("unsealed or malformed message");
-    }
-    long t = tn.longValue();
-    inWindow(t);
-    byte[] key = key(from);
+    BusEnvelope e = BusEnvelope.parse(b);
+    inWindow(e.ts());
+    byte[] key = key(e.from());
     byte[] plain;
     try {
-      plain = Aead.decrypt(key, aad(address, from, t, ns), from + ns, Base64.getDecoder().decode(c));
-    } catch (IllegalArgumentException e) {
+      plain = Aead.decrypt(key, aad(address, e.from(), e.ts(), e.nonce()), e.from() + e.nonce(), e.sealed());
+    } catch (IllegalArgumentException x) {
       throw new Refused("bad seal");
     }
-    if (seen.putIfAbsent(from + "/" + ns, t) != null) {
+    if (seen.putIfAbsent(e.from() + "/" + e.nonce(), e.ts()) != null) {
       throw new Refused("replayed message");
     }
     purge(clock.millis());
     try {
-      return new Opened(from, new JsonObject(new String(plain, StandardCharsets.UTF_8)));
-    } catch (RuntimeException e) {
+      return new Opened(e.from(), new JsonObject(Buffer.buffer(plain)));
+    } catch (RuntimeException x) {
       throw new Refused("payload is not a JSON object");
     }
   }
 
   private static byte[] aad(String address, String from, long ts, String nonce) {
-    return ("heady-bus-v2\n" + address + "\n" + from + "\n" + ts + "\n" + nonce).getBytes(StandardCharsets.UTF_8);
+    return ("heady-bus-v3\n" + address + "\n" + from + "\n" + ts + "\n" + nonce).getBytes(StandardCharsets.UTF_8);
   }
 
   // ---- HTTP ---------------------------------------------------------------------------------------------

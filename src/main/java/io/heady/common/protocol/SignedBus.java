@@ -2,6 +2,7 @@ package io.heady.common.protocol;
 
 import io.heady.common.identity.Seal;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -9,6 +10,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.util.Base64;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * a stale credential learns why); a reply opens only from the peer the request went to.
  *
  * <p>A refusal is sealed too: the handler's failure goes back as {@code fail(status, body)}, where the body holds
- * {@code {status, message}} sealed to the requester at {@link #refusalTo} (under {@code sealed}), and the
+ * {@code {status, message}} sealed to the requester at {@link #refusalTo} (its frame in Base64 under {@code sealed}), and the
  * requester believes the status only when that opens from the peer the request went to. why: any member with a certificate of the cluster
  * (another enrolled node, a client) may subscribe to a node's address and answer in its place; it cannot open
  * the request, but an unsealed {@code fail(507)} would otherwise pass as the node's own refusal (disk full,
@@ -95,9 +97,11 @@ public final class SignedBus {
    * the sealed copy under {@code sealed}.
    */
   private static void refuse(Message<Object> m, Seal seal, String address, String to, int status, String message) {
-    JsonObject envelope;
+    String envelope;
     try {
-      envelope = seal.seal(refusalTo(address), new JsonObject().put("status", status).put("message", message), to);
+      // why: a failure travels as text, so the sealed refusal goes in Base64 (refusals are rare)
+      envelope = Base64.getEncoder().encodeToString(seal.seal(refusalTo(address), new JsonObject().put("status", status).put("message", message), to)
+          .getBytes());
     } catch (Seal.Refused e) {
       m.fail(status, message); // no key for the requester any more (revoked meanwhile): it will not believe this
       return;
@@ -126,7 +130,7 @@ public final class SignedBus {
    */
   public static Future<JsonObject> request(EventBus bus, String address, Seal seal, String to, JsonObject body,
       DeliveryOptions options) {
-    JsonObject sealed;
+    Buffer sealed;
     try {
       sealed = seal.seal(address, body, to);
     } catch (Seal.Refused e) {
@@ -152,13 +156,14 @@ public final class SignedBus {
     String text = re.getMessage();
     JsonObject body = json(text);
     try {
-      Seal.Opened o = seal.open(refusalTo(address), body == null ? null : body.getValue(SEALED));
+      Seal.Opened o = seal.open(refusalTo(address), body != null && body.getValue(SEALED) instanceof String b64
+          ? Buffer.buffer(Base64.getDecoder().decode(b64)) : null);
       if (to.equals(o.from()) && o.payload().getValue("status") instanceof Integer status
           && status == re.failureCode()) {
         return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, status, o.payload().getString("message"));
       }
-    } catch (Seal.Refused e) {
-      // not sealed by the peer: below
+    } catch (Seal.Refused | IllegalArgumentException e) {
+      // not sealed by the peer (or not Base64): below
     }
     return new UnsealedRefusal(to, re.failureCode(), text);
   }

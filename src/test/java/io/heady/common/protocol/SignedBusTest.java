@@ -43,6 +43,10 @@ class SignedBusTest {
     return k;
   }
 
+  private static String b64(io.vertx.core.buffer.Buffer b) {
+    return java.util.Base64.getEncoder().encodeToString(b.getBytes());
+  }
+
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
@@ -88,7 +92,7 @@ class SignedBusTest {
         (from, body) -> Future.failedFuture(new ApiException(ErrorCode.UNKNOWN_NODE, "register again"))).completion()
         .await(5, TimeUnit.SECONDS);
     // what an earlier version's requester sees: the plain request/reply, the error object where it was
-    JsonObject sealed = manager.seal(ADDRESS, new JsonObject(), VICTIM);
+    io.vertx.core.buffer.Buffer sealed = manager.seal(ADDRESS, new JsonObject(), VICTIM);
     ReplyException re = assertInstanceOf(ReplyException.class, assertThrows(CompletionException.class,
         () -> vertx.eventBus().request(ADDRESS, sealed).toCompletionStage().toCompletableFuture().join()).getCause());
     assertEquals(404, re.failureCode());
@@ -105,9 +109,9 @@ class SignedBusTest {
   @Test
   void aRefusalSealedByAnotherNodeIsNotTheNodes() throws Exception {
     Seal rogue = Seal.node(ROGUE, rogueKey, Clock.systemUTC());
-    vertx.eventBus().localConsumer(ADDRESS, m -> m.fail(503, new JsonObject().put("sealed", rogue.seal(
+    vertx.eventBus().localConsumer(ADDRESS, m -> m.fail(503, new JsonObject().put("sealed", b64(rogue.seal(
         SignedBus.refusalTo(ADDRESS), new JsonObject().put("status", 503).put("message", "shutting down"),
-        Seal.MANAGER)).encode()))
+        Seal.MANAGER))).encode()))
         .completion().await(5, TimeUnit.SECONDS);
     SignedBus.UnsealedRefusal u = assertInstanceOf(SignedBus.UnsealedRefusal.class, failureOfDispatch());
     assertEquals(503, u.claimed());
@@ -117,9 +121,9 @@ class SignedBusTest {
   void aSealedRefusalWhoseStatusWasChangedIsNotBelieved() throws Exception {
     Seal victim = Seal.node(VICTIM, victimKey, Clock.systemUTC());
     // why: the status travels outside the seal too; a relay that changes it does not change what is believed
-    vertx.eventBus().localConsumer(ADDRESS, m -> m.fail(507, new JsonObject().put("sealed", victim.seal(
+    vertx.eventBus().localConsumer(ADDRESS, m -> m.fail(507, new JsonObject().put("sealed", b64(victim.seal(
         SignedBus.refusalTo(ADDRESS), new JsonObject().put("status", 429).put("message", "node full"),
-        Seal.MANAGER)).encode()))
+        Seal.MANAGER))).encode()))
         .completion().await(5, TimeUnit.SECONDS);
     assertInstanceOf(SignedBus.UnsealedRefusal.class, failureOfDispatch());
   }
