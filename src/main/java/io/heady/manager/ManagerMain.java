@@ -155,6 +155,7 @@ public final class ManagerMain {
     SchedulerVerticle scheduler = new SchedulerVerticle(clock, store,
         sink -> new Scheduler(settings, policy, sink, new IdSource()), tickMs, journal, lease);
     scheduler.eventSigner(authority::sign);
+    scheduler.busWindow(Duration.ofMillis(cfg.integer(Keys.EVENTS_BUS_WINDOW_MS)));
     // Secrets: encrypted in the store under a key of the data dir; sealed per attempt for the node that runs it.
     // The local executor has no pair key: it gets a random key of this process's own.
     SecretsKey secretsKey = new SecretsKey(vertx, store, dataDir);
