@@ -269,10 +269,19 @@ final class Outbox implements SchedulerSink {
       sends.forEach(nd -> send(nd, refs));
       if (!published.isEmpty()) {
         journal.publish(published);
-        publishOnBus(busEvents.offer(published, clock.instant()));
-        armBusTimer();
+        toBus(published);
       }
     };
+  }
+
+  private void toBus(List<EventJournal.Entry> published) {
+    if (Vertx.currentContext() != context) {
+      // why: the coalescer is the loop's alone; a store may complete its write on another thread
+      context.runOnContext(v -> toBus(published));
+      return;
+    }
+    publishOnBus(busEvents.offer(published, clock.instant()));
+    armBusTimer();
   }
 
   /**
