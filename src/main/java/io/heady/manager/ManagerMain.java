@@ -157,6 +157,7 @@ public final class ManagerMain {
         sink -> new Scheduler(settings, policy, sink, new IdSource(),
             PlacementMetrics.timer(metrics.registry())), tickMs, journal, lease);
     scheduler.eventSigner(authority::sign);
+    scheduler.busWindow(Duration.ofMillis(cfg.integer(Keys.EVENTS_BUS_WINDOW_MS)));
     // Secrets: encrypted in the store under a key of the data dir; sealed per attempt for the node that runs it.
     // The local executor has no pair key: it gets a random key of this process's own.
     SecretsKey secretsKey = new SecretsKey(vertx, store, dataDir);

@@ -28,8 +28,14 @@ final class EventTap implements AutoCloseable {
   private final Thread reader;
 
   EventTap(String baseUrl, String token) throws IOException, InterruptedException {
+    this(baseUrl, token, null);
+  }
+
+  /** A tap that asks only for {@code types} ({@code ?types=}; null: every type). */
+  EventTap(String baseUrl, String token, String types) throws IOException, InterruptedException {
     HttpResponse<InputStream> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl
-        + "/api/cluster/events?last_event_id=0&token=" + token)).timeout(Duration.ofSeconds(10)).build(),
+        + "/api/cluster/events?last_event_id=0&token=" + token + (types == null ? "" : "&types=" + types)))
+        .timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofInputStream());
     if (r.statusCode() != 200) {
       throw new AssertionError("the event stream answered " + r.statusCode());

@@ -227,6 +227,34 @@ class MetricsIT {
   }
 
   @Test
+  void anEventStreamGetsOnlyTheTypesItAsksForInItsReplayTooAndAnUnknownTypeIs400() throws Exception {
+    // why: a cluster of its own, so the task run here does not move the counts the metrics test checks
+    try (Cluster c = new Cluster().startManager()) {
+      Api.Res bad = c.admin.get("/api/cluster/events?types=task.succeeded,task.finished");
+      assertEquals(400, bad.status(), bad.raw());
+      JsonObject error = new JsonObject(bad.raw()).getJsonObject("error");
+      assertTrue(error.getString("message").contains("task.finished"), error.encode());
+      assertTrue(error.getString("message").contains("task.succeeded"), "the known types are listed: " + error);
+      assertEquals(400, c.admin.get("/api/cluster/events?types=nothing.*").status());
+      try (EventTap ends = new EventTap(c.url(), c.adminToken, "task.succeeded")) {
+        String id = c.submit(new JsonObject().put("type", "shell").put("command", "echo typed"));
+        assertEquals("succeeded", c.awaitFinished(id, Duration.ofSeconds(60)).getString("status"));
+        ends.await("task.succeeded", id, Duration.ofSeconds(30));
+        // the stream is in id order: had they been sent, the task's earlier events would have come first
+        List<String> types = ends.all().stream().map(EventTap.Event::type).distinct().toList();
+        assertEquals(List.of("task.succeeded"), types);
+        try (EventTap replay = new EventTap(c.url(), c.adminToken, "task.submitted,task.r*")) {
+          replay.await("task.running", id, Duration.ofSeconds(30));
+          assertEquals(1, replay.ofTask("task.submitted", id).size(), "the replay from id 0 keeps the filter");
+          assertTrue(replay.all().stream().allMatch(e -> e.type().equals("task.submitted")
+              || e.type().startsWith("task.r")), replay.all().toString());
+          assertTrue(replay.ofTask("task.succeeded", id).isEmpty());
+        }
+      }
+    }
+  }
+
+  @Test
   void theDashboardIsServedFromTheJarWithoutAToken() throws Exception {
     HttpResponse<String> page = get("/", null);
     assertEquals(200, page.statusCode());

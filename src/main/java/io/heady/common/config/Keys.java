@@ -59,6 +59,8 @@ public final class Keys {
       .help("a node with no heartbeat for this long is offline");
   public static final ConfigKey PROBE_SEC = key("probe-sec").seconds(30, 1, 3600).roles(M)
       .help("active health probe interval");
+  public static final ConfigKey EVENTS_BUS_WINDOW_MS = key("events-bus-window-ms").integer(20, 0, 1000).roles(M)
+      .help("events on the cluster bus go as at most one signed message this often (ms); 0: each batch at once");
   public static final ConfigKey PROBE_FAILURES = key("probe-failures").integer(3, 1, 100).roles(M)
       .help("consecutive failed probes that make a node unhealthy");
   public static final ConfigKey APPROVE_NODES = key("approve-nodes").bool(false).roles(M)
@@ -184,6 +186,7 @@ public final class Keys {
       OFFLOAD_CPU_PCT, PLACEMENT_CANDIDATES, PREFETCH_PER_SLOT, MAX_BODY_KB, HTTP_HEAD_TIMEOUT_SEC, HTTP_IDLE_TIMEOUT_SEC,
       HTTP_BODY_TIMEOUT_SEC, MAX_CONNECTIONS_PER_ADDRESS,
       OPEN_HEALTH,
+      EVENTS_BUS_WINDOW_MS,
       TOKEN_GRACE_SEC, SUBMIT_RATE, SUBMIT_BURST, MAX_DAG_TASKS, TLS_CERT, TLS_KEY, TLS_SELF_SIGNED, MANAGER, TOKEN,
       TOKEN_FILE, NODE_API_HOST, NODE_ID, NAME, TRANSPORT, TUNNEL_URL, LABEL, MAX_CONCURRENT, EXECUTE_ENABLED, AGENT_ADMIN_TOKEN,
       MANAGER_FINGERPRINT, TLS_INSECURE, OUTPUT_TAIL_KB, LOG_MAX_KB,

@@ -1,13 +1,21 @@
 package io.heady.manager.api;
 
+import io.heady.common.protocol.ApiException;
+import io.heady.common.protocol.ErrorCode;
 import io.heady.manager.scheduler.EventJournal;
+import io.heady.manager.scheduler.EventTypes;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
-/** {@code GET /api/cluster/events}: server-sent events, resumable with {@code Last-Event-ID}. */
+/**
+ * {@code GET /api/cluster/events}: server-sent events, resumable with {@code Last-Event-ID}; {@code ?types=} keeps
+ * only the types asked for (exact, or a prefix such as {@code task.*}), in the replay too.
+ */
 final class EventRoutes {
   private final Vertx vertx;
   private final EventJournal journal;
@@ -23,6 +31,14 @@ final class EventRoutes {
   }
 
   private void stream(RoutingContext rc) {
+    EventFilter filter;
+    try {
+      filter = EventFilter.parse(String.join(",", rc.queryParam("types")));
+    } catch (IllegalArgumentException e) {
+      Replies.error(rc, new ApiException(ErrorCode.INVALID_FIELD, e.getMessage(), new JsonObject()
+          .put("field", "types").put("known", new JsonArray(List.copyOf(EventTypes.known())))));
+      return;
+    }
     HttpServerResponse res = rc.response();
     res.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
@@ -45,8 +61,8 @@ final class EventRoutes {
     Context ctx = vertx.getOrCreateContext();
     // why: listen before replaying the journal, so nothing published in between is missed; what comes
     // twice is dropped by its id. A batch is one write on the stream's own loop, not one per event.
-    Runnable unlisten = journal.listen(batch -> ctx.runOnContext(v -> write(res, batch, sent)));
-    write(res, journal.since(from), sent);
+    Runnable unlisten = journal.listen(batch -> ctx.runOnContext(v -> write(res, batch, sent, filter)));
+    write(res, journal.since(from), sent, filter);
     long ping = vertx.setPeriodic(15_000, id -> res.write(": ping\n\n"));
     res.closeHandler(v -> {
       unlisten.run();
@@ -54,7 +70,8 @@ final class EventRoutes {
     });
   }
 
-  private static void write(HttpServerResponse res, List<EventJournal.Entry> batch, long[] sent) {
+  private static void write(HttpServerResponse res, List<EventJournal.Entry> batch, long[] sent,
+      EventFilter filter) {
     if (res.closed()) {
       return;
     }
@@ -62,7 +79,9 @@ final class EventRoutes {
     for (EventJournal.Entry e : batch) {
       if (e.id() > sent[0]) {
         sent[0] = e.id();
-        out.append(e.sse());
+        if (filter.accepts(e.event().type())) {
+          out.append(e.sse());
+        }
       }
     }
     if (!out.isEmpty()) {

@@ -18,6 +18,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Where the scheduler's decisions leave it, write-behind: the records that changed are written to the
  * {@link ClusterStore} in one write after the operations waiting on the loop have run, and only then do the
- * dispatches (one batch a node), cancels, probes and events (one batch for the in-process listeners, one signed
- * message on the cluster's event bus) go out. A failed write keeps its records for the next one.
+ * dispatches (one batch a node), cancels, probes and events (one batch for the in-process listeners at once; on
+ * the cluster's event bus, signed messages that a {@link BusCoalescer} merges to at most one a window) go out. A
+ * failed write keeps its records for the next one.
  */
 final class Outbox implements SchedulerSink {
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -50,6 +53,8 @@ final class Outbox implements SchedulerSink {
   private SchedulerVerticle.Secrets secrets = SchedulerVerticle.Secrets.NONE;
   private Unsealed unsealed = (taskId, leaseId, why, lasting) -> { };
   private Function<byte[], String> eventSigner = b -> null;
+  private BusCoalescer<EventJournal.Entry> busEvents = new BusCoalescer<>(Duration.ZERO);
+  private long busTimer = -1;
   private Vertx vertx;
   private Context context;
   private Scheduler scheduler;
@@ -89,6 +94,14 @@ final class Outbox implements SchedulerSink {
 
   void eventSigner(Function<byte[], String> signer) {
     this.eventSigner = signer;
+  }
+
+  /**
+   * Events on the cluster's bus go at most one signed message a {@code window}: the first batch after a quiet
+   * window at once, later ones merged (see {@link BusCoalescer}). Zero: each batch at once.
+   */
+  void busWindow(Duration window) {
+    this.busEvents = new BusCoalescer<>(window);
   }
 
   /** Binds it to the loop it serves (at the verticle's start). */
@@ -229,7 +242,7 @@ final class Outbox implements SchedulerSink {
 
   /**
    * Takes what waits on the current write: cancels, dispatches (one batch a node) and events (one batch
-   * for the in-process listeners, one message on the cluster's event bus).
+   * for the in-process listeners, and for the cluster's event bus through the coalescer).
    */
   private Runnable effects() {
     if (afterWrite.isEmpty() && dispatches.isEmpty() && events.isEmpty()) {
@@ -256,14 +269,57 @@ final class Outbox implements SchedulerSink {
       sends.forEach(nd -> send(nd, refs));
       if (!published.isEmpty()) {
         journal.publish(published);
-        JsonArray arr = new JsonArray(new ArrayList<>(published.size()));
-        published.forEach(e -> arr.add(e.json()));
-        // why: any member may listen to events; the managers' signature lets it tell them from a forgery
-        String text = arr.encode();
-        vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("events", arr).put("signed", text)
-            .put("sig", eventSigner.apply(text.getBytes(StandardCharsets.UTF_8))));
+        toBus(published);
       }
     };
+  }
+
+  private void toBus(List<EventJournal.Entry> published) {
+    if (Vertx.currentContext() != context) {
+      // why: the coalescer is the loop's alone; a store may complete its write on another thread
+      context.runOnContext(v -> toBus(published));
+      return;
+    }
+    publishOnBus(busEvents.offer(published, clock.instant()));
+    armBusTimer();
+  }
+
+  /**
+   * Sends what the coalescer held once its window ends. The timer only asks again: the coalescer decides with
+   * the clock's time, so a timer that fires early sends nothing and is armed again.
+   */
+  private void armBusTimer() {
+    Instant due = busEvents.dueAt();
+    if (due == null || busTimer >= 0) {
+      return;
+    }
+    long ms = Math.max(1, Duration.between(clock.instant(), due).toMillis());
+    busTimer = vertx.setTimer(ms, id -> {
+      busTimer = -1;
+      publishOnBus(busEvents.due(clock.instant()));
+      armBusTimer();
+    });
+  }
+
+  /** Sends what is held for the bus now, whatever the window (the scheduler stops). */
+  void flushBus() {
+    if (busTimer >= 0) {
+      vertx.cancelTimer(busTimer);
+      busTimer = -1;
+    }
+    publishOnBus(busEvents.drain());
+  }
+
+  private void publishOnBus(List<EventJournal.Entry> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    JsonArray arr = new JsonArray(new ArrayList<>(batch.size()));
+    batch.forEach(e -> arr.add(e.json()));
+    // why: any member may listen to events; the managers' signature lets it tell them from a forgery
+    String text = arr.encode();
+    vertx.eventBus().publish(Addresses.EVENTS, new JsonObject().put("events", arr).put("signed", text)
+        .put("sig", eventSigner.apply(text.getBytes(StandardCharsets.UTF_8))));
   }
 
   /**

@@ -81,6 +81,11 @@ public final class SchedulerVerticle extends VerticleBase {
     outbox.eventSigner(signer);
   }
 
+  /** At most one signed message of events on the bus this often (zero: each batch at once); set before start. */
+  public void busWindow(Duration window) {
+    outbox.busWindow(window);
+  }
+
   /**
    * Gives attempts their secrets when they are dispatched and masks them in what comes back; implemented by the
    * manager's {@code DispatchSecrets}.
@@ -186,6 +191,13 @@ public final class SchedulerVerticle extends VerticleBase {
     scheduler = factory.apply(outbox);
     outbox.start(vertx, context, scheduler);
     return lease.start(vertx, () -> recover().compose(v -> listen()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    // why: events held for the bus's window go out before the manager leaves, so no member misses them
+    outbox.flushBus();
+    return Future.succeededFuture();
   }
 
   /** Reads back what the store holds (nothing for a fresh memory store) before taking any request. */
