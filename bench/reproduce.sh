@@ -58,7 +58,8 @@ fi
 
 # heady at the same total concurrency: 2 agents x 2 slots, memory store, event bus
 bench --local --agents 2 --slots 2 --kind noop --tasks 20000
-bench --local --agents 2 --slots 2 --kind shell --tasks 2000
+# why: shell runs are slower, so a longer warm-up keeps the JIT's compiling out of the measured phase
+bench --local --agents 2 --slots 2 --kind shell --tasks 3000 --warmup 1000
 bench --local --agents 2 --slots 2 --kind noop --tasks 2000 --in-flight 1
 bench --local --agents 2 --slots 2 --kind noop --tasks 10000 --store redis
 # heady at its best: enough slots to keep the pipeline full (noop runs no process), shell at the spawn
@@ -66,7 +67,7 @@ bench --local --agents 2 --slots 2 --kind noop --tasks 10000 --store redis
 bench --local --agents 2 --slots 64 --kind noop --tasks 50000 --label "heady noop best: 2x64 memory/eventbus"
 bench --local --agents 2 --slots 64 --kind noop --tasks 20000 --store redis \
   --label "heady noop best: 2x64 redis/eventbus"
-bench --local --agents 1 --slots 4 --kind shell --tasks 2000 --label "heady shell best: 1x4 memory/eventbus"
+bench --local --agents 1 --slots 4 --kind shell --tasks 3000 --warmup 1000 --label "heady shell best: 1x4 memory/eventbus"
 # agent memory with the launcher's small profile (idle RSS is taken before any task)
 bench --local --agents 2 --slots 2 --kind noop --tasks 500 --agent-profile small \
   --label "heady small agents, eventbus"
